@@ -14,6 +14,8 @@ export interface CheckResult {
   /** Exercise or area the check belongs to, e.g. "02-cache-aside" or "aws". */
   group?: string;
   durationMs: number;
+  /** What the learner's code printed while the check ran. */
+  output?: string;
 }
 
 export type OverallStatus = 'pass' | 'fail' | 'error' | 'skipped';

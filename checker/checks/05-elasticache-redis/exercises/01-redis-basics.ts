@@ -1,0 +1,98 @@
+import { describeTtl, expect, type ExerciseCheck } from '../../../runner/harness.js';
+
+const id = (name: string) => `05.01.${name}`;
+
+export const redisBasicsChecks: ExerciseCheck[] = [
+  {
+    id: id('string-stored'),
+    name: 'saveGreeting stores a string under greeting:<name>',
+    hint: 'await ctx.redis.set(`greeting:${name}`, text)',
+    async run(h) {
+      const { ctx } = h.context();
+      await h.call('saveGreeting', ctx, 'ada', 'hello, Ada');
+      const type = await h.redis.type('greeting:ada');
+      expect(type === 'string', `after saveGreeting(ctx, 'ada', 'hello, Ada') greeting:ada is of type "${type}", expected a string`);
+      const value = await h.redis.get('greeting:ada');
+      expect(value === 'hello, Ada', `greeting:ada holds ${JSON.stringify(value)}, expected "hello, Ada"`);
+      return 'greeting:ada holds the text as a plain string';
+    },
+  },
+  {
+    id: id('string-read'),
+    name: 'readGreeting reads the string back, null when missing',
+    hint: 'GET returns null for a missing key; return it as it is.',
+    async run(h) {
+      const { ctx } = h.context();
+      await h.redis.set('greeting:grace', 'hi Grace');
+      const found = await h.call('readGreeting', ctx, 'grace');
+      expect(found === 'hi Grace', `readGreeting(ctx, 'grace') returned ${JSON.stringify(found)} while the server holds "hi Grace"`);
+      const missing = await h.call('readGreeting', ctx, 'nobody');
+      expect(missing === null, `readGreeting for a missing name returned ${JSON.stringify(missing)}, expected null`);
+      return 'reads the value from the server and null for a missing key';
+    },
+  },
+  {
+    id: id('hash-stored'),
+    name: 'saveProfile stores the fields as a hash',
+    hint: 'await ctx.redis.hset(`profile:${id}`, fields) - one field per property, not a JSON string.',
+    async run(h) {
+      const { ctx } = h.context();
+      const fields = { name: 'Ada', city: 'London', language: 'Analytical Engine' };
+      await h.call('saveProfile', ctx, 7, fields);
+      const type = await h.redis.type('profile:7');
+      expect(type === 'hash', `profile:7 is of type "${type}", expected a hash (HSET) with one field per property`);
+      const stored = await h.redis.hgetall('profile:7');
+      expect(JSON.stringify(stored) === JSON.stringify(fields) || sameFields(stored, fields), `profile:7 holds ${JSON.stringify(stored)}, expected ${JSON.stringify(fields)}`);
+      return 'profile:7 is a hash with the three fields';
+    },
+  },
+  {
+    id: id('hash-read'),
+    name: 'readProfile returns all fields, null when missing',
+    hint: 'HGETALL returns {} for a missing key: turn that into null.',
+    async run(h) {
+      const { ctx } = h.context();
+      await h.redis.hset('profile:8', { name: 'Grace', city: 'Arlington' });
+      const found = await h.call('readProfile', ctx, 8);
+      expect(sameFields(found, { name: 'Grace', city: 'Arlington' }), `readProfile(ctx, 8) returned ${JSON.stringify(found)}, expected { name: 'Grace', city: 'Arlington' }`);
+      const missing = await h.call('readProfile', ctx, 404);
+      expect(missing === null, `readProfile for a missing profile returned ${JSON.stringify(missing)}, expected null`);
+      return 'reads every field of the hash, and null for a missing profile';
+    },
+  },
+  {
+    id: id('ttl-set'),
+    name: 'saveOneTimeCode sets the code with a TTL',
+    hint: "await ctx.redis.set(`otp:${user}`, code, 'EX', seconds) - or SETEX.",
+    async run(h) {
+      const { ctx } = h.context();
+      await h.call('saveOneTimeCode', ctx, 'ada', '493817', 30);
+      const value = await h.redis.get('otp:ada');
+      expect(value === '493817', `otp:ada holds ${JSON.stringify(value)}, expected "493817"`);
+      const pttl = await h.pttl('otp:ada');
+      expect(pttl > 28_000 && pttl <= 30_000, `otp:ada: ${describeTtl(pttl)}; expected about 30 s`);
+      return `otp:ada expires in ${(pttl / 1000).toFixed(1)} s as asked`;
+    },
+  },
+  {
+    id: id('ttl-read'),
+    name: 'secondsLeft reads the TTL from the server',
+    hint: 'await ctx.redis.ttl(key): -2 means no key, -1 no expiry; return null for both.',
+    async run(h) {
+      const { ctx } = h.context();
+      await h.redis.set('otp:grace', '111222', 'EX', 77);
+      const left = await h.call('secondsLeft', ctx, 'grace');
+      expect(left === 77 || left === 76, `secondsLeft(ctx, 'grace') returned ${JSON.stringify(left)} while the server reports 77 s`);
+      const missing = await h.call('secondsLeft', ctx, 'nobody');
+      expect(missing === null, `secondsLeft for a user without a code returned ${JSON.stringify(missing)}, expected null`);
+      return 'reports the TTL the server holds, and null without a code';
+    },
+  },
+];
+
+function sameFields(actual: unknown, expected: Record<string, string>): boolean {
+  if (!actual || typeof actual !== 'object') return false;
+  const a = actual as Record<string, unknown>;
+  const keys = Object.keys(expected);
+  return Object.keys(a).length === keys.length && keys.every((k) => a[k] === expected[k]);
+}

@@ -1,0 +1,97 @@
+import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { cached, expectBoundedTtl, sameUser, sampleUser, show } from './shared.js';
+
+const id = (name: string) => `05.03.${name}`;
+
+const renamed = { id: 1, name: 'Ada Lovelace', email: 'ada@example.com' };
+
+async function primeOld(h: Harness, userId: number): Promise<void> {
+  await h.redis.set(`user:${userId}`, JSON.stringify(sampleUser(userId)), 'EX', 60);
+}
+
+async function requireCacheWrite(h: Harness): Promise<void> {
+  await primeOld(h, 9);
+  const { ctx } = h.context();
+  await h.call('saveUser', ctx, { id: 9, name: 'Probe', email: 'probe@example.com' });
+  const entry = (await cached(h, 'user:9')) as { name?: string } | undefined;
+  if (entry?.name !== 'Probe') throw new CheckFailed('cannot be judged yet: saveUser does not write the new value to the cache');
+}
+
+export const writeThroughChecks: ExerciseCheck[] = [
+  {
+    id: id('cache-updated'),
+    name: 'the cache holds the new value right after the write',
+    hint: 'After the database write succeeded: SET user:<id> JSON.stringify(user) EX ctx.ttlSeconds.',
+    async run(h) {
+      await primeOld(h, 1);
+      const { ctx } = h.context();
+      await h.call('saveUser', ctx, renamed);
+      const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 1');
+      expect(row?.name === renamed.name && row.email === renamed.email, `after saveUser the database row for user 1 is ${show(row)}: the database was not written`);
+      const entry = await cached(h, 'user:1');
+      expect(sameUser(entry, renamed), `right after saveUser, user:1 in Redis holds ${show(entry)}: write-through must put the new value in the cache`);
+      return 'database and cache both hold the new value';
+    },
+  },
+  {
+    id: id('database-first'),
+    name: 'the database is written before the cache',
+    hint: 'await the database write first; a cache written first serves data the database may still refuse.',
+    async run(h) {
+      await requireCacheWrite(h);
+      await primeOld(h, 1);
+      let cacheAtWrite: unknown;
+      const { ctx } = h.context({
+        faults: {
+          beforeWrite: async () => {
+            cacheAtWrite = await cached(h, 'user:1');
+          },
+        },
+      });
+      await h.call('saveUser', ctx, renamed);
+      expect(!sameUser(cacheAtWrite, renamed), 'the cache already held the new value when the database write started: the cache was written before the database');
+      return 'the cache changed only after the database write';
+    },
+  },
+  {
+    id: id('failed-write'),
+    name: 'a failed database write leaves the cache unchanged and reaches the caller',
+    hint: 'Do not catch the database error (or rethrow it), and only touch the cache after the write succeeded.',
+    async run(h) {
+      await requireCacheWrite(h);
+      await primeOld(h, 2);
+      const { ctx } = h.context({ faults: { failWrites: 1 } });
+      const outcome = await h.attempt('saveUser', ctx, { id: 2, name: 'Never Saved', email: 'never@example.com' });
+      const entry = (await cached(h, 'user:2')) as { name?: string } | undefined;
+      expect(entry?.name !== 'Never Saved', 'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write');
+      expect(!outcome.ok, 'the database refused the write but saveUser resolved: the error must reach the caller');
+      return 'the error reached the caller and the cache kept the old value';
+    },
+  },
+  {
+    id: id('ttl-bounded'),
+    name: 'written entries get a TTL within ctx.ttlSeconds',
+    hint: "Write-through entries expire too: SET ... 'EX', ctx.ttlSeconds.",
+    async run(h) {
+      const { ctx } = h.context({ ttlSeconds: 30 });
+      await h.call('saveUser', ctx, renamed);
+      const pttl = await expectBoundedTtl(h, 'user:1', 30);
+      return `user:1 written with a ${Math.round(pttl / 1000)} s TTL`;
+    },
+  },
+  {
+    id: id('new-user-cached'),
+    name: 'a new user is stored and served from the cache',
+    hint: 'Use INSERT ... ON DUPLICATE KEY UPDATE so saveUser creates and updates.',
+    async run(h) {
+      const { ctx } = h.context();
+      const newcomer = { id: 2001, name: 'Katherine Johnson', email: 'kj@example.com' };
+      await h.call('saveUser', ctx, newcomer);
+      const row = await h.row<{ name: string }>('SELECT name FROM users WHERE id = 2001');
+      expect(row?.name === newcomer.name, `after saveUser for a new id 2001 the database holds ${show(row)}: new users must be inserted`);
+      const entry = await cached(h, 'user:2001');
+      expect(sameUser(entry, newcomer), `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`);
+      return 'inserted, and the next read is a cache hit';
+    },
+  },
+];

@@ -1,0 +1,77 @@
+import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { cached, sampleUser, show } from './shared.js';
+
+const id = (name: string) => `05.04.${name}`;
+
+async function primeOld(h: Harness, userId: number): Promise<void> {
+  await h.redis.set(`user:${userId}`, JSON.stringify(sampleUser(userId)), 'EX', 60);
+}
+
+/** What a cache-aside reader would return now: the cache, else the database. */
+async function readThrough(h: Harness, userId: number): Promise<{ email?: string } | undefined> {
+  const entry = (await cached(h, `user:${userId}`)) as { email?: string } | undefined;
+  if (entry !== undefined) return entry;
+  return h.row<{ email: string }>('SELECT email FROM users WHERE id = ?', [userId]);
+}
+
+async function requireInvalidation(h: Harness): Promise<void> {
+  await primeOld(h, 8);
+  const { ctx } = h.context();
+  await h.call('updateUserEmail', ctx, 8, 'probe8@example.com');
+  const after = await readThrough(h, 8);
+  if (after?.email !== 'probe8@example.com') throw new CheckFailed('cannot be judged yet: after updateUserEmail the old cache entry is still served');
+}
+
+export const invalidationChecks: ExerciseCheck[] = [
+  {
+    id: id('no-stale-read'),
+    name: 'no stale read after an update',
+    hint: 'After the UPDATE succeeded, DEL user:<id> so the next read misses and loads the new row.',
+    async run(h) {
+      await primeOld(h, 4);
+      const { ctx } = h.context();
+      await h.call('updateUserEmail', ctx, 4, 'new4@example.com');
+      const row = await h.row<{ email: string }>('SELECT email FROM users WHERE id = 4');
+      expect(row?.email === 'new4@example.com', `after updateUserEmail the database holds ${show(row?.email)}: the UPDATE did not happen`);
+      const read = await readThrough(h, 4);
+      expect(read?.email === 'new4@example.com', `stale read: after the update a cache-aside read still returns ${show(read?.email)} from user:4 in Redis`);
+      return 'the next read returns the new email';
+    },
+  },
+  {
+    id: id('invalidate-after-write'),
+    name: 'the entry is invalidated after the database write, not before',
+    hint: 'Deleting first leaves a window: a reader can re-cache the old row before the UPDATE lands. Delete after it.',
+    async run(h) {
+      await requireInvalidation(h);
+      await primeOld(h, 4);
+      const { ctx } = h.context({
+        faults: {
+          // A concurrent reader re-caches the old row just before the UPDATE lands.
+          beforeWrite: async () => {
+            await primeOld(h, 4);
+          },
+        },
+      });
+      await h.call('updateUserEmail', ctx, 4, 'raced4@example.com');
+      const read = await readThrough(h, 4);
+      expect(read?.email === 'raced4@example.com', `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before`);
+      return 'even with a racing reader, no stale value survives the update';
+    },
+  },
+  {
+    id: id('failed-update'),
+    name: 'a failed update reaches the caller and never caches the refused value',
+    hint: 'Let the database error propagate; there is nothing to invalidate when nothing changed.',
+    async run(h) {
+      await requireInvalidation(h);
+      await primeOld(h, 6);
+      const { ctx } = h.context({ faults: { failWrites: 1 } });
+      const outcome = await h.attempt('updateUserEmail', ctx, 6, 'refused6@example.com');
+      const read = await readThrough(h, 6);
+      expect(read?.email !== 'refused6@example.com', 'the database refused the update, yet reads now return the refused email');
+      expect(!outcome.ok, 'the database refused the update but updateUserEmail resolved: the error must reach the caller');
+      return 'the error reached the caller; reads still return the stored email';
+    },
+  },
+];

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CheckFailed, describeTtl, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { expectBoundedTtl, expireNow, show } from './shared.js';
+
+const id = (name: string) => `05.05.${name}`;
+
+const cart = { userId: 1, cart: ['book', 'lamp'] };
+
+async function requireSessionTtl(h: Harness): Promise<void> {
+  const { ctx } = h.context();
+  await h.call('createSession', ctx, 'probe', cart);
+  if ((await h.pttl('session:probe')) <= 0) throw new CheckFailed('cannot be judged yet: createSession does not give the session a TTL');
+}
+
+async function requireBoardTtl(h: Harness): Promise<void> {
+  const { ctx } = h.context();
+  await h.call('addScore', ctx, 'probe', 'ada', 1);
+  if ((await h.pttl('leaderboard:probe')) <= 0) throw new CheckFailed('cannot be judged yet: addScore does not give the leaderboard a TTL');
+}
+
+export const sessionLeaderboardChecks: ExerciseCheck[] = [
+  {
+    id: id('session-created'),
+    name: 'a session is stored with a TTL and read back',
+    hint: "SET session:<id> JSON.stringify(data) 'EX' ctx.ttlSeconds; getSession parses it.",
+    async run(h) {
+      const { ctx } = h.context();
+      await h.call('createSession', ctx, 's1', cart);
+      await expectBoundedTtl(h, 'session:s1', ctx.ttlSeconds);
+      const read = await h.call('getSession', ctx, 's1');
+      expect(JSON.stringify(read) === JSON.stringify(cart), `getSession(ctx, 's1') returned ${show(read)}, expected ${show(cart)}`);
+      const missing = await h.call('getSession', ctx, 'no-such-session');
+      expect(missing === null, `getSession for an unknown id returned ${show(missing)}, expected null`);
+      return 'stored with a TTL and read back intact';
+    },
+  },
+  {
+    id: id('session-slides'),
+    name: 'each access renews the session TTL (sliding expiration)',
+    hint: 'On every getSession hit, EXPIRE the key again (or use GETEX key EX ttl).',
+    async run(h) {
+      const { ctx } = h.context({ ttlSeconds: 60 });
+      await h.call('createSession', ctx, 's2', cart);
+      await h.redis.pexpire('session:s2', 2_000);
+      const before = await h.pttl('session:s2');
+      await h.call('getSession', ctx, 's2');
+      const after = await h.pttl('session:s2');
+      expect(after > 50_000 && after <= 60_000, `the TTL did not slide: ${describeTtl(before)} before getSession and ${describeTtl(after)} after (expected about 60 s again)`);
+      return `TTL went from ${(before / 1000).toFixed(1)} s back to ${(after / 1000).toFixed(1)} s on access`;
+    },
+  },
+  {
+    id: id('expired-gone'),
+    name: 'an expired session is gone and stays gone',
+    hint: 'Only renew the TTL of a session that exists; a miss returns null and writes nothing.',
+    async run(h) {
+      await requireSessionTtl(h);
+      const { ctx } = h.context();
+      await h.call('createSession', ctx, 's3', cart);
+      await expireNow(h, 'session:s3');
+      const read = await h.call('getSession', ctx, 's3');
+      expect(read === null, `getSession returned ${show(read)} for a session that had expired`);
+      const exists = await h.redis.exists('session:s3');
+      expect(exists === 0, 'getSession on an expired session wrote session:s3 back: an expired session must not come back');
+      return 'expired sessions read as null and are not recreated';
+    },
+  },
+  {
+    id: id('leaderboard-order'),
+    name: 'the leaderboard adds up scores and ranks the top players',
+    hint: 'ZINCRBY adds to a score; ZRANGE key 0 n-1 REV WITHSCORES returns the best first.',
+    async run(h) {
+      const { ctx } = h.context();
+      for (const [player, points] of [['ada', 10], ['grace', 25], ['linus', 5], ['ada', 20]] as const) {
+        await h.call('addScore', ctx, 'weekly', player, points);
+      }
+      const type = await h.redis.type('leaderboard:weekly');
+      expect(type === 'zset', `leaderboard:weekly is of type "${type}", expected a sorted set`);
+      const top = await h.call('topPlayers', ctx, 'weekly', 2);
+      const expected = [{ player: 'ada', score: 30 }, { player: 'grace', score: 25 }];
+      expect(JSON.stringify(top) === JSON.stringify(expected), `topPlayers(ctx, 'weekly', 2) returned ${show(top)}, expected ${show(expected)} (scores as numbers, best first)`);
+      return 'ada 30, grace 25: scores accumulate and rank correctly';
+    },
+  },
+  {
+    id: id('leaderboard-ttl'),
+    name: 'the leaderboard has a TTL within ctx.ttlSeconds',
+    hint: 'After ZINCRBY, EXPIRE leaderboard:<name> ctx.ttlSeconds so an old board does not live forever.',
+    async run(h) {
+      const { ctx } = h.context({ ttlSeconds: 40 });
+      await h.call('addScore', ctx, 'daily', 'ada', 3);
+      const pttl = await expectBoundedTtl(h, 'leaderboard:daily', 40, 'EXPIRE the board after ZINCRBY');
+      return `leaderboard:daily expires in ${Math.round(pttl / 1000)} s`;
+    },
+  },
+  {
+    id: id('leaderboard-expires'),
+    name: 'an expired leaderboard starts again, with a TTL again',
+    hint: 'Set the TTL on every addScore, not only when the board is created.',
+    async run(h) {
+      await requireBoardTtl(h);
+      const { ctx } = h.context();
+      await h.call('addScore', ctx, 'monthly', 'grace', 50);
+      await expireNow(h, 'leaderboard:monthly');
+      const empty = await h.call('topPlayers', ctx, 'monthly', 3);
+      expect(Array.isArray(empty) && empty.length === 0, `after leaderboard:monthly expired, topPlayers returned ${show(empty)}, expected []`);
+      await sleep(5);
+      await h.call('addScore', ctx, 'monthly', 'linus', 7);
+      await expectBoundedTtl(h, 'leaderboard:monthly', ctx.ttlSeconds, 'EXPIRE the board on every addScore');
+      const fresh = await h.call('topPlayers', ctx, 'monthly', 3);
+      expect(JSON.stringify(fresh) === JSON.stringify([{ player: 'linus', score: 7 }]), `the board that restarted after expiry holds ${show(fresh)}, expected only linus with 7`);
+      return 'the expired board was empty, and the new one expires too';
+    },
+  },
+];

@@ -1,0 +1,60 @@
+/** Helpers the Lab 5 exercise checks share: the lab's data as the servers hold it. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sampleUser } from '../../../../labs/05-elasticache-redis/seed.js';
+import type { User } from '../../../exercise-api.js';
+import { CheckFailed, describeTtl, expect, type Harness } from '../../../runner/harness.js';
+
+export { sampleUser };
+
+export function sameUser(actual: unknown, expected: User): boolean {
+  if (!actual || typeof actual !== 'object') return false;
+  const a = actual as Record<string, unknown>;
+  return Number(a.id) === expected.id && a.name === expected.name && a.email === expected.email;
+}
+
+export const show = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
+};
+
+/** The cached entry for a key, parsed; undefined when the key is missing. */
+export async function cached(h: Harness, key: string): Promise<unknown> {
+  const raw = await h.redis.get(key);
+  if (raw === null) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new CheckFailed(`${key} holds ${show(raw)}, which is not JSON: store JSON.stringify(value) so every reader can parse it`);
+  }
+}
+
+/** The TTL must exist and stay within the lab's bound. */
+export async function expectBoundedTtl(h: Harness, key: string, ttlSeconds: number, fix = "pass 'EX', ctx.ttlSeconds to SET"): Promise<number> {
+  const pttl = await h.pttl(key);
+  expect(pttl !== -2, `${key} is not in the cache`);
+  expect(pttl !== -1, `${key} has no TTL, so it would live forever: ${fix}`);
+  expect(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above the lab's bound of ctx.ttlSeconds = ${ttlSeconds} s`);
+  return pttl;
+}
+
+/**
+ * Several checks only mean something once the cache is in use: without this,
+ * a database-only getUser would pass "works when Redis is down" by accident.
+ */
+export async function requireCacheFill(h: Harness, id = 1): Promise<void> {
+  const { ctx } = h.context();
+  await h.call('getUser', ctx, id);
+  const pttl = await h.pttl(`user:${id}`);
+  if (pttl === -2) {
+    throw new CheckFailed(`cannot be judged yet: getUser(${id}) does not fill the cache (user:${id} is missing after a read)`);
+  }
+}
+
+/** Lets a key expire on the server, as if its TTL had run out. */
+export async function expireNow(h: Harness, key: string): Promise<void> {
+  await h.redis.pexpire(key, 1);
+  await sleep(15);
+}
+
+export { describeTtl };

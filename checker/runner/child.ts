@@ -1,0 +1,137 @@
+/**
+ * Runs one exercise's checks against the learner's file, in its own process
+ * so that code which loops forever or calls process.exit cannot take the
+ * checker with it. Talks to the runner over IPC (see protocol.ts).
+ */
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mysql2/promise';
+import { checksFor } from '../checks/registry.js';
+import type { CheckResult } from '../core/result.js';
+import { connectMysql, connectRedis } from './connect.js';
+import { CheckFailed, Harness } from './harness.js';
+import { describeThrow, LearnerError } from './learner-call.js';
+import type { ChildMessage, RunRequest } from './protocol.js';
+import { measureCacheSpeedup } from './measure.js';
+
+const send = (message: ChildMessage) =>
+  new Promise<void>((resolve) => {
+    if (process.send) process.send(message, () => resolve());
+    else resolve();
+  });
+
+let captured: string[] = [];
+function captureConsole(): void {
+  const record = (...args: unknown[]) => {
+    captured.push(format(...args));
+  };
+  console.log = record;
+  console.info = record;
+  console.warn = record;
+  console.error = record;
+  console.debug = record;
+}
+
+/** "labs/.../02-cache-aside.ts:12:5: Expected ';' but found 'x'" from an esbuild/tsx transform error. */
+export function describeLoadError(err: unknown, file: string): string {
+  const label = relative(process.cwd(), file);
+  const text = err instanceof Error ? err.message : String(err);
+  const compile = /:(\d+):(\d+): ERROR: (.+)/.exec(text);
+  if (compile) return `${label} does not compile: line ${compile[1]}, column ${compile[2]}: ${compile[3]}`;
+  if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+    return `${label} could not be loaded: ${text.split('\n')[0]}`;
+  }
+  return `${label} failed while loading: ${describeThrow('the module', err, file)}`;
+}
+
+async function main(request: RunRequest): Promise<void> {
+  const lab = checksFor(request.labId);
+  const checks = lab?.exercises[request.exerciseId];
+  if (!lab || !checks) {
+    await send({ type: 'environment', message: `No checks are registered for lab ${request.labId} exercise ${request.exerciseId}.` });
+    return;
+  }
+  let redis: Redis | undefined;
+  let learnerRedis: Redis | undefined;
+  let sql: Connection | undefined;
+  let learnerSql: Connection | undefined;
+  try {
+    try {
+      [redis, learnerRedis] = await Promise.all([connectRedis(request.endpoints.redis), connectRedis(request.endpoints.redis)]);
+    } catch (err) {
+      const { host, port } = request.endpoints.redis;
+      await send({ type: 'environment', message: `Could not reach Redis at ${host}:${port} (${request.endpoints.target} target): ${(err as Error).message}` });
+      return;
+    }
+    try {
+      [sql, learnerSql] = await Promise.all([connectMysql(request.endpoints.mysql), connectMysql(request.endpoints.mysql)]);
+      await lab.prepare(sql);
+    } catch (err) {
+      const { host, port } = request.endpoints.mysql;
+      await send({ type: 'environment', message: `Could not reach the database at ${host}:${port} (${request.endpoints.target} target): ${(err as Error).message}` });
+      return;
+    }
+
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(request.file).href)) as Record<string, unknown>;
+    } catch (err) {
+      await send({ type: 'load-failed', message: describeLoadError(err, request.file) });
+      return;
+    }
+
+    captureConsole();
+    const harness = new Harness(module, request.file, redis, sql, learnerRedis, learnerSql, request.callTimeoutMs);
+    for (const check of checks) {
+      if (request.only && !request.only.includes(check.id)) continue;
+      await send({ type: 'start', id: check.id });
+      captured = [];
+      const started = performance.now();
+      const base = { id: check.id, name: check.name, hint: check.hint, group: request.exerciseId };
+      let result: CheckResult;
+      try {
+        await lab.reset(redis, sql);
+        const message = await check.run(harness);
+        result = { ...base, status: 'pass', message, durationMs: 0 };
+      } catch (err) {
+        if (err instanceof CheckFailed || err instanceof LearnerError) {
+          result = { ...base, status: 'fail', message: err.message, durationMs: 0 };
+        } else {
+          result = { ...base, status: 'error', message: `The checker could not finish this check: ${(err as Error).message}`, durationMs: 0 };
+        }
+      }
+      result.durationMs = Math.round(performance.now() - started);
+      if (captured.length > 0) result.output = captured.join('\n').slice(0, 4_000);
+      await send({ type: 'result', result });
+    }
+    await harness.dispose();
+
+    if (request.measure) {
+      try {
+        await lab.reset(redis, sql);
+        await send({ type: 'measurement', data: await measureCacheSpeedup(harness) });
+      } catch (err) {
+        await send({ type: 'measurement', data: { error: (err as Error).message } });
+      }
+    }
+  } finally {
+    await send({ type: 'done' });
+    redis?.disconnect();
+    learnerRedis?.disconnect();
+    await Promise.allSettled([sql?.end(), learnerSql?.end()]);
+  }
+}
+
+process.once('message', (request: RunRequest) => {
+  main(request)
+    .catch(async (err) => {
+      await send({ type: 'environment', message: `The exercise runner failed: ${(err as Error).message}` });
+    })
+    .finally(() => {
+      // Learner code may leave timers or sockets open; the run is over either way.
+      process.disconnect?.();
+      setTimeout(() => process.exit(0), 50).unref();
+    });
+});

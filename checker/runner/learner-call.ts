@@ -1,0 +1,60 @@
+/** Calling the learner's code: time limits, and errors that point at their file and line. */
+import { relative } from 'node:path';
+import { SimulatedDbError } from './counting-db.js';
+
+export class LearnerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LearnerError';
+  }
+}
+
+export const TODO_MARKER = 'TODO';
+
+/** "exercises/02-cache-aside.ts:14:11" for the first frame inside the learner's file. */
+export function locationIn(err: unknown, file: string): string | undefined {
+  const stack = err instanceof Error ? err.stack ?? '' : '';
+  for (const line of stack.split('\n')) {
+    const match = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!match) continue;
+    const path = match[1].replace(/^file:\/\//, '');
+    if (path === file) return `${relative(process.cwd(), file)}:${match[2]}`;
+  }
+  return undefined;
+}
+
+export function describeThrow(fn: string, err: unknown, file: string): string {
+  const where = locationIn(err, file);
+  const at = where ? ` (at ${where})` : '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.includes(TODO_MARKER)) return `${fn} is not written yet: it still throws the starting TODO${at}`;
+  const kind = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
+  return `${fn} threw ${kind}${message}${at}`;
+}
+
+export async function callWithTimeout<T>(
+  fn: string,
+  invoke: () => Promise<T> | T,
+  file: string,
+  timeoutMs: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new LearnerError(`${fn} did not return within ${timeoutMs / 1000} s: is an await missing its promise, or a loop never ending? (${relative(process.cwd(), file)})`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(invoke), timeout]);
+  } catch (err) {
+    if (err instanceof LearnerError) throw err;
+    throw new LearnerError(describeThrow(fn, err, file));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function isSimulatedDbError(err: unknown): boolean {
+  return err instanceof SimulatedDbError || (err instanceof Error && err.message.includes('simulated'));
+}

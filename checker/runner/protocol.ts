@@ -1,0 +1,23 @@
+/** Messages between the exercise runner and the child process that runs learner code. */
+import type { CheckResult } from '../core/result.js';
+import type { Endpoints } from '../engines/endpoints.js';
+
+export interface RunRequest {
+  labId: number;
+  exerciseId: string;
+  file: string;
+  endpoints: Endpoints;
+  callTimeoutMs: number;
+  /** Run only the checks with these ids (all when absent). */
+  only?: string[];
+  /** After the checks, measure the learner's cache against the database path. */
+  measure?: boolean;
+}
+
+export type ChildMessage =
+  | { type: 'start'; id: string }
+  | { type: 'result'; result: CheckResult }
+  | { type: 'load-failed'; message: string }
+  | { type: 'environment'; message: string }
+  | { type: 'measurement'; data: unknown }
+  | { type: 'done' };

@@ -1,0 +1,141 @@
+/**
+ * Runs one exercise's checks in a child process and turns whatever happens
+ * (results, a crash, a hang, a file that does not compile) into results.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { checksFor } from '../checks/registry.js';
+import type { CheckResult } from '../core/result.js';
+import type { Endpoints } from '../engines/endpoints.js';
+import type { ChildMessage, RunRequest } from './protocol.js';
+import { relative } from 'node:path';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunExerciseOptions {
+  labId: number;
+  exerciseId: string;
+  /** Absolute path of the file to check (learner's, solution or a test fixture). */
+  file: string;
+  endpoints: Endpoints;
+  callTimeoutMs?: number;
+  /** How long one check may take before the runner stops the process. */
+  checkTimeoutMs?: number;
+  only?: string[];
+  measure?: boolean;
+  onResult?: (result: CheckResult) => void;
+}
+
+export interface ExerciseRun {
+  results: CheckResult[];
+  measurement?: unknown;
+}
+
+export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRun> {
+  const checks = (checksFor(options.labId)?.exercises[options.exerciseId] ?? []).filter(
+    (c) => !options.only || options.only.includes(c.id),
+  );
+  const callTimeoutMs = options.callTimeoutMs ?? 3_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? callTimeoutMs + 12_000;
+  const label = relative(REPO_ROOT, options.file);
+  const results = new Map<string, CheckResult>();
+  let measurement: unknown;
+  let current: string | undefined;
+  let stopReason: { status: 'fail' | 'error'; message: string } | undefined;
+
+  const child = fork(CHILD, [], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', TSX],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-4_000);
+  });
+  child.stdout?.resume();
+
+  const finished = new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, why: () => { status: 'fail' | 'error'; message: string }) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stopReason = why();
+        child.kill('SIGKILL');
+      }, ms);
+    };
+    arm(30_000, () => ({ status: 'error', message: `The exercise runner did not start within 30 s while loading ${label}.` }));
+    child.on('message', (message: ChildMessage) => {
+      switch (message.type) {
+        case 'start':
+          current = message.id;
+          arm(checkTimeoutMs, () => ({
+            status: 'fail',
+            message: `did not finish within ${Math.round(checkTimeoutMs / 1000)} s, so the checker stopped it: a loop that never ends blocks everything (${label})`,
+          }));
+          break;
+        case 'result':
+          results.set(message.result.id, message.result);
+          options.onResult?.(message.result);
+          current = undefined;
+          arm(checkTimeoutMs, () => ({ status: 'error', message: `The exercise runner stopped answering after a check (${label}).` }));
+          break;
+        case 'load-failed':
+          stopReason = { status: 'fail', message: message.message };
+          break;
+        case 'environment':
+          stopReason = { status: 'error', message: message.message };
+          break;
+        case 'measurement':
+          measurement = message.data;
+          arm(60_000, () => ({ status: 'error', message: 'The measurement did not finish within 60 s.' }));
+          break;
+        case 'done':
+          clearTimeout(timer);
+          break;
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  child.send({
+    labId: options.labId,
+    exerciseId: options.exerciseId,
+    file: options.file,
+    endpoints: options.endpoints,
+    callTimeoutMs,
+    only: options.only,
+    measure: options.measure,
+  } satisfies RunRequest);
+  await finished;
+
+  return {
+    measurement,
+    results: checks.map((check) => {
+      const got = results.get(check.id);
+      if (got) return got;
+      const base = { id: check.id, name: check.name, hint: check.hint, group: options.exerciseId, durationMs: 0 };
+      if (stopReason && check.id === current) {
+        return { ...base, status: stopReason.status, message: stopReason.message };
+      }
+      if (stopReason) {
+        const message = current ? `not run: the check "${nameOf(checks, current)}" had to be stopped first. ${stopReason.message}` : stopReason.message;
+        return { ...base, status: stopReason.status, message };
+      }
+      const lastWords = stderr.trim().split('\n').slice(-1)[0];
+      return {
+        ...base,
+        status: 'fail' as const,
+        message: `not run: the exercise process ended early (does ${label} call process.exit?)${lastWords ? ` - ${lastWords}` : ''}`,
+      };
+    }),
+  };
+}
+
+function nameOf(checks: Array<{ id: string; name: string }>, id: string): string {
+  return checks.find((c) => c.id === id)?.name ?? id;
+}

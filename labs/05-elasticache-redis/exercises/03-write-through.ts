@@ -1,0 +1,23 @@
+/**
+ * Exercise 3: write-through.
+ *
+ * Meant to fail until you complete it: saveUser writes the database but never
+ * the cache, so the next read goes to the database (or serves an old entry).
+ * Make it write the cache too, in the right order:
+ *   1. Write the database and await it. If it fails, let the error reach the
+ *      caller and leave the cache alone.
+ *   2. Then SET user:<id> to JSON.stringify(user) EX ctx.ttlSeconds - the same
+ *      format getUser (exercise 2) reads.
+ *
+ * Run: npm run check -- 5 --exercise 03
+ */
+import type { LabContext, User } from '../../../checker/exercise-api.js';
+
+/** Creates or updates `user` in the database and in the cache. */
+export async function saveUser(ctx: LabContext, user: User): Promise<void> {
+  await ctx.db.query(
+    'INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), email = VALUES(email)',
+    [user.id, user.name, user.email],
+  );
+  // TODO: write the cache entry user:<id> now that the database has the row.
+}
