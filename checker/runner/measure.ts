@@ -32,7 +32,7 @@ export async function measureCacheSpeedup(h: Harness, iterations = 200): Promise
   const report = () => db.query(REVENUE_BY_COUNTRY_SQL);
   const user = () => db.query('SELECT id, name, email FROM users WHERE id = ?', [42]);
   const comparisons = [
-    await compare('revenue by country (aggregate over 100k orders)', Math.min(iterations, 100), report, () =>
+    await compare('revenue by country (aggregate over 100k orders)', Math.min(iterations, 30), report, () =>
       h.call('cacheAside', ctx, 'report:revenue-by-country', report),
     ),
     await compare('one user by primary key', iterations, user, () => h.call('getUser', ctx, 42)),

@@ -1,0 +1,89 @@
+/** Command-line flags shared by the kit's commands. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../core/errors.js';
+
+export interface CommonFlags {
+  lab?: number;
+  target?: 'local' | 'aws';
+  json: boolean;
+  noInput: boolean;
+  noColor: boolean;
+  profile?: string;
+  region?: string;
+  exercise?: string;
+  stack?: string;
+  replicationGroup?: string;
+  dbInstance?: string;
+  tunnel: boolean;
+  watch: boolean;
+  poll: boolean;
+  yes: boolean;
+  failoverDrill: boolean;
+  solutions: boolean;
+  all: boolean;
+  help: boolean;
+  rest: string[];
+}
+
+const OPTIONS = {
+  target: { type: 'string', short: 't' },
+  json: { type: 'boolean' },
+  'no-input': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  exercise: { type: 'string', short: 'e' },
+  stack: { type: 'string' },
+  'replication-group': { type: 'string' },
+  'db-instance': { type: 'string' },
+  tunnel: { type: 'boolean' },
+  watch: { type: 'boolean', short: 'w' },
+  poll: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'failover-drill': { type: 'boolean' },
+  solutions: { type: 'boolean' },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseFlags(argv: string[], usage: string): CommonFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, usage);
+  }
+  const v = parsed.values;
+  const target = v.target;
+  if (target !== undefined && target !== 'local' && target !== 'aws') {
+    throw new UsageError(`Unknown target "${target}": the targets are "local" (engines on this machine) and "aws" (your deployed stack).`, usage);
+  }
+  const [first, ...rest] = parsed.positionals;
+  let lab: number | undefined;
+  if (first !== undefined) {
+    lab = /^\d{1,2}$/.test(first) ? Number(first) : Number.NaN;
+    if (Number.isNaN(lab)) throw new UsageError(`"${first}" is not a lab number.`, usage);
+  }
+  return {
+    lab,
+    target,
+    json: Boolean(v.json),
+    noInput: Boolean(v['no-input']),
+    noColor: Boolean(v['no-color']),
+    profile: v.profile,
+    region: v.region,
+    exercise: v.exercise,
+    stack: v.stack,
+    replicationGroup: v['replication-group'],
+    dbInstance: v['db-instance'],
+    tunnel: Boolean(v.tunnel),
+    watch: Boolean(v.watch),
+    poll: Boolean(v.poll),
+    yes: Boolean(v.yes),
+    failoverDrill: Boolean(v['failover-drill']),
+    solutions: Boolean(v.solutions),
+    all: Boolean(v.all),
+    help: Boolean(v.help),
+    rest,
+  };
+}

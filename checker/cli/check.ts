@@ -1,0 +1,88 @@
+/**
+ * npm run check -- [lab] [--target local|aws] [--exercise NN] [--json] [--no-input]
+ * Verifies the learner's exercises (and, on AWS, their deployed resources).
+ * Interactive on a terminal when lab or target is missing; never prompts in
+ * CI, without a TTY, or with --no-input.
+ */
+import { select } from '@inquirer/prompts';
+import { labs } from '../../labs/index.js';
+import { exitCodeFor, type ResultsDocument } from '../core/result.js';
+import { UsageError } from '../core/errors.js';
+import { parseFlags, type CommonFlags } from './args.js';
+import { resolveExercise, resolveLab } from './resolve-lab.js';
+import { runCommand } from './run-command.js';
+import { canPrompt, makeChalk, say } from './terminal.js';
+import { renderCheck, renderGroupHeader, renderTail } from '../render/terminal.js';
+import { withTarget } from './targets.js';
+
+export const CHECK_USAGE =
+  'Usage: npm run check -- <lab> [--target local|aws] [--exercise NN] [--json] [--no-input] [--no-color] ' +
+  '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--db-instance ID] [--tunnel] [--failover-drill] [--yes]. ' +
+  'Example: npm run check -- 5 --target local --json';
+
+async function ask(flags: CommonFlags): Promise<CommonFlags> {
+  const interactive = canPrompt(flags) && !flags.json;
+  if (flags.lab === undefined) {
+    if (!interactive) throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
+    flags.lab = await select({
+      message: 'Which lab do you want to check?',
+      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}${l.status === 'ready' ? '' : ' (coming)'}`, value: l.id, disabled: l.status !== 'ready' })),
+    });
+  }
+  if (flags.target === undefined && interactive) {
+    flags.target = await select({
+      message: 'Where should the exercises run?',
+      choices: [
+        { name: 'local - Redis and MariaDB on this machine (no AWS needed)', value: 'local' as const },
+        { name: 'aws - my deployed stack (credentials needed)', value: 'aws' as const },
+      ],
+    });
+  }
+  return flags;
+}
+
+export async function checkMain(argv: string[]): Promise<number> {
+  const flags = await ask(parseFlags(argv, CHECK_USAGE));
+  if (flags.help) {
+    say(CHECK_USAGE);
+    return 0;
+  }
+  const lab = resolveLab(flags.lab as number);
+  const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
+  const c = makeChalk(flags, process.stdout);
+  const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources']]);
+
+  let lastGroup: string | undefined;
+  const doc: ResultsDocument = await withTarget(lab, flags, (endpointsRun) =>
+    endpointsRun({
+      exercise,
+      solutions: flags.solutions,
+      measure: true,
+      onExerciseStart: (id) => {
+        if (flags.json && process.stderr.isTTY) say(`running ${id}...`);
+      },
+      onResult: (result) => {
+        if (flags.json) return;
+        if (result.group !== lastGroup) {
+          lastGroup = result.group;
+          process.stdout.write(`${renderGroupHeader(c, titles[result.group ?? ''] ?? result.group ?? '')}\n`);
+        }
+        process.stdout.write(`${renderCheck(c, result, false)}\n`);
+      },
+    }),
+  );
+
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    for (const extra of doc.checks.filter((x) => x.group === 'aws' && x.status === 'skipped')) {
+      process.stdout.write(`${renderGroupHeader(c, titles.aws)}\n${renderCheck(c, extra, true)}\n`);
+    }
+    process.stdout.write(`${renderTail(c, doc)}\n`);
+  }
+  return exitCodeFor(doc.status);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void runCommand(() => checkMain(process.argv.slice(2)));
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs a lab's checks on a target and gathers one results document. Used by
+ * `npm run check`, the lab menu and watch mode alike.
+ */
+import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { labKey, type LabMeta } from '../core/lab.js';
+import { overallStatus, summarise, type CheckResult, type ResultsDocument } from '../core/result.js';
+import { UsageError } from '../core/errors.js';
+import type { Endpoints } from '../engines/endpoints.js';
+import { REPO_ROOT, runExercise } from '../runner/run-exercise.js';
+
+export interface LabRunOptions {
+  target: 'local' | 'aws';
+  endpoints: Endpoints;
+  /** Only this exercise id. */
+  exercise?: string;
+  /** Check the reference solutions instead of the learner's files. */
+  solutions?: boolean;
+  /** Measure the cache speed-up when every exercise passes. */
+  measure?: boolean;
+  onResult?: (result: CheckResult) => void;
+  onExerciseStart?: (exerciseId: string) => void;
+  /** Checks that ran elsewhere (AWS resources), added to the document. */
+  extraChecks?: CheckResult[];
+}
+
+export function exerciseFile(lab: LabMeta, exerciseId: string, solutions = false): string {
+  return join(REPO_ROOT, solutions ? 'solutions' : 'labs', labKey(lab), 'exercises', `${exerciseId}.ts`);
+}
+
+export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Promise<ResultsDocument> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const exercises = options.exercise ? lab.exercises.filter((e) => e.id === options.exercise) : lab.exercises;
+  const checks: CheckResult[] = [];
+  for (const exercise of exercises) {
+    const file = exerciseFile(lab, exercise.id, options.solutions);
+    if (!existsSync(file)) {
+      throw new UsageError(`The exercise file ${isAbsolute(file) ? file.replace(REPO_ROOT, '') : file} is missing.`, `Restore it with \`git checkout -- ${file.replace(REPO_ROOT, '')}\`.`);
+    }
+    options.onExerciseStart?.(exercise.id);
+    const run = await runExercise({ labId: lab.id, exerciseId: exercise.id, file, endpoints: options.endpoints, onResult: options.onResult });
+    checks.push(...run.results);
+  }
+  const measurements: Record<string, unknown> = {};
+  const allPass = checks.length > 0 && checks.every((c) => c.status === 'pass');
+  if (options.measure && allPass && !options.exercise) {
+    const file = exerciseFile(lab, '02-cache-aside', options.solutions);
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-cache-aside', file, endpoints: options.endpoints, only: [], measure: true });
+    if (run.measurement) measurements.cacheSpeedup = run.measurement;
+  }
+  checks.push(...(options.extraChecks ?? []));
+  return {
+    schema: 'data-tier-labs/results@1',
+    lab: lab.id,
+    slug: lab.slug,
+    target: options.target,
+    status: overallStatus(checks),
+    summary: summarise(checks),
+    startedAt,
+    durationMs: Date.now() - started,
+    checks,
+    ...(Object.keys(measurements).length > 0 ? { measurements } : {}),
+  };
+}
+
+/** The deployed-resource checks, as they appear on the local target: skipped, never passed. */
+export function awsChecksSkipped(lab: LabMeta): CheckResult[] {
+  if (!lab.stack) return [];
+  return [
+    {
+      id: `${String(lab.id).padStart(2, '0')}.aws.resources`,
+      name: 'your deployed AWS resources',
+      status: 'skipped',
+      message: 'needs AWS: deploy the stack (npm run deploy ' + lab.id + ') and run with --target aws',
+      group: 'aws',
+      durationMs: 0,
+    },
+  ];
+}

@@ -1,0 +1,66 @@
+/**
+ * Chooses the target and prepares it: local engines started (and always
+ * stopped), or the AWS resources found and the exercises' endpoints resolved.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { LabMeta } from '../core/lab.js';
+import type { ResultsDocument } from '../core/result.js';
+import { startLocalEngines, stopOnExit } from '../engines/local.js';
+import type { CommonFlags } from './args.js';
+import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
+import { startProgress } from './spinner.js';
+import { say } from './terminal.js';
+import { runOnAws } from './aws-target.js';
+
+export type RunOnTarget = (options: Omit<LabRunOptions, 'target' | 'endpoints'>) => Promise<ResultsDocument>;
+
+/** True when the standard credential chain has something to find, so a stack lookup is worth trying. */
+export function awsConfigured(): boolean {
+  const env = process.env;
+  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return true;
+  const dir = join(homedir(), '.aws');
+  return existsSync(join(dir, 'credentials')) || existsSync(join(dir, 'config'));
+}
+
+export async function withTarget(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  const target = flags.target ?? (await chooseTarget(lab, flags));
+  if (target === 'aws') return runOnAws(lab, flags, body);
+  return runLocally(lab, flags, body);
+}
+
+async function chooseTarget(lab: LabMeta, flags: CommonFlags): Promise<'local' | 'aws'> {
+  if (!lab.stack || !awsConfigured()) {
+    if (!flags.json) say('Target: local (no AWS credentials configured; pass --target aws to use a deployed stack).');
+    return 'local';
+  }
+  const { stackDeployed } = await import('./aws-target.js');
+  if (await stackDeployed(lab, flags)) {
+    if (!flags.json) say(`Target: aws (found the deployed stack ${flags.stack ?? lab.stack.name}; pass --target local to stay on this machine).`);
+    return 'aws';
+  }
+  if (!flags.json) say(`Target: local (stack ${flags.stack ?? lab.stack.name} not found in your AWS account; deploy it with npm run deploy ${lab.id}).`);
+  return 'local';
+}
+
+export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  const progress = startProgress('Starting Redis and MariaDB on this machine', flags.json);
+  let engines;
+  try {
+    engines = await startLocalEngines();
+  } catch (err) {
+    progress.fail();
+    throw err;
+  }
+  progress.succeed(`Local engines ready: redis-server on 127.0.0.1:${engines.endpoints.redis.port}, mariadbd on 127.0.0.1:${engines.endpoints.mysql.port}`);
+  const release = stopOnExit(engines);
+  try {
+    return await body((options) =>
+      runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] }),
+    );
+  } finally {
+    await engines.stop();
+    release();
+  }
+}

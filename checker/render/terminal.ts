@@ -1,0 +1,58 @@
+/** Renders a results document for a person at a terminal. */
+import type { ChalkInstance } from 'chalk';
+import type { CheckResult, ResultsDocument } from '../core/result.js';
+import { GLYPH, paint } from '../cli/terminal.js';
+import type { CacheMeasurement } from '../runner/measure.js';
+import { renderSpeedup } from './speedup.js';
+
+export function renderCheck(c: ChalkInstance, check: CheckResult, verbose = true): string {
+  const lines = [`  ${paint(c, check.status, GLYPH[check.status].padEnd(7))} ${check.name}`];
+  if (check.status !== 'pass' || verbose) lines.push(`          ${c.dim(check.status === 'pass' ? check.message : '')}${check.status === 'pass' ? '' : check.message}`);
+  if ((check.status === 'fail' || check.status === 'error') && check.hint) lines.push(`          ${c.cyan('hint:')} ${check.hint}`);
+  if (check.output && check.status !== 'pass') lines.push(`          ${c.dim('your code printed:')} ${check.output.split('\n').slice(0, 5).join(' | ')}`);
+  return lines.join('\n');
+}
+
+export function renderGroupHeader(c: ChalkInstance, title: string): string {
+  return `\n${c.bold(title)}`;
+}
+
+export function renderSummary(c: ChalkInstance, doc: ResultsDocument): string {
+  const s = doc.summary;
+  const parts = [
+    paint(c, 'pass', `${s.pass} passed`),
+    paint(c, 'fail', `${s.fail} failed`),
+    paint(c, 'error', `${s.error} errors`),
+    paint(c, 'skipped', `${s.skipped} skipped`),
+  ];
+  const verdict: Record<string, string> = {
+    pass: '✔ All checks passed.',
+    fail: '✘ Not there yet: fix the failing checks above (the hints say how).',
+    error: '! Some checks could not run: the environment needs attention (see the errors above).',
+    skipped: '○ Nothing was verified: every check was skipped.',
+  };
+  return `\n${parts.join(', ')} in ${(doc.durationMs / 1000).toFixed(1)} s (skipped checks never count as passes)\n${paint(c, doc.status, verdict[doc.status])}`;
+}
+
+/** What follows the live check lines: the measured figures and the verdict. */
+export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
+  const out: string[] = [];
+  const measurement = doc.measurements?.cacheSpeedup as CacheMeasurement | undefined;
+  if (measurement?.comparisons) out.push(renderSpeedup(c, measurement, doc.target));
+  out.push(renderSummary(c, doc));
+  return out.join('\n');
+}
+
+export function renderDocument(c: ChalkInstance, doc: ResultsDocument, titles: Record<string, string>): string {
+  const out: string[] = [c.bold(`Lab ${doc.lab} (${doc.slug}) on the ${doc.target} target`)];
+  let group: string | undefined;
+  for (const check of doc.checks) {
+    if (check.group !== group) {
+      group = check.group;
+      out.push(renderGroupHeader(c, titles[group ?? ''] ?? group ?? ''));
+    }
+    out.push(renderCheck(c, check, false));
+  }
+  out.push(renderTail(c, doc));
+  return out.join('\n');
+}
