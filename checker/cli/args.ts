@@ -21,6 +21,7 @@ export interface CommonFlags {
   failoverDrill: boolean;
   solutions: boolean;
   all: boolean;
+  resourcesOnly: boolean;
   help: boolean;
   rest: string[];
 }
@@ -43,6 +44,7 @@ const OPTIONS = {
   'failover-drill': { type: 'boolean' },
   solutions: { type: 'boolean' },
   all: { type: 'boolean' },
+  'resources-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,6 +85,7 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     failoverDrill: Boolean(v['failover-drill']),
     solutions: Boolean(v.solutions),
     all: Boolean(v.all),
+    resourcesOnly: Boolean(v['resources-only']),
     help: Boolean(v.help),
     rest,
   };

@@ -1,0 +1,142 @@
+/**
+ * npm run lab [n]: the lab's front page and its menu. Without a terminal it
+ * shows the page, runs the exercises once on the local target and says what
+ * to do next, so it never waits for input nobody can give.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { select } from '@inquirer/prompts';
+import type { ChalkInstance } from 'chalk';
+import { labs } from '../../labs/index.js';
+import { labDir, type LabMeta } from '../core/lab.js';
+import { KitError } from '../core/errors.js';
+import { parseFlags, type CommonFlags } from './args.js';
+import { resolveLab } from './resolve-lab.js';
+import { explain, runCommand } from './run-command.js';
+import { canPrompt, makeChalk, say } from './terminal.js';
+import { renderLabList, renderLabScreen } from '../render/lab-screen.js';
+import { checkMain } from './check.js';
+import { deployMain } from './deploy.js';
+import { watchExercises } from './watch.js';
+import { REPO_ROOT } from '../runner/run-exercise.js';
+import { findExecutable } from '../engines/binaries.js';
+
+export const LAB_USAGE = 'Usage: npm run lab [<number>] [--watch] [--poll] [--no-input] [--no-color]. Example: npm run lab 5';
+
+export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
+
+/** How the menu asks; tests pass one bound to scripted input streams. */
+export type Ask = typeof select;
+
+export const MENU: Array<{ name: string; value: MenuAction }> = [
+  { name: 'Run the exercises locally', value: 'run-local' },
+  { name: 'Watch mode: re-run the exercises each time I save', value: 'watch' },
+  { name: 'Show a hint', value: 'hint' },
+  { name: 'Open the lesson', value: 'lesson' },
+  { name: 'Deploy the stack to AWS', value: 'deploy' },
+  { name: 'Check my AWS resources', value: 'check-aws' },
+  { name: 'Run the exercises against AWS (through the tunnel)', value: 'run-aws' },
+  { name: 'Destroy the stack', value: 'destroy' },
+  { name: 'Quit', value: 'quit' },
+];
+
+function flagArgs(flags: CommonFlags): string[] {
+  return [
+    ...(flags.noColor ? ['--no-color'] : []),
+    ...(flags.profile ? ['--profile', flags.profile] : []),
+    ...(flags.region ? ['--region', flags.region] : []),
+  ];
+}
+
+/** Runs one menu action; failures are explained and the menu carries on. */
+export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask): Promise<void> {
+  const common = flagArgs(flags);
+  try {
+    switch (action) {
+      case 'run-local':
+        await checkMain([String(lab.id), '--target', 'local', ...common]);
+        break;
+      case 'run-aws':
+        await checkMain([String(lab.id), '--target', 'aws', '--tunnel', ...common]);
+        break;
+      case 'check-aws':
+        await checkMain([String(lab.id), '--target', 'aws', '--resources-only', ...common]);
+        break;
+      case 'watch':
+        await watchExercises(lab, c, { poll: flags.poll });
+        break;
+      case 'deploy':
+        await deployMain(['deploy', String(lab.id), ...common]);
+        break;
+      case 'destroy':
+        await deployMain(['destroy', String(lab.id), ...common]);
+        break;
+      case 'hint': {
+        const which = await ask({ message: 'Hint for which exercise?', choices: lab.exercises.map((e) => ({ name: `${e.id.slice(0, 2)} ${e.title}`, value: e.id })) });
+        const exercise = lab.exercises.find((e) => e.id === which);
+        say(`\n${c.cyan('hint:')} ${exercise?.hint}`);
+        for (const h of lab.hints) say(`${c.dim('tip:')} ${h}`);
+        break;
+      }
+      case 'lesson': {
+        const path = join(REPO_ROOT, labDir(lab), 'README.md');
+        const pager = process.stdout.isTTY ? findExecutable([process.env.PAGER ?? 'less', 'less', 'more']) : undefined;
+        if (pager) spawnSync(pager, [path], { stdio: 'inherit' });
+        else say(`The lesson is ${labDir(lab)}/README.md: open it in your editor (mermaid diagrams render on GitHub and in VS Code's preview).`);
+        break;
+      }
+      case 'quit':
+        break;
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') throw err;
+    say(`\n${explain(err).text}`);
+  }
+}
+
+export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask = select): Promise<MenuAction[]> {
+  const chosen: MenuAction[] = [];
+  for (;;) {
+    const action = await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length });
+    chosen.push(action);
+    if (action === 'quit') return chosen;
+    await perform(action, lab, flags, c, ask);
+  }
+}
+
+export async function labMain(argv: string[], ask: Ask = select): Promise<number> {
+  const flags = parseFlags(argv, LAB_USAGE);
+  if (flags.help) {
+    say(LAB_USAGE);
+    return 0;
+  }
+  const c = makeChalk(flags, process.stdout);
+  const interactive = canPrompt(flags);
+  let id = flags.lab;
+  if (id === undefined) {
+    process.stdout.write(`${renderLabList(c, labs)}\n`);
+    if (!interactive) return 0;
+    id = await ask({
+      message: 'Open which lab?',
+      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}${l.status === 'ready' ? '' : ' (coming)'}`, value: l.id, disabled: l.status === 'ready' ? false : 'coming' })),
+    });
+  }
+  const lab = resolveLab(id);
+  process.stdout.write(`\n${renderLabScreen(c, lab)}\n\n`);
+  if (flags.watch) return watchExercises(lab, c, { poll: flags.poll });
+  if (!interactive) {
+    say(c.dim('No terminal to ask on (or CI / --no-input), so here is a local run of the exercises. The menu appears when you run this in a terminal.'));
+    const code = await checkMain([String(lab.id), '--target', 'local', ...flagArgs(flags)]);
+    say(`\nNext: edit ${labDir(lab)}/exercises/, then \`npm run check -- ${lab.id}\`, or \`npm run lab ${lab.id} -- --watch\` to re-run on every save.`);
+    // The page was shown and the run reported; failing starting exercises are expected here.
+    return code === 2 ? 2 : 0;
+  }
+  await labMenu(lab, flags, c, ask);
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void runCommand(() => labMain(process.argv.slice(2)));
+}
+
+export { KitError };
