@@ -4,7 +4,6 @@
  * Interactive on a terminal when lab or target is missing; never prompts in
  * CI, without a TTY, or with --no-input.
  */
-import { select } from '@inquirer/prompts';
 import { labs } from '../../labs/index.js';
 import { exitCodeFor, type ResultsDocument } from '../core/result.js';
 import { UsageError } from '../core/errors.js';
@@ -13,7 +12,6 @@ import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import { renderCheck, renderGroupHeader, renderTail } from '../render/terminal.js';
-import { withTarget } from './targets.js';
 
 export const CHECK_USAGE =
   'Usage: npm run check -- <lab> [--target local|aws] [--exercise NN] [--json] [--no-input] [--no-color] ' +
@@ -22,6 +20,12 @@ export const CHECK_USAGE =
 
 async function ask(flags: CommonFlags): Promise<CommonFlags> {
   const interactive = canPrompt(flags) && !flags.json;
+  if (!interactive || (flags.lab !== undefined && flags.target !== undefined)) {
+    if (flags.lab === undefined) throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
+    return flags;
+  }
+  // Loaded only when a prompt is really shown: it keeps scripted runs quick to start.
+  const { select } = await import('@inquirer/prompts');
   if (flags.lab === undefined) {
     if (!interactive) throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
     flags.lab = await select({
@@ -52,6 +56,7 @@ export async function checkMain(argv: string[]): Promise<number> {
   const c = makeChalk(flags, process.stdout);
   const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources']]);
 
+  const { withTarget } = await import('./targets.js');
   let lastGroup: string | undefined;
   const doc: ResultsDocument = await withTarget(lab, flags, (endpointsRun) =>
     endpointsRun({

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResultsDocument } from '../../core/result.js';
+import { runCli, STACK_TRACE } from './helpers.js';
+
+describe('npm run check without a terminal', () => {
+  it('judges the starting exercises as failing: exit 1 and one valid JSON document', async () => {
+    const run = await runCli('check', ['5', '--target', 'local', '--json']);
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout) as ResultsDocument;
+    expect(doc.schema).toBe('data-tier-labs/results@1');
+    expect(doc.status).toBe('fail');
+    expect(doc.summary.pass).toBe(0);
+    expect(doc.summary.fail).toBe(doc.checks.filter((c) => c.group !== 'aws').length);
+    for (const check of doc.checks) {
+      expect(check).toMatchObject({ id: expect.any(String), name: expect.any(String), message: expect.any(String) });
+      expect(['pass', 'fail', 'error', 'skipped']).toContain(check.status);
+      expect(typeof check.durationMs).toBe('number');
+    }
+    const skipped = doc.checks.filter((c) => c.status === 'skipped');
+    expect(skipped.map((c) => c.group)).toEqual(['aws']);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('passes the reference solutions: exit 0, skipped AWS checks not counted as passes, speed-up measured', async () => {
+    const run = await runCli('check', ['5', '--target', 'local', '--json', '--solutions']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as ResultsDocument;
+    expect(doc.status).toBe('pass');
+    expect(doc.summary.skipped).toBe(1);
+    expect(doc.summary.pass).toBe(doc.checks.length - 1);
+    const speedup = doc.measurements?.cacheSpeedup as { comparisons: Array<{ speedup: number; database: { p50: number } }> };
+    expect(speedup.comparisons).toHaveLength(2);
+    expect(speedup.comparisons[0].speedup).toBeGreaterThan(1);
+  });
+
+  it('runs one exercise with --exercise and prints the terminal report without colour codes', async () => {
+    const run = await runCli('check', ['5', '--target', 'local', '--exercise', '02', '--no-color'], { FORCE_COLOR: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✘ FAIL');
+    expect(run.stdout).toContain('the first read goes to the database');
+    expect(run.stdout).not.toContain('saveGreeting');
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('honours NO_COLOR even when colour is forced', async () => {
+    const run = await runCli('check', ['99'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(run.stderr).not.toMatch(/\u001b\[/);
+  });
+
+  it.each([
+    [['99'], /There is no lab 99/],
+    [['1'], /Lab 1 .* is coming/],
+    [['5', '--target', 'mars'], /Unknown target "mars"/],
+    [[], /Which lab\?/],
+    [['5', '--bogus'], /Unknown option '--bogus'/],
+    [['five'], /"five" is not a lab number/],
+    [['5', '--exercise', '9', '--target', 'local'], /has no exercise "9"/],
+  ])('usage error %j: exit 2, one paragraph, no stack trace', async (args, message) => {
+    const run = await runCli('check', args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    expect(run.stdout).toBe('');
+  });
+
+  it('says how to install the engines when they are missing (exit 2)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'dtl-nopath-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    // mariadbd may still be found in /usr/sbin; redis-server lives in /usr/bin, which is off this PATH.
+    const run = await runCli('check', ['5', '--target', 'local', '--json'], { PATH: bin });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/needs redis-server/);
+    expect(run.stderr).toMatch(/apt-get install -y redis-server mariadb-server/);
+    expect(run.stderr).toMatch(/brew install/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe('npm run lab without a terminal', () => {
+  it('lists the labs, with the unfinished ones marked as coming', async () => {
+    const run = await runCli('lab', []);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/5\s+ready\s+ElastiCache/);
+    for (const id of [1, 2, 3, 4, 6]) expect(run.stdout).toMatch(new RegExp(`${id}\\s+coming`));
+  });
+
+  it('shows the lab page, says the starting exercises fail on purpose, and runs them once', async () => {
+    const run = await runCli('lab', ['5']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Objectives');
+    expect(run.stdout).toMatch(/per hour/);
+    expect(run.stdout).toMatch(/meant to fail until you complete them/);
+    expect(run.stdout).toContain('✘ FAIL');
+  });
+});
+
+describe('npm run deploy guards', () => {
+  const noAws = { HOME: mkdtempSync(join(tmpdir(), 'dtl-home-')), AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', AWS_SECRET_ACCESS_KEY: '' };
+
+  it('refuses without credentials, with the next step', async () => {
+    const run = await runCli('deploy', ['deploy', '5'], noAws);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/No AWS credentials/);
+    expect(run.stderr).toMatch(/aws configure/);
+  });
+
+  it('never deploys without a confirmation when it cannot ask', async () => {
+    const run = await runCli('deploy', ['deploy', '5'], { ...noAws, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/per hour/);
+    expect(run.stderr).toMatch(/Add --yes/);
+  });
+
+  it('rejects a lab without a stack and a lab that does not exist', async () => {
+    expect((await runCli('deploy', ['deploy', '42'], noAws)).stderr).toMatch(/There is no lab 42/);
+    expect((await runCli('deploy', ['launch', '5'], noAws)).code).toBe(2);
+  });
+});
