@@ -1,0 +1,103 @@
+/**
+ * Lab 5: an ElastiCache for Valkey replication group in front of RDS for
+ * MySQL, reachable only through an SSM-managed bastion.
+ */
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { LabBastion } from './shared/bastion.js';
+import type { CacheReplicationConfig } from './shared/cache-replication.js';
+import { LabMysql } from './shared/mysql.js';
+import { LabNetwork } from './shared/network.js';
+import { applyLabDefaults, labTags } from './shared/secure-defaults.js';
+import { LabValkeyCache } from './shared/valkey.js';
+
+export const LAB05_ID = 5;
+export const LAB05_STACK_NAME = 'DataTierLabs-05-ElastiCacheRedis';
+export const LAB05_DATABASE_NAME = 'labdb';
+
+/** The CloudFormation output keys the checker reads (see labs/05-elasticache-redis/lab.ts). */
+export const LAB05_OUTPUT_KEYS = [
+  'ReplicationGroupId',
+  'RedisPrimaryEndpoint',
+  'RedisPort',
+  'RedisAuthSecretArn',
+  'DbEndpoint',
+  'DbPort',
+  'DbSecretArn',
+  'DbName',
+  'BastionInstanceId',
+] as const;
+export type Lab05OutputKey = (typeof LAB05_OUTPUT_KEYS)[number];
+
+export interface ElastiCacheRedisStackProps extends StackProps {
+  /** Replicas, Multi-AZ and failover of the cache: the learner's part. */
+  readonly replication: CacheReplicationConfig;
+}
+
+export class ElastiCacheRedisStack extends Stack {
+  readonly network: LabNetwork;
+  readonly bastion: LabBastion;
+  readonly database: LabMysql;
+  readonly cache: LabValkeyCache;
+
+  constructor(scope: Construct, id: string, props: ElastiCacheRedisStackProps) {
+    super(scope, id, {
+      description: 'Data Tier Labs, lab 5: ElastiCache for Valkey in front of RDS for MySQL',
+      ...props,
+      // Stack tags too: CloudFormation copies them onto what CDK cannot tag
+      // (launch template, root volume, network interfaces, cache nodes).
+      tags: { ...labTags(LAB05_ID), ...props.tags },
+    });
+    applyLabDefaults(this, LAB05_ID);
+
+    this.network = new LabNetwork(this, 'Network');
+    const { vpc } = this.network;
+
+    this.bastion = new LabBastion(this, 'Bastion', { vpc });
+
+    this.database = new LabMysql(this, 'Database', {
+      vpc,
+      subnets: this.network.dataSubnets,
+      databaseName: LAB05_DATABASE_NAME,
+    });
+    this.database.allowFrom(this.bastion.securityGroup, 'MySQL from the lab bastion');
+
+    this.cache = new LabValkeyCache(this, 'Cache', {
+      vpc,
+      subnets: this.network.dataSubnets,
+      replication: props.replication,
+      description: 'Data Tier Labs lab 5 cache',
+    });
+    this.cache.allowFrom(this.bastion.securityGroup, 'Valkey from the lab bastion');
+
+    this.addOutputs();
+  }
+
+  /**
+   * The two AZs are chosen by CloudFormation at deploy time (Fn::GetAZs), so a
+   * stack with an explicit account and region needs no AZ lookup at synth
+   * (works offline, no cdk.context.json) and no AZ name is hard-coded.
+   */
+  override get availabilityZones(): string[] {
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
+  }
+
+  private addOutputs(): void {
+    const rg = this.cache.replicationGroup;
+    const db = this.database;
+    const values: Record<Lab05OutputKey, { value: string; description: string }> = {
+      ReplicationGroupId: { value: rg.ref, description: 'ElastiCache replication group id' },
+      RedisPrimaryEndpoint: { value: rg.attrPrimaryEndPointAddress, description: 'Primary endpoint (TLS required)' },
+      RedisPort: { value: rg.attrPrimaryEndPointPort, description: 'Primary endpoint port' },
+      RedisAuthSecretArn: { value: this.cache.authSecret.secretArn, description: 'Secret holding the AUTH token' },
+      DbEndpoint: { value: db.instance.dbInstanceEndpointAddress, description: 'MySQL endpoint (TLS required)' },
+      DbPort: { value: db.instance.dbInstanceEndpointPort, description: 'MySQL port' },
+      DbSecretArn: { value: db.secret.secretArn, description: 'Secret with username, password, host, port and dbname' },
+      DbName: { value: db.databaseName, description: 'Database created on the instance' },
+      BastionInstanceId: { value: this.bastion.instance.instanceId, description: 'SSM-managed bastion for port forwarding' },
+    };
+    for (const key of LAB05_OUTPUT_KEYS) {
+      new CfnOutput(this, key, values[key]);
+    }
+  }
+}

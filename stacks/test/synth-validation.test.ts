@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Acknowledgment, App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LAB05_STACK_NAME } from '../05-elasticache-redis.js';
+import { cdkJsonContext, cliApp, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+
+const STRICT_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations?: { ruleName: string; severity: string; description: string }[] }[];
+}
+
+function validationReport(assembly: CloudAssembly): ValidationReport {
+  return JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport;
+}
+
+it('cdk.json turns CloudFormation validation findings into errors', () => {
+  expect(cdkJsonContext()[STRICT_FLAG]).toBe(true);
+});
+
+describe.each(VARIANTS)('synth of the $name variant as the CLI runs it', ({ solution }) => {
+  let app: App;
+  let assembly: CloudAssembly;
+
+  beforeAll(() => {
+    ({ app } = cliApp(solution));
+    assembly = app.synth();
+  }, SYNTH_TIMEOUT_MS);
+
+  it('runs with the strict validation flag', () => {
+    expect(app.node.tryGetContext(STRICT_FLAG)).toBe(true);
+  });
+
+  it('has no warning or error annotation', () => {
+    const messages = assembly.getStackByName(LAB05_STACK_NAME).messages;
+    expect(messages.filter((m) => m.level === 'warning' || m.level === 'error')).toEqual([]);
+  });
+
+  it('has no finding in the validation report (CloudFormation Validate and cdk-nag)', () => {
+    const violations = validationReport(assembly).pluginReports.flatMap((r) =>
+      (r.violations ?? []).map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}: ${v.description}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('needs no context lookup (synthesises offline, no AWS account)', () => {
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+  });
+});
+
+describe('the strict validation can fail', () => {
+  it('rejects a template CloudFormation would reject', () => {
+    const app = new App({ context: cdkJsonContext() });
+    const stack = new Stack(app, 'Broken');
+    new CfnResource(stack, 'NoDescription', { type: 'AWS::EC2::SecurityGroup', properties: {} });
+    expect(() => app.synth()).toThrow(/GroupDescription/);
+  }, SYNTH_TIMEOUT_MS);
+});
+
+describe('the app fails synth on an unacknowledged cdk-nag finding', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reports AwsSolutions-RDS11 when its acknowledgement is missing', () => {
+    const acknowledge = Validations.prototype.acknowledge;
+    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules: Acknowledgment[]) {
+      acknowledge.apply(this, rules.filter((r) => r.id !== 'AwsSolutions-RDS11'));
+    });
+    const { app } = cliApp(false);
+    expect(() => app.synth()).toThrow(/AwsSolutions-RDS11/);
+  }, SYNTH_TIMEOUT_MS);
+});
