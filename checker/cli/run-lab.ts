@@ -23,6 +23,10 @@ export interface LabRunOptions {
   onExerciseStart?: (exerciseId: string) => void;
   /** Checks that ran elsewhere (AWS resources), added to the document. */
   extraChecks?: CheckResult[];
+  /** Only the extra checks: no exercises (checking deployed resources alone). */
+  skipExercises?: boolean;
+  /** Figures measured elsewhere (a failover drill), added to the document. */
+  extraMeasurements?: Record<string, unknown>;
 }
 
 export function exerciseFile(lab: LabMeta, exerciseId: string, solutions = false): string {
@@ -32,7 +36,7 @@ export function exerciseFile(lab: LabMeta, exerciseId: string, solutions = false
 export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Promise<ResultsDocument> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const exercises = options.exercise ? lab.exercises.filter((e) => e.id === options.exercise) : lab.exercises;
+  const exercises = options.skipExercises ? [] : options.exercise ? lab.exercises.filter((e) => e.id === options.exercise) : lab.exercises;
   const checks: CheckResult[] = [];
   for (const exercise of exercises) {
     const file = exerciseFile(lab, exercise.id, options.solutions);
@@ -43,7 +47,7 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
     const run = await runExercise({ labId: lab.id, exerciseId: exercise.id, file, endpoints: options.endpoints, onResult: options.onResult });
     checks.push(...run.results);
   }
-  const measurements: Record<string, unknown> = {};
+  const measurements: Record<string, unknown> = { ...options.extraMeasurements };
   const allPass = checks.length > 0 && checks.every((c) => c.status === 'pass');
   if (options.measure && allPass && !options.exercise) {
     const file = exerciseFile(lab, '02-cache-aside', options.solutions);

@@ -119,3 +119,24 @@ describe('npm run deploy guards', () => {
     expect((await runCli('deploy', ['launch', '5'], noAws)).code).toBe(2);
   });
 });
+
+describe('npm run check on the aws target, bad environments', () => {
+  const home = mkdtempSync(join(tmpdir(), 'dtl-home-'));
+  const base = { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1' };
+
+  it('missing credentials: exit 2 and how to configure them', async () => {
+    const run = await runCli('check', ['5', '--target', 'aws', '--json'], base);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/credentials/i);
+    expect(run.stderr).toMatch(/aws configure|--profile/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('an unknown profile: exit 2 naming the profile', async () => {
+    const run = await runCli('check', ['5', '--target', 'aws', '--profile', 'no-such-profile'], base);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no-such-profile/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+});
