@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
 import type { ResultsDocument } from '../core/result.js';
-import { startLocalEngines, stopOnExit } from '../engines/local.js';
+import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
 import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
 import { startProgress } from './spinner.js';
@@ -48,19 +48,17 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   const progress = startProgress('Starting Redis and MariaDB on this machine', flags.json);
   let engines;
   try {
-    engines = await startLocalEngines();
+    engines = await startLocalEngines({ stopOnSignals: true });
   } catch (err) {
     progress.fail();
     throw err;
   }
   progress.succeed(`Local engines ready: redis-server on 127.0.0.1:${engines.endpoints.redis.port}, mariadbd on 127.0.0.1:${engines.endpoints.mysql.port}`);
-  const release = stopOnExit(engines);
   try {
     return await body((options) =>
       runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] }),
     );
   } finally {
     await engines.stop();
-    release();
   }
 }

@@ -9,7 +9,7 @@ import chokidar from 'chokidar';
 import type { ChalkInstance } from 'chalk';
 import { labDir, type LabMeta } from '../core/lab.js';
 import { overallStatus, summarise, type CheckResult } from '../core/result.js';
-import { startLocalEngines, stopOnExit } from '../engines/local.js';
+import { startLocalEngines } from '../engines/local.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { runLabExercises } from './run-lab.js';
@@ -27,9 +27,8 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
   const dir = join(REPO_ROOT, labDir(lab), 'exercises');
   const progress = startProgress('Starting Redis and MariaDB for watch mode');
-  const engines = await startLocalEngines();
+  const engines = await startLocalEngines({ stopOnSignals: true });
   progress.succeed('Engines ready for watch mode');
-  const release = stopOnExit(engines);
   const latest = new Map<string, CheckResult[]>();
   let runs = 0;
   let queue = Promise.resolve();
@@ -88,6 +87,5 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
   await queue;
   await watcher.close();
   await engines.stop();
-  release();
   return 0;
 }

@@ -26,6 +26,8 @@ export interface LocalEngines {
 }
 
 export interface StartOptions {
+  /** Stop the engines on Ctrl-C, SIGTERM, SIGHUP and exit, from the first spawn on (the CLI's choice). */
+  stopOnSignals?: boolean;
   /** Extra mariadbd options, e.g. ['--performance-schema=ON']. */
   mysqlArgs?: string[];
   /** Give up waiting for an engine after this long. */
@@ -106,8 +108,10 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   const children: ChildProcess[] = [];
+  let release = () => {};
 
   const stop = async () => {
+    release();
     await Promise.all(
       children.map(
         (child) =>
@@ -125,6 +129,7 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
     rmSync(dir, { recursive: true, force: true });
   };
 
+  if (options.stopOnSignals) release = stopOnSignals(dir, stop);
   try {
     const redisPort = await freePort();
     const redis = spawn(
@@ -219,17 +224,16 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
 
 /**
  * Stops the engines when the process ends, including on Ctrl-C, so no engine
- * outlives the CLI. Returns a function that removes the handlers again.
+ * outlives the CLI. Installed before the first engine starts; returns a
+ * function that removes the handlers again.
  */
-export function stopOnExit(engines: LocalEngines): () => void {
+function stopOnSignals(dir: string, stop: () => Promise<void>): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    void engines.stop().finally(() => {
-      process.exitCode = signal === 'SIGINT' ? 130 : 143;
+    void stop().finally(() => {
       // Leave through the default handler so the shell sees the signal exit.
-      process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     });
   };
@@ -237,22 +241,26 @@ export function stopOnExit(engines: LocalEngines): () => void {
     // Synchronous last resort: nothing async runs in 'exit'.
     for (const file of ['redis.pid', 'mariadb.pid']) {
       try {
-        const pid = Number(readFileSync(join(engines.dir, file), 'utf8'));
+        const pid = Number(readFileSync(join(dir, file), 'utf8'));
         if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
       } catch {
         // already stopped
       }
     }
-    rmSync(engines.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
   process.on('exit', onExit);
   return () => {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    process.removeListener('SIGHUP', onSignal);
+    // Keep the handlers while stopping on a signal, so a second Ctrl-C cannot cut the cleanup short.
+    if (stopping) return;
+    for (const signal of signals) process.removeListener(signal, onSignal);
     process.removeListener('exit', onExit);
   };
+}
+
+/** For engines started without `stopOnSignals`: the same clean-up, installed late. */
+export function stopOnExit(engines: LocalEngines): () => void {
+  return stopOnSignals(engines.dir, engines.stop);
 }

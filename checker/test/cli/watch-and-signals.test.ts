@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, execSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
+import { watchExercises } from '../../cli/watch.js';
+import { makeChalk } from '../../cli/terminal.js';
+import { ROOT } from './helpers.js';
+
+/** Engine processes started under `dir` (redis-server rewrites its command line, so its working folder tells). */
+function enginePids(dir: string): string[] {
+  let pids: string[] = [];
+  try {
+    pids = execSync('pgrep -f "redis-server|mariadbd"', { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) || readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('watch mode', () => {
+  it('re-runs an exercise when its file is saved (polling, as on WSL)', async () => {
+    const file = join(ROOT, 'labs/05-elasticache-redis/exercises/04-invalidation.ts');
+    const original = readFileSync(file, 'utf8');
+    const lines: string[] = [];
+    try {
+      const watching = watchExercises(lab05, makeChalk({ noColor: true }), {
+        poll: true,
+        maxRuns: 2,
+        write: (t) => {
+          lines.push(t);
+          if (t.includes('checks pass across') && lines.filter((l) => l.includes('checks pass across')).length === 1) {
+            // First full run done: save a solved version of exercise 4.
+            copyFileSync(join(ROOT, 'solutions/05-elasticache-redis/exercises/04-invalidation.ts'), file);
+          }
+        },
+      });
+      await watching;
+    } finally {
+      writeFileSync(file, original);
+    }
+    const runs = lines.filter((l) => l.startsWith('\n───') || l.startsWith('───') || l.includes('───'));
+    expect(runs.length).toBe(2);
+    expect(runs[1]).toContain('04-invalidation');
+    const secondRun = lines.slice(lines.indexOf(runs[1]));
+    expect(secondRun.join('\n')).toContain('✔ PASS  no stale read after an update');
+    expect(secondRun.join('\n')).not.toContain('✘ FAIL  no stale read');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the local engines it started: no orphan redis-server or mariadbd', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'dtl-sigint-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'checker/cli/check.ts', '5', '--target', 'local', '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true', TMPDIR: scratch },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Wait until the engines are up and checks are running.
+    for (let i = 0; i < 200 && enginePids(scratch).length < 2; i += 1) await sleep(100);
+    expect(enginePids(scratch).length).toBeGreaterThanOrEqual(2);
+    await sleep(500);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : null))));
+    expect(code).not.toBe(0);
+    for (let i = 0; i < 50 && enginePids(scratch).length > 0; i += 1) await sleep(100);
+    expect(enginePids(scratch)).toEqual([]);
+    expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+});
