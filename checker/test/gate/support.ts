@@ -1,0 +1,69 @@
+/**
+ * Shared by the gate and runner tests: a small pool of real local engines (so
+ * several exercise runs can go at once without resetting each other's data),
+ * and a way to see whether an exercise child process was left running.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import type { CheckResult } from '../../core/result.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const repoPath = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
+
+/**
+ * Every check resets the lab's keys and rows, so two runs must never share a
+ * pair of engines at the same time. The pool hands each run its own pair.
+ */
+export class EnginePool {
+  private readonly engines: LocalEngines[] = [];
+  private readonly idle: LocalEngines[] = [];
+  private readonly waiting: Array<(engines: LocalEngines) => void> = [];
+
+  static async start(size: number): Promise<EnginePool> {
+    const pool = new EnginePool();
+    const started = await Promise.allSettled(Array.from({ length: size }, () => startLocalEngines()));
+    for (const s of started) if (s.status === 'fulfilled') pool.engines.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await pool.stop();
+      throw failed.reason;
+    }
+    pool.idle.push(...pool.engines);
+    return pool;
+  }
+
+  /** Runs `task` with a pair of engines nobody else is using meanwhile. */
+  async with<T>(task: (endpoints: Endpoints) => Promise<T>): Promise<T> {
+    const engines = this.idle.pop() ?? (await new Promise<LocalEngines>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await task(engines.endpoints);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(engines);
+      else this.idle.push(engines);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.engines.map((e) => e.stop()));
+  }
+}
+
+/** How many engine pairs a test file should start: enough to overlap runs, not to thrash 2 cores. */
+export const POOL_SIZE = 2;
+
+/** Pids of exercise child processes (checker/runner/child.ts) this test process started and that still run. */
+export function runningExerciseChildren(): number[] {
+  const out = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'checker/runner/child.ts'], { encoding: 'utf8' });
+  return out.stdout
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => pid > 0);
+}
+
+/** One line per result, for assertion messages that show the whole run. */
+export function describeResults(results: CheckResult[]): string {
+  return results.map((r) => `  ${r.status.padEnd(5)} ${r.id}: ${r.message}`).join('\n');
+}

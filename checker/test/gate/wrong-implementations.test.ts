@@ -1,0 +1,217 @@
+/**
+ * Realistic WRONG implementations of the Lab 5 exercises (each a full module,
+ * the solution with one thing broken, in checker/test/fixtures/05-wrong/).
+ * Each must be rejected by the check that owns the defect, with a message
+ * that names the defect - and told apart precisely: nothing errors, and some
+ * other check of the exercise still passes (the rejection is not a side
+ * effect of a module that fails everything). The one exception is a defect
+ * every other check of the exercise depends on (`blocksTheRest`): those checks
+ * must then say they "cannot be judged yet".
+ *
+ * KNOWN GAPS are wrong implementations the checks do NOT reject today. They
+ * run as `it.fails`: the expectation is the one the checks should meet, so the
+ * moment a check learns to reject the fixture the case goes red - move it to
+ * REJECTED then, with the check and message that rejects it.
+ */
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksFor } from '../../checks/registry.js';
+import type { CheckResult } from '../../core/result.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, EnginePool, POOL_SIZE, repoPath, runningExerciseChildren } from './support.js';
+
+const EXERCISES: Record<string, string> = {
+  '01': '01-redis-basics',
+  '02': '02-cache-aside',
+  '03': '03-write-through',
+  '04': '04-invalidation',
+  '05': '05-sessions-leaderboard',
+};
+
+interface WrongCase {
+  /** File in checker/test/fixtures/05-wrong/; its first two digits name the exercise. */
+  fixture: string;
+  /** The check that must reject it. */
+  check: string;
+  /** What that check's message must say about the defect. */
+  message: RegExp;
+  /**
+   * The defect is a prerequisite of every other check of the exercise, so
+   * none can pass: they must then all say they "cannot be judged yet" rather
+   * than fail for a reason of their own.
+   */
+  blocksTheRest?: true;
+}
+
+const REJECTED: WrongCase[] = [
+  // Exercise 1: data types and TTLs.
+  { fixture: '01-greeting-as-hash.ts', check: '05.01.string-stored', message: /of type "hash", expected a string/ },
+  { fixture: '01-profile-as-json.ts', check: '05.01.hash-stored', message: /of type "string", expected a hash/ },
+  { fixture: '01-seconds-left-hardcoded.ts', check: '05.01.ttl-read', message: /returned 30 while the server reports 77 s/ },
+  { fixture: '01-otp-ttl-in-milliseconds.ts', check: '05.01.ttl-set', message: /TTL 30000\.0 s; expected about 30 s/ },
+  // Exercise 2: cache-aside.
+  { fixture: '02-no-ttl.ts', check: '05.02.ttl-bounded', message: /no TTL, so it would live forever/ },
+  { fixture: '02-ttl-unbounded.ts', check: '05.02.ttl-bounded', message: /TTL of 86400 s, above the lab's bound of ctx\.ttlSeconds = 45 s/ },
+  { fixture: '02-ttl-hardcoded-45.ts', check: '05.02.ttl-bounded', message: /user:2 has a TTL of 45 s, above the lab's bound of ctx\.ttlSeconds = 12 s/ },
+  { fixture: '02-in-process-memo.ts', check: '05.02.repeat-read', message: /not read from Redis/ },
+  { fixture: '02-null-cached-forever.ts', check: '05.02.unknown-id', message: /miss for user 999999 was cached with no TTL/ },
+  { fixture: '02-error-cached-forever.ts', check: '05.02.errors-not-cached', message: /after a failed database read, user:3 was cached .* with no TTL/ },
+  { fixture: '02-crash-when-redis-down.ts', check: '05.02.redis-down', message: /with Redis unreachable, getUser threw .*must degrade to the database/ },
+  { fixture: '02-redis-down-set-unguarded.ts', check: '05.02.redis-down', message: /with Redis unreachable, getUser threw .*02-redis-down-set-unguarded\.ts:\d+/ },
+  // Exercise 3: write-through.
+  { fixture: '03-cache-before-database.ts', check: '05.03.database-first', message: /the cache was written before the database/ },
+  { fixture: '03-swallow-error-fill-cache.ts', check: '05.03.failed-write', message: /the cache was filled on a failed write/ },
+  { fixture: '03-swallow-error.ts', check: '05.03.failed-write', message: /saveUser resolved: the error must reach the caller/ },
+  { fixture: '03-no-ttl.ts', check: '05.03.ttl-bounded', message: /user:1 has no TTL/ },
+  { fixture: '03-update-only.ts', check: '05.03.new-user-cached', message: /new users must be inserted/ },
+  // Exercise 4: invalidation.
+  { fixture: '04-never-deletes.ts', check: '05.04.no-stale-read', message: /stale read/, blocksTheRest: true },
+  { fixture: '04-delete-before-update.ts', check: '05.04.invalidate-after-write', message: /re-cached the old row.*delete the key after the UPDATE, not before/ },
+  { fixture: '04-swallow-error.ts', check: '05.04.failed-update', message: /updateUserEmail resolved: the error must reach the caller/ },
+  // Exercise 5: sessions and leaderboard.
+  { fixture: '05-session-not-sliding.ts', check: '05.05.session-slides', message: /the TTL did not slide/ },
+  { fixture: '05-session-recreated.ts', check: '05.05.expired-gone', message: /wrote session:s3 back: an expired session must not come back/ },
+  { fixture: '05-leaderboard-no-ttl.ts', check: '05.05.leaderboard-ttl', message: /leaderboard:daily has no TTL/ },
+  { fixture: '05-leaderboard-ttl-once-per-process.ts', check: '05.05.leaderboard-expires', message: /leaderboard:monthly has no TTL.*every addScore/ },
+  { fixture: '05-top-players-ascending.ts', check: '05.05.leaderboard-order', message: /best first/ },
+];
+
+interface KnownGap extends WrongCase {
+  /** Why the fixture is wrong although every check passes it. */
+  why: string;
+}
+
+const KNOWN_GAPS: KnownGap[] = [
+  {
+    fixture: '02-ttl-in-milliseconds.ts',
+    check: '05.02.ttl-bounded',
+    message: /below|too short|shorter|at least/i,
+    why: "PX instead of EX: entries live 45 ms instead of 45 s; expectBoundedTtl only has an upper bound (it even passes with 'TTL 0 s')",
+  },
+  {
+    fixture: '04-patch-entry-drops-ttl.ts',
+    check: '05.04.no-stale-read',
+    message: /TTL|live forever/,
+    why: 'patches user:<id> with a plain SET, which drops its TTL; the 04 checks only read the email back, never the TTL or the rest of the entry',
+  },
+  {
+    fixture: '05-session-ttl-hardcoded-45.ts',
+    check: '05.05.session-created',
+    message: /above the lab's bound/,
+    why: "createSession uses EX 45; session-created runs with the default ctx.ttlSeconds = 45, and session-slides overwrites the TTL before looking",
+  },
+  {
+    fixture: '05-session-renew-hardcoded-60.ts',
+    check: '05.05.session-slides',
+    message: /TTL/,
+    why: 'getSession renews with EX 60; session-slides happens to run with ctx.ttlSeconds = 60, and no other check looks at the TTL after getSession',
+  },
+  {
+    fixture: '05-leaderboard-ttl-when-new-board.ts',
+    check: '05.05.leaderboard-expires',
+    message: /TTL|every addScore/,
+    why: 'EXPIRE only when addScore creates the board: a board left without a TTL (EXPIRE lost after ZINCRBY, board from an older version) never gets one, and the TTL is never renewed. leaderboard-expires only re-adds to a board that expired, i.e. a new board',
+  },
+  {
+    fixture: '05-leaderboard-ttl-when-new-player.ts',
+    check: '05.05.leaderboard-expires',
+    message: /TTL|every addScore/,
+    why: 'EXPIRE only when ZINCRBY returns exactly the points (a new player): same blind spot, the checks never add to an existing board that lacks a TTL',
+  },
+  {
+    fixture: '05-leaderboard-ttl-nx.ts',
+    check: '05.05.leaderboard-expires',
+    message: /TTL|every addScore/,
+    why: "EXPIRE ... NX: the TTL is never renewed by later scores, against the check's own hint ('Set the TTL on every addScore'). Arguably acceptable for a fixed-period board - a design decision for the checker's owner",
+  },
+];
+
+const exerciseOf = (fixture: string): string => {
+  const exercise = EXERCISES[fixture.slice(0, 2)];
+  if (!exercise) throw new Error(`${fixture}: the name must start with the exercise number`);
+  return exercise;
+};
+
+describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real engines)', () => {
+  let pool: EnginePool;
+  const runs = new Map<string, Promise<CheckResult[]>>();
+
+  beforeAll(async () => {
+    pool = await EnginePool.start(POOL_SIZE);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(runs.values());
+    await pool?.stop();
+    expect(runningExerciseChildren()).toEqual([]);
+  });
+
+  /** Runs the fixture's whole exercise once. */
+  const run = (fixture: string): Promise<CheckResult[]> => {
+    let results = runs.get(fixture);
+    if (!results) {
+      results = pool.with(async (endpoints) => {
+        const { results } = await runExercise({
+          labId: 5,
+          exerciseId: exerciseOf(fixture),
+          file: repoPath(`checker/test/fixtures/05-wrong/${fixture}`),
+          endpoints,
+        });
+        return results;
+      });
+      runs.set(fixture, results);
+    }
+    return results;
+  };
+
+  it('every fixture is in a table, and every table row names a real check of its exercise', () => {
+    const listed = [...REJECTED, ...KNOWN_GAPS].map((c) => c.fixture).sort();
+    expect(readdirSync(repoPath('checker/test/fixtures/05-wrong')).filter((f) => f.endsWith('.ts')).sort()).toEqual(listed);
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const c of [...REJECTED, ...KNOWN_GAPS]) {
+      const ids = (checksFor(5)?.exercises[exerciseOf(c.fixture)] ?? []).map((check) => check.id);
+      expect(ids, c.fixture).toContain(c.check);
+    }
+  });
+
+  for (const c of REJECTED) {
+    it(`${c.fixture} is rejected by ${c.check}`, async ({ expect }) => {
+      const results = await run(c.fixture);
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target, `${c.check} did not run:\n${all}`).toBeDefined();
+      expect(target!.status, `${c.fixture} was not rejected by ${c.check}:\n${all}`).toBe('fail');
+      expect(target!.message, `${c.check} rejected ${c.fixture} for another reason:\n${all}`).toMatch(c.message);
+      expect(results.filter((r) => r.status === 'error'), `errors while judging ${c.fixture}:\n${all}`).toEqual([]);
+      const others = results.filter((r) => r.id !== c.check);
+      if (c.blocksTheRest) {
+        for (const r of others) {
+          expect(r.status, all).toBe('fail');
+          expect(r.message, `${r.id} failed for a reason of its own:\n${all}`).toMatch(/^cannot be judged yet/);
+        }
+      } else {
+        expect(
+          others.some((r) => r.status === 'pass'),
+          `every check of ${c.fixture} failed, so the rejection does not single out the defect:\n${all}`,
+        ).toBe(true);
+      }
+    });
+  }
+
+  for (const gap of KNOWN_GAPS) {
+    // Kept apart from the it.fails below, so an environment problem cannot pass for the gap.
+    it(`${gap.fixture} is judged without errors`, async ({ expect }) => {
+      const results = await run(gap.fixture);
+      expect(results.filter((r) => r.status === 'error'), describeResults(results)).toEqual([]);
+      expect(results.length).toBeGreaterThan(0);
+    });
+
+    it.fails(`KNOWN GAP - ${gap.fixture} should be rejected by ${gap.check} (${gap.why})`, async ({ expect }) => {
+      const results = await run(gap.fixture);
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === gap.check);
+      expect(target?.status, `${gap.fixture} passes ${gap.check}:\n${all}`).toBe('fail');
+      expect(target?.message).toMatch(gap.message);
+    });
+  }
+});
