@@ -1,0 +1,88 @@
+/** What a benchmark run produces: comparisons of our paths against a native tool. */
+
+export interface Figures {
+  /** The figure the ratio is taken on (p50, avg or median of starts), in ms. */
+  ms: number;
+  p50Ms?: number;
+  avgMs?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  /** CLI starts: spawn to exit. */
+  exitMs?: number;
+  samples?: number;
+  note?: string;
+}
+
+export interface Measured {
+  label: string;
+  /** What exactly ran, for the reader who wants to repeat it. */
+  how: string;
+  figures: Figures;
+}
+
+export type Aim = { kind: 'ratio'; max: number } | { kind: 'absolute'; maxMs: number };
+
+export interface Row extends Measured {
+  /** ours / native on the comparison's metric. */
+  ratio: number;
+  aim: Aim;
+  withinAim: boolean;
+}
+
+export interface Comparison {
+  id: 'cache-hit' | 'point-select' | 'cli-start';
+  title: string;
+  /** Which figure the ratio is taken on. */
+  metric: 'p50' | 'avg' | 'median first output';
+  status: 'ran' | 'skipped' | 'error';
+  /** Why it was skipped or failed, with what to do about it. */
+  reason?: string;
+  native?: Measured;
+  /** Measured for context only: shown with a ratio, never judged against an aim. */
+  context?: Measured[];
+  rows: Row[];
+  notes: string[];
+  durationMs: number;
+}
+
+export interface BenchDocument {
+  kind: 'data-tier-labs-bench';
+  date: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    platform: string;
+    node: string;
+    loadAverageStart: number[];
+    loadAverageEnd: number[];
+  };
+  versions: Record<string, string>;
+  comparisons: Comparison[];
+  durationMs: number;
+}
+
+export function verdict(row: Row): string {
+  return row.withinAim ? 'within aim' : 'above aim';
+}
+
+export function aimText(aim: Aim): string {
+  return aim.kind === 'ratio' ? `≤ ${aim.max}x` : `< ${aim.maxMs} ms`;
+}
+
+export function judge(measured: Measured, nativeMs: number, aim: Aim): Row {
+  const ratio = measured.figures.ms / nativeMs;
+  const withinAim = aim.kind === 'ratio' ? ratio <= aim.max : measured.figures.ms < aim.maxMs;
+  return { ...measured, ratio, aim, withinAim };
+}
+
+export function median(values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function mean(values: number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? finite.reduce((s, v) => s + v, 0) / finite.length : Number.NaN;
+}

@@ -1,0 +1,190 @@
+/**
+ * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start]
+ *
+ * Measures the kit's hot paths as ratios against native tools run side by
+ * side on the same private engines (redis-benchmark, sysbench, node -e 0), so
+ * the figures mean something on any machine. Not a test: an "above aim"
+ * ratio is reported, not failed. Exit code 0 when at least one comparison
+ * ran, 2 when none could, 1 on an unexpected error.
+ */
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLocalEngines, stopOnExit, type LocalEngines } from '../engines/local.js';
+import { connectMysql, connectRedis } from '../runner/connect.js';
+import { resetDatabase } from '../../labs/05-elasticache-redis/seed.js';
+import { benchCacheHit, type CacheHitOptions } from './cache-hit.js';
+import { benchPointSelect, type PointSelectOptions } from './point-select.js';
+import { benchCliStart, type CliStartOptions } from './cli-start.js';
+import type { BenchDocument, Comparison } from './model.js';
+import { findTool, killActiveChildren, toolVersion } from './proc.js';
+import { renderReport } from './render.js';
+
+const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start]';
+const IDS = ['cache-hit', 'point-select', 'cli-start'] as const;
+type Id = (typeof IDS)[number];
+const install = (apt: string, brew: string) => `Install it with \`sudo apt-get install ${apt}\` (Debian/Ubuntu) or \`brew install ${brew}\` (macOS), then re-run.`;
+
+interface Plan {
+  cacheHit: CacheHitOptions;
+  pointSelect: PointSelectOptions;
+  cliStart: CliStartOptions;
+}
+
+const FULL: Plan = {
+  cacheHit: { requests: 20_000, warmup: 2_000, rounds: 3 },
+  pointSelect: { rounds: 5, nativeSeconds: 2, oursSeconds: 3, warmupSeconds: 1 },
+  cliStart: { runs: 7 },
+};
+const QUICK: Plan = {
+  cacheHit: { requests: 5_000, warmup: 1_000, rounds: 1 },
+  pointSelect: { rounds: 2, nativeSeconds: 1, oursSeconds: 2, warmupSeconds: 1 },
+  cliStart: { runs: 3 },
+};
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const progress = (line: string) => process.stderr.write(`  … ${line}\n`);
+
+function skipped(id: Id, title: string, reason: string): Comparison {
+  return { id, title, metric: id === 'point-select' ? 'avg' : id === 'cli-start' ? 'median first output' : 'p50', status: 'skipped', reason, rows: [], notes: [], durationMs: 0 };
+}
+
+function failed(id: Id, title: string, err: unknown): Comparison {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ...skipped(id, title, message), status: 'error' };
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const only = new Set<string>(values.only ? values.only.split(',').map((s) => s.trim()) : IDS);
+  const unknown = [...only].filter((id) => !(IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown comparison ${unknown.join(', ')}. ${USAGE}\n`);
+    return 2;
+  }
+  const plan = values.quick ? QUICK : FULL;
+  const started = performance.now();
+  const loadAverageStart = loadavg();
+  const versions: Record<string, string> = { node: process.version };
+  const results = new Map<Id, Comparison>();
+
+  const redisBenchmark = findTool('redis-benchmark');
+  const sysbench = findTool('sysbench');
+  if (redisBenchmark) versions['redis-benchmark'] = toolVersion(redisBenchmark) ?? '?';
+  if (sysbench) versions.sysbench = toolVersion(sysbench) ?? '?';
+
+  const wanted = (id: Id) => only.has(id);
+  if (wanted('cache-hit') && !redisBenchmark) results.set('cache-hit', skipped('cache-hit', 'Cache-hit path vs redis-benchmark', `redis-benchmark is not installed. ${install('redis-tools', 'redis')}`));
+  if (wanted('point-select') && !sysbench) results.set('point-select', skipped('point-select', 'Primary-key SELECT vs sysbench', `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
+
+  // Ctrl-C: take the tool children down with us; the engines have their own handler (stopOnExit).
+  let engines: LocalEngines | undefined;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    killActiveChildren();
+    process.stderr.write(`\nStopped (${signal}).\n`);
+    if (!engines) process.exit(signal === 'SIGINT' ? 130 : 143);
+    // stopOnExit's handler, called for this same signal, stops the engines and
+    // re-raises it; with ours gone that re-raise ends the process.
+    for (const s of signals) process.removeListener(s, onSignal);
+  };
+  for (const s of signals) process.on(s, onSignal);
+
+  const needsEngines = (wanted('cache-hit') && redisBenchmark) || (wanted('point-select') && sysbench);
+  if (needsEngines) {
+    progress('starting private redis-server and mariadbd');
+    let release: (() => void) | undefined;
+    try {
+      engines = await startLocalEngines();
+      release = stopOnExit(engines);
+      const { endpoints } = engines;
+      const redis = await connectRedis(endpoints.redis);
+      const info = await redis.info('server');
+      versions['redis-server'] = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+      redis.disconnect();
+      progress('seeding the Lab 5 users table');
+      const sql = await connectMysql(endpoints.mysql);
+      await resetDatabase(sql);
+      const [rows] = await sql.query('SELECT VERSION() AS v');
+      versions.mariadbd = String((rows as Array<{ v: string }>)[0]?.v ?? '?');
+      await sql.end();
+
+      if (wanted('cache-hit') && redisBenchmark) {
+        try {
+          results.set('cache-hit', await benchCacheHit(endpoints, redisBenchmark, plan.cacheHit, progress));
+        } catch (err) {
+          results.set('cache-hit', failed('cache-hit', 'Cache-hit path vs redis-benchmark', err));
+        }
+      }
+      if (wanted('point-select') && sysbench) {
+        try {
+          results.set('point-select', await benchPointSelect(endpoints, sysbench, plan.pointSelect, progress));
+        } catch (err) {
+          results.set('point-select', failed('point-select', 'Primary-key SELECT vs sysbench', err));
+        }
+      }
+    } catch (err) {
+      // The engines could not start or be seeded: the CLI comparison can still run.
+      for (const [id, title] of [['cache-hit', 'Cache-hit path vs redis-benchmark'], ['point-select', 'Primary-key SELECT vs sysbench']] as const) {
+        if (wanted(id) && !results.has(id)) results.set(id, failed(id, title, err));
+      }
+    } finally {
+      progress('stopping the engines');
+      await engines?.stop();
+      release?.();
+      engines = undefined;
+    }
+  }
+
+  if (wanted('cli-start')) {
+    try {
+      results.set('cli-start', await benchCliStart(REPO_ROOT, plan.cliStart, progress));
+    } catch (err) {
+      results.set('cli-start', failed('cli-start', 'CLI start', err));
+    }
+  }
+
+  const doc: BenchDocument = {
+    kind: 'data-tier-labs-bench',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      platform: `${process.platform}/${process.arch}`,
+      node: process.version,
+      loadAverageStart,
+      loadAverageEnd: loadavg(),
+    },
+    versions,
+    comparisons: IDS.filter((id) => results.has(id)).map((id) => results.get(id) as Comparison),
+    durationMs: performance.now() - started,
+  };
+  const report = renderReport(doc);
+  if (values.json) {
+    process.stderr.write(`\n${report}\n`);
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    process.stdout.write(`\n${report}\n`);
+  }
+  return doc.comparisons.some((c) => c.status === 'ran') ? 0 : 2;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
