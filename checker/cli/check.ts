@@ -46,11 +46,12 @@ async function ask(flags: CommonFlags): Promise<CommonFlags> {
 }
 
 export async function checkMain(argv: string[]): Promise<number> {
-  const flags = await ask(parseFlags(argv, CHECK_USAGE));
-  if (flags.help) {
+  const parsed = parseFlags(argv, CHECK_USAGE);
+  if (parsed.help) {
     say(CHECK_USAGE);
     return 0;
   }
+  const flags = await ask(parsed);
   const lab = resolveLab(flags.lab as number);
   const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
   const c = makeChalk(flags, process.stdout);

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { select } from '@inquirer/prompts';
+import type { select } from '@inquirer/prompts';
 import type { ChalkInstance } from 'chalk';
 import { labs } from '../../labs/index.js';
 import { labDir, type LabMeta } from '../core/lab.js';
@@ -15,18 +15,23 @@ import { resolveLab } from './resolve-lab.js';
 import { explain, runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import { renderLabList, renderLabScreen } from '../render/lab-screen.js';
-import { checkMain } from './check.js';
-import { deployMain } from './deploy.js';
-import { watchExercises } from './watch.js';
-import { REPO_ROOT } from '../runner/run-exercise.js';
 import { findExecutable } from '../engines/binaries.js';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// The commands behind the menu load on first use, so the page appears quickly.
+const checkMain = async (argv: string[]) => (await import('./check.js')).checkMain(argv);
+const deployMain = async (argv: string[]) => (await import('./deploy.js')).deployMain(argv);
+const watchExercises: typeof import('./watch.js').watchExercises = async (...args) => (await import('./watch.js')).watchExercises(...args);
+const realSelect: Ask = async (...args) => (await import('@inquirer/prompts')).select(...args);
 
 export const LAB_USAGE = 'Usage: npm run lab [<number>] [--watch] [--poll] [--no-input] [--no-color]. Example: npm run lab 5';
 
 export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
 
 /** How the menu asks; tests pass one bound to scripted input streams. */
-export type Ask = typeof select;
+export type Ask = (...args: Parameters<typeof select>) => Promise<unknown>;
 
 export const MENU: Array<{ name: string; value: MenuAction }> = [
   { name: 'Run the exercises locally', value: 'run-local' },
@@ -94,17 +99,17 @@ export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFla
   }
 }
 
-export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask = select): Promise<MenuAction[]> {
+export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask = realSelect): Promise<MenuAction[]> {
   const chosen: MenuAction[] = [];
   for (;;) {
-    const action = await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length });
+    const action = (await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length })) as MenuAction;
     chosen.push(action);
     if (action === 'quit') return chosen;
     await perform(action, lab, flags, c, ask);
   }
 }
 
-export async function labMain(argv: string[], ask: Ask = select): Promise<number> {
+export async function labMain(argv: string[], ask: Ask = realSelect): Promise<number> {
   const flags = parseFlags(argv, LAB_USAGE);
   if (flags.help) {
     say(LAB_USAGE);
@@ -116,10 +121,10 @@ export async function labMain(argv: string[], ask: Ask = select): Promise<number
   if (id === undefined) {
     process.stdout.write(`${renderLabList(c, labs)}\n`);
     if (!interactive) return 0;
-    id = await ask({
+    id = (await ask({
       message: 'Open which lab?',
       choices: labs.map((l) => ({ name: `${l.id}. ${l.title}${l.status === 'ready' ? '' : ' (coming)'}`, value: l.id, disabled: l.status === 'ready' ? false : 'coming' })),
-    });
+    })) as number;
   }
   const lab = resolveLab(id);
   process.stdout.write(`\n${renderLabScreen(c, lab)}\n\n`);

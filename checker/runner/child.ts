@@ -16,6 +16,15 @@ import { describeThrow, LearnerError } from './learner-call.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
 import { measureCacheSpeedup } from './measure.js';
 
+// Kept before any learner code loads: a file that replaces process.exit cannot keep this process alive.
+const exitForReal = process.exit.bind(process);
+
+/** Rejections nobody awaited, raised by learner code while a check ran. */
+let floating: unknown[] = [];
+process.on('unhandledRejection', (reason) => {
+  floating.push(reason);
+});
+
 const send = (message: ChildMessage) =>
   new Promise<void>((resolve) => {
     if (process.send) process.send(message, () => resolve());
@@ -75,6 +84,7 @@ async function main(request: RunRequest): Promise<void> {
     }
 
     let module: Record<string, unknown>;
+    await send({ type: 'loading' });
     try {
       module = (await import(pathToFileURL(request.file).href)) as Record<string, unknown>;
     } catch (err) {
@@ -88,6 +98,7 @@ async function main(request: RunRequest): Promise<void> {
       if (request.only && !request.only.includes(check.id)) continue;
       await send({ type: 'start', id: check.id });
       captured = [];
+      floating = [];
       const started = performance.now();
       const base = { id: check.id, name: check.name, hint: check.hint, group: request.exerciseId };
       let result: CheckResult;
@@ -101,6 +112,11 @@ async function main(request: RunRequest): Promise<void> {
         } else {
           result = { ...base, status: 'error', message: `The checker could not finish this check: ${(err as Error).message}`, durationMs: 0 };
         }
+      }
+      // Give a stray promise the moment it needs to fail, so it is blamed on this check.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (floating.length > 0 && result.status === 'pass') {
+        result = { ...result, status: 'fail', message: `a promise was left to fail on its own (an await is missing): ${describeThrow('your code', floating[0], request.file)}` };
       }
       result.durationMs = Math.round(performance.now() - started);
       if (captured.length > 0) result.output = captured.join('\n').slice(0, 4_000);
@@ -132,6 +148,6 @@ process.once('message', (request: RunRequest) => {
     .finally(() => {
       // Learner code may leave timers or sockets open; the run is over either way.
       process.disconnect?.();
-      setTimeout(() => process.exit(0), 50).unref();
+      setTimeout(() => exitForReal(0), 50).unref();
     });
 });

@@ -15,6 +15,7 @@ export interface RunRequest {
 }
 
 export type ChildMessage =
+  | { type: 'loading' }
   | { type: 'start'; id: string }
   | { type: 'result'; result: CheckResult }
   | { type: 'load-failed'; message: string }

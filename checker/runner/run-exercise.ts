@@ -69,6 +69,12 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
     arm(30_000, () => ({ status: 'error', message: `The exercise runner did not start within 30 s while loading ${label}.` }));
     child.on('message', (message: ChildMessage) => {
       switch (message.type) {
+        case 'loading':
+          arm(checkTimeoutMs, () => ({
+            status: 'fail',
+            message: `loading ${label} did not finish within ${Math.round(checkTimeoutMs / 1000)} s: does code at the top level of the file loop or wait forever?`,
+          }));
+          break;
         case 'start':
           current = message.id;
           arm(checkTimeoutMs, () => ({
@@ -93,7 +99,8 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
           arm(60_000, () => ({ status: 'error', message: 'The measurement did not finish within 60 s.' }));
           break;
         case 'done':
-          clearTimeout(timer);
+          // The child exits by itself; if learner code keeps it alive, it is stopped.
+          arm(3_000, () => stopReason ?? { status: 'fail', message: 'the exercise process did not exit after its checks' });
           break;
       }
     });
@@ -126,7 +133,11 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
         const message = current ? `not run: the check "${nameOf(checks, current)}" had to be stopped first. ${stopReason.message}` : stopReason.message;
         return { ...base, status: stopReason.status, message };
       }
-      const lastWords = stderr.trim().split('\n').slice(-1)[0];
+      const lastWords = stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() && !/^Node\.js v\d/.test(line) && !/^\s+at /.test(line))
+        .slice(-1)[0];
       return {
         ...base,
         status: 'fail' as const,

@@ -74,6 +74,14 @@ const REJECTED: WrongCase[] = [
   { fixture: '05-leaderboard-no-ttl.ts', check: '05.05.leaderboard-ttl', message: /leaderboard:daily has no TTL/ },
   { fixture: '05-leaderboard-ttl-once-per-process.ts', check: '05.05.leaderboard-expires', message: /leaderboard:monthly has no TTL.*every addScore/ },
   { fixture: '05-top-players-ascending.ts', check: '05.05.leaderboard-order', message: /best first/ },
+  // Found by this suite as gaps, then closed in the checks.
+  { fixture: '02-ttl-in-milliseconds.ts', check: '05.02.ttl-bounded', message: /far below ctx\.ttlSeconds.*PX takes milliseconds/ },
+  { fixture: '04-patch-entry-drops-ttl.ts', check: '05.04.no-stale-read', message: /no TTL, so it would live forever.*drops its TTL/ },
+  { fixture: '05-session-ttl-hardcoded-45.ts', check: '05.05.session-created', message: /TTL of 45 s, above the lab's bound of ctx\.ttlSeconds = 37 s/ },
+  { fixture: '05-session-renew-hardcoded-60.ts', check: '05.05.session-slides', message: /not to ctx\.ttlSeconds = 83 s/ },
+  { fixture: '05-leaderboard-ttl-when-new-board.ts', check: '05.05.leaderboard-ttl-renewed', message: /existing board without a TTL must get one/ },
+  { fixture: '05-leaderboard-ttl-when-new-player.ts', check: '05.05.leaderboard-ttl-renewed', message: /existing board without a TTL must get one/ },
+  { fixture: '05-leaderboard-ttl-nx.ts', check: '05.05.leaderboard-ttl-renewed', message: /left its TTL at .*without NX/ },
 ];
 
 interface KnownGap extends WrongCase {
@@ -81,50 +89,7 @@ interface KnownGap extends WrongCase {
   why: string;
 }
 
-const KNOWN_GAPS: KnownGap[] = [
-  {
-    fixture: '02-ttl-in-milliseconds.ts',
-    check: '05.02.ttl-bounded',
-    message: /below|too short|shorter|at least/i,
-    why: "PX instead of EX: entries live 45 ms instead of 45 s; expectBoundedTtl only has an upper bound (it even passes with 'TTL 0 s')",
-  },
-  {
-    fixture: '04-patch-entry-drops-ttl.ts',
-    check: '05.04.no-stale-read',
-    message: /TTL|live forever/,
-    why: 'patches user:<id> with a plain SET, which drops its TTL; the 04 checks only read the email back, never the TTL or the rest of the entry',
-  },
-  {
-    fixture: '05-session-ttl-hardcoded-45.ts',
-    check: '05.05.session-created',
-    message: /above the lab's bound/,
-    why: "createSession uses EX 45; session-created runs with the default ctx.ttlSeconds = 45, and session-slides overwrites the TTL before looking",
-  },
-  {
-    fixture: '05-session-renew-hardcoded-60.ts',
-    check: '05.05.session-slides',
-    message: /TTL/,
-    why: 'getSession renews with EX 60; session-slides happens to run with ctx.ttlSeconds = 60, and no other check looks at the TTL after getSession',
-  },
-  {
-    fixture: '05-leaderboard-ttl-when-new-board.ts',
-    check: '05.05.leaderboard-expires',
-    message: /TTL|every addScore/,
-    why: 'EXPIRE only when addScore creates the board: a board left without a TTL (EXPIRE lost after ZINCRBY, board from an older version) never gets one, and the TTL is never renewed. leaderboard-expires only re-adds to a board that expired, i.e. a new board',
-  },
-  {
-    fixture: '05-leaderboard-ttl-when-new-player.ts',
-    check: '05.05.leaderboard-expires',
-    message: /TTL|every addScore/,
-    why: 'EXPIRE only when ZINCRBY returns exactly the points (a new player): same blind spot, the checks never add to an existing board that lacks a TTL',
-  },
-  {
-    fixture: '05-leaderboard-ttl-nx.ts',
-    check: '05.05.leaderboard-expires',
-    message: /TTL|every addScore/,
-    why: "EXPIRE ... NX: the TTL is never renewed by later scores, against the check's own hint ('Set the TTL on every addScore'). Arguably acceptable for a fixed-period board - a design decision for the checker's owner",
-  },
-];
+const KNOWN_GAPS: KnownGap[] = [];
 
 const exerciseOf = (fixture: string): string => {
   const exercise = EXERCISES[fixture.slice(0, 2)];

@@ -1,5 +1,5 @@
 import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
-import { cached, sampleUser, show } from './shared.js';
+import { cached, expectBoundedTtl, sameUser, sampleUser, show } from './shared.js';
 
 const id = (name: string) => `05.04.${name}`;
 
@@ -35,7 +35,13 @@ export const invalidationChecks: ExerciseCheck[] = [
       expect(row?.email === 'new4@example.com', `after updateUserEmail the database holds ${show(row?.email)}: the UPDATE did not happen`);
       const read = await readThrough(h, 4);
       expect(read?.email === 'new4@example.com', `stale read: after the update a cache-aside read still returns ${show(read?.email)} from user:4 in Redis`);
-      return 'the next read returns the new email';
+      const entry = await cached(h, 'user:4');
+      if (entry !== undefined) {
+        // Updating the entry in place instead of deleting it is allowed, if it stays a whole, expiring entry.
+        expect(sameUser(entry, { ...sampleUser(4), email: 'new4@example.com' }), `after the update user:4 in Redis holds ${show(entry)}, not the whole updated user`);
+        await expectBoundedTtl(h, 'user:4', ctx.ttlSeconds, "a SET that rewrites the entry drops its TTL unless you pass 'EX' again; deleting the key is simpler");
+      }
+      return entry === undefined ? 'the entry was invalidated; the next read returns the new email' : 'the entry was rewritten with the new email and a TTL';
     },
   },
   {

@@ -29,12 +29,28 @@ export async function cached(h: Harness, key: string): Promise<unknown> {
   }
 }
 
-/** The TTL must exist and stay within the lab's bound. */
-export async function expectBoundedTtl(h: Harness, key: string, ttlSeconds: number, fix = "pass 'EX', ctx.ttlSeconds to SET"): Promise<number> {
+/**
+ * The TTL must exist and stay within the lab's bound. With `atLeastHalf`, it
+ * must also be at least half the bound (room for jitter): a TTL set in
+ * milliseconds by mistake (PX) or a tiny fixed one makes the cache useless.
+ */
+export async function expectBoundedTtl(
+  h: Harness,
+  key: string,
+  ttlSeconds: number,
+  fix = "pass 'EX', ctx.ttlSeconds to SET",
+  atLeastHalf = false,
+): Promise<number> {
   const pttl = await h.pttl(key);
   expect(pttl !== -2, `${key} is not in the cache`);
   expect(pttl !== -1, `${key} has no TTL, so it would live forever: ${fix}`);
   expect(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above the lab's bound of ctx.ttlSeconds = ${ttlSeconds} s`);
+  if (atLeastHalf) {
+    expect(
+      pttl >= (ttlSeconds * 1000) / 2,
+      `${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, far below ctx.ttlSeconds = ${ttlSeconds} s: entries expire before they help (PX takes milliseconds; EX takes seconds)`,
+    );
+  }
   return pttl;
 }
 
