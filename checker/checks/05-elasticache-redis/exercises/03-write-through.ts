@@ -1,16 +1,12 @@
 import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
-import { cached, expectBoundedTtl, sameUser, sampleUser, show } from './shared.js';
+import { cached, expectBoundedTtl, primeCachedUser, sameUser, show } from './shared.js';
 
 const id = (name: string) => `05.03.${name}`;
 
 const renamed = { id: 1, name: 'Ada Lovelace', email: 'ada@example.com' };
 
-async function primeOld(h: Harness, userId: number): Promise<void> {
-  await h.redis.set(`user:${userId}`, JSON.stringify(sampleUser(userId)), 'EX', 60);
-}
-
 async function requireCacheWrite(h: Harness): Promise<void> {
-  await primeOld(h, 9);
+  await primeCachedUser(h, 9);
   const { ctx } = h.context();
   await h.call('saveUser', ctx, { id: 9, name: 'Probe', email: 'probe@example.com' });
   const entry = (await cached(h, 'user:9')) as { name?: string } | undefined;
@@ -23,7 +19,7 @@ export const writeThroughChecks: ExerciseCheck[] = [
     name: 'the cache holds the new value right after the write',
     hint: 'After the database write succeeded: SET user:<id> JSON.stringify(user) EX ctx.ttlSeconds.',
     async run(h) {
-      await primeOld(h, 1);
+      await primeCachedUser(h, 1);
       const { ctx } = h.context();
       await h.call('saveUser', ctx, renamed);
       const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 1');
@@ -39,7 +35,7 @@ export const writeThroughChecks: ExerciseCheck[] = [
     hint: 'await the database write first; a cache written first serves data the database may still refuse.',
     async run(h) {
       await requireCacheWrite(h);
-      await primeOld(h, 1);
+      await primeCachedUser(h, 1);
       let cacheAtWrite: unknown;
       const { ctx } = h.context({
         faults: {
@@ -59,7 +55,7 @@ export const writeThroughChecks: ExerciseCheck[] = [
     hint: 'Do not catch the database error (or rethrow it), and only touch the cache after the write succeeded.',
     async run(h) {
       await requireCacheWrite(h);
-      await primeOld(h, 2);
+      await primeCachedUser(h, 2);
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('saveUser', ctx, { id: 2, name: 'Never Saved', email: 'never@example.com' });
       const entry = (await cached(h, 'user:2')) as { name?: string } | undefined;

@@ -1,11 +1,7 @@
 import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
-import { cached, expectBoundedTtl, sameUser, sampleUser, show } from './shared.js';
+import { cached, expectBoundedTtl, primeCachedUser, sameUser, sampleUser, show } from './shared.js';
 
 const id = (name: string) => `05.04.${name}`;
-
-async function primeOld(h: Harness, userId: number): Promise<void> {
-  await h.redis.set(`user:${userId}`, JSON.stringify(sampleUser(userId)), 'EX', 60);
-}
 
 /** What a cache-aside reader would return now: the cache, else the database. */
 async function readThrough(h: Harness, userId: number): Promise<{ email?: string } | undefined> {
@@ -15,7 +11,7 @@ async function readThrough(h: Harness, userId: number): Promise<{ email?: string
 }
 
 async function requireInvalidation(h: Harness): Promise<void> {
-  await primeOld(h, 8);
+  await primeCachedUser(h, 8);
   const { ctx } = h.context();
   await h.call('updateUserEmail', ctx, 8, 'probe8@example.com');
   const after = await readThrough(h, 8);
@@ -28,7 +24,7 @@ export const invalidationChecks: ExerciseCheck[] = [
     name: 'no stale read after an update',
     hint: 'After the UPDATE succeeded, DEL user:<id> so the next read misses and loads the new row.',
     async run(h) {
-      await primeOld(h, 4);
+      await primeCachedUser(h, 4);
       const { ctx } = h.context();
       await h.call('updateUserEmail', ctx, 4, 'new4@example.com');
       const row = await h.row<{ email: string }>('SELECT email FROM users WHERE id = 4');
@@ -50,12 +46,12 @@ export const invalidationChecks: ExerciseCheck[] = [
     hint: 'Deleting first leaves a window: a reader can re-cache the old row before the UPDATE lands. Delete after it.',
     async run(h) {
       await requireInvalidation(h);
-      await primeOld(h, 4);
+      await primeCachedUser(h, 4);
       const { ctx } = h.context({
         faults: {
           // A concurrent reader re-caches the old row just before the UPDATE lands.
           beforeWrite: async () => {
-            await primeOld(h, 4);
+            await primeCachedUser(h, 4);
           },
         },
       });
@@ -71,7 +67,7 @@ export const invalidationChecks: ExerciseCheck[] = [
     hint: 'Let the database error propagate; there is nothing to invalidate when nothing changed.',
     async run(h) {
       await requireInvalidation(h);
-      await primeOld(h, 6);
+      await primeCachedUser(h, 6);
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('updateUserEmail', ctx, 6, 'refused6@example.com');
       const read = await readThrough(h, 6);

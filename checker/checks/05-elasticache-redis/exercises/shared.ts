@@ -67,6 +67,11 @@ export async function requireCacheFill(h: Harness, id = 1): Promise<void> {
   }
 }
 
+/** Puts the seed row of a user in the cache, as an earlier cache-aside read would have. */
+export async function primeCachedUser(h: Harness, userId: number): Promise<void> {
+  await h.redis.set(`user:${userId}`, JSON.stringify(sampleUser(userId)), 'EX', 60);
+}
+
 /** Lets a key expire on the server, as if its TTL had run out. */
 export async function expireNow(h: Harness, key: string): Promise<void> {
   await h.redis.pexpire(key, 1);
