@@ -10,7 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLocalEngines, stopOnExit, type LocalEngines } from '../engines/local.js';
+import { startLocalEngines, type LocalEngines } from '../engines/local.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
 import { resetDatabase } from '../../labs/05-elasticache-redis/seed.js';
 import { benchCacheHit, type CacheHitOptions } from './cache-hit.js';
@@ -87,14 +87,14 @@ async function main(): Promise<number> {
   if (wanted('cache-hit') && !redisBenchmark) results.set('cache-hit', skipped('cache-hit', 'Cache-hit path vs redis-benchmark', `redis-benchmark is not installed. ${install('redis-tools', 'redis')}`));
   if (wanted('point-select') && !sysbench) results.set('point-select', skipped('point-select', 'Primary-key SELECT vs sysbench', `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
 
-  // Ctrl-C: take the tool children down with us; the engines have their own handler (stopOnExit).
+  // Ctrl-C: take the tool children down with us; the engines have their own handler (stopOnSignals).
   let engines: LocalEngines | undefined;
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const onSignal = (signal: NodeJS.Signals) => {
     killActiveChildren();
     process.stderr.write(`\nStopped (${signal}).\n`);
     if (!engines) process.exit(signal === 'SIGINT' ? 130 : 143);
-    // stopOnExit's handler, called for this same signal, stops the engines and
+    // The engines' handler, called for this same signal, stops the engines and
     // re-raises it; with ours gone that re-raise ends the process.
     for (const s of signals) process.removeListener(s, onSignal);
   };
@@ -103,10 +103,8 @@ async function main(): Promise<number> {
   const needsEngines = (wanted('cache-hit') && redisBenchmark) || (wanted('point-select') && sysbench);
   if (needsEngines) {
     progress('starting private redis-server and mariadbd');
-    let release: (() => void) | undefined;
     try {
-      engines = await startLocalEngines();
-      release = stopOnExit(engines);
+      engines = await startLocalEngines({ stopOnSignals: true });
       const { endpoints } = engines;
       const redis = await connectRedis(endpoints.redis);
       const info = await redis.info('server');
@@ -141,7 +139,6 @@ async function main(): Promise<number> {
     } finally {
       progress('stopping the engines');
       await engines?.stop();
-      release?.();
       engines = undefined;
     }
   }
