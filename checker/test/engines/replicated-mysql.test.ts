@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import type { MysqlEndpoint } from '../../engines/endpoints.js';
 
-const connect = (e: MysqlEndpoint) => mysql.createConnection({ ...e, connectTimeout: 1_000 });
+const connect = (e: MysqlEndpoint) =>
+  mysql.createConnection({ host: e.host, port: e.port, user: e.user, password: e.password, database: e.database, connectTimeout: 1_000 });
 
 async function serverId(e: MysqlEndpoint): Promise<number> {
   const conn = await connect(e);
