@@ -22,6 +22,8 @@ export interface CommonFlags {
   solutions: boolean;
   all: boolean;
   resourcesOnly: boolean;
+  showSolution?: string;
+  learner?: string;
   help: boolean;
   rest: string[];
 }
@@ -45,6 +47,8 @@ const OPTIONS = {
   solutions: { type: 'boolean' },
   all: { type: 'boolean' },
   'resources-only': { type: 'boolean' },
+  'show-solution': { type: 'string' },
+  learner: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -86,6 +90,8 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     solutions: Boolean(v.solutions),
     all: Boolean(v.all),
     resourcesOnly: Boolean(v['resources-only']),
+    showSolution: v['show-solution'],
+    learner: v.learner,
     help: Boolean(v.help),
     rest,
   };

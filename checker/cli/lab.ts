@@ -9,12 +9,12 @@ import type { select } from '@inquirer/prompts';
 import type { ChalkInstance } from 'chalk';
 import { labs } from '../../labs/index.js';
 import { labDir, type LabMeta } from '../core/lab.js';
-import { KitError } from '../core/errors.js';
+import { KitError, UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
 import { resolveLab } from './resolve-lab.js';
 import { explain, runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
-import { renderLabList, renderLabScreen } from '../render/lab-screen.js';
+import { renderLabScreen } from '../render/lab-screen.js';
 import { findExecutable } from '../engines/binaries.js';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +26,9 @@ const deployMain = async (argv: string[]) => (await import('./deploy.js')).deplo
 const watchExercises: typeof import('./watch.js').watchExercises = async (...args) => (await import('./watch.js')).watchExercises(...args);
 const realSelect: Ask = async (...args) => (await import('@inquirer/prompts')).select(...args);
 
-export const LAB_USAGE = 'Usage: npm run lab [<number>] [--watch] [--poll] [--no-input] [--no-color]. Example: npm run lab 5';
+export const LAB_USAGE =
+  'Usage: npm run lab [<number>] [-- --watch] [-- --poll] [-- --show-solution NN] [-- --no-input] [-- --no-color]; ' +
+  'npm run lab status; npm run lab reset <number> [-- --exercise NN] [-- --yes]; npm run lab reset -- --all [--yes]. Example: npm run lab 5';
 
 export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
 
@@ -110,6 +112,9 @@ export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance
 }
 
 export async function labMain(argv: string[], ask: Ask = realSelect): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === 'status') return (await import('./lab-progress.js')).labStatus(rest);
+  if (first === 'reset') return (await import('./lab-progress.js')).labReset(rest);
   const flags = parseFlags(argv, LAB_USAGE);
   if (flags.help) {
     say(LAB_USAGE);
@@ -117,9 +122,17 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
   }
   const c = makeChalk(flags, process.stdout);
   const interactive = canPrompt(flags);
+  if (flags.showSolution !== undefined) {
+    if (flags.lab === undefined) throw new UsageError('Which lab? --show-solution needs a lab number: npm run lab 5 -- --show-solution 02');
+    return (await import('./lab-progress.js')).showSolution(resolveLab(flags.lab), flags.showSolution);
+  }
   let id = flags.lab;
   if (id === undefined) {
-    process.stdout.write(`${renderLabList(c, labs)}\n`);
+    const { loadProgress } = await import('../progress/state.js');
+    const { renderLabListWithProgress } = await import('../progress/render.js');
+    const loaded = loadProgress();
+    if (loaded.problem) say(loaded.problem);
+    process.stdout.write(`${renderLabListWithProgress(c, labs, loaded.state)}\n`);
     if (!interactive) return 0;
     id = (await ask({
       message: 'Open which lab?',

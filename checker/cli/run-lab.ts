@@ -17,6 +17,8 @@ export interface LabRunOptions {
   exercise?: string;
   /** Check the reference solutions instead of the learner's files. */
   solutions?: boolean;
+  /** Read the exercise files from this folder instead (tests, and copies of a lab). */
+  exercisesDir?: string;
   /** Measure the cache speed-up when every exercise passes. */
   measure?: boolean;
   onResult?: (result: CheckResult) => void;
@@ -29,7 +31,8 @@ export interface LabRunOptions {
   extraMeasurements?: Record<string, unknown>;
 }
 
-export function exerciseFile(lab: LabMeta, exerciseId: string, solutions = false): string {
+export function exerciseFile(lab: LabMeta, exerciseId: string, solutions = false, exercisesDir?: string): string {
+  if (exercisesDir) return join(exercisesDir, `${exerciseId}.ts`);
   return join(REPO_ROOT, solutions ? 'solutions' : 'labs', labKey(lab), 'exercises', `${exerciseId}.ts`);
 }
 
@@ -39,7 +42,7 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   const exercises = options.skipExercises ? [] : options.exercise ? lab.exercises.filter((e) => e.id === options.exercise) : lab.exercises;
   const checks: CheckResult[] = [];
   for (const exercise of exercises) {
-    const file = exerciseFile(lab, exercise.id, options.solutions);
+    const file = exerciseFile(lab, exercise.id, options.solutions, options.exercisesDir);
     if (!existsSync(file)) {
       throw new UsageError(`The exercise file ${isAbsolute(file) ? file.replace(REPO_ROOT, '') : file} is missing.`, `Restore it with \`git checkout -- ${file.replace(REPO_ROOT, '')}\`.`);
     }
@@ -50,7 +53,7 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   const measurements: Record<string, unknown> = { ...options.extraMeasurements };
   const allPass = checks.length > 0 && checks.every((c) => c.status === 'pass');
   if (options.measure && allPass && !options.exercise) {
-    const file = exerciseFile(lab, '02-cache-aside', options.solutions);
+    const file = exerciseFile(lab, '02-cache-aside', options.solutions, options.exercisesDir);
     const run = await runExercise({ labId: lab.id, exerciseId: '02-cache-aside', file, endpoints: options.endpoints, only: [], measure: true });
     if (run.measurement) measurements.cacheSpeedup = run.measurement;
   }

@@ -13,6 +13,7 @@ import { startLocalEngines } from '../engines/local.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { runLabExercises } from './run-lab.js';
+import { recordRun } from '../progress/state.js';
 import { startProgress } from './spinner.js';
 import { GLYPH, paint } from './terminal.js';
 
@@ -21,11 +22,13 @@ export interface WatchOptions {
   write?: (text: string) => void;
   /** Stop after this many runs (tests); runs until Ctrl-C or q otherwise. */
   maxRuns?: number;
+  /** Watch this folder instead of the lab's exercises folder (tests). */
+  dir?: string;
 }
 
 export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: WatchOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
-  const dir = join(REPO_ROOT, labDir(lab), 'exercises');
+  const dir = options.dir ?? join(REPO_ROOT, labDir(lab), 'exercises');
   const progress = startProgress('Starting Redis and MariaDB for watch mode');
   const engines = await startLocalEngines({ stopOnSignals: true });
   progress.succeed('Engines ready for watch mode');
@@ -35,7 +38,8 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
 
   const runOne = (exerciseId?: string) => {
     queue = queue.then(async () => {
-      const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId });
+      const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId, exercisesDir: options.dir });
+      if (!options.dir) recordRun(doc);
       for (const check of doc.checks) latest.set(check.group ?? '', []);
       for (const check of doc.checks) latest.get(check.group ?? '')?.push(check);
       write(c.dim(`\n─── ${new Date().toLocaleTimeString()} ${exerciseId ?? 'all exercises'} ───`));
@@ -77,7 +81,7 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
     });
     process.once('SIGINT', () => resolve());
     void watcher.once('ready', () => {
-      write(c.bold(`Watching ${labDir(lab)}/exercises/ ${options.poll || process.env.DTL_POLL ? '(polling)' : ''}`));
+      write(c.bold(`Watching ${options.dir ?? `${labDir(lab)}/exercises/`} ${options.poll || process.env.DTL_POLL ? '(polling)' : ''}`));
       write(c.dim('If saving a file does not re-run its checks (WSL, network drives, some editors), restart with --poll, or press Enter to re-run by hand.'));
       void runOne().then(finishIfDone);
     });

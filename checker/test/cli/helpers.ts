@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** Each test file's CLI runs keep their progress here, never in the repository's own file. */
+export const PROGRESS_FILE = join(mkdtempSync(join(tmpdir(), 'dtl-progress-')), 'progress.json');
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -15,7 +21,7 @@ export function runCli(script: 'check' | 'lab' | 'deploy', args: string[], env: 
     const child = spawn(process.execPath, ['--import', 'tsx', `checker/cli/${script}.ts`, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true', NO_COLOR: '', FORCE_COLOR: '0', ...env },
+      env: { ...process.env, CI: 'true', NO_COLOR: '', FORCE_COLOR: '0', DTL_PROGRESS_FILE: PROGRESS_FILE, ...env },
     });
     let stdout = '';
     let stderr = '';

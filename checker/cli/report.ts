@@ -1,0 +1,112 @@
+/**
+ * npm run report -- <results files or folders...> [--out class-report.html]
+ * The instructor's class report: reads the learners' results files, leaves
+ * out (and names) the ones it cannot use, and writes one self-contained HTML
+ * page. Prints the page's path on stdout; everything else goes to stderr.
+ */
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
+import { readClassFiles } from '../report/collect.js';
+import { renderReport } from '../report/render.js';
+import { runCommand } from './run-command.js';
+import { say } from './terminal.js';
+
+export const REPORT_USAGE =
+  'Usage: npm run report -- <results files or folders...> [--out class-report.html] [--title TEXT]. ' +
+  'Example: npm run report -- results/*.json --out class-report.html';
+
+export const DEFAULT_OUT = 'class-report.html';
+
+const hasWildcard = (s: string): boolean => /[*?]/.test(s);
+
+function wildcardToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/**
+ * Folders stand for the .json files in them; a pattern the shell did not
+ * expand (Windows cmd, or nothing matched) is expanded here in its folder.
+ */
+export function expandInputs(inputs: string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (hasWildcard(basename(input)) && !hasWildcard(dirname(input))) {
+      const folder = dirname(input);
+      const re = wildcardToRegExp(basename(input));
+      let names: string[] = [];
+      try {
+        names = readdirSync(folder).filter((n) => re.test(n)).sort();
+      } catch {
+        // reported below as a file that could not be read
+      }
+      if (names.length === 0) out.push(input);
+      else out.push(...names.map((n) => join(folder, n)));
+      continue;
+    }
+    let isFolder = false;
+    try {
+      isFolder = statSync(input).isDirectory();
+    } catch {
+      // a missing file is reported by the parser, by name
+    }
+    if (isFolder) out.push(...readdirSync(input).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(input, n)));
+    else out.push(input);
+  }
+  return out;
+}
+
+export async function reportMain(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { out: { type: 'string', short: 'o' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, REPORT_USAGE);
+  }
+  if (parsed.values.help) {
+    say(REPORT_USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) {
+    throw new UsageError('Which results files? Give the files (or the folder) the learners sent you.', REPORT_USAGE);
+  }
+  const files = expandInputs(parsed.positionals);
+  if (files.length === 0) {
+    throw new UsageError(`There are no .json files in ${parsed.positionals.join(', ')}.`, REPORT_USAGE);
+  }
+
+  const data = readClassFiles(files);
+  for (const left of data.leftOut) say(`Left out ${left.file}: it ${left.reason}`);
+  if (data.learners.length === 0) {
+    throw new KitError(
+      `None of the ${files.length} ${files.length === 1 ? 'file' : 'files'} given is a results file the report can use, so there is no report to build (each one is named above with the reason).`,
+      2,
+      'Ask each learner for the file written by `npm run check -- --all --json --learner <their-id> > <their-id>.json` and run `npm run report -- <folder>/*.json` again.',
+    );
+  }
+
+  const out = resolve(parsed.values.out ?? DEFAULT_OUT);
+  const page = renderReport(data, { title: parsed.values.title, filesRead: files.length });
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, page);
+  } catch (err) {
+    throw new EnvironmentError(`Could not write the report to ${out}: ${(err as Error).message}.`, 'Choose another place with --out <file.html>.');
+  }
+  const left = data.leftOut.length;
+  say(`Class report for ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'}${left > 0 ? ` (${left} ${left === 1 ? 'file' : 'files'} left out, named above)` : ''}; open it in a browser:`);
+  process.stdout.write(`${out}\n`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void runCommand(() => reportMain(process.argv.slice(2)));
+}
