@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { barChart, niceScale } from '../../report/charts.js';
+import { readClassFiles } from '../../report/collect.js';
+import { escapeHtml, html, raw } from '../../report/escape.js';
+import { cacheSpeedupMetric, classFigures, failoverGapMetric, median } from '../../report/metrics.js';
+import { renderReport } from '../../report/render.js';
+import { check, classFiles, labDoc, learner } from './helpers.js';
+
+const INJECTED_NAME = 'Eve <script>document.title="pwned"</script>';
+const INJECTED_MESSAGE = `returned "<img src=x onerror=alert(1)>" and '</td></tr><script>alert(2)</script>`;
+
+describe('escaping', () => {
+  it('escapes the five characters that matter in text and attributes', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('escapes every value interpolated into the html template, except markup the kit built', () => {
+    const name = '<b>bold</b>';
+    expect(html`<p title="${name}">${name}${raw('<i>kit</i>')}${[name, html`<br>`]}</p>`.markup).toBe(
+      '<p title="&lt;b&gt;bold&lt;/b&gt;">&lt;b&gt;bold&lt;/b&gt;<i>kit</i>&lt;b&gt;bold&lt;/b&gt;<br></p>',
+    );
+  });
+
+  it('leaves no markup from a results file in the page: names and messages in cells, titles, failures and charts', () => {
+    const doc = labDoc([check('05.01.string-read', 'fail', INJECTED_MESSAGE), check('05.01.string-stored', 'pass')]);
+    doc.measurements = { cacheSpeedup: { comparisons: [{ label: '<svg onload=alert(3)>', database: { p50: 10 }, cache: { p50: 1 }, speedup: 10 }] } };
+    const page = renderReport({ learners: [learner('eve', [doc], INJECTED_NAME)], leftOut: [{ file: '<img src=y>.json', reason: 'is not JSON.' }] });
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toMatch(/<img/i);
+    expect(page).not.toMatch(/<svg onload/i);
+    expect(page).toContain('Eve &lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+});
+
+describe('the page', () => {
+  const data = readClassFiles(classFiles());
+  const page = renderReport(data, { builtAt: new Date('2026-11-20T16:00:00Z') });
+
+  it('is self-contained: no script, no stylesheet link, no font or image fetched from anywhere', () => {
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    const addresses = [...page.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    expect(addresses.every((a) => a.startsWith('#'))).toBe(true);
+    expect([...page.matchAll(/https?:\/\/[^"\s]+/g)].map((m) => m[0])).toEqual(expect.arrayContaining(['http://www.w3.org/2000/svg']));
+    expect([...new Set([...page.matchAll(/https?:\/\/[^"\s]+/g)].map((m) => m[0]))]).toEqual(['http://www.w3.org/2000/svg']);
+  });
+
+  it('has the sections, the legend with every glyph, and every learner in the matrix', () => {
+    for (const id of ['completion', 'matrix', 'failures', 'figures', 'left-out']) expect(page).toContain(`<section id="${id}"`);
+    for (const glyph of ['✔', '✘', '!', '○', '–']) expect(page).toContain(`<b>${glyph}</b>`);
+    for (const l of data.learners) expect(page).toContain(`data-learner="${l.id}"`);
+    expect(page).toContain('built 2026-11-20 16:00 UTC from 13 files');
+  });
+
+  it('says so when nobody failed and nothing was measured', () => {
+    const calm = renderReport({ learners: [learner('a', [labDoc([check('05.01.a', 'pass')])])], leftOut: [] });
+    expect(calm).toContain('No learner has a failing check or an error.');
+    expect(calm).toContain('No measured figures in these files yet');
+    expect(calm).not.toContain('id="left-out"');
+    const empty = renderReport({ learners: [learner('a', [])], leftOut: [] });
+    expect(empty).toContain('These files hold no checks yet');
+  });
+});
+
+describe('measured figures', () => {
+  it('extracts the cache speed-up at p50 per comparison, and ignores anything malformed', () => {
+    const measurement = {
+      comparisons: [
+        { label: 'aggregate', database: { p50: 60 }, cache: { p50: 0.5 }, speedup: 999 },
+        { label: 'pk', speedup: 3 },
+        { label: 'broken', database: { p50: 'slow' }, cache: {} },
+        'nonsense',
+      ],
+    };
+    expect(cacheSpeedupMetric.extract(measurement)).toEqual([{ series: 'aggregate', value: 120 }, { series: 'pk', value: 3 }]);
+    for (const junk of [undefined, null, 42, 'x', [], { comparisons: 'x' }]) expect(cacheSpeedupMetric.extract(junk)).toEqual([]);
+    expect(failoverGapMetric.extract({ secondsWithoutService: 8.4 })).toEqual([{ series: '', value: 8.4 }]);
+    expect(failoverGapMetric.extract({ secondsWithoutService: 'long' })).toEqual([]);
+  });
+
+  it('gives one series per comparison label with a point per measured learner, and names those without one', () => {
+    const figures = classFigures(readClassFiles(classFiles()).learners);
+    expect(figures.map((f) => [f.metric.key, f.series, f.points.length])).toEqual([
+      ['cacheSpeedup', 'revenue by country (aggregate over 100k orders)', 3],
+      ['cacheSpeedup', 'one user by primary key', 3],
+      ['failoverDrill', '', 1],
+    ]);
+    expect(figures[0].points.map((p) => p.learner)).toEqual(['Ada Lovelace', 'Grace Hopper', 'Hedy Lamarr']);
+    expect(figures[0].missing).toContain('Linus Torvalds');
+    expect(figures[1].points[0].value).toBeCloseTo(0.3538 / 0.0993, 5);
+  });
+
+  it('computes medians and round axis scales', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(niceScale(307)).toEqual({ max: 400, step: 100 });
+    expect(niceScale(3.56)).toEqual({ max: 4, step: 1 });
+    expect(niceScale(8.4)).toEqual({ max: 10, step: 2 });
+    expect(niceScale(0)).toEqual({ max: 1, step: 0.2 });
+  });
+
+  it('draws one bar per value, an axis label, ticks and the median', () => {
+    const svg = barChart({
+      title: 'Speed-up',
+      axisLabel: 'times faster',
+      bars: [{ label: 'Ada', value: 300, valueText: '300×' }, { label: 'Grace', value: 100, valueText: '100×' }],
+      median: { value: 200, text: '200×' },
+    }).markup;
+    expect(svg.match(/<rect /g)).toHaveLength(2);
+    expect(svg).toContain('>times faster</text>');
+    expect(svg).toContain('median 200×');
+    expect(svg.match(/class="tick"/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+});
