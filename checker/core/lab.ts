@@ -1,11 +1,55 @@
 /** Typed lab metadata: what a lab is, what it costs and what it checks. */
+import type { PriceKey } from '../cost/pricing.js';
 
 export interface BillableResource {
   /** What the resource is, e.g. "cache.t4g.micro node (Valkey)". */
   kind: string;
   count: number;
-  /** List price in us-east-1, USD per hour per unit. */
+  /** List price in us-east-1, USD per hour per unit (derived from `priceKey` by checker/cost/pricing.ts `billable()`). */
   usdPerHour: number;
+  /** The price this resource is billed at: a key of PRICES in checker/cost/pricing.ts. */
+  priceKey?: PriceKey;
+  /**
+   * How much of the price's unit one resource uses: GiB for a per-GiB-month
+   * price, GiB per hour for a per-GiB price. Default 1.
+   */
+  quantity?: number;
+}
+
+/** An RDS engine, version and instance class a lab's stack creates. */
+export interface RdsRequirement {
+  /** RDS engine name as the API spells it, e.g. "mysql", "aurora-mysql". */
+  engine: string;
+  /** Full engine version the stack pins, e.g. "8.4.10". */
+  engineVersion: string;
+  instanceClass: string;
+  /** Storage type the stack asks for, e.g. "gp3". */
+  storageType?: string;
+}
+
+/** An ElastiCache engine, version and node type a lab's stack creates. */
+export interface ElastiCacheRequirement {
+  /** "valkey", "redis" or "memcached". */
+  engine: string;
+  engineVersion: string;
+  nodeType: string;
+  /** Parameter group family the stack names, e.g. "valkey8". */
+  parameterGroupFamily?: string;
+}
+
+/**
+ * What a lab needs from the machine and from the AWS region, so `npm run doctor`
+ * can check it before anyone waits twenty minutes for a deploy to fail.
+ */
+export interface LabRequirements {
+  /** Engines the local target starts on this machine. */
+  localEngines: Array<'redis' | 'mysql'>;
+  rds: RdsRequirement[];
+  elasticache: ElastiCacheRequirement[];
+  /** Availability Zones the stack spreads over (subnet groups, Multi-AZ). */
+  minAvailabilityZones: number;
+  /** The deployed lab is reached through an SSM bastion (AWS CLI + Session Manager plugin). */
+  tunnel: boolean;
 }
 
 export interface ExerciseMeta {
@@ -36,6 +80,10 @@ export interface LabMeta {
   steps: string[];
   cost: { usdPerHour: number; billable: BillableResource[]; note: string };
   deployMinutes: number;
+  /** How long a deployed lab is expected to stay up; `npm run labs:status` reminds past it. */
+  plannedHours?: number;
+  /** What the lab needs locally and in the region (checked by `npm run doctor`). */
+  requires?: LabRequirements;
   stack?: StackMeta;
   exercises: ExerciseMeta[];
   hints: string[];

@@ -1,4 +1,5 @@
 import type { LabMeta } from '../../checker/core/lab.js';
+import { billable } from '../../checker/cost/pricing.js';
 
 export const lab05: LabMeta = {
   id: 5,
@@ -21,17 +22,30 @@ export const lab05: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    // us-east-1 list prices, November 2026; see docs/costs.md for sources.
+    // Priced from checker/cost/pricing.ts (us-east-1 list prices, November 2026); see docs/costs.md.
     usdPerHour: 0,
     billable: [
-      { kind: 'cache.t4g.micro node (Valkey)', count: 3, usdPerHour: 0.0128 },
-      { kind: 'db.t4g.micro MySQL instance', count: 1, usdPerHour: 0.016 },
-      { kind: 'gp3 storage, 20 GiB', count: 1, usdPerHour: 0.0032 },
-      { kind: 't4g.nano bastion instance', count: 1, usdPerHour: 0.0042 },
-      { kind: 'public IPv4 address (bastion)', count: 1, usdPerHour: 0.005 },
-      { kind: 'Secrets Manager secret', count: 2, usdPerHour: 0.00055 },
+      billable('elasticache:cache.t4g.micro:valkey', 3, 'cache.t4g.micro node (Valkey)'),
+      billable('rds:db.t4g.micro:mysql', 1, 'db.t4g.micro MySQL instance, Single-AZ'),
+      billable('rds:gp3-gib-month', 1, 'RDS gp3 storage, 20 GiB', 20),
+      billable('ec2:t4g.nano', 1, 't4g.nano bastion instance'),
+      billable('ebs:gp3-gib-month', 1, 'bastion root volume, 8 GiB gp3', 8),
+      billable('vpc:public-ipv4', 1, 'public IPv4 address (bastion)'),
+      billable('secretsmanager:secret-month', 2, 'Secrets Manager secret (database, AUTH token)'),
+      // Rejected flows only: an estimate of about 100 KiB an hour.
+      billable('cloudwatch-logs:gib-ingested', 1, 'VPC flow logs (rejected traffic), about 0.0001 GiB/h', 0.0001),
     ],
-    note: 'Three cache nodes because Multi-AZ failover needs a primary and replicas; no NAT gateway.',
+    note: 'Three cache nodes because Multi-AZ failover needs a primary and replicas (your starting point has one); no NAT gateway.',
+  },
+  plannedHours: 4,
+  requires: {
+    localEngines: ['redis', 'mysql'],
+    // The stack's pins (stacks/shared/mysql.ts MYSQL_ENGINE_VERSION, stacks/shared/valkey.ts);
+    // checker/test/ops/kit.test.ts fails when the two drift apart.
+    rds: [{ engine: 'mysql', engineVersion: '8.4.10', instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
+    elasticache: [{ engine: 'valkey', engineVersion: '8.2', nodeType: 'cache.t4g.micro', parameterGroupFamily: 'valkey8' }],
+    minAvailabilityZones: 2,
+    tunnel: true,
   },
   deployMinutes: 20,
   stack: {
