@@ -17,7 +17,7 @@ import { canPrompt, makeChalk, say } from './terminal.js';
 import { renderCheck, renderGroupHeader, renderTail } from '../render/terminal.js';
 
 export const CHECK_USAGE =
-  'Usage: npm run check -- <lab> [--target local|aws] [--exercise NN] [--json] [--no-input] [--no-color] ' +
+  'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [--learner ID] [--no-input] [--no-color] ' +
   '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--db-instance ID] [--tunnel] [--failover-drill] [--yes]. ' +
   'Example: npm run check -- 5 --target local --json';
 
@@ -68,8 +68,16 @@ export async function checkMain(argv: string[]): Promise<number> {
     say(CHECK_USAGE);
     return 0;
   }
+  if (parsed.all) return checkAll(parsed);
   const flags = await ask(parsed);
   const lab = resolveLab(flags.lab as number);
+  const doc = await checkLab(lab, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  return exitCodeFor(doc.status);
+}
+
+/** Runs one lab's checks, printing them live on a terminal; returns the results document. */
+async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
   const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
   const c = makeChalk(flags, process.stdout);
   const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources']]);
@@ -96,15 +104,35 @@ export async function checkMain(argv: string[]): Promise<number> {
   );
 
   if (!flags.solutions) reportProgress(lab, doc);
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  } else {
+  if (!flags.json) {
     for (const extra of doc.checks.filter((x) => x.group === 'aws' && x.status === 'skipped')) {
       process.stdout.write(`${renderGroupHeader(c, titles.aws)}\n${renderCheck(c, extra, true)}\n`);
     }
     process.stdout.write(`${renderTail(c, doc)}\n`);
   }
-  return exitCodeFor(doc.status);
+  return doc;
+}
+
+/**
+ * --all: every ready lab, one after the other. With --json the output is the
+ * learner's results file the instructor's class report reads.
+ */
+async function checkAll(flags: CommonFlags): Promise<number> {
+  if (flags.lab !== undefined) throw new UsageError('--all runs every lab: leave out the lab number.', CHECK_USAGE);
+  if (flags.exercise) throw new UsageError('--exercise goes with one lab, not with --all.', CHECK_USAGE);
+  const ready = labs.filter((l) => l.status === 'ready');
+  const docs: ResultsDocument[] = [];
+  for (const lab of ready) {
+    if (!flags.json) process.stdout.write(`\n`);
+    docs.push(await checkLab(lab, flags));
+  }
+  if (flags.json) {
+    const { makeLearnerResults } = await import('../report/learner-results.js');
+    const { learnerIdentity, kitVersion } = await import('./learner.js');
+    process.stdout.write(`${JSON.stringify(makeLearnerResults(learnerIdentity(flags.learner), docs, kitVersion()), null, 2)}\n`);
+  }
+  const codes = docs.map((d) => exitCodeFor(d.status));
+  return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -79,6 +79,24 @@ describe('npm run check without a terminal', () => {
   });
 });
 
+describe('npm run check -- --all', () => {
+  it('writes the learner results file the class report reads', async () => {
+    const run = await runCli('check', ['--all', '--target', 'local', '--json', '--learner', 'ada']);
+    expect(run.code).toBe(1);
+    const results = JSON.parse(run.stdout);
+    expect(results.schema).toBe('data-tier-labs/learner-results@1');
+    expect(results.learner).toEqual({ id: 'ada' });
+    expect(results.labs.map((l: ResultsDocument) => l.lab)).toEqual([5]);
+    expect(results.labs[0].status).toBe('fail');
+  });
+
+  it('refuses a lab number together with --all', async () => {
+    const run = await runCli('check', ['5', '--all']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/leave out the lab number/);
+  });
+});
+
 describe('npm run lab without a terminal', () => {
   it('lists the labs, with the unfinished ones marked as coming', async () => {
     const run = await runCli('lab', []);
