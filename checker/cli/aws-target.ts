@@ -14,10 +14,6 @@ import { runLabExercises } from './run-lab.js';
 import { startProgress } from './spinner.js';
 import { canPrompt, say } from './terminal.js';
 
-// The SDK warns on every run under Node 20 that later releases need Node 22; the kit
-// supports Node 20 and says so in the README, so the learner is spared the warning.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export async function stackDeployed(lab: LabMeta, flags: CommonFlags): Promise<boolean> {
   if (!lab.stack) return false;
   const { makeAwsClients, destroyAwsClients } = await import('../aws/clients.js');

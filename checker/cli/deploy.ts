@@ -1,23 +1,29 @@
 /**
- * npm run deploy <lab> / npm run destroy <lab>: cdk deploy and cdk destroy
- * with the cost shown first and a confirmation (or --yes without a terminal).
+ * npm run deploy <lab> / npm run destroy <lab> | --all: cdk deploy and cdk
+ * destroy with the preflight and the cost shown first and a confirmation (or
+ * --yes without a terminal); after a destroy, the account is checked for
+ * anything the kit left behind.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { confirm } from '@inquirer/prompts';
+import type { LabMeta } from '../core/lab.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { usd } from '../render/lab-screen.js';
-import { parseFlags } from './args.js';
+import { parseFlags, type CommonFlags } from './args.js';
 import { resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import { awsConfigured } from './targets.js';
 
-export const DEPLOY_USAGE = 'Usage: npm run deploy <lab> [--solutions] [--profile P] [--region R] [--yes]; npm run destroy <lab> [--yes]';
+export const DEPLOY_USAGE =
+  'Usage: npm run deploy <lab> [-- --solutions] [-- --profile P] [-- --region R] [-- --yes] [-- --skip-doctor]; ' +
+  'npm run destroy <lab> [-- --yes]; npm run destroy -- --all [--yes]';
 
-export function cdkArgs(verb: 'deploy' | 'destroy', stackName: string, options: { solution?: boolean; profile?: string }): string[] {
+type Verb = 'deploy' | 'destroy';
+
+export function cdkArgs(verb: Verb, stackName: string, options: { solution?: boolean; profile?: string }): string[] {
   return [
     verb,
     stackName,
@@ -28,52 +34,135 @@ export function cdkArgs(verb: 'deploy' | 'destroy', stackName: string, options: 
 }
 
 export async function deployMain(argv: string[]): Promise<number> {
-  const [verb, ...rest] = argv;
+  const [verb, ...given] = argv;
   if (verb !== 'deploy' && verb !== 'destroy') throw new UsageError(`Unknown action "${verb}".`, DEPLOY_USAGE);
-  const flags = parseFlags(rest, DEPLOY_USAGE);
+  const skipDoctor = given.includes('--skip-doctor');
+  const flags = parseFlags(given.filter((a) => a !== '--skip-doctor'), DEPLOY_USAGE);
   if (flags.help) {
     say(DEPLOY_USAGE);
     return 0;
   }
+  requireTools();
+  if (verb === 'destroy' && flags.all) return destroyAll(flags);
   if (flags.lab === undefined) throw new UsageError(`Which lab should I ${verb}?`, DEPLOY_USAGE);
   const lab = resolveLab(flags.lab);
   if (!lab.stack) throw new UsageError(`Lab ${lab.id} has no AWS stack to ${verb}.`);
-  const c = makeChalk(flags, process.stderr);
-  const cdk = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
-  if (!existsSync(cdk)) throw new EnvironmentError('The CDK CLI is not installed in this project.', 'Run `npm ci` in the project folder first.');
-  if (!awsConfigured()) {
-    throw new EnvironmentError(
-      'No AWS credentials are configured, so there is nothing to deploy to.',
-      'Configure them with `aws configure` (or `aws configure sso`), or pass --profile; the local target needs none: `npm run check -- ' + lab.id + ' --target local`.',
-    );
-  }
+  requireCredentials(lab);
+
   if (verb === 'deploy') {
-    say(c.bold(`Deploying lab ${lab.id} (${lab.stack.name}${flags.solutions ? ', finished solution variant' : ''})`));
-    say(`It costs about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) until you destroy it, and takes about ${lab.deployMinutes} minutes.`);
-    for (const r of lab.cost.billable) say(c.dim(`  ${r.count} x ${r.kind} at ${usd(r.usdPerHour)}/h`));
+    if (!skipDoctor) await preflight(lab, flags);
+    announceDeploy(lab, flags);
   } else {
-    say(c.bold(`Destroying lab ${lab.id} (${lab.stack.name}): every resource of the stack is deleted, with no snapshot kept.`));
+    say(makeChalk(flags, process.stderr).bold(`Destroying lab ${lab.id} (${lab.stack.name}): every resource of the stack is deleted, with no snapshot kept.`));
   }
-  let go = flags.yes;
-  if (!go) {
-    if (!canPrompt(flags)) throw new UsageError(`Not ${verb}ing without a confirmation: this run cannot ask (no terminal, CI, or --no-input).`, `Add --yes to ${verb} anyway.`);
-    go = await confirm({ message: verb === 'deploy' ? 'Deploy now?' : 'Destroy now?', default: verb === 'destroy' });
-  }
-  if (!go) {
+  if (!(await confirmed(verb, flags))) {
     say('Nothing was changed.');
     return 0;
   }
+  await runCdk(verb, lab, flags);
+  if (verb === 'deploy') {
+    say(`Deployed. Next: npm run check -- ${lab.id} --target aws`);
+    return 0;
+  }
+  return verifyAfterDestroy(flags, [lab.id]);
+}
+
+function requireTools(): void {
+  if (!existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk'))) {
+    throw new EnvironmentError('The CDK CLI is not installed in this project.', 'Run `npm ci` in the project folder first.');
+  }
+}
+
+function requireCredentials(lab?: LabMeta): void {
+  if (awsConfigured()) return;
+  throw new EnvironmentError(
+    'No AWS credentials are configured, so there is nothing to deploy to or destroy.',
+    'Configure them with `aws configure` (or `aws configure sso`), or pass --profile' +
+      (lab ? `; the local target needs none: \`npm run check -- ${lab.id} --target local\`.` : '.'),
+  );
+}
+
+async function preflight(lab: LabMeta, flags: CommonFlags): Promise<void> {
+  const { runDoctor, doctorExitCode } = await import('../ops/doctor-checks.js');
+  const { renderCheck } = await import('../render/terminal.js');
+  const c = makeChalk(flags, process.stderr);
+  say(c.bold('Preflight (npm run doctor) for this deploy:'));
+  const results = await runDoctor({ labs: [lab], profile: flags.profile, region: flags.region });
+  for (const r of results) say(renderCheck(c, r, false));
+  if (doctorExitCode(results) !== 0) {
+    throw new EnvironmentError(
+      'The preflight found a problem (above), so nothing was deployed.',
+      'Fix it and deploy again, or add -- --skip-doctor if the failing line does not matter for this deploy (for example the Session Manager plugin, needed only for tunnels).',
+    );
+  }
+}
+
+function announceDeploy(lab: LabMeta, flags: CommonFlags): void {
+  const c = makeChalk(flags, process.stderr);
+  say(c.bold(`Deploying lab ${lab.id} (${lab.stack?.name}${flags.solutions ? ', finished solution variant' : ''})`));
+  say(`It costs about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) until you destroy it, and takes about ${lab.deployMinutes} minutes.`);
+  for (const r of lab.cost.billable) say(c.dim(`  ${r.count} x ${r.kind} at ${usd(r.usdPerHour)}/h`));
+}
+
+async function confirmed(verb: Verb, flags: CommonFlags, what = ''): Promise<boolean> {
+  if (flags.yes) return true;
+  if (!canPrompt(flags)) {
+    throw new UsageError(`Not ${verb}ing without a confirmation: this run cannot ask (no terminal, CI, or --no-input).`, `Add --yes to ${verb} anyway.`);
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: `${verb === 'deploy' ? 'Deploy' : 'Destroy'} ${what}now?`, default: verb === 'destroy' });
+}
+
+async function runCdk(verb: Verb, lab: LabMeta, flags: CommonFlags): Promise<void> {
   const env = { ...process.env, ...(flags.region ? { AWS_REGION: flags.region, CDK_DEFAULT_REGION: flags.region } : {}) };
+  const cdk = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
   const code = await new Promise<number>((resolve) => {
     const child = spawn(cdk, cdkArgs(verb, lab.stack!.name, { solution: flags.solutions, profile: flags.profile }), { cwd: join(REPO_ROOT, 'stacks'), stdio: 'inherit', env });
     child.on('exit', (status) => resolve(status ?? 1));
     child.on('error', () => resolve(127));
   });
   if (code !== 0) {
-    throw new EnvironmentError(`cdk ${verb} failed (exit code ${code}); its own message is above.`, verb === 'deploy' ? 'Common causes: the region is not bootstrapped (`npx cdk bootstrap` from the stacks/ folder), missing permissions, or a service quota.' : 'Re-run the destroy; if a resource is stuck, delete it in the console.');
+    throw new EnvironmentError(
+      `cdk ${verb} failed (exit code ${code}); its own message is above.`,
+      verb === 'deploy'
+        ? 'Common causes: the region is not bootstrapped (`npx cdk bootstrap` from the stacks/ folder), missing permissions, or a service quota.'
+        : 'Re-run the destroy; if a resource is stuck, delete it in the console.',
+    );
   }
-  say(verb === 'deploy' ? `Deployed. Next: npm run check -- ${lab.id} --target aws` : 'Destroyed. Nothing from this stack is billed any more.');
-  return 0;
+}
+
+/** After a destroy: list what the kit left behind in the account, with the commands that remove it. */
+async function verifyAfterDestroy(flags: CommonFlags, labIds?: number[]): Promise<number> {
+  const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
+  const { verifyTeardown, renderTeardown, teardownExitCode } = await import('../ops/teardown.js');
+  const clients = makeOpsClients({ profile: flags.profile, region: flags.region });
+  try {
+    const report = await verifyTeardown(clients, { labIds });
+    say(renderTeardown(makeChalk(flags, process.stderr), report));
+    return teardownExitCode(report);
+  } finally {
+    destroyOpsClients(clients);
+  }
+}
+
+/** destroy --all: every lab stack the kit finds deployed, then one verification over everything the kit tagged. */
+async function destroyAll(flags: CommonFlags): Promise<number> {
+  requireCredentials();
+  const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
+  const { deployedLabs } = await import('../cost/status.js');
+  const clients = makeOpsClients({ profile: flags.profile, region: flags.region });
+  const deployed = await deployedLabs(clients).finally(() => destroyOpsClients(clients));
+  const toDestroy = [...new Set(deployed.map((d) => d.labId).filter((id): id is number => typeof id === 'number'))].map(resolveLab);
+  if (toDestroy.length === 0) say('No lab stack is deployed in this account and region.');
+  else {
+    say(makeChalk(flags, process.stderr).bold(`Destroying ${toDestroy.map((l) => `lab ${l.id} (${l.stack?.name})`).join(', ')}: every resource is deleted, with no snapshot kept.`));
+    if (!(await confirmed('destroy', flags, 'all of them '))) {
+      say('Nothing was changed.');
+      return 0;
+    }
+    for (const lab of toDestroy) await runCdk('destroy', lab, flags);
+  }
+  return verifyAfterDestroy(flags);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,6 +7,10 @@
 import { KitError } from '../core/errors.js';
 import { say } from './terminal.js';
 
+// The AWS SDK warns on every run under Node 20 that its later releases need Node 22; the
+// kit supports Node 20 and its README says which Node to use, so commands stay quiet.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export function explain(err: unknown): { text: string; exitCode: number } {
   if (err instanceof KitError) {
     return { text: err.nextStep ? `${err.message} ${err.nextStep}` : err.message, exitCode: err.exitCode };

@@ -125,11 +125,28 @@ describe('npm run deploy guards', () => {
     expect(run.stderr).toMatch(/aws configure/);
   });
 
+  const fakeKeys = { ...noAws, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+
+  it('runs the preflight first and deploys nothing when it fails (AWS unreachable here)', async () => {
+    const run = await runCli('deploy', ['deploy', '5'], fakeKeys);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Preflight/);
+    expect(run.stderr).toMatch(/✘ FAIL\s+AWS credentials/);
+    expect(run.stderr).toMatch(/nothing was deployed/);
+    expect(run.stderr).not.toMatch(/Deploying lab 5/);
+  });
+
   it('never deploys without a confirmation when it cannot ask', async () => {
-    const run = await runCli('deploy', ['deploy', '5'], { ...noAws, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' });
+    const run = await runCli('deploy', ['deploy', '5', '--skip-doctor'], fakeKeys);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/per hour/);
     expect(run.stderr).toMatch(/Add --yes/);
+  });
+
+  it('never destroys everything without a confirmation either', async () => {
+    const run = await runCli('deploy', ['destroy', '--all'], { ...fakeKeys, AWS_MAX_ATTEMPTS: '1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('rejects a lab without a stack and a lab that does not exist', async () => {
