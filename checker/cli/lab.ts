@@ -9,7 +9,7 @@ import type { select } from '@inquirer/prompts';
 import type { ChalkInstance } from 'chalk';
 import { labs } from '../../labs/index.js';
 import { labDir, type LabMeta } from '../core/lab.js';
-import { KitError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
 import { resolveLab } from './resolve-lab.js';
 import { explain, runCommand } from './run-command.js';
@@ -157,4 +157,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   void runCommand(() => labMain(process.argv.slice(2)));
 }
 
-export { KitError };

@@ -45,11 +45,7 @@ export function renderLabProgress(c: ChalkInstance, summary: LabSummary): string
   return summary.started ? text : c.dim(text);
 }
 
-/**
- * The `npm run lab` list with progress: the same rows as renderLabList in
- * checker/render/lab-screen.ts, with "3/5 exercises passed" in place of the
- * exercise count.
- */
+/** The `npm run lab` list: every lab, ready or coming, with "3/5 exercises passed" for the ready ones. */
 export function renderLabListWithProgress(c: ChalkInstance, labs: LabMeta[], state: ProgressState): string {
   const out = [c.bold('Data Tier Labs')];
   for (const summary of summariseLabs(labs, state)) {

@@ -28,13 +28,3 @@ export function renderLabScreen(c: ChalkInstance, lab: LabMeta): string {
   out.push(c.dim(`Lesson: ${labDir(lab)}/README.md · Solutions (look after trying): solutions/${labKey(lab)}/`));
   return out.join('\n');
 }
-
-export function renderLabList(c: ChalkInstance, labs: LabMeta[]): string {
-  const out = [c.bold('Data Tier Labs')];
-  for (const lab of labs) {
-    const state = lab.status === 'ready' ? c.green('ready ') : c.dim('coming');
-    out.push(`  ${String(lab.id).padStart(2)}  ${state}  ${lab.title}${lab.status === 'ready' ? c.dim(` - ${lab.exercises.length} exercises`) : ''}`);
-  }
-  out.push('', 'Open a lab with: npm run lab <number>   (for example: npm run lab 5)');
-  return out.join('\n');
-}

@@ -42,17 +42,3 @@ export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
   out.push(renderSummary(c, doc));
   return out.join('\n');
 }
-
-export function renderDocument(c: ChalkInstance, doc: ResultsDocument, titles: Record<string, string>): string {
-  const out: string[] = [c.bold(`Lab ${doc.lab} (${doc.slug}) on the ${doc.target} target`)];
-  let group: string | undefined;
-  for (const check of doc.checks) {
-    if (check.group !== group) {
-      group = check.group;
-      out.push(renderGroupHeader(c, titles[group ?? ''] ?? group ?? ''));
-    }
-    out.push(renderCheck(c, check, false));
-  }
-  out.push(renderTail(c, doc));
-  return out.join('\n');
-}

@@ -1,6 +1,5 @@
 /** Calling the learner's code: time limits, and errors that point at their file and line. */
 import { relative } from 'node:path';
-import { SimulatedDbError } from './counting-db.js';
 
 export class LearnerError extends Error {
   constructor(message: string) {
@@ -53,8 +52,4 @@ export async function callWithTimeout<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-export function isSimulatedDbError(err: unknown): boolean {
-  return err instanceof SimulatedDbError || (err instanceof Error && err.message.includes('simulated'));
 }
