@@ -33,7 +33,7 @@ async function ask(flags: CommonFlags): Promise<CommonFlags> {
     if (!interactive) throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
     flags.lab = await select({
       message: 'Which lab do you want to check?',
-      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}${l.status === 'ready' ? '' : ' (coming)'}`, value: l.id, disabled: l.status !== 'ready' })),
+      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}`, value: l.id, disabled: l.status === 'ready' ? false : '(coming)' })),
     });
   }
   if (flags.target === undefined && interactive) {

@@ -136,7 +136,7 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
     if (!interactive) return 0;
     id = (await ask({
       message: 'Open which lab?',
-      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}${l.status === 'ready' ? '' : ' (coming)'}`, value: l.id, disabled: l.status === 'ready' ? false : 'coming' })),
+      choices: labs.map((l) => ({ name: `${l.id}. ${l.title}`, value: l.id, disabled: l.status === 'ready' ? false : '(coming)' })),
     })) as number;
   }
   const lab = resolveLab(id);
