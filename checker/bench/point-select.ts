@@ -57,26 +57,23 @@ export async function benchPointSelect(endpoints: Endpoints, bin: string, option
     conn = await connectMysql(endpoints.mysql);
     const c = conn;
     const db = new CountingDb(c);
-    // mysql2 captures a stack trace per query unless told not to (`trace: false`); the kit's connectMysql keeps the default.
+    // mysql2 captures a stack trace per query unless told not to; the kit's connectMysql turns that off (trace: false).
     const m = endpoints.mysql;
-    untraced = await mysql.createConnection({ host: m.host, port: m.port, user: m.user, password: m.password, database: m.database, trace: false });
-    const u = untraced;
+    untraced = await mysql.createConnection({ host: m.host, port: m.port, user: m.user, password: m.password, database: m.database });
+    const traced = untraced;
     const paths: Array<{ label: string; how: string; run: (id: number) => Promise<unknown>; rounds: LatencySummary[] }> = [
-      { label: 'mysql2 execute (prepared)', how: `conn.execute("${SQL}", [id])`, run: (id) => c.execute(SQL, [id]), rounds: [] },
+      { label: 'mysql2 execute, default options', how: `conn.execute("${SQL}", [id]) with mysql2's defaults (a stack capture per query)`, run: (id) => traced.execute(SQL, [id]), rounds: [] },
       {
         label: 'mysql2 execute, trace: false',
-        how: `conn.execute("${SQL}", [id]) on a connection made with { trace: false } (no stack capture per query)`,
-        run: (id) => u.execute(SQL, [id]),
+        how: `conn.execute("${SQL}", [id]) on the kit's connection (connectMysql: trace: false)`,
+        run: (id) => c.execute(SQL, [id]),
         rounds: [],
       },
       { label: 'mysql2 query (text protocol)', how: `conn.query("${SQL}", [id])`, run: (id) => c.query(SQL, [id]), rounds: [] },
       {
         label: 'harness ctx.db.query (CountingDb)',
-        how: 'the Db an exercise receives: CountingDb.query → conn.query (text protocol)',
-        run: (id) => {
-          db.statements.length = 0; // the harness keeps every statement; a bench would grow it without end
-          return db.query(SQL, [id]);
-        },
+        how: 'the Db an exercise receives: CountingDb.query → conn.execute (prepared) on the kit connection',
+        run: (id) => db.query(SQL, [id]),
         rounds: [],
       },
     ];

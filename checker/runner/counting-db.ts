@@ -24,10 +24,26 @@ export class SimulatedDbError extends Error {
   }
 }
 
+const preparable = (v: unknown) => v === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof v) || v instanceof Date || Buffer.isBuffer(v);
+
+/**
+ * The connection runs with mysql2's per-query stack capture off (it costs
+ * about a tenth of a query); the error is rebuilt here instead, where the
+ * async stack still leads back to the learner's line.
+ */
+function fromCallSite(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  const rebuilt = new Error(err.message);
+  rebuilt.name = err.name;
+  for (const key of ['code', 'errno', 'sqlState', 'sqlMessage'] as const) {
+    if (key in err) (rebuilt as unknown as Record<string, unknown>)[key] = (err as unknown as Record<string, unknown>)[key];
+  }
+  return rebuilt;
+}
+
 export class CountingDb implements Db {
   reads = 0;
   writes = 0;
-  readonly statements: string[] = [];
 
   constructor(
     private readonly conn: Connection,
@@ -36,7 +52,6 @@ export class CountingDb implements Db {
 
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
     if (typeof sql !== 'string') throw new TypeError('db.query(sql, params) expects the SQL text as its first argument');
-    this.statements.push(sql);
     if (WRITE.test(sql)) {
       this.writes += 1;
       if (this.faults.failWrites && this.faults.failWrites > 0) {
@@ -51,13 +66,17 @@ export class CountingDb implements Db {
         throw new SimulatedDbError('read');
       }
     }
-    const [rows] = await this.conn.query(sql, params);
-    return (Array.isArray(rows) ? rows : [rows]) as Row[];
+    try {
+      // Prepared statements are the fast path; arrays (IN (?) lists) need the text protocol's expansion.
+      const [rows] = params.length > 0 && params.every(preparable) ? await this.conn.execute(sql, params as never) : await this.conn.query(sql, params);
+      return (Array.isArray(rows) ? rows : [rows]) as Row[];
+    } catch (err) {
+      throw fromCallSite(err);
+    }
   }
 
   resetCounts(): void {
     this.reads = 0;
     this.writes = 0;
-    this.statements.length = 0;
   }
 }
