@@ -1,4 +1,6 @@
 import type { LabMeta } from '../checker/core/lab.js';
+import { lab01 } from './01-rds-multi-az/lab.js';
+import { lab02 } from './02-read-replicas/lab.js';
 import { lab05 } from './05-elasticache-redis/lab.js';
 
 function coming(id: number, slug: string, title: string, summary: string): LabMeta {
@@ -12,8 +14,8 @@ function coming(id: number, slug: string, title: string, summary: string): LabMe
 
 /** Every lab, in course order. Labs marked `coming` are listed but cannot be opened yet. */
 export const labs: LabMeta[] = [
-  coming(1, 'rds-multi-az', 'RDS MySQL with Multi-AZ', 'A managed MySQL primary with a synchronous standby, and a failover drill.'),
-  coming(2, 'read-replicas', 'Read replicas', 'Route reads to an asynchronous replica and measure replica lag.'),
+  lab01,
+  lab02,
   coming(3, 'aurora-cluster', 'Aurora MySQL cluster', 'Writer and reader endpoints, topology-aware failover.'),
   coming(4, 'aurora-serverless', 'Aurora Serverless v2', 'ACU scaling from 0 with auto-pause, under a load ramp.'),
   lab05,

@@ -85,6 +85,11 @@ export interface LabMeta {
   /** What the lab needs locally and in the region (checked by `npm run doctor`). */
   requires?: LabRequirements;
   stack?: StackMeta;
+  /**
+   * What the local target starts: Redis and one database (Lab 5), or a
+   * replicating primary and replica behind an endpoint (Labs 1-3).
+   */
+  localTopology?: 'cache-and-database' | 'primary-and-replica';
   exercises: ExerciseMeta[];
   hints: string[];
 }
