@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// CDK entry point (cdk.json: "npx tsx app.ts"). Add `-c solution=true` for the finished variant.
+// CDK entry point (cdk.json: "npx tsx app.ts"): every lab stack (labs 1, 2 and 5).
+// Add `-c solution=true` for the finished variants; `cdk deploy <stack name>` deploys one.
 import { App } from 'aws-cdk-lib';
-import { buildLabApp } from './lab-app.js';
+import { buildLabStacks } from './lab-app.js';
 
-buildLabApp(new App());
+buildLabStacks(new App());

@@ -1,12 +1,20 @@
 /**
- * Composes the CDK app: the cdk-nag checks and the Lab 5 stack in either the
- * learner's or the finished variant. Kept apart from app.ts so tests can build
- * the same app without the CLI.
+ * Composes the CDK app: the cdk-nag checks and one stack per lab with an AWS
+ * part (labs 1, 2 and 5), each in either the learner's or the finished
+ * variant. Kept apart from app.ts so tests can build the same app without
+ * the CLI. `cdk deploy <stack name>` (what `npm run deploy N` runs) deploys
+ * only the named stack.
  */
 import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { stackConfig as lab01LearnerConfig } from '../labs/01-rds-multi-az/stack-config.js';
+import { stackConfig as lab02LearnerConfig } from '../labs/02-read-replicas/stack-config.js';
 import { stackConfig as learnerConfig } from '../labs/05-elasticache-redis/stack-config.js';
+import { stackConfig as lab01SolutionConfig } from '../solutions/01-rds-multi-az/stack-config.js';
+import { stackConfig as lab02SolutionConfig } from '../solutions/02-read-replicas/stack-config.js';
 import { stackConfig as solutionConfig } from '../solutions/05-elasticache-redis/stack-config.js';
+import { LAB01_STACK_NAME, RdsMultiAzStack } from './01-rds-multi-az.js';
+import { LAB02_STACK_NAME, ReadReplicasStack } from './02-read-replicas.js';
 import { ElastiCacheRedisStack, LAB05_STACK_NAME } from './05-elasticache-redis.js';
 
 /** `cdk synth -c solution=true` builds the finished variant. */
@@ -27,7 +35,27 @@ export function registerNagChecks(app: App): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
 
-export function addLab05Stack(app: App, options: { solution: boolean }): ElastiCacheRedisStack {
+export interface VariantOptions {
+  readonly solution: boolean;
+}
+
+export function addLab01Stack(app: App, options: VariantOptions): RdsMultiAzStack {
+  return new RdsMultiAzStack(app, LAB01_STACK_NAME, {
+    stackName: LAB01_STACK_NAME,
+    env: labEnvironment(),
+    availability: options.solution ? lab01SolutionConfig : lab01LearnerConfig,
+  });
+}
+
+export function addLab02Stack(app: App, options: VariantOptions): ReadReplicasStack {
+  return new ReadReplicasStack(app, LAB02_STACK_NAME, {
+    stackName: LAB02_STACK_NAME,
+    env: labEnvironment(),
+    replication: options.solution ? lab02SolutionConfig : lab02LearnerConfig,
+  });
+}
+
+export function addLab05Stack(app: App, options: VariantOptions): ElastiCacheRedisStack {
   return new ElastiCacheRedisStack(app, LAB05_STACK_NAME, {
     stackName: LAB05_STACK_NAME,
     env: labEnvironment(),
@@ -35,7 +63,24 @@ export function addLab05Stack(app: App, options: { solution: boolean }): ElastiC
   });
 }
 
-export function buildLabApp(app: App): ElastiCacheRedisStack {
+export interface LabStacks {
+  readonly lab01: RdsMultiAzStack;
+  readonly lab02: ReadReplicasStack;
+  readonly lab05: ElastiCacheRedisStack;
+}
+
+/** Every lab stack, in the variant `-c solution=true` selects, with cdk-nag registered. */
+export function buildLabStacks(app: App): LabStacks {
   registerNagChecks(app);
-  return addLab05Stack(app, { solution: wantsSolution(app) });
+  const options = { solution: wantsSolution(app) };
+  return {
+    lab01: addLab01Stack(app, options),
+    lab02: addLab02Stack(app, options),
+    lab05: addLab05Stack(app, options),
+  };
+}
+
+/** Builds every lab stack; returns Lab 5's, which existing callers (tests, the checker's kit test) expect. */
+export function buildLabApp(app: App): ElastiCacheRedisStack {
+  return buildLabStacks(app).lab05;
 }
