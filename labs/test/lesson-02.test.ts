@@ -1,0 +1,654 @@
+/**
+ * The Lab 2 lesson is tested where it makes claims the kit can check: every
+ * ```sql statement runs on a real MariaDB the kit starts; the blocks marked
+ * "-- on the replica" then run on a real replica of the kit's replicated pair,
+ * which must refuse the lesson's write with error 1290, show read_only ON and
+ * report its replication state as the lesson says; every `npm run` command
+ * exists and parses with the kit's own flag parser; every relative link and
+ * #anchor resolves; every mermaid block names a diagram type; and the facts
+ * the lab is built on are stated.
+ *
+ * The helpers are small copies of lesson-05's (and lesson-01's): importing a
+ * test file would register its tests here too.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mysql, { type Connection } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFlags } from '../../checker/cli/args.js';
+import type { LabMeta } from '../../checker/core/lab.js';
+import type { MysqlEndpoint } from '../../checker/engines/endpoints.js';
+import { startLocalEngines, type LocalEngines } from '../../checker/engines/local.js';
+import { startReplicatedMysql, type ReplicatedMysql } from '../../checker/engines/replicated-mysql.js';
+import { lab01 } from '../01-rds-multi-az/lab.js';
+import { lab02 } from '../02-read-replicas/lab.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const LESSON = 'labs/02-read-replicas/README.md';
+const LAB = lab02;
+const KNOWN_LABS: Record<number, LabMeta> = { 1: lab01, 2: lab02 };
+/** Where the kit creates the tables the exercises use (compared with the lesson's SQL when it exists). */
+const KIT_SESSION = 'checker/checks/02-read-replicas/session.ts';
+
+/**
+ * Files other people are still writing. A link to exactly one of these that
+ * does not exist yet is reported by name in a skipped test instead of failing;
+ * once the file exists the link is checked like any other.
+ */
+const PENDING = new Set([
+  'stacks/02-read-replicas.ts',
+  'labs/02-read-replicas/stack-config.ts',
+  'labs/02-read-replicas/exercises/',
+  'labs/02-read-replicas/exercises/01-read-write-router.ts',
+  'labs/02-read-replicas/exercises/02-lag-probe.ts',
+  'labs/02-read-replicas/exercises/03-read-your-writes.ts',
+  'solutions/02-read-replicas/stack-config.ts',
+]);
+
+const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
+
+/** mysql2 options for a kit endpoint (plain TCP: the kit's local engines have no TLS). */
+const optionsFor = (e: MysqlEndpoint, connectTimeout = 2_000) => ({ host: e.host, port: e.port, user: e.user, password: e.password, database: e.database, connectTimeout });
+
+// ---------------------------------------------------------------- markdown
+
+interface Fence {
+  lang: string;
+  body: string;
+  /** 1-based line of the opening fence, for messages. */
+  line: number;
+}
+
+/** Fenced code blocks (``` only), including ones indented inside list items. */
+function fences(markdown: string): Fence[] {
+  const out: Fence[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const open = /^( {0,3})```\s*([\w-]*)/.exec(lines[i] ?? '');
+    if (!open) continue;
+    const indent = open[1]?.length ?? 0;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !/^ {0,3}```\s*$/.test(lines[j] ?? ''); j += 1) body.push((lines[j] ?? '').slice(indent));
+    out.push({ lang: open[2] ?? '', body: body.join('\n'), line: i + 1 });
+    i = j;
+  }
+  return out;
+}
+
+/** The markdown without fenced blocks and inline code: prose, links and headings. */
+function prose(markdown: string): string {
+  let inFence = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (/^ {0,3}```/.test(line)) {
+        inFence = !inFence;
+        return '';
+      }
+      return inFence ? '' : line.replace(/`[^`]*`/g, 'code');
+    })
+    .join('\n');
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, duplicates numbered. */
+function anchorsOf(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  for (const line of prose(markdown).split('\n')) {
+    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const text = (m[1] ?? '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
+    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    anchors.add(n === 0 ? base : `${base}-${n}`);
+    seen.set(base, n + 1);
+  }
+  return anchors;
+}
+
+/** Relative links ([text](target), not images, not URLs) outside code. */
+function relativeLinks(markdown: string): string[] {
+  const out: string[] = [];
+  for (const m of prose(markdown).matchAll(/(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    const target = m[1] ?? '';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) out.push(target);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- SQL
+
+/**
+ * Splits a SQL block into statements the way the mysql client does: on `;`
+ * outside quotes and comments; `-- `, `#` and `/* *\/` comments dropped.
+ */
+function splitSql(body: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let i = 0;
+  const push = () => {
+    const s = cur.replace(/\s+/g, ' ').trim();
+    if (s) out.push(s);
+    cur = '';
+  };
+  while (i < body.length) {
+    const c = body[i] ?? '';
+    const next = body[i + 1] ?? '';
+    if ((c === '-' && next === '-' && /^[\s]?$/.test(body[i + 2] ?? '')) || c === '#') {
+      while (i < body.length && body[i] !== '\n') i += 1;
+    } else if (c === '/' && next === '*') {
+      const end = body.indexOf('*/', i + 2);
+      i = end < 0 ? body.length : end + 2;
+      cur += ' ';
+    } else if (c === "'" || c === '"' || c === '`') {
+      cur += c;
+      i += 1;
+      while (i < body.length) {
+        const d = body[i] ?? '';
+        cur += d;
+        i += 1;
+        if (d === '\\' && c !== '`') {
+          cur += body[i] ?? '';
+          i += 1;
+        } else if (d === c) {
+          if (body[i] === c) {
+            cur += c;
+            i += 1;
+          } else break;
+        }
+      }
+    } else if (c === ';') {
+      push();
+      i += 1;
+    } else {
+      cur += c;
+      i += 1;
+    }
+  }
+  push();
+  return out;
+}
+
+/** The first line of a block when it is a `-- ` comment: where the lesson says to run it. */
+const blockNote = (body: string): string => /^\s*--\s+(.*)$/m.exec(body.trimStart().split('\n')[0] ?? '')?.[1]?.trim() ?? '';
+
+interface Ran {
+  sql: string;
+  where: string;
+  rows?: Array<Record<string, unknown>>;
+  error?: { errno?: number; code?: string; message: string };
+}
+
+async function runAll(conn: Connection, statements: Array<{ sql: string; where: string }>, into: Ran[]): Promise<void> {
+  for (const { sql, where } of statements) {
+    try {
+      const [rows] = await conn.query(sql);
+      into.push({ sql, where, rows: Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : [] });
+    } catch (err) {
+      const e = err as { errno?: number; code?: string; message: string };
+      into.push({ sql, where, error: { errno: e.errno, code: e.code, message: e.message } });
+    }
+  }
+}
+
+/** SQL string literals passed to `.query(` or `.execute(` in TypeScript examples. */
+function embeddedSql(ts: string): string[] {
+  return [...ts.matchAll(/\.(?:query|execute)(?:<[^>]*>)?\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2] ?? '');
+}
+
+// ---------------------------------------------------------------- kit commands
+
+interface KitCommand {
+  script: string;
+  args: string[];
+  text: string;
+}
+
+/** Every `npm run <script> ...` in the text, cut at the end of the command. */
+function npmCommands(text: string): KitCommand[] {
+  return [...text.matchAll(/\bnpm run ([a-z][\w:-]*)([^\n`|;&)#]*)/g)].map((m) => ({
+    script: m[1] ?? '',
+    args: (m[2] ?? '').trim().split(/\s+/).filter(Boolean),
+    text: m[0].trim(),
+  }));
+}
+
+/** Splits on commas outside brackets, braces, parentheses and angle brackets. */
+function splitTopLevel(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of list) {
+    if ('([{<'.includes(c)) depth += 1;
+    if (')]}>'.includes(c)) depth -= 1;
+    if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** The parameters of `export [async] function name(...)` in a source file: names and full text. */
+function parameterNames(source: string, name: string): Array<{ name: string; text: string }> | undefined {
+  const start = new RegExp(`export\\s+(?:async\\s+)?function\\s+${name}\\s*(?:<[^>]*>)?\\(`).exec(source);
+  if (!start) return undefined;
+  let depth = 1;
+  let i = start.index + start[0].length;
+  const from = i;
+  for (; i < source.length && depth > 0; i += 1) {
+    if (source[i] === '(') depth += 1;
+    if (source[i] === ')') depth -= 1;
+  }
+  return splitTopLevel(source.slice(from, i - 1)).map((text) => ({ name: /^\s*(\w+)/.exec(text)?.[1] ?? text, text }));
+}
+
+/** The text inside the parentheses that open at `open` (which must be a "("), nesting respected. */
+function balanced(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i += 1) {
+    if (text[i] === '(') depth += 1;
+    if (text[i] === ')') depth -= 1;
+    if (depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1);
+}
+
+// ---------------------------------------------------------------- tests
+
+const lesson = read(LESSON);
+const blocks = fences(lesson);
+const sqlBlocks = blocks.filter((b) => b.lang === 'sql');
+const statementsOf = (list: Fence[]) =>
+  list.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (sql block, statement ${k + 1})` })));
+/** Where the lesson says a block runs: the primary, the replica as the app's user, or the replica as the admin user. */
+const placeOf = (b: Fence): 'primary' | 'replica' | 'replica-admin' => {
+  const note = blockNote(b.body);
+  if (/^on the replica, as the admin user/i.test(note)) return 'replica-admin';
+  return /^on the replica/i.test(note) ? 'replica' : 'primary';
+};
+const MALLORY = "INSERT INTO users (name, email) VALUES ('Mallory', 'mallory@example.com')";
+
+describe('splitSql follows the mysql client', () => {
+  it('splits on semicolons outside quotes and drops comments', () => {
+    expect(splitSql("SELECT 1; SELECT 'a;b' AS x;\n-- a comment; still a comment\nSELECT \"c\" # trailing\n;")).toEqual([
+      'SELECT 1',
+      "SELECT 'a;b' AS x",
+      'SELECT "c"',
+    ]);
+    expect(splitSql('SELECT 1--2')).toEqual(['SELECT 1--2']);
+  });
+});
+
+describe("the lesson's SQL runs on a real MariaDB started by the kit", () => {
+  let engines: LocalEngines | undefined;
+  let conn: Connection | undefined;
+  const ran: Ran[] = [];
+  const prepared: Array<{ sql: string; error?: string }> = [];
+
+  beforeAll(async () => {
+    engines = await startLocalEngines();
+    conn = await mysql.createConnection(optionsFor(engines.endpoints.mysql, 5_000));
+    await runAll(conn, statementsOf(sqlBlocks), ran);
+    for (const sql of blocks.filter((b) => b.lang === 'ts').flatMap((b) => embeddedSql(b.body))) {
+      try {
+        const statement = await conn.prepare(sql);
+        statement.close();
+        prepared.push({ sql });
+      } catch (err) {
+        prepared.push({ sql, error: (err as Error).message });
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await conn?.end().catch(() => undefined);
+    await engines?.stop();
+  });
+
+  const rowsOf = (sql: string): Array<Record<string, unknown>> => {
+    const hit = ran.find((r) => r.sql === sql);
+    expect(hit, `the lesson's sql blocks no longer contain \`${sql}\` (this test asserts its result)`).toBeDefined();
+    return hit?.rows ?? [];
+  };
+
+  it('has sql blocks holding only statements: no prompts, no client commands, no output', () => {
+    expect(sqlBlocks.length).toBeGreaterThanOrEqual(5);
+    for (const block of sqlBlocks) {
+      for (const line of block.body.split('\n').filter((l) => l.trim())) {
+        expect(line, `${LESSON}:${block.line}`).not.toMatch(/^\s*(mysql>|MariaDB \[|\$ |\+-|\||\\G|source |use )/i);
+      }
+    }
+  });
+
+  it('every statement succeeds (on a server that is not read-only)', () => {
+    expect(ran.length).toBeGreaterThanOrEqual(12);
+    expect(ran.filter((r) => r.error).map((r) => `${r.where}: ${r.sql} -> ${r.error?.message}`)).toEqual([]);
+  });
+
+  it('the users table holds the three users, in id order', () => {
+    const users = rowsOf('SELECT id, name, email FROM users ORDER BY id');
+    expect(users.slice(0, 3).map((u) => u.name)).toEqual(['Ada Lovelace', 'Grace Hopper', 'Alan Turing']);
+  });
+
+  it('the marker row is found, and the heartbeat arithmetic gives milliseconds', () => {
+    expect(rowsOf("SELECT token, created_at FROM lag_markers WHERE token = 'probe-0001'")).toHaveLength(1);
+    const [ms] = rowsOf("SELECT TIMESTAMPDIFF(MICROSECOND, created_at, NOW(3)) / 1000 AS ms_since_write FROM lag_markers WHERE token = 'probe-0001'");
+    expect(Number(ms?.ms_since_write)).toBeGreaterThanOrEqual(0);
+    expect(Number(ms?.ms_since_write)).toBeLessThan(60_000);
+  });
+
+  it('the SQL inside the TypeScript examples prepares on the same server', () => {
+    expect(prepared.length).toBeGreaterThanOrEqual(1);
+    expect(prepared.filter((p) => p.error).map((p) => `${p.sql} -> ${p.error}`)).toEqual([]);
+  });
+
+  it('shows no SQL outside sql blocks (so all of it is run here)', () => {
+    const stray = blocks
+      .filter((b) => b.lang !== 'sql' && b.lang !== 'mermaid' && b.lang !== 'ts')
+      .flatMap((b) => b.body.split('\n').filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT|SET)\s/i.test(l)).map((l) => `${LESSON}:${b.line}: ${l}`));
+    expect(stray).toEqual([]);
+  });
+});
+
+describe("the primary and replica blocks behave as the lesson says on the kit's replicated pair", () => {
+  let pair: ReplicatedMysql | undefined;
+  const ran: Array<Ran & { place: string }> = [];
+  let paused: Record<string, unknown> | undefined;
+
+  beforeAll(async () => {
+    pair = await startReplicatedMysql();
+    const primary = await mysql.createConnection(optionsFor(pair.endpoint));
+    const replica = await mysql.createConnection(optionsFor(pair.replica.endpoint));
+    const admin = await pair.admin(pair.replica);
+    try {
+      for (const block of sqlBlocks) {
+        const place = placeOf(block);
+        if (place !== 'primary') await pair.waitForReplica();
+        const into: Ran[] = [];
+        await runAll(place === 'primary' ? primary : place === 'replica' ? replica : admin, statementsOf([block]), into);
+        ran.push(...into.map((r) => ({ ...r, place })));
+      }
+      await pair.pauseReplica();
+      const [rows] = await admin.query('SHOW REPLICA STATUS');
+      paused = (rows as Array<Record<string, unknown>>)[0];
+      await pair.resumeReplica();
+    } finally {
+      await Promise.allSettled([primary.end(), replica.end(), admin.end()]);
+    }
+  });
+
+  afterAll(async () => {
+    await pair?.stop();
+  });
+
+  const on = (place: string, sql: string): Ran => {
+    const hit = ran.find((r) => r.place === place && r.sql === sql);
+    expect(hit, `the lesson no longer runs \`${sql}\` on the ${place}`).toBeDefined();
+    return hit!;
+  };
+  const column = (row: Record<string, unknown> | undefined, re: RegExp): unknown => Object.entries(row ?? {}).find(([k]) => re.test(k))?.[1];
+
+  it('the lesson has blocks for the primary, the replica, and the replica as the admin user', () => {
+    expect(new Set(sqlBlocks.map(placeOf))).toEqual(new Set(['primary', 'replica', 'replica-admin']));
+  });
+
+  it('everything succeeds except the write on the replica', () => {
+    expect(ran.filter((r) => r.error && r.sql !== MALLORY).map((r) => `${r.where} (${r.place}): ${r.sql} -> ${r.error?.message}`)).toEqual([]);
+  });
+
+  it('the replica refuses the write with error 1290, in the words the lesson quotes', () => {
+    const refused = on('replica', MALLORY).error;
+    expect(refused?.errno).toBe(1290);
+    const quoted = /"(The\s+MySQL server is running with the --read-only option so it cannot execute this\s+statement)"/.exec(lesson)?.[1]?.replace(/\s+/g, ' ');
+    expect(quoted, 'the lesson quotes the MySQL message').toBeDefined();
+    expect(refused?.message).toBe(quoted?.replace('MySQL', 'MariaDB'));
+  });
+
+  it('primary and replica are different servers; the replica is read-only and has the rows', () => {
+    const p = on('primary', 'SELECT @@server_id, @@read_only').rows?.[0];
+    const r = on('replica', 'SELECT @@server_id, @@read_only').rows?.[0];
+    expect([Number(p?.['@@server_id']), Number(p?.['@@read_only'])]).toEqual([1, 0]);
+    expect([Number(r?.['@@server_id']), Number(r?.['@@read_only'])]).toEqual([2, 1]);
+    expect(on('primary', "SHOW VARIABLES LIKE 'read_only'").rows).toEqual([{ Variable_name: 'read_only', Value: 'OFF' }]);
+    expect(on('replica', "SHOW VARIABLES LIKE 'read_only'").rows).toEqual([{ Variable_name: 'read_only', Value: 'ON' }]);
+    expect(on('replica', 'SELECT id, name, email FROM users ORDER BY id').rows?.map((u) => u.name)).toEqual(['Ada Lovelace', 'Grace Hopper', 'Alan Turing']);
+  });
+
+  it('SHOW REPLICA STATUS on the replica: both threads running, caught up; stopped, the lag is NULL (ReplicaLag -1)', () => {
+    const status = on('replica-admin', 'SHOW REPLICA STATUS').rows?.[0];
+    expect(column(status, /^(Replica|Slave)_IO_Running$/)).toBe('Yes');
+    expect(column(status, /^(Replica|Slave)_SQL_Running$/)).toBe('Yes');
+    expect(Number(column(status, /^Seconds_Behind_(Source|Master)$/))).toBe(0);
+    expect(column(paused, /^(Replica|Slave)_SQL_Running$/)).toBe('No');
+    expect(column(paused, /^Seconds_Behind_(Source|Master)$/)).toBeNull();
+    expect(lesson).toMatch(/`Replica_IO_Running` and `Replica_SQL_Running`/);
+  });
+
+  it('the marker written on the primary arrives on the replica', () => {
+    expect(on('replica', "SELECT token, created_at FROM lag_markers WHERE token = 'probe-0001'").rows).toHaveLength(1);
+  });
+});
+
+describe('the lesson agrees with the kit', () => {
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+  const commands = npmCommands(lesson);
+
+  it('every `npm run <script>` exists in package.json', () => {
+    expect(commands.length).toBeGreaterThanOrEqual(10);
+    expect(commands.filter((c) => !(c.script in pkg.scripts)).map((c) => c.text)).toEqual([]);
+  });
+
+  it("kit commands parse with the kit's own flag parser, name lab 1 or 2 and real exercises", () => {
+    const problems: string[] = [];
+    for (const c of commands.filter((x) => ['lab', 'check', 'deploy', 'destroy'].includes(x.script))) {
+      let args = c.args;
+      if (args.some((a) => a.startsWith('-') && a !== '--') && args[0] !== '--') problems.push(`${c.text}: npm takes flags before "--" for itself`);
+      if (args[0] === '--') args = args.slice(1);
+      if (c.script === 'deploy' || c.script === 'destroy') args = args.filter((a) => a !== '--skip-doctor');
+      try {
+        const flags = parseFlags(args, '');
+        const lab = flags.lab === undefined ? undefined : KNOWN_LABS[flags.lab];
+        if (flags.lab !== undefined && !lab) problems.push(`${c.text}: lab ${flags.lab} is not 1 or 2`);
+        if ((c.script === 'deploy' || c.script === 'destroy') && flags.lab !== LAB.id) problems.push(`${c.text}: deploys or destroys another lab`);
+        if (flags.rest.length > 0) problems.push(`${c.text}: extra arguments ${flags.rest.join(' ')}`);
+        const ex = flags.exercise;
+        if (ex !== undefined && !lab?.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
+      } catch (err) {
+        problems.push(`${c.text}: ${(err as Error).message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(commands.map((c) => c.text)).toEqual(
+      expect.arrayContaining([
+        'npm run lab 2',
+        'npm run deploy 2',
+        'npm run destroy 2',
+        'npm run check -- 2 --target local',
+        'npm run check -- 2 --target aws --tunnel',
+        'npm run check -- 2 --target aws --tunnel --exercise 02',
+      ]),
+    );
+  });
+
+  it("names only the lab's stack and its real outputs", () => {
+    for (const m of lesson.matchAll(/DataTierLabs-[\w-]+/g)) expect(m[0]).toBe(LAB.stack!.name);
+    expect(lesson).toContain(LAB.stack!.name);
+    const outputs = new Set(Object.values(LAB.stack!.outputs));
+    const named = [...lesson.matchAll(/\bout ([A-Z]\w+)/g), ...lesson.matchAll(/`([A-Z]\w+)` output/g), ...lesson.matchAll(/with `([A-Z]\w+Endpoint)`/g)].map((m) => m[1] ?? '');
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    expect(named.filter((n) => !outputs.has(n))).toEqual([]);
+  });
+
+  it('covers every exercise and every function it exports', () => {
+    for (const exercise of LAB.exercises) {
+      expect(lesson).toContain(exercise.id);
+      for (const name of exercise.exports) expect(lesson, `${exercise.id} export ${name}`).toMatch(new RegExp(`\`${name}[\`(]`));
+    }
+  });
+
+  const exerciseFiles = LAB.exercises.map((e) => `labs/02-read-replicas/exercises/${e.id}.ts`);
+  const missingExercises = exerciseFiles.filter((f) => !existsSync(join(ROOT, f)));
+
+  it.skipIf(missingExercises.length > 0)(
+    `the signatures the lesson shows match the exercise files${missingExercises.length > 0 ? ` (waiting for: ${missingExercises.join(', ')})` : ''}`,
+    () => {
+      const problems: string[] = [];
+      LAB.exercises.forEach((exercise, i) => {
+        const source = read(exerciseFiles[i] ?? '');
+        for (const name of exercise.exports) {
+          const params = parameterNames(source, name);
+          if (!params) {
+            problems.push(`${exercise.id}: no exported function ${name}`);
+            continue;
+          }
+          for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
+            const shown = splitTopLevel(m[1] ?? '');
+            if (shown.length !== params.length) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes ${params.length} parameters`);
+            shown.forEach((p, k) => {
+              if (params[k] && p !== params[k]?.name) problems.push(`${exercise.id}: the lesson calls ${name}'s parameter ${k + 1} "${p}", the file "${params[k]?.name}"`);
+            });
+          }
+        }
+      });
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.skipIf(missingExercises.length > 0)('the methods the lesson shows on the routers match the exercise files', () => {
+    const sources = exerciseFiles.map(read).join('\n');
+    const shown = [...lesson.matchAll(/`(query|write|read)\(([^)`]*)\)`/g)];
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+    const problems: string[] = [];
+    for (const m of shown) {
+      const declared = new RegExp(`\\b${m[1]}(?:<[^>]*>)?\\(`).exec(sources);
+      if (!declared) {
+        problems.push(`no method ${m[1]} in the exercise files`);
+        continue;
+      }
+      const params = splitTopLevel(balanced(sources, declared.index + declared[0].length - 1)).map((p) => /^\s*(\w+)/.exec(p)?.[1] ?? p);
+      if (params.join(', ') !== splitTopLevel(m[2] ?? '').join(', ')) problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params.join(', ')})`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(join(ROOT, KIT_SESSION)))("the lesson's lag_markers table has the columns of the kit's", () => {
+    const kitSource = read(KIT_SESSION);
+    const kitAt = /CREATE TABLE (?:IF NOT EXISTS )?lag_markers\s*\(/.exec(kitSource);
+    const oursAt = /CREATE TABLE (?:IF NOT EXISTS )?lag_markers\s*\(/.exec(lesson);
+    expect(kitAt, `${KIT_SESSION} no longer creates lag_markers`).toBeTruthy();
+    expect(oursAt, 'the lesson no longer creates lag_markers').toBeTruthy();
+    const names = (cols: string) => splitTopLevel(cols).map((c) => /^\s*(\w+)/.exec(c)?.[1] ?? '').filter((c) => !/^(PRIMARY|UNIQUE|KEY|INDEX|CONSTRAINT)$/i.test(c));
+    const kit = names(balanced(kitSource, kitAt!.index + kitAt![0].length - 1));
+    expect(kit.length).toBeGreaterThanOrEqual(1);
+    expect(names(balanced(lesson, oursAt!.index + oursAt![0].length - 1))).toEqual(kit);
+  });
+
+  it("quotes the price with one replica as lab.ts computes it", () => {
+    expect(lesson).toContain(`$${LAB.cost.usdPerHour.toFixed(2)} per hour with one replica`);
+  });
+
+  it('states the facts the lab is built on', () => {
+    const facts: Array<[string, RegExp]> = [
+      ['up to 15 read replicas', /\*\*up to 15 read\s+replicas\*\*/],
+      ['asynchronous replication', /Asynchronous replication and eventual consistency/],
+      ['eventual consistency', /\*\*eventually consistent\*\*/],
+      ['writes refused with error 1290', /\*\*error 1290\*\*/],
+      ['read_only on replicas', /`read_only`/],
+      ['same AZ, cross-AZ and cross-Region replicas', /Same AZ as the primary[\s\S]*Another AZ, same Region[\s\S]*Another Region/],
+      ['promotion breaks replication', /Promotion \*\*breaks replication for good\*\*/],
+      ['each replica has its own endpoint', /\*\*its own endpoint\*\*/],
+      ['no built-in reader endpoint for RDS instances', /\*\*no built-in reader endpoint\*\* for RDS DB instances/],
+      ['contrast with Aurora', /\*\*Contrast with Aurora\*\*[\s\S]*\*\*reader endpoint\*\*/],
+      ['replicas for reporting and read-heavy load', /\*\*Read-heavy load\*\*[\s\S]*\*\*Reporting and analytics\*\*/],
+      ['not for writes', /- \*\*Writes\.\*\* A replica is read-only \(error 1290\)/],
+      ['cross-Region data transfer is billed', /\*\*cross-Region\*\*\s+replica is billed for the data transferred out of the source Region/],
+      ['replica versus Multi-AZ standby table', /\| \| Read replica \| Multi-AZ standby \(Lab 1\) \|/],
+      ['Multi-AZ is not for scaling', /Multi-AZ is not for scaling/],
+      ['ReplicaLag in seconds', /`ReplicaLag`\*\* in CloudWatch[\s\S]{0,120}\*\*seconds\*\*/],
+      ['ReplicaLag -1 when replication is not running', /\*\*`-1`: replication is not running\*\*/],
+      ['Your turn: stack-config.ts', /`readReplicas: 1`/],
+      ['Your turn: the console', /\*\*Create read replica\*\*/],
+      ['Your turn: the CLI', /aws rds create-db-instance-read-replica/],
+      ['read-your-writes with a stickiness window', /`ctx\.stickyMs`/],
+      ['the router proved by @@server_id', /`SELECT @@server_id`/],
+      ['the lag probe with a marker row', /marker row/],
+      ['clean up a hand-made replica', /A replica you created by hand[\s\S]*delete-db-instance/],
+    ];
+    expect(facts.filter(([, re]) => !re.test(lesson)).map(([name]) => name)).toEqual([]);
+  });
+
+  it('keeps to current services and names', () => {
+    if (/Performance Insights/i.test(lesson)) expect(lesson).toMatch(/Database Insights/);
+    if (/Serverless v1/i.test(lesson)) expect(lesson).toMatch(/Serverless v1[^.]*retired/i);
+    expect(lesson).not.toMatch(/up to (five|5) read replicas/i);
+    expect(lesson).not.toMatch(/SHOW SLAVE STATUS/);
+    expect(lesson).not.toMatch(/SysOps Administrator Associate \(SOA-C02\)/);
+  });
+
+  it('every mermaid block starts with a known diagram type and is well formed', () => {
+    const problems: string[] = [];
+    const mermaid = blocks.filter((b) => b.lang === 'mermaid');
+    expect(mermaid.length).toBeGreaterThanOrEqual(2);
+    for (const block of mermaid) {
+      const lines = block.body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('%%'));
+      const first = lines[0] ?? '';
+      if (/^(flowchart|graph)\s+(TB|TD|BT|RL|LR)$/.test(first)) {
+        for (const m of block.body.matchAll(/\[([^\]"]*)\]|\|([^|"]*)\|/g)) {
+          if (/[()]/.test(m[1] ?? m[2] ?? '')) problems.push(`${LESSON}:${block.line} unquoted label with parentheses: ${m[0]}`);
+        }
+      } else if (first === 'sequenceDiagram') {
+        const declared = new Set(lines.flatMap((l) => /^(?:participant|actor)\s+(\w+)/.exec(l)?.[1] ?? []));
+        for (const l of lines.slice(1)) {
+          const arrow = /^(\w+)\s*(?:-{1,2}>>|-{1,2}>|-{1,2}x|-{1,2}\))\s*[+-]?(\w+)\s*:/.exec(l);
+          const note = /^Note (?:over|left of|right of) ([\w, ]+):/.exec(l);
+          const used = arrow ? [arrow[1], arrow[2]] : note ? (note[1] ?? '').split(',').map((s) => s.trim()) : [];
+          for (const p of used) if (p && !declared.has(p)) problems.push(`${LESSON}:${block.line} undeclared participant ${p}: ${l}`);
+          if (l.includes(';')) problems.push(`${LESSON}:${block.line} ";" ends a sequence statement early: ${l}`);
+        }
+      } else if (!/^(stateDiagram(-v2)?|classDiagram|erDiagram|gantt|pie|journey|timeline|mindmap|gitGraph)\b/.test(first)) {
+        problems.push(`${LESSON}:${block.line} starts with "${first}"`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('relative links in the lesson', () => {
+  const resolved = relativeLinks(lesson).map((target) => {
+    const [path = '', anchor] = target.split('#');
+    const abs = path ? resolve(ROOT, dirname(LESSON), decodeURIComponent(path)) : join(ROOT, LESSON);
+    return { target, abs, anchor, rel: relative(ROOT, abs).split('\\').join('/') + (path.endsWith('/') ? '/' : '') };
+  });
+  const waiting = [...new Set(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel))].sort();
+
+  it('there are links to check', () => {
+    expect(resolved.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('every link points at a file that exists (apart from exactly the files still being written)', () => {
+    expect(resolved.filter((l) => !existsSync(l.abs) && !PENDING.has(l.rel)).map((l) => l.target)).toEqual([]);
+  });
+
+  it('every #anchor points at a heading of the linked markdown file', () => {
+    const broken = resolved
+      .filter((l) => l.anchor !== undefined && l.abs.endsWith('.md') && existsSync(l.abs))
+      .filter((l) => !anchorsOf(readFileSync(l.abs, 'utf8')).has(l.anchor ?? ''))
+      .map((l) => l.target);
+    expect(broken).toEqual([]);
+  });
+
+  it('the list of files still being written names only files the lesson links to', () => {
+    expect([...PENDING].filter((p) => !resolved.some((l) => l.rel === p))).toEqual([]);
+  });
+
+  it.skipIf(waiting.length > 0)(
+    `links to the stack, stack-config, exercises and solution resolve${waiting.length > 0 ? ` (waiting for: ${waiting.join(', ')})` : ''}`,
+    () => {
+      expect(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel)).toEqual([]);
+    },
+  );
+});
