@@ -24,3 +24,29 @@ export interface User {
   name: string;
   email: string;
 }
+
+/** mysql2 connection options for a database endpoint (TLS options included on AWS). */
+export interface ConnectionSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  ssl?: Record<string, unknown>;
+}
+
+/** What Lab 1 exercises receive: where the database endpoint is, and how long a connection attempt may take. */
+export interface EndpointContext {
+  /** Spread into mysql.createConnection({ ...ctx.connection, connectTimeout }). */
+  connection: ConnectionSettings;
+  /** Give up on a connection attempt after this many milliseconds. */
+  timeoutMs: number;
+}
+
+/** What Lab 2 exercises receive: the primary and a read replica, each a Db. */
+export interface ReplicaContext {
+  primary: Db;
+  replica: Db;
+  /** Read-your-writes: how long after a user's write their reads stay on the primary. */
+  stickyMs: number;
+}

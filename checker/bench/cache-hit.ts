@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
-import type { Endpoints } from '../engines/endpoints.js';
+import type { CacheEndpoints as Endpoints } from '../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
 import { Harness } from '../runner/harness.js';
 import { summarise, type LatencySummary } from '../core/stats.js';

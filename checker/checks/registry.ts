@@ -1,29 +1,31 @@
-/** Where the checker finds each lab's checks and how it resets a lab's data between checks. */
-import type { Redis } from 'ioredis';
-import type { Connection } from 'mysql2/promise';
-import type { ExerciseCheck } from '../runner/harness.js';
+/** Where the checker finds each lab's checks and the session they run in. */
+import { lab01ExerciseChecks } from './01-rds-multi-az/exercises/index.js';
+import { openLab01 } from './01-rds-multi-az/session.js';
+import { lab02ExerciseChecks } from './02-read-replicas/exercises/index.js';
+import { openLab02 } from './02-read-replicas/session.js';
 import { lab05ExerciseChecks } from './05-elasticache-redis/exercises/index.js';
-import { resetCache, resetDatabase } from '../../labs/05-elasticache-redis/seed.js';
+import { openLab05 } from './05-elasticache-redis/session.js';
+import type { LabChecks } from './session.js';
+import type { LearnerCalls } from '../runner/harness.js';
 
-export interface LabChecks {
-  exercises: Record<string, ExerciseCheck[]>;
-  /** Puts the lab's data back to its seed state, so every check starts alike. */
-  reset(redis: Redis, sql: Connection): Promise<void>;
-  /** Prepares the data once per run (schema, seed rows). */
-  prepare(sql: Connection): Promise<void>;
-}
+type AnyLabChecks = LabChecks<LearnerCalls>;
 
-const registry: Record<number, LabChecks> = {
+const registry: Record<number, AnyLabChecks> = {
+  1: {
+    exercises: lab01ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab01 as AnyLabChecks['open'],
+  },
+  2: {
+    exercises: lab02ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab02 as AnyLabChecks['open'],
+  },
   5: {
-    exercises: lab05ExerciseChecks,
-    prepare: resetDatabase,
-    async reset(redis, sql) {
-      await resetCache(redis);
-      await resetDatabase(sql);
-    },
+    exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab05 as AnyLabChecks['open'],
+    measurement: { exercise: '02-cache-aside', name: 'cache-speedup' },
   },
 };
 
-export function checksFor(labId: number): LabChecks | undefined {
+export function checksFor(labId: number): AnyLabChecks | undefined {
   return registry[labId];
 }

@@ -7,7 +7,7 @@
 import type { LabMeta } from '../core/lab.js';
 import type { CheckResult, ResultsDocument } from '../core/result.js';
 import { UsageError, EnvironmentError } from '../core/errors.js';
-import type { Endpoints } from '../engines/endpoints.js';
+import type { CacheEndpoints, Endpoints } from '../engines/endpoints.js';
 import type { CommonFlags } from './args.js';
 import type { RunOnTarget } from './targets.js';
 import { runLabExercises } from './run-lab.js';
@@ -95,7 +95,7 @@ function placeholderEndpoints(): Endpoints {
 type Clients = import('../aws/clients.js').AwsClients;
 type Resources = import('../aws/lab05-resources.js').Lab05Resources;
 
-async function awsEndpoints(clients: Clients, r: Resources, flags: CommonFlags, region: string | undefined, closers: Array<() => Promise<void>>): Promise<Endpoints> {
+async function awsEndpoints(clients: Clients, r: Resources, flags: CommonFlags, region: string | undefined, closers: Array<() => Promise<void>>): Promise<CacheEndpoints> {
   const { readRedisAuthToken, readDbCredentials } = await import('../aws/secrets.js');
   if (!r.redisEndpoint || !r.dbEndpoint) {
     throw new EnvironmentError(
@@ -133,7 +133,7 @@ async function awsEndpoints(clients: Clients, r: Resources, flags: CommonFlags, 
   };
 }
 
-async function failoverDrill(clients: Clients, replicationGroupId: string, endpoints: Endpoints, flags: CommonFlags, region: string | undefined): Promise<{ check: CheckResult; result: unknown } | undefined> {
+async function failoverDrill(clients: Clients, replicationGroupId: string, endpoints: CacheEndpoints, flags: CommonFlags, region: string | undefined): Promise<{ check: CheckResult; result: unknown } | undefined> {
   const { runFailoverDrill } = await import('../checks/05-elasticache-redis/failover-drill.js');
   const { connectRedis } = await import('../runner/connect.js');
   const probeClient = await connectRedis(endpoints.redis);

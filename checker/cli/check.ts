@@ -80,7 +80,7 @@ export async function checkMain(argv: string[]): Promise<number> {
 async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
   const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
   const c = makeChalk(flags, process.stdout);
-  const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources']]);
+  const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources'], ['drill', 'Failover drill']]);
 
   const { withTarget } = await import('./targets.js');
   let lastGroup: string | undefined;

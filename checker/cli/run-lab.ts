@@ -9,6 +9,7 @@ import { overallStatus, summarise, type CheckResult, type ResultsDocument } from
 import { UsageError } from '../core/errors.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import { REPO_ROOT, runExercise } from '../runner/run-exercise.js';
+import { checksFor } from '../checks/registry.js';
 
 export interface LabRunOptions {
   target: 'local' | 'aws';
@@ -52,10 +53,11 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   }
   const measurements: Record<string, unknown> = { ...options.extraMeasurements };
   const allPass = checks.length > 0 && checks.every((c) => c.status === 'pass');
-  if (options.measure && allPass && !options.exercise) {
-    const file = exerciseFile(lab, '02-cache-aside', options.solutions, options.exercisesDir);
-    const run = await runExercise({ labId: lab.id, exerciseId: '02-cache-aside', file, endpoints: options.endpoints, only: [], measure: true });
-    if (run.measurement) measurements.cacheSpeedup = run.measurement;
+  const measurement = checksFor(lab.id)?.measurement;
+  if (options.measure && measurement && allPass && !options.exercise) {
+    const file = exerciseFile(lab, measurement.exercise, options.solutions, options.exercisesDir);
+    const run = await runExercise({ labId: lab.id, exerciseId: measurement.exercise, file, endpoints: options.endpoints, only: [], measure: measurement.name });
+    if (run.measurement) measurements[camel(measurement.name)] = run.measurement;
   }
   checks.push(...(options.extraChecks ?? []));
   return {
@@ -71,6 +73,8 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
     ...(Object.keys(measurements).length > 0 ? { measurements } : {}),
   };
 }
+
+const camel = (name: string) => name.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());
 
 /** The deployed-resource checks, as they appear on the local target: skipped, never passed. */
 export function awsChecksSkipped(lab: LabMeta): CheckResult[] {

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
-import type { ResultsDocument } from '../core/result.js';
+import { overallStatus, summarise, type ResultsDocument } from '../core/result.js';
+import type { Endpoints } from '../engines/endpoints.js';
 import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
 import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
@@ -45,6 +46,7 @@ async function chooseTarget(lab: LabMeta, flags: CommonFlags): Promise<'local' |
 }
 
 export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  if (lab.localTopology === 'primary-and-replica') return runOnReplicatedPair(lab, flags, body);
   const progress = startProgress('Starting Redis and MariaDB on this machine', flags.json);
   let engines;
   try {
@@ -60,5 +62,45 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
     );
   } finally {
     await engines.stop();
+  }
+}
+
+async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  const { startReplicatedMysql } = await import('../engines/replicated-mysql.js');
+  const progress = startProgress('Starting a MariaDB primary and replica on this machine', flags.json);
+  let pair;
+  try {
+    pair = await startReplicatedMysql({ stopOnSignals: true });
+  } catch (err) {
+    progress.fail();
+    throw err;
+  }
+  progress.succeed(`Local primary (server ${pair.primary.serverId}) and replica (server ${pair.replica.serverId}) replicating; endpoint on 127.0.0.1:${pair.endpoint.port}`);
+  const endpoints: Endpoints = {
+    target: 'local',
+    mysql: pair.endpoint,
+    replication: {
+      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
+      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
+      admin: { user: 'root', password: '' },
+    },
+  };
+  const readyPair = pair;
+  try {
+    return await body(async (options) => {
+      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] });
+      if (flags.failoverDrill) {
+        const { localFailoverDrill } = await import('./local-drill.js');
+        const drill = await localFailoverDrill(lab, readyPair, endpoints, options.solutions);
+        options.onResult?.(drill.check);
+        doc.checks.push(drill.check);
+        doc.measurements = { ...doc.measurements, failoverDrill: drill.data };
+        doc.summary = summarise(doc.checks);
+        doc.status = overallStatus(doc.checks);
+      }
+      return doc;
+    });
+  } finally {
+    await pair.stop();
   }
 }

@@ -14,16 +14,17 @@ export class EndpointProxy {
     private readonly server: Server,
     readonly port: number,
     private targetPort: number,
+    private readonly targetHost: string,
   ) {}
 
-  static async start(targetPort: number): Promise<EndpointProxy> {
+  static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<EndpointProxy> {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    const proxy = new EndpointProxy(server, typeof address === 'object' && address ? address.port : 0, targetPort);
+    const proxy = new EndpointProxy(server, typeof address === 'object' && address ? address.port : 0, targetPort, targetHost);
     server.on('connection', (client) => proxy.accept(client));
     return proxy;
   }
@@ -37,7 +38,7 @@ export class EndpointProxy {
       client.destroy();
       return;
     }
-    const upstream = createConnection({ host: '127.0.0.1', port: this.targetPort });
+    const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

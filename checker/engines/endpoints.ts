@@ -18,8 +18,21 @@ export interface MysqlEndpoint {
   servername?: string;
 }
 
+/** A primary and a read replica (Labs 1-3), each with the server id that tells them apart. */
+export interface ReplicationEndpoints {
+  primary: MysqlEndpoint & { serverId: number };
+  replica: MysqlEndpoint & { serverId: number };
+  /** An administrator account on both (local only): lets checks pause the replica. */
+  admin?: { user: string; password: string };
+}
+
 export interface Endpoints {
   target: 'local' | 'aws';
-  redis: RedisEndpoint;
+  redis?: RedisEndpoint;
+  /** The database endpoint the lab's code connects to (for Labs 1-3: the one that follows the primary). */
   mysql: MysqlEndpoint;
+  replication?: ReplicationEndpoints;
 }
+
+/** Lab 5's shape: a cache and a database. */
+export type CacheEndpoints = Endpoints & { redis: RedisEndpoint };

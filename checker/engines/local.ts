@@ -3,14 +3,14 @@
  * free loopback ports, for the local target and for the tests.
  */
 import { locateEngineBinaries } from './binaries.js';
-import type { Endpoints } from './endpoints.js';
+import type { CacheEndpoints } from './endpoints.js';
 import { ProcessGroup, reapOrphans } from './process-group.js';
 import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb, startRedis } from './servers.js';
 
 export { freePort, LOCAL_DATABASE, reapOrphans };
 
 export interface LocalEngines {
-  endpoints: Endpoints;
+  endpoints: CacheEndpoints;
   dir: string;
   stop(): Promise<void>;
 }

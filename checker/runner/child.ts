@@ -6,15 +6,12 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import type { Redis } from 'ioredis';
-import type { Connection } from 'mysql2/promise';
 import { checksFor } from '../checks/registry.js';
+import { EnginesUnreachable, type LabSession } from '../checks/session.js';
 import type { CheckResult } from '../core/result.js';
-import { connectMysql, connectRedis } from './connect.js';
-import { CheckFailed, Harness } from './harness.js';
+import { CheckFailed, CheckSkipped, type LearnerCalls } from './harness.js';
 import { describeThrow, LearnerError } from './learner-call.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
-import { measureCacheSpeedup } from './measure.js';
 
 // Kept before any learner code loads: a file that replaces process.exit cannot keep this process alive.
 const exitForReal = process.exit.bind(process);
@@ -62,24 +59,12 @@ async function main(request: RunRequest): Promise<void> {
     await send({ type: 'environment', message: `No checks are registered for lab ${request.labId} exercise ${request.exerciseId}.` });
     return;
   }
-  let redis: Redis | undefined;
-  let learnerRedis: Redis | undefined;
-  let sql: Connection | undefined;
-  let learnerSql: Connection | undefined;
+  let session: LabSession<LearnerCalls> | undefined;
   try {
     try {
-      [redis, learnerRedis] = await Promise.all([connectRedis(request.endpoints.redis), connectRedis(request.endpoints.redis)]);
+      session = await lab.open(request.endpoints);
     } catch (err) {
-      const { host, port } = request.endpoints.redis;
-      await send({ type: 'environment', message: `Could not reach Redis at ${host}:${port} (${request.endpoints.target} target): ${(err as Error).message}` });
-      return;
-    }
-    try {
-      [sql, learnerSql] = await Promise.all([connectMysql(request.endpoints.mysql), connectMysql(request.endpoints.mysql)]);
-      await lab.prepare(sql);
-    } catch (err) {
-      const { host, port } = request.endpoints.mysql;
-      await send({ type: 'environment', message: `Could not reach the database at ${host}:${port} (${request.endpoints.target} target): ${(err as Error).message}` });
+      await send({ type: 'environment', message: err instanceof EnginesUnreachable ? err.message : `Could not reach the ${request.endpoints.target} engines: ${(err as Error).message}` });
       return;
     }
 
@@ -93,7 +78,7 @@ async function main(request: RunRequest): Promise<void> {
     }
 
     captureConsole();
-    const harness = new Harness(module, request.file, redis, sql, learnerRedis, learnerSql, request.callTimeoutMs);
+    const harness = session.harness(module, request.file, request.callTimeoutMs);
     for (const check of checks) {
       if (request.only && !request.only.includes(check.id)) continue;
       await send({ type: 'start', id: check.id });
@@ -103,11 +88,13 @@ async function main(request: RunRequest): Promise<void> {
       const base = { id: check.id, name: check.name, hint: check.hint, group: request.exerciseId };
       let result: CheckResult;
       try {
-        await lab.reset(redis, sql);
+        await session.reset();
         const message = await check.run(harness);
         result = { ...base, status: 'pass', message, durationMs: 0 };
       } catch (err) {
-        if (err instanceof CheckFailed || err instanceof LearnerError) {
+        if (err instanceof CheckSkipped) {
+          result = { ...base, status: 'skipped', message: err.message, durationMs: 0 };
+        } else if (err instanceof CheckFailed || err instanceof LearnerError) {
           result = { ...base, status: 'fail', message: err.message, durationMs: 0 };
         } else {
           result = { ...base, status: 'error', message: `The checker could not finish this check: ${(err as Error).message}`, durationMs: 0 };
@@ -124,19 +111,18 @@ async function main(request: RunRequest): Promise<void> {
     }
     await harness.dispose();
 
-    if (request.measure) {
+    if (request.measure && session.measure) {
       try {
-        await lab.reset(redis, sql);
-        await send({ type: 'measurement', data: await measureCacheSpeedup(harness) });
+        await session.reset();
+        const data = await session.measure(harness, request.measure, (name) => send({ type: 'event', name }));
+        await send({ type: 'measurement', data });
       } catch (err) {
         await send({ type: 'measurement', data: { error: (err as Error).message } });
       }
     }
   } finally {
     await send({ type: 'done' });
-    redis?.disconnect();
-    learnerRedis?.disconnect();
-    await Promise.allSettled([sql?.end(), learnerSql?.end()]);
+    await session?.close().catch(() => {});
   }
 }
 

@@ -18,6 +18,14 @@ export class CheckFailed extends Error {
   }
 }
 
+/** Ends a check as `skipped`: it cannot be judged on this target (say why and where it can). */
+export class CheckSkipped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckSkipped';
+  }
+}
+
 /** Fails the check with `message` unless `condition` holds. */
 export function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailed(message);
@@ -38,35 +46,16 @@ export type Attempt<T> = { ok: true; value: T } | { ok: false; error: LearnerErr
 
 export const DEFAULT_TTL_SECONDS = 45;
 
-export class Harness {
-  private readonly extraClients: Redis[] = [];
-
+/** Calls into the learner's module: every lab's harness builds on this. */
+export class LearnerCalls {
   constructor(
     readonly module: Record<string, unknown>,
     readonly file: string,
-    /** The checker's own Redis connection, never handed to learner code. */
-    readonly redis: Redis,
-    /** The checker's own database connection. */
-    readonly sql: Connection,
-    /** A Redis connection for learner code. */
-    private readonly learnerRedis: Redis,
-    /** A database connection for learner code, wrapped per context. */
-    private readonly learnerSql: Connection,
     readonly callTimeoutMs = 3_000,
   ) {}
 
   get fileLabel(): string {
     return relative(process.cwd(), this.file);
-  }
-
-  context(options: ContextOptions = {}): Instrumented {
-    let redis = this.learnerRedis;
-    if (options.redisDown) {
-      redis = unreachableRedis();
-      this.extraClients.push(redis);
-    }
-    const db = new CountingDb(this.learnerSql, options.faults ?? {});
-    return { db, ctx: { redis, db, ttlSeconds: options.ttlSeconds ?? DEFAULT_TTL_SECONDS } };
   }
 
   private fn(name: string): (...args: unknown[]) => unknown {
@@ -83,6 +72,17 @@ export class Harness {
     return callWithTimeout(name, () => fn(...args) as Promise<T>, this.file, this.callTimeoutMs);
   }
 
+  /** Calls a learner function with its own time limit (for functions meant to run a while). */
+  async callFor<T = unknown>(timeoutMs: number, name: string, ...args: unknown[]): Promise<T> {
+    const fn = this.fn(name);
+    return callWithTimeout(name, () => fn(...args) as Promise<T>, this.file, timeoutMs);
+  }
+
+  /** Calls a function the learner's code returned (a method of a router, say) under the same rules. */
+  async invoke<T = unknown>(label: string, thunk: () => Promise<T> | T): Promise<T> {
+    return callWithTimeout(label, thunk, this.file, this.callTimeoutMs);
+  }
+
   /** Like call, but hands back the learner's error instead of throwing it. */
   async attempt<T = unknown>(name: string, ...args: unknown[]): Promise<Attempt<T>> {
     try {
@@ -91,6 +91,38 @@ export class Harness {
       if (err instanceof LearnerError) return { ok: false, error: err };
       throw err;
     }
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+export class Harness extends LearnerCalls {
+  private readonly extraClients: Redis[] = [];
+
+  constructor(
+    module: Record<string, unknown>,
+    file: string,
+    /** The checker's own Redis connection, never handed to learner code. */
+    readonly redis: Redis,
+    /** The checker's own database connection. */
+    readonly sql: Connection,
+    /** A Redis connection for learner code. */
+    private readonly learnerRedis: Redis,
+    /** A database connection for learner code, wrapped per context. */
+    private readonly learnerSql: Connection,
+    callTimeoutMs = 3_000,
+  ) {
+    super(module, file, callTimeoutMs);
+  }
+
+  context(options: ContextOptions = {}): Instrumented {
+    let redis = this.learnerRedis;
+    if (options.redisDown) {
+      redis = unreachableRedis();
+      this.extraClients.push(redis);
+    }
+    const db = new CountingDb(this.learnerSql, options.faults ?? {});
+    return { db, ctx: { redis, db, ttlSeconds: options.ttlSeconds ?? DEFAULT_TTL_SECONDS } };
   }
 
   /** Milliseconds left on a key as the server sees it (-1 no TTL, -2 no key). */
@@ -108,12 +140,12 @@ export class Harness {
   }
 }
 
-export interface ExerciseCheck {
+export interface ExerciseCheck<H = Harness> {
   id: string;
   name: string;
   hint: string;
   /** Resolves to the pass message; throws CheckFailed or LearnerError to fail. */
-  run(h: Harness): Promise<string>;
+  run(h: H): Promise<string>;
 }
 
 export function describeTtl(pttl: number): string {

@@ -10,8 +10,8 @@ export interface RunRequest {
   callTimeoutMs: number;
   /** Run only the checks with these ids (all when absent). */
   only?: string[];
-  /** After the checks, measure the learner's cache against the database path. */
-  measure?: boolean;
+  /** After the checks, run this measurement with the learner's code (see LabSession.measure). */
+  measure?: string;
 }
 
 export type ChildMessage =
@@ -21,4 +21,5 @@ export type ChildMessage =
   | { type: 'load-failed'; message: string }
   | { type: 'environment'; message: string }
   | { type: 'measurement'; data: unknown }
+  | { type: 'event'; name: string }
   | { type: 'done' };

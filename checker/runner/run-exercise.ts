@@ -24,8 +24,11 @@ export interface RunExerciseOptions {
   /** How long one check may take before the runner stops the process. */
   checkTimeoutMs?: number;
   only?: string[];
-  measure?: boolean;
+  /** A measurement to run with the learner's code after the checks (see LabSession.measure). */
+  measure?: string;
   onResult?: (result: CheckResult) => void;
+  /** Events the child announces during a measurement (e.g. "probe-started"). */
+  onEvent?: (name: string) => void;
 }
 
 export interface ExerciseRun {
@@ -93,6 +96,9 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
           break;
         case 'environment':
           stopReason = { status: 'error', message: message.message };
+          break;
+        case 'event':
+          options.onEvent?.(message.name);
           break;
         case 'measurement':
           measurement = message.data;

@@ -5,7 +5,7 @@ export const lab01: LabMeta = {
   id: 1,
   slug: 'rds-multi-az',
   title: 'RDS MySQL with Multi-AZ',
-  status: 'coming',
+  status: 'ready',
   summary: 'A managed MySQL primary with a synchronous standby in another AZ, and a failover your client survives.',
   objectives: [
     'Know what RDS manages for you, and what Multi-AZ is for (availability, not scaling)',

@@ -5,7 +5,7 @@ export const lab02: LabMeta = {
   id: 2,
   slug: 'read-replicas',
   title: 'Read replicas',
-  status: 'coming',
+  status: 'ready',
   summary: 'Send reads to an asynchronous replica, measure its lag, and keep each user reading their own writes.',
   objectives: [
     'Know what a read replica is for (reads and reporting, not writes, not failover) and how it differs from a Multi-AZ standby',

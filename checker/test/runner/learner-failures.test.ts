@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../core/result.js';
 import { freePort, startLocalEngines, type LocalEngines } from '../../engines/local.js';
-import type { Endpoints } from '../../engines/endpoints.js';
+import type { CacheEndpoints } from '../../engines/endpoints.js';
 import { checksFor } from '../../checks/registry.js';
 import { runExercise, type RunExerciseOptions } from '../../runner/run-exercise.js';
 import { describeResults, repoPath, runningExerciseChildren } from '../gate/support.js';
@@ -27,7 +27,7 @@ function lineOf(name: string, needle: string): number {
 }
 
 let engines: LocalEngines | undefined;
-let endpoints: Endpoints;
+let endpoints: CacheEndpoints;
 
 beforeAll(async () => {
   engines = await startLocalEngines();
@@ -192,7 +192,7 @@ describe('unreachable engines are an environment error, not a verdict', () => {
 
   async function runAgainst(broken: 'redis' | 'mysql'): Promise<CheckResult[]> {
     const closed = await freePort(); // nothing listens there
-    const target: Endpoints = structuredClone(endpoints);
+    const target: CacheEndpoints = structuredClone(endpoints);
     target[broken].port = closed;
     const { results } = await runExercise({ labId: 5, exerciseId: EXERCISE, file: solution, endpoints: target });
     return results;

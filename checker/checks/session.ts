@@ -1,0 +1,26 @@
+/**
+ * What a lab's checks need around them in the exercise process: connections
+ * to its engines, a harness for each learner file, a way back to the seed
+ * state between checks, and the figures it measures once everything passes.
+ */
+import type { Endpoints } from '../engines/endpoints.js';
+import type { ExerciseCheck, LearnerCalls } from '../runner/harness.js';
+
+export interface LabSession<H extends LearnerCalls> {
+  harness(module: Record<string, unknown>, file: string, callTimeoutMs: number): H;
+  /** Puts the lab's data back to its seed state, so every check starts alike. */
+  reset(): Promise<void>;
+  /** Runs a named measurement with the learner's code (after the checks). */
+  measure?(harness: H, name: string, signal: (event: string) => Promise<void>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export class EnginesUnreachable extends Error {}
+
+export interface LabChecks<H extends LearnerCalls = LearnerCalls> {
+  exercises: Record<string, ExerciseCheck<H>[]>;
+  /** Connects to the target's engines; throws EnginesUnreachable with a sentence when it cannot. */
+  open(endpoints: Endpoints): Promise<LabSession<H>>;
+  /** The measurement `npm run check` runs when every exercise passes, and the exercise file it uses. */
+  measurement?: { exercise: string; name: string };
+}

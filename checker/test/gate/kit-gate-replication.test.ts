@@ -1,0 +1,128 @@
+/**
+ * The kit gate for the labs that run on a primary and a replica (Labs 1-3),
+ * generated from their metadata: every starting file fails every check with
+ * a message, every solution passes every check, and each wrong
+ * implementation below is rejected by the check that names its defect.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labs } from '../../../labs/index.js';
+import { labDir, labKey, type LabMeta } from '../../core/lab.js';
+import { checksFor } from '../../checks/registry.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+
+const replicationLabs = labs.filter((l) => l.status === 'ready' && l.localTopology === 'primary-and-replica');
+
+interface WrongCase {
+  lab: number;
+  exercise: string;
+  fixture: string;
+  check: string;
+  message: RegExp;
+  /** The defect shows in every check of the exercise (each message says so). */
+  failsEverywhere?: boolean;
+}
+
+const WRONG: WrongCase[] = [
+  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-miscounts-downtime.ts', check: '01.02.measures-outage', message: /s without service; the outage lasted .* more than 0\.5 s/ },
+  // A kept connection answers from the old server whatever happens to the endpoint: even "nothing listens" looks fine.
+  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-keeps-one-connection.ts', check: '01.02.probe-down', message: /closed port returned \{"ok":true/ },
+  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-no-timeout.ts', check: '01.02.probe-timeout', message: /did not return within|waited \d+ ms for a server that never answers/ },
+  { lab: 2, exercise: '01-read-write-router', fixture: '02-wrong/01-reads-to-primary.ts', check: '02.01.reads-to-replica', message: /answered by the primary .* reads should go to the replica/ },
+  { lab: 2, exercise: '01-read-write-router', fixture: '02-wrong/01-writes-to-replica.ts', check: '02.01.updates-and-deletes', message: /to the replica, which refused it \(error 1290, read-only\)/ },
+  { lab: 2, exercise: '02-lag-probe', fixture: '02-wrong/02-polls-primary.ts', check: '02.02.measures-held-back-replica', message: /is it reading the primary/, failsEverywhere: true },
+  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-no-window.ts', check: '02.03.own-write-read-on-primary', message: /may not see her own change/ },
+  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-sticky-for-everyone.ts', check: '02.03.others-read-replica', message: /only the writer should be sent to the primary/ },
+  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-window-hardcoded.ts', check: '02.03.window-ends', message: /with ctx\.stickyMs = 300, ada was answered by the primary/ },
+];
+
+let pair: ReplicatedMysql;
+let endpoints: Endpoints;
+
+beforeAll(async () => {
+  pair = await startReplicatedMysql();
+  endpoints = {
+    target: 'local',
+    mysql: pair.endpoint,
+    replication: {
+      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
+      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
+      admin: { user: 'root', password: '' },
+    },
+  };
+});
+
+afterAll(async () => {
+  await pair?.stop();
+  expect(runningExerciseChildren()).toEqual([]);
+});
+
+const starting = (lab: LabMeta, id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
+const solution = (lab: LabMeta, id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+
+it('covers Labs 1 and 2', () => {
+  expect(replicationLabs.map((l) => l.id)).toEqual(expect.arrayContaining([1, 2]));
+});
+
+for (const lab of replicationLabs) {
+  const registered = checksFor(lab.id)?.exercises ?? {};
+
+  describe(`lab ${lab.id}: metadata, registry and files agree`, () => {
+    it('registers checks for exactly the exercises the metadata lists, ids unique', () => {
+      expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
+      const ids = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    for (const exercise of lab.exercises) {
+      it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
+        for (const file of [starting(lab, exercise.id), solution(lab, exercise.id)]) {
+          expect(existsSync(file), `${file} is missing`).toBe(true);
+          const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+          for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
+        }
+      });
+    }
+  });
+
+  describe(`lab ${lab.id} gate (real primary and replica)`, () => {
+    for (const exercise of lab.exercises) {
+      const ids = (registered[exercise.id] ?? []).map((c) => c.id);
+
+      it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
+        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(lab, exercise.id), endpoints });
+        const all = describeResults(results);
+        expect(results.map((r) => r.id)).toEqual(ids);
+        for (const r of results) {
+          expect(r.status, all).toBe('fail');
+          expect(r.message, all).toMatch(/\S/);
+        }
+      });
+
+      it(`${exercise.id}: the solution passes every check`, async () => {
+        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(lab, exercise.id), endpoints });
+        const all = describeResults(results);
+        expect(results.map((r) => r.id)).toEqual(ids);
+        for (const r of results) expect(r.status, all).toBe('pass');
+      });
+    }
+  });
+}
+
+describe('wrong implementations of Labs 1 and 2 are rejected precisely', () => {
+  for (const c of WRONG) {
+    it(`${c.fixture} is rejected by ${c.check}`, async () => {
+      const { results } = await runExercise({ labId: c.lab, exerciseId: c.exercise, file: repoPath(`checker/test/fixtures/${c.fixture}`), endpoints, callTimeoutMs: 3_000 });
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target?.status, all).toBe('fail');
+      expect(target?.message, all).toMatch(c.message);
+      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+});
