@@ -169,6 +169,14 @@ describe('npm run check on the aws target, bad environments', () => {
     expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it.each(['1', '2'])('lab %s on AWS without credentials: exit 2 with the same explanation', async (lab) => {
+    const run = await runCli('check', [lab, '--target', 'aws', '--json'], base);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/credentials/i);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('an unknown profile: exit 2 naming the profile', async () => {
     const run = await runCli('check', ['5', '--target', 'aws', '--profile', 'no-such-profile'], base);
     expect(run.code).toBe(2);

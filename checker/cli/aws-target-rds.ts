@@ -1,0 +1,180 @@
+/**
+ * The aws target for Labs 1 and 2: the deployed instances' checks, then the
+ * same exercises against the real endpoints (through SSM tunnels with
+ * --tunnel), and Lab 1's failover drill after the learner confirms.
+ */
+import mysql from 'mysql2/promise';
+import type { LabMeta } from '../core/lab.js';
+import { overallStatus, summarise, type CheckResult, type ResultsDocument } from '../core/result.js';
+import { EnvironmentError } from '../core/errors.js';
+import type { Endpoints, MysqlEndpoint } from '../engines/endpoints.js';
+import type { CommonFlags } from './args.js';
+import type { RunOnTarget } from './targets.js';
+import { runLabExercises } from './run-lab.js';
+import { startProgress } from './spinner.js';
+import { canPrompt, say } from './terminal.js';
+import { connectionSettings, serverIdAt } from '../checks/replication-session.js';
+
+type Clients = import('../aws/clients.js').AwsClients;
+
+interface Reachable {
+  host: string;
+  port: number;
+}
+
+/** The endpoints the exercises reach: direct from inside the VPC, or a tunnel through the bastion. */
+async function reach(
+  targets: Array<{ host: string; port: number }>,
+  bastion: string | undefined,
+  flags: CommonFlags,
+  region: string | undefined,
+  closers: Array<() => Promise<void>>,
+): Promise<Reachable[]> {
+  if (!flags.tunnel) return targets;
+  const { assertTunnelTools, openTunnel } = await import('../aws/tunnel.js');
+  if (!bastion) throw new EnvironmentError('The tunnel needs the lab bastion (stack output BastionInstanceId).', 'Deploy the lab stack with npm run deploy, or run from inside the VPC without --tunnel.');
+  await assertTunnelTools();
+  const progress = startProgress('Opening SSM port forwards through the bastion', flags.json);
+  const out: Reachable[] = [];
+  for (const t of targets) {
+    const tunnel = await openTunnel({ profile: flags.profile, region, bastionInstanceId: bastion, remoteHost: t.host, remotePort: t.port });
+    closers.push(() => tunnel.close());
+    out.push({ host: '127.0.0.1', port: tunnel.localPort });
+  }
+  progress.succeed(`Tunnels open: ${out.map((o) => `127.0.0.1:${o.port}`).join(', ')}`);
+  return out;
+}
+
+async function credentials(clients: Clients, secretArn: string | undefined, region: string | undefined, flags: CommonFlags) {
+  if (!secretArn) throw new EnvironmentError('The database secret is not known (stack output DbSecretArn).', 'Deploy the lab stack, or check only your resources with --resources-only.');
+  const { readDbCredentials } = await import('../aws/secrets.js');
+  return readDbCredentials(clients.secrets, secretArn, { region, profile: flags.profile });
+}
+
+function endpointOf(at: Reachable, user: string, password: string, database: string): MysqlEndpoint {
+  return { host: at.host, port: at.port, user, password, database, ssl: true };
+}
+
+export async function runRdsLabOnAws(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
+  const { whoAmI } = await import('../aws/errors.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const progress = startProgress('Checking your AWS credentials', flags.json);
+    const who = await whoAmI(clients).catch((err) => {
+      progress.fail();
+      throw err;
+    });
+    const region = (await resolvedRegion(clients)) ?? flags.region;
+    progress.succeed(`AWS account ${who.account} as ${who.arn}${region ? ` in ${region}` : ''}`);
+    const lookup = { stackName: flags.stack, dbInstanceId: flags.dbInstance, region, profile: flags.profile };
+    const { findLab01Resources, findLab02Resources } = await import('../aws/rds-resources.js');
+
+    let awsChecks: CheckResult[];
+    let makeEndpoints: () => Promise<Endpoints>;
+    let drill: ((endpoints: Endpoints) => Promise<{ check: CheckResult; result: unknown } | undefined>) | undefined;
+    if (lab.id === 1) {
+      const r = await findLab01Resources(clients, lookup);
+      const { runLab01AwsChecks } = await import('../checks/01-rds-multi-az/aws.js');
+      awsChecks = await runLab01AwsChecks(clients, r, { region, profile: flags.profile });
+      makeEndpoints = async () => {
+        if (!r.dbEndpoint) throw new EnvironmentError('The exercises need the database endpoint (stack output DbEndpoint).', 'Deploy the lab stack, or check only your resources with --resources-only.');
+        const db = await credentials(clients, r.dbSecretArn, region, flags);
+        const [at] = await reach([{ host: r.dbEndpoint, port: r.dbPort ?? 3306 }], r.bastionInstanceId, flags, region, closers);
+        const endpoint = endpointOf(at, db.username, db.password, r.dbName ?? db.dbname ?? 'labdb');
+        const serverId = await serverIdAt(connectionSettings(endpoint));
+        // One instance: the standby cannot be reached, so primary and "replica" are the same endpoint.
+        return { target: 'aws', mysql: endpoint, replication: { primary: { ...endpoint, serverId }, replica: { ...endpoint, serverId } } };
+      };
+      if (flags.failoverDrill) drill = (endpoints) => rdsFailoverDrill(clients, r.dbInstanceId, endpoints, flags, region);
+    } else {
+      const r = await findLab02Resources(clients, lookup);
+      const { runLab02AwsChecks } = await import('../checks/02-read-replicas/aws.js');
+      awsChecks = await runLab02AwsChecks(clients, r, { region, profile: flags.profile });
+      makeEndpoints = async () => {
+        if (!r.primaryEndpoint || !r.replicaEndpoint) {
+          throw new EnvironmentError('The exercises need the primary and the replica endpoints (stack outputs PrimaryEndpoint and ReplicaEndpoint).', 'Add the read replica (the lesson\'s "Your turn"), or check only your resources with --resources-only.');
+        }
+        const db = await credentials(clients, r.dbSecretArn, region, flags);
+        const port = r.dbPort ?? 3306;
+        const [p, q] = await reach([{ host: r.primaryEndpoint, port }, { host: r.replicaEndpoint, port }], r.bastionInstanceId, flags, region, closers);
+        const database = r.dbName ?? db.dbname ?? 'labdb';
+        const primary = endpointOf(p, db.username, db.password, database);
+        const replica = endpointOf(q, db.username, db.password, database);
+        const [pid, rid] = [await serverIdAt(connectionSettings(primary)), await serverIdAt(connectionSettings(replica))];
+        return { target: 'aws', mysql: primary, replication: { primary: { ...primary, serverId: pid }, replica: { ...replica, serverId: rid } } };
+      };
+    }
+
+    return await body(async (options) => {
+      for (const check of awsChecks) options.onResult?.(check);
+      if (flags.resourcesOnly) {
+        return runLabExercises(lab, { ...options, target: 'aws', endpoints: { target: 'aws', mysql: { host: '', port: 0, user: '', password: '', database: '' } }, skipExercises: true, extraChecks: awsChecks });
+      }
+      const endpoints = await makeEndpoints();
+      const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks: awsChecks });
+      const drilled = drill ? await drill(endpoints) : undefined;
+      if (drilled) {
+        options.onResult?.(drilled.check);
+        doc.checks.push(drilled.check);
+        doc.measurements = { ...doc.measurements, failoverDrill: drilled.result };
+        doc.summary = summarise(doc.checks);
+        doc.status = overallStatus(doc.checks);
+      }
+      return doc;
+    });
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    destroyAwsClients(clients);
+  }
+}
+
+async function rdsFailoverDrill(clients: Clients, dbInstanceId: string, endpoints: Endpoints, flags: CommonFlags, region: string | undefined) {
+  const { runLab01FailoverDrill } = await import('../checks/01-rds-multi-az/failover-drill.js');
+  const settings = connectionSettings(endpoints.mysql);
+  const probe = async () => {
+    const conn = await mysql.createConnection({ ...settings, connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    try {
+      const [rows] = await conn.query('SELECT @@server_id AS id');
+      return { ok: true, serverId: Number((rows as Array<{ id: number }>)[0].id) };
+    } finally {
+      conn.destroy();
+    }
+  };
+  try {
+    const result = await runLab01FailoverDrill({
+      clients,
+      dbInstanceId,
+      region,
+      profile: flags.profile,
+      probe: () => probe().catch((err: Error) => ({ ok: false, error: err.message })),
+      onProgress: (line) => say(line),
+      confirm: async () => {
+        say(`The drill reboots ${dbInstanceId} with a forced failover: the standby becomes the primary, in the other AZ.`);
+        if (flags.yes) return true;
+        if (!canPrompt(flags)) {
+          say('Not starting the failover drill without a confirmation: add --yes to run it from a script.');
+          return false;
+        }
+        const { confirm } = await import('@inquirer/prompts');
+        return confirm({ message: 'Start the failover drill now?', default: false });
+      },
+    });
+    const check: CheckResult = {
+      id: '01.aws.failover-drill',
+      name: 'failover drill: what your client saw, next to the RDS events',
+      status: result.completed ? 'pass' : 'fail',
+      message: result.message,
+      group: 'aws',
+      durationMs: Math.round(result.durationSeconds * 1000),
+    };
+    return { check, result };
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DrillRefused') {
+      say(err.message);
+      return undefined;
+    }
+    throw err;
+  }
+}
