@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
 import { overallStatus, summarise, type ResultsDocument } from '../core/result.js';
 import type { Endpoints } from '../engines/endpoints.js';
+import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
 import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
 import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
@@ -47,15 +48,7 @@ async function chooseTarget(lab: LabMeta, flags: CommonFlags): Promise<'local' |
 
 export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
   if (lab.localTopology === 'primary-and-replica') return runOnReplicatedPair(lab, flags, body);
-  const progress = startProgress('Starting Redis and MariaDB on this machine', flags.json);
-  let engines;
-  try {
-    engines = await startLocalEngines({ stopOnSignals: true });
-  } catch (err) {
-    progress.fail();
-    throw err;
-  }
-  progress.succeed(`Local engines ready: redis-server on 127.0.0.1:${engines.endpoints.redis.port}, mariadbd on 127.0.0.1:${engines.endpoints.mysql.port}`);
+  const engines = await startLocalFor(lab, flags.json);
   try {
     return await body((options) =>
       runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] }),
@@ -65,10 +58,11 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   }
 }
 
-async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+/** A replicating primary and replica on this machine, and the endpoints the exercises see. */
+export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedMysql; endpoints: Endpoints }> {
   const { startReplicatedMysql } = await import('../engines/replicated-mysql.js');
-  const progress = startProgress('Starting a MariaDB primary and replica on this machine', flags.json);
-  let pair;
+  const progress = startProgress('Starting a MariaDB primary and replica on this machine', quiet);
+  let pair: ReplicatedMysql;
   try {
     pair = await startReplicatedMysql({ stopOnSignals: true });
   } catch (err) {
@@ -85,6 +79,26 @@ async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run:
       admin: { user: 'root', password: '' },
     },
   };
+  return { pair, endpoints };
+}
+
+/** The engines a lab runs on locally, whichever shape it needs. */
+export async function startLocalFor(lab: LabMeta, quiet = false): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
+  if (lab.localTopology === 'primary-and-replica') {
+    const { pair, endpoints } = await startLocalPair(quiet);
+    return { endpoints, stop: () => pair.stop() };
+  }
+  const progress = startProgress('Starting Redis and MariaDB on this machine', quiet);
+  const engines = await startLocalEngines({ stopOnSignals: true }).catch((err) => {
+    progress.fail();
+    throw err;
+  });
+  progress.succeed(`Local engines ready: redis-server on 127.0.0.1:${engines.endpoints.redis.port}, mariadbd on 127.0.0.1:${engines.endpoints.mysql.port}`);
+  return engines;
+}
+
+async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
+  const { pair, endpoints } = await startLocalPair(flags.json);
   const readyPair = pair;
   try {
     return await body(async (options) => {

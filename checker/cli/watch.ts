@@ -9,12 +9,10 @@ import chokidar from 'chokidar';
 import type { ChalkInstance } from 'chalk';
 import { labDir, type LabMeta } from '../core/lab.js';
 import { overallStatus, summarise, type CheckResult } from '../core/result.js';
-import { startLocalEngines } from '../engines/local.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { runLabExercises } from './run-lab.js';
 import { recordRun } from '../progress/state.js';
-import { startProgress } from './spinner.js';
 import { GLYPH, paint } from './terminal.js';
 
 export interface WatchOptions {
@@ -29,9 +27,8 @@ export interface WatchOptions {
 export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: WatchOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
   const dir = options.dir ?? join(REPO_ROOT, labDir(lab), 'exercises');
-  const progress = startProgress('Starting Redis and MariaDB for watch mode');
-  const engines = await startLocalEngines({ stopOnSignals: true });
-  progress.succeed('Engines ready for watch mode');
+  const { startLocalFor } = await import('./targets.js');
+  const engines = await startLocalFor(lab);
   const latest = new Map<string, CheckResult[]>();
   let runs = 0;
   let queue = Promise.resolve();
