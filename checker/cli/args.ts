@@ -14,6 +14,8 @@ export interface CommonFlags {
   stack?: string;
   replicationGroup?: string;
   dbInstance?: string;
+  replicaInstance?: string;
+  bastionSecurityGroup?: string;
   tunnel: boolean;
   watch: boolean;
   poll: boolean;
@@ -39,6 +41,8 @@ const OPTIONS = {
   stack: { type: 'string' },
   'replication-group': { type: 'string' },
   'db-instance': { type: 'string' },
+  'replica-instance': { type: 'string' },
+  'bastion-security-group': { type: 'string' },
   tunnel: { type: 'boolean' },
   watch: { type: 'boolean', short: 'w' },
   poll: { type: 'boolean' },
@@ -82,6 +86,8 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     stack: v.stack,
     replicationGroup: v['replication-group'],
     dbInstance: v['db-instance'],
+    replicaInstance: v['replica-instance'],
+    bastionSecurityGroup: v['bastion-security-group'],
     tunnel: Boolean(v.tunnel),
     watch: Boolean(v.watch),
     poll: Boolean(v.poll),

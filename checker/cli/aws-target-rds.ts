@@ -74,8 +74,9 @@ export async function runRdsLabOnAws(lab: LabMeta, flags: CommonFlags, body: (ru
     let awsChecks: CheckResult[];
     let makeEndpoints: () => Promise<Endpoints>;
     let drill: ((endpoints: Endpoints) => Promise<{ check: CheckResult; result: unknown } | undefined>) | undefined;
+    let afterEndpoints: ((endpoints: Endpoints) => Promise<CheckResult[]>) | undefined;
     if (lab.id === 1) {
-      const r = await findLab01Resources(clients, lookup);
+      const r = await findLab01Resources(clients, { ...lookup, bastionSecurityGroupId: flags.bastionSecurityGroup });
       const { runLab01AwsChecks } = await import('../checks/01-rds-multi-az/aws.js');
       awsChecks = await runLab01AwsChecks(clients, r, { region, profile: flags.profile });
       makeEndpoints = async () => {
@@ -89,7 +90,7 @@ export async function runRdsLabOnAws(lab: LabMeta, flags: CommonFlags, body: (ru
       };
       if (flags.failoverDrill) drill = (endpoints) => rdsFailoverDrill(clients, r.dbInstanceId, endpoints, flags, region);
     } else {
-      const r = await findLab02Resources(clients, lookup);
+      const r = await findLab02Resources(clients, { ...lookup, replicaInstanceId: flags.replicaInstance });
       const { runLab02AwsChecks } = await import('../checks/02-read-replicas/aws.js');
       awsChecks = await runLab02AwsChecks(clients, r, { region, profile: flags.profile });
       makeEndpoints = async () => {
@@ -105,6 +106,10 @@ export async function runRdsLabOnAws(lab: LabMeta, flags: CommonFlags, body: (ru
         const [pid, rid] = [await serverIdAt(connectionSettings(primary)), await serverIdAt(connectionSettings(replica))];
         return { target: 'aws', mysql: primary, replication: { primary: { ...primary, serverId: pid }, replica: { ...replica, serverId: rid } } };
       };
+      afterEndpoints = async (endpoints) => {
+        const replica = endpoints.replication?.replica;
+        return replica ? [await writesRefusedCheck(replica)] : [];
+      };
     }
 
     return await body(async (options) => {
@@ -113,7 +118,9 @@ export async function runRdsLabOnAws(lab: LabMeta, flags: CommonFlags, body: (ru
         return runLabExercises(lab, { ...options, target: 'aws', endpoints: { target: 'aws', mysql: { host: '', port: 0, user: '', password: '', database: '' } }, skipExercises: true, extraChecks: awsChecks });
       }
       const endpoints = await makeEndpoints();
-      const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks: awsChecks });
+      const connected = (await afterEndpoints?.(endpoints)) ?? [];
+      for (const check of connected) options.onResult?.(check);
+      const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks: [...awsChecks.filter((c) => !connected.some((x) => x.id === c.id)), ...connected] });
       const drilled = drill ? await drill(endpoints) : undefined;
       if (drilled) {
         options.onResult?.(drilled.check);
@@ -176,5 +183,25 @@ async function rdsFailoverDrill(clients: Clients, dbInstanceId: string, endpoint
       return undefined;
     }
     throw err;
+  }
+}
+
+/**
+ * Lab 2: the replica must refuse a write with MySQL error 1290 (read-only).
+ * The statement is harmless if it ever ran: it creates an empty table.
+ */
+export async function writesRefusedCheck(replica: MysqlEndpoint): Promise<CheckResult> {
+  const base = { id: '02.aws.writes-refused', name: 'the replica refuses writes (error 1290)', group: 'aws', durationMs: 0 };
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ ...connectionSettings(replica), connectTimeout: 5_000 } as mysql.ConnectionOptions);
+    await conn.query('CREATE TABLE IF NOT EXISTS kit_write_probe (id INT PRIMARY KEY)');
+    return { ...base, status: 'fail', message: 'the replica accepted a write: it is not read-only (is this endpoint the primary, or was the replica promoted?)', hint: 'Point --replica-instance at the read replica; a promoted replica no longer replicates.' };
+  } catch (err) {
+    const errno = (err as { errno?: number }).errno;
+    if (errno === 1290 || errno === 1836) return { ...base, status: 'pass', message: `refused with error ${errno}: ${(err as Error).message}` };
+    return { ...base, status: 'error', message: `could not test a write on the replica: ${(err as Error).message}` };
+  } finally {
+    conn?.destroy();
   }
 }
