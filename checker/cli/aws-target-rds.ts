@@ -12,7 +12,8 @@ import type { CommonFlags } from './args.js';
 import type { RunOnTarget } from './targets.js';
 import { runLabExercises } from './run-lab.js';
 import { startProgress } from './spinner.js';
-import { canPrompt, say } from './terminal.js';
+import { say } from './terminal.js';
+import { confirmDrill, unlessRefused } from './aws-target.js';
 import { connectionSettings, serverIdAt } from '../checks/replication-session.js';
 
 type Clients = import('../aws/clients.js').AwsClients;
@@ -149,7 +150,7 @@ async function rdsFailoverDrill(clients: Clients, dbInstanceId: string, endpoint
       conn.destroy();
     }
   };
-  try {
+  return unlessRefused(async () => {
     const result = await runLab01FailoverDrill({
       clients,
       dbInstanceId,
@@ -157,16 +158,7 @@ async function rdsFailoverDrill(clients: Clients, dbInstanceId: string, endpoint
       profile: flags.profile,
       probe: () => probe().catch((err: Error) => ({ ok: false, error: err.message })),
       onProgress: (line) => say(line),
-      confirm: async () => {
-        say(`The drill reboots ${dbInstanceId} with a forced failover: the standby becomes the primary, in the other AZ.`);
-        if (flags.yes) return true;
-        if (!canPrompt(flags)) {
-          say('Not starting the failover drill without a confirmation: add --yes to run it from a script.');
-          return false;
-        }
-        const { confirm } = await import('@inquirer/prompts');
-        return confirm({ message: 'Start the failover drill now?', default: false });
-      },
+      confirm: () => confirmDrill(flags, `The drill reboots ${dbInstanceId} with a forced failover: the standby becomes the primary, in the other AZ.`),
     });
     const check: CheckResult = {
       id: '01.aws.failover-drill',
@@ -177,13 +169,7 @@ async function rdsFailoverDrill(clients: Clients, dbInstanceId: string, endpoint
       durationMs: Math.round(result.durationSeconds * 1000),
     };
     return { check, result };
-  } catch (err) {
-    if (err instanceof Error && err.name === 'DrillRefused') {
-      say(err.message);
-      return undefined;
-    }
-    throw err;
-  }
+  });
 }
 
 /**

@@ -134,44 +134,57 @@ async function awsEndpoints(clients: Clients, r: Resources, flags: CommonFlags, 
   };
 }
 
-async function failoverDrill(clients: Clients, replicationGroupId: string, endpoints: CacheEndpoints, flags: CommonFlags, region: string | undefined): Promise<{ check: CheckResult; result: unknown } | undefined> {
-  const { runFailoverDrill } = await import('../checks/05-elasticache-redis/failover-drill.js');
-  const { connectRedis } = await import('../runner/connect.js');
-  const probeClient = await connectRedis(endpoints.redis);
+/** Says what a failover drill will do, then asks (or takes --yes); never starts one unasked. */
+export async function confirmDrill(flags: CommonFlags, plan: string): Promise<boolean> {
+  say(plan);
+  if (flags.yes) return true;
+  if (!canPrompt(flags)) {
+    say('Not starting the failover drill without a confirmation: add --yes to run it from a script.');
+    return false;
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: 'Start the failover drill now?', default: false });
+}
+
+/** Runs a drill; a refusal (not confirmed, single-AZ, ...) is said and leaves no result. */
+export async function unlessRefused<T>(drill: () => Promise<T>): Promise<T | undefined> {
   try {
-    const result = await runFailoverDrill({
-      clients,
-      replicationGroupId,
-      region,
-      profile: flags.profile,
-      probe: () => probeClient.ping(),
-      onProgress: (line) => say(line),
-      confirm: async (plan) => {
-        say(`The drill asks ElastiCache to fail over ${plan.replicationGroupId}: primary ${plan.primary} hands over to one of ${plan.replicas.join(', ')}. ElastiCache allows only a few of these per day.`);
-        if (flags.yes) return true;
-        if (!canPrompt(flags)) {
-          say('Not starting the failover drill without a confirmation: add --yes to run it from a script.');
-          return false;
-        }
-        const { confirm } = await import('@inquirer/prompts');
-        return confirm({ message: 'Start the failover drill now?', default: false });
-      },
-    });
-    const check: CheckResult = {
-      id: '05.aws.failover-drill',
-      name: 'failover drill: what your client saw',
-      status: result.completed ? 'pass' : 'fail',
-      message: result.message,
-      group: 'aws',
-      durationMs: Math.round(result.durationSeconds * 1000),
-    };
-    return { check, result };
+    return await drill();
   } catch (err) {
     if (err instanceof Error && err.name === 'DrillRefused') {
       say(err.message);
       return undefined;
     }
     throw err;
+  }
+}
+
+async function failoverDrill(clients: Clients, replicationGroupId: string, endpoints: CacheEndpoints, flags: CommonFlags, region: string | undefined): Promise<{ check: CheckResult; result: unknown } | undefined> {
+  const { runFailoverDrill } = await import('../checks/05-elasticache-redis/failover-drill.js');
+  const { connectRedis } = await import('../runner/connect.js');
+  const probeClient = await connectRedis(endpoints.redis);
+  try {
+    return await unlessRefused(async () => {
+      const result = await runFailoverDrill({
+        clients,
+        replicationGroupId,
+        region,
+        profile: flags.profile,
+        probe: () => probeClient.ping(),
+        onProgress: (line) => say(line),
+        confirm: (plan) =>
+          confirmDrill(flags, `The drill asks ElastiCache to fail over ${plan.replicationGroupId}: primary ${plan.primary} hands over to one of ${plan.replicas.join(', ')}. ElastiCache allows only a few of these per day.`),
+      });
+      const check: CheckResult = {
+        id: '05.aws.failover-drill',
+        name: 'failover drill: what your client saw',
+        status: result.completed ? 'pass' : 'fail',
+        message: result.message,
+        group: 'aws',
+        durationMs: Math.round(result.durationSeconds * 1000),
+      };
+      return { check, result };
+    });
   } finally {
     probeClient.disconnect();
   }
