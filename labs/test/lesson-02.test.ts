@@ -8,8 +8,7 @@
  * #anchor resolves; every mermaid block names a diagram type; and the facts
  * the lab is built on are stated.
  *
- * The helpers are small copies of lesson-05's (and lesson-01's): importing a
- * test file would register its tests here too.
+ * The helpers live in lesson-support.ts, shared with the other lab's lesson test.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
