@@ -17,6 +17,7 @@ import { classifyAwsError, errorSummary, explainAwsError } from '../../aws/error
 import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
 import { EnvironmentError, KitError } from '../../core/errors.js';
 import { multiAzTask } from './aws.js';
+import { outageWindows } from '../outage.js';
 
 /** What one probe saw: `ok` when the database answered, and which server answered. */
 export interface ProbeOutcome {
@@ -251,23 +252,7 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
   }
   const finished = now();
 
-  // Outage windows: from a failed probe to the next successful one.
-  let without = 0;
-  let longest = 0;
-  let outageStart: number | undefined;
-  for (const r of records) {
-    if (!r.ok && outageStart === undefined) outageStart = r.at;
-    if (r.ok && outageStart !== undefined) {
-      without += r.at - outageStart;
-      longest = Math.max(longest, r.at - outageStart);
-      outageStart = undefined;
-    }
-  }
-  if (outageStart !== undefined) {
-    const end = Math.max(finished, records[records.length - 1]!.at + probeInterval);
-    without += end - outageStart;
-    longest = Math.max(longest, end - outageStart);
-  }
+  const { withoutMs: without, longestMs: longest } = outageWindows(records, finished, probeInterval);
 
   const events = await readFailoverEvents(clients, id, started, finished);
   const okCount = records.filter((r) => r.ok).length;

@@ -18,6 +18,7 @@ import {
 import { EnvironmentError, KitError } from '../../core/errors.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { classifyAwsError, errorSummary, explainAwsError } from '../../aws/errors.js';
+import { outageWindows } from '../outage.js';
 
 /** Resolves (or resolves true) when the cache answered; rejects or resolves false when it did not. */
 export type Probe = () => Promise<unknown>;
@@ -291,23 +292,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<D
   }
   const finished = now();
 
-  // Outage windows: from a failed probe to the next successful one.
-  let without = 0;
-  let longest = 0;
-  let outageStart: number | undefined;
-  for (const r of records) {
-    if (!r.ok && outageStart === undefined) outageStart = r.at;
-    if (r.ok && outageStart !== undefined) {
-      without += r.at - outageStart;
-      longest = Math.max(longest, r.at - outageStart);
-      outageStart = undefined;
-    }
-  }
-  if (outageStart !== undefined) {
-    const end = Math.max(finished, records[records.length - 1]!.at + probeInterval);
-    without += end - outageStart;
-    longest = Math.max(longest, end - outageStart);
-  }
+  const { withoutMs: without, longestMs: longest } = outageWindows(records, finished, probeInterval);
 
   const events = await readEvents(clients, rgId, group.MemberClusters ?? [], started, finished);
   const okCount = records.filter((r) => r.ok).length;
