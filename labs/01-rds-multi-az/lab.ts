@@ -1,4 +1,4 @@
-import type { LabMeta } from '../../checker/core/lab.js';
+import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
 
 export const lab01: LabMeta = {
@@ -79,4 +79,4 @@ export const lab01: LabMeta = {
   ],
 };
 
-lab01.cost.usdPerHour = lab01.cost.billable.reduce((s, r) => s + r.count * r.usdPerHour, 0);
+lab01.cost.usdPerHour = hourlyCost(lab01.cost.billable);

@@ -1,4 +1,4 @@
-import type { LabMeta } from '../../checker/core/lab.js';
+import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
 
 export const lab02: LabMeta = {
@@ -84,4 +84,4 @@ export const lab02: LabMeta = {
   ],
 };
 
-lab02.cost.usdPerHour = lab02.cost.billable.reduce((s, r) => s + r.count * r.usdPerHour, 0);
+lab02.cost.usdPerHour = hourlyCost(lab02.cost.billable);

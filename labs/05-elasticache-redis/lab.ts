@@ -1,4 +1,4 @@
-import type { LabMeta } from '../../checker/core/lab.js';
+import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
 
 export const lab05: LabMeta = {
@@ -102,4 +102,4 @@ export const lab05: LabMeta = {
   ],
 };
 
-lab05.cost.usdPerHour = lab05.cost.billable.reduce((s, r) => s + r.count * r.usdPerHour, 0);
+lab05.cost.usdPerHour = hourlyCost(lab05.cost.billable);
