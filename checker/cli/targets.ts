@@ -88,6 +88,16 @@ export async function startLocalFor(lab: LabMeta, quiet = false): Promise<{ endp
     const { pair, endpoints } = await startLocalPair(quiet);
     return { endpoints, stop: () => pair.stop() };
   }
+  if (lab.localTopology === 'database') {
+    const { startLocalDatabase } = await import('../engines/local.js');
+    const progress = startProgress('Starting MariaDB (performance_schema on) on this machine', quiet);
+    const database = await startLocalDatabase({ stopOnSignals: true }).catch((err) => {
+      progress.fail();
+      throw err;
+    });
+    progress.succeed(`Local database ready: mariadbd on 127.0.0.1:${database.endpoints.mysql.port}`);
+    return database;
+  }
   const progress = startProgress('Starting Redis and MariaDB on this machine', quiet);
   const engines = await startLocalEngines({ stopOnSignals: true }).catch((err) => {
     progress.fail();

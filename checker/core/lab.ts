@@ -86,10 +86,12 @@ export interface LabMeta {
   requires?: LabRequirements;
   stack?: StackMeta;
   /**
-   * What the local target starts: Redis and one database (Lab 5), or a
-   * replicating primary and replica behind an endpoint (Labs 1-3).
+   * What the local target starts: Redis and one database (Lab 5), a
+   * replicating primary and replica behind an endpoint (Labs 1-2), a writer
+   * and two readers behind cluster and reader endpoints (Lab 3), or one
+   * database with performance_schema on (Labs 4 and 6).
    */
-  localTopology?: 'cache-and-database' | 'primary-and-replica';
+  localTopology?: 'cache-and-database' | 'primary-and-replica' | 'aurora-cluster' | 'database';
   exercises: ExerciseMeta[];
   hints: string[];
 }

@@ -43,6 +43,8 @@ const ELASTICACHE_PRICING = 'https://aws.amazon.com/elasticache/pricing/';
 const SECRETS_PRICING = 'https://aws.amazon.com/secrets-manager/pricing/';
 const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
 const PRIVATELINK_PRICING = 'https://aws.amazon.com/privatelink/pricing/';
+const AURORA_PRICING = 'https://aws.amazon.com/rds/aurora/pricing/';
+const PI_PRICING = 'https://aws.amazon.com/rds/performance-insights/pricing/';
 
 export const PRICES = {
   // ElastiCache, node-based, on-demand
@@ -78,6 +80,50 @@ export const PRICES = {
     unit: 'hour',
     what: 'RDS for MySQL db.t4g.micro, Multi-AZ (one standby)',
     source: RDS_MYSQL_PRICING,
+  },
+  'rds:db.t4g.medium:mysql': {
+    usd: 0.065,
+    unit: 'hour',
+    what: 'RDS for MySQL db.t4g.medium, Single-AZ (the smallest class Performance Insights supports)',
+    source: RDS_MYSQL_PRICING,
+  },
+  // Aurora MySQL (Aurora Standard storage configuration)
+  'aurora:db.t4g.medium:mysql': {
+    usd: 0.073,
+    unit: 'hour',
+    what: 'Aurora MySQL db.t4g.medium instance (writer or reader), Aurora Standard',
+    source: AURORA_PRICING,
+  },
+  'aurora:serverless-v2-acu': {
+    usd: 0.12,
+    unit: 'hour',
+    what: 'Aurora Serverless v2, per ACU-hour (Aurora Standard); 0 ACU while auto-paused',
+    source: AURORA_PRICING,
+  },
+  'aurora:storage-gib-month': {
+    usd: 0.1,
+    unit: 'GiB-month',
+    what: 'Aurora Standard cluster storage, per GiB-month used (I/O billed separately at $0.20 per million requests)',
+    source: AURORA_PRICING,
+  },
+  // Monitoring
+  'cloudwatch:alarm-month': {
+    usd: 0.1,
+    unit: 'month',
+    what: 'CloudWatch alarm, standard resolution, per alarm metric per month',
+    source: CLOUDWATCH_PRICING,
+  },
+  'cloudwatch:dashboard-month': {
+    usd: 3,
+    unit: 'month',
+    what: 'CloudWatch dashboard per month (the first 3 dashboards of an account are free)',
+    source: CLOUDWATCH_PRICING,
+  },
+  'pi:7-day-retention': {
+    usd: 0,
+    unit: 'hour',
+    what: 'Performance Insights / Database Insights Standard with 7 days of history: no charge',
+    source: PI_PRICING,
   },
   'rds:gp3-gib-month': {
     usd: 0.115,

@@ -3,7 +3,7 @@
  * free loopback ports, for the local target and for the tests.
  */
 import { locateEngineBinaries } from './binaries.js';
-import type { CacheEndpoints } from './endpoints.js';
+import type { CacheEndpoints, Endpoints } from './endpoints.js';
 import { ProcessGroup, reapOrphans } from './process-group.js';
 import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb, startRedis } from './servers.js';
 
@@ -40,6 +40,42 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
         redis: { host: '127.0.0.1', port: redisPort },
         mysql: { host: '127.0.0.1', port: mysqlPort, user: 'root', password: '', database: LOCAL_DATABASE },
       },
+    };
+  } catch (err) {
+    await group.stop();
+    throw err;
+  }
+}
+
+export interface LocalDatabase {
+  endpoints: Endpoints;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One mariadbd with performance_schema on (Labs 4 and 6): the statement
+ * digests stand in for Performance Insights' top SQL.
+ */
+export async function startLocalDatabase(options: StartOptions = {}): Promise<LocalDatabase> {
+  const bins = locateEngineBinaries({ redis: false, mysql: true });
+  const timeout = options.readyTimeoutMs ?? 30_000;
+  const group = new ProcessGroup({ stopOnSignals: options.stopOnSignals });
+  try {
+    const port = await freePort();
+    const server = prepareMariadb(group, bins, 'mariadb', port, [
+      '--skip-log-bin',
+      '--performance-schema=ON',
+      '--performance-schema-digests-size=2000',
+      '--max-connections=400',
+      '--innodb-flush-log-at-trx-commit=2',
+      ...(options.mysqlArgs ?? []),
+    ]);
+    await runMariadb(group, bins, server, timeout);
+    return {
+      dir: group.dir,
+      stop: () => group.stop(),
+      endpoints: { target: 'local', mysql: { host: '127.0.0.1', port, user: 'root', password: '', database: LOCAL_DATABASE } },
     };
   } catch (err) {
     await group.stop();
