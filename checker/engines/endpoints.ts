@@ -26,12 +26,41 @@ export interface ReplicationEndpoints {
   admin?: { user: string; password: string };
 }
 
+/**
+ * An Aurora cluster's endpoints (Lab 3): cluster (writer) and reader endpoints,
+ * each instance by its id, and how to ask a server who it is.
+ */
+export interface ClusterEndpoints {
+  writer: MysqlEndpoint;
+  reader: MysqlEndpoint;
+  /** Instance endpoints by instance id (Aurora's SERVER_ID / @@aurora_server_id). */
+  instances: Record<string, MysqlEndpoint>;
+  /** One row { server_id, read_only } naming the server that answered. */
+  identitySql: string;
+  /** Where the cluster topology is (information_schema.replica_host_status on Aurora). */
+  topologyTable: string;
+  /** Local only: the checker's account for switching the writer. */
+  admin?: { user: string; password: string };
+}
+
+/** What the exercise process needs to read CloudWatch or the PI API for a deployed lab. */
+export interface AwsLocation {
+  region: string;
+  profile?: string;
+  clusterId?: string;
+  instanceId?: string;
+  dbiResourceId?: string;
+}
+
 export interface Endpoints {
   target: 'local' | 'aws';
   redis?: RedisEndpoint;
   /** The database endpoint the lab's code connects to (for Labs 1-3: the one that follows the primary). */
   mysql: MysqlEndpoint;
   replication?: ReplicationEndpoints;
+  cluster?: ClusterEndpoints;
+  /** Set on the AWS target: where the deployed resources are. */
+  aws?: AwsLocation;
 }
 
 /** Lab 5's shape: a cache and a database. */
