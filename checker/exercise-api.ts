@@ -50,3 +50,30 @@ export interface ReplicaContext {
   /** Read-your-writes: how long after a user's write their reads stay on the primary. */
   stickyMs: number;
 }
+
+/**
+ * What Lab 3 exercises receive: an Aurora cluster's endpoints as mysql2
+ * connection settings, and how to ask a server who it is.
+ */
+export interface ClusterContext {
+  /** The cluster endpoint: follows the writer (through DNS, so it can lag behind a failover). */
+  writer: ConnectionSettings;
+  /** The reader endpoint: spreads new connections over the readers. */
+  reader: ConnectionSettings;
+  /** An instance endpoint by instance id (the SERVER_ID of the topology, @@aurora_server_id). */
+  instance(serverId: string): ConnectionSettings;
+  /** Every instance id the cluster had when the check started. */
+  instanceIds: string[];
+  /** Returns one row { server_id, read_only } naming the server that ran it. */
+  identitySql: string;
+  /** The topology view: SERVER_ID, SESSION_ID ('MASTER_SESSION_ID' on the writer's row), ... */
+  topologyTable: string;
+  /** Give up on a connection attempt (or a query) after this many milliseconds. */
+  timeoutMs: number;
+}
+
+/** What `identify` reports about the server behind a connection. */
+export interface ServerIdentity {
+  serverId: string;
+  readOnly: boolean;
+}

@@ -9,6 +9,9 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 export class EndpointProxy {
   private readonly sockets = new Set<Socket>();
   private refusing = false;
+  /** When set, new connections take turns over these ports (a reader endpoint). */
+  private rotation: number[] = [];
+  private turn = 0;
 
   private constructor(
     private readonly server: Server,
@@ -38,7 +41,8 @@ export class EndpointProxy {
       client.destroy();
       return;
     }
-    const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
+    const port = this.rotation.length > 0 ? this.rotation[this.turn++ % this.rotation.length] : this.targetPort;
+    const upstream = createConnection({ host: this.targetHost, port });
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -59,6 +63,17 @@ export class EndpointProxy {
   /** Points the endpoint at another server; open connections are dropped. */
   repoint(targetPort: number): void {
     this.targetPort = targetPort;
+    this.rotation = [];
+    this.dropAll();
+  }
+
+  /**
+   * Spreads new connections over several servers in turn, as Aurora's reader
+   * endpoint does; open connections are dropped.
+   */
+  spread(targetPorts: number[]): void {
+    this.rotation = [...targetPorts];
+    this.targetPort = targetPorts[0] ?? this.targetPort;
     this.dropAll();
   }
 
