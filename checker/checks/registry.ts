@@ -3,6 +3,8 @@ import { lab01ExerciseChecks } from './01-rds-multi-az/exercises/index.js';
 import { openLab01 } from './01-rds-multi-az/session.js';
 import { lab02ExerciseChecks } from './02-read-replicas/exercises/index.js';
 import { openLab02 } from './02-read-replicas/session.js';
+import { lab03ExerciseChecks } from './03-aurora-cluster/exercises/index.js';
+import { openLab03 } from './03-aurora-cluster/session.js';
 import { lab05ExerciseChecks } from './05-elasticache-redis/exercises/index.js';
 import { openLab05 } from './05-elasticache-redis/session.js';
 import type { LabChecks } from './session.js';
@@ -18,6 +20,10 @@ const registry: Record<number, AnyLabChecks> = {
   2: {
     exercises: lab02ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab02 as AnyLabChecks['open'],
+  },
+  3: {
+    exercises: lab03ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab03 as AnyLabChecks['open'],
   },
   5: {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],

@@ -9,6 +9,7 @@ import type { LabMeta } from '../core/lab.js';
 import { overallStatus, summarise, type ResultsDocument } from '../core/result.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
+import type { LocalAuroraCluster } from '../engines/aurora-local.js';
 import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
 import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
@@ -82,11 +83,31 @@ export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedM
   return { pair, endpoints };
 }
 
+/** A writer and two readers on this machine (Lab 3's stand-in for an Aurora cluster). */
+export async function startLocalCluster(quiet = false): Promise<{ cluster: LocalAuroraCluster; endpoints: Endpoints }> {
+  const { startLocalAuroraCluster } = await import('../engines/aurora-local.js');
+  const progress = startProgress('Starting a MariaDB writer and two readers on this machine', quiet);
+  let cluster: LocalAuroraCluster;
+  try {
+    cluster = await startLocalAuroraCluster({ stopOnSignals: true });
+  } catch (err) {
+    progress.fail();
+    throw err;
+  }
+  const ids = Object.keys(cluster.endpoints.instances);
+  progress.succeed(`Local cluster ready: writer ${ids[0]}, readers ${ids.slice(1).join(' and ')} replicating`);
+  return { cluster, endpoints: { target: 'local', mysql: cluster.endpoints.writer, cluster: cluster.endpoints } };
+}
+
 /** The engines a lab runs on locally, whichever shape it needs. */
 export async function startLocalFor(lab: LabMeta, quiet = false): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
   if (lab.localTopology === 'primary-and-replica') {
     const { pair, endpoints } = await startLocalPair(quiet);
     return { endpoints, stop: () => pair.stop() };
+  }
+  if (lab.localTopology === 'aurora-cluster') {
+    const { cluster, endpoints } = await startLocalCluster(quiet);
+    return { endpoints, stop: () => cluster.stop() };
   }
   if (lab.localTopology === 'database') {
     const { startLocalDatabase } = await import('../engines/local.js');

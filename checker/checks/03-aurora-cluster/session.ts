@@ -1,0 +1,169 @@
+/**
+ * Lab 3's exercise process: the cluster's endpoints for learner code, the
+ * checker's own way to ask who answered, and (locally) failovers on demand.
+ */
+import mysql, { type Connection } from 'mysql2/promise';
+import { pathToFileURL } from 'node:url';
+import type { ClusterEndpoints, Endpoints, MysqlEndpoint } from '../../engines/endpoints.js';
+import type { ClusterContext, ConnectionSettings, ServerIdentity } from '../../exercise-api.js';
+import { CheckFailed, CheckSkipped, LearnerCalls } from '../../runner/harness.js';
+import { connectionSettings } from '../replication-session.js';
+import { EnginesUnreachable, type LabSession } from '../session.js';
+import { runDrillProbes } from './drill-probes.js';
+import { LocalCluster, type FailoverReport, type FailoverTiming } from './local-cluster.js';
+
+const SEED_TABLE = 'cluster_notes';
+
+export class ClusterHarness extends LearnerCalls {
+  private readonly opened: Connection[] = [];
+
+  constructor(
+    module: Record<string, unknown>,
+    file: string,
+    callTimeoutMs: number,
+    readonly cluster: ClusterEndpoints,
+    readonly target: 'local' | 'aws',
+    /** Present on the local target: proxies the checks can fail over. */
+    readonly local: LocalCluster | undefined,
+  ) {
+    super(module, file, callTimeoutMs);
+  }
+
+  private settings(endpoint: MysqlEndpoint, port?: number): ConnectionSettings {
+    return port === undefined ? connectionSettings(endpoint) : connectionSettings(endpoint, port, '127.0.0.1');
+  }
+
+  get instanceIds(): string[] {
+    return this.local ? this.local.instanceIds : Object.keys(this.cluster.instances);
+  }
+
+  /** A fresh context for the learner's functions. */
+  context(options: { timeoutMs?: number } = {}): ClusterContext {
+    const { cluster, local } = this;
+    const instance = (serverId: string): ConnectionSettings => {
+      const endpoint = cluster.instances[serverId];
+      if (!endpoint) throw new Error(`ctx.instance: this cluster has no instance named ${JSON.stringify(serverId)} (it has ${Object.keys(cluster.instances).join(', ')})`);
+      return this.settings(endpoint, local?.instancePort(serverId));
+    };
+    return {
+      writer: this.settings(cluster.writer, local?.clusterPort),
+      reader: this.settings(cluster.reader, local?.readerPort),
+      instance,
+      instanceIds: this.instanceIds,
+      identitySql: cluster.identitySql,
+      topologyTable: cluster.topologyTable,
+      timeoutMs: options.timeoutMs ?? 1_000,
+    };
+  }
+
+  /** The checker's own answer to "who is behind these settings?". */
+  async identityAt(settings: ConnectionSettings): Promise<ServerIdentity> {
+    const conn = await mysql.createConnection({ ...settings, connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    try {
+      return identityOf(await conn.query(this.cluster.identitySql).then(([rows]) => rows));
+    } finally {
+      await conn.end().catch(() => {});
+    }
+  }
+
+  /** The instance that is writer now, as the checker sees it. */
+  async writerId(): Promise<string> {
+    if (this.local) return this.local.writer;
+    const identity = await this.identityAt(this.context().writer);
+    return identity.serverId;
+  }
+
+  async readerIds(): Promise<string[]> {
+    const writer = await this.writerId();
+    return this.instanceIds.filter((id) => id !== writer);
+  }
+
+  /** Connects as the checker to the instance that is writer now. */
+  async onWriter<T>(body: (conn: Connection) => Promise<T>): Promise<T> {
+    const writer = await this.writerId();
+    const conn = await mysql.createConnection({ ...this.context().instance(writer), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    this.opened.push(conn);
+    try {
+      return await body(conn);
+    } finally {
+      await conn.end().catch(() => {});
+    }
+  }
+
+  /** Connections the lab user holds on every instance (the learner's and the checker's). */
+  async openConnections(): Promise<number> {
+    let total = 0;
+    for (const id of this.instanceIds) {
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+      try {
+        const [rows] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
+        total += Number((rows as Array<{ n: number }>)[0].n) - 1;
+      } finally {
+        await conn.end().catch(() => {});
+      }
+    }
+    return total;
+  }
+
+  /** Fails the writer over (local target only). */
+  async failover(timing: FailoverTiming): Promise<FailoverReport & { settled: Promise<void> }> {
+    if (!this.local) throw new CheckSkipped('needs a failover the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)');
+    return this.local.failover(timing);
+  }
+
+  override async dispose(): Promise<void> {
+    await Promise.allSettled(this.opened.map((c) => c.end()));
+  }
+}
+
+/** Reads { server_id, read_only } from the rows of the identity query. */
+export function identityOf(rows: unknown): ServerIdentity {
+  const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
+  if (!row || row.server_id === undefined) throw new CheckFailed(`the identity query returned ${JSON.stringify(rows)?.slice(0, 120)}, not one row with server_id and read_only`);
+  return { serverId: String(row.server_id), readOnly: Number(row.read_only) === 1 };
+}
+
+export async function openLab03(endpoints: Endpoints): Promise<LabSession<ClusterHarness>> {
+  const cluster = endpoints.cluster;
+  if (!cluster) throw new EnginesUnreachable('Lab 3 needs an Aurora cluster (writer, reader and instance endpoints), and the target gave none.');
+  let local: LocalCluster | undefined;
+  let seedConn: Connection | undefined;
+  try {
+    local = cluster.admin ? await LocalCluster.start(cluster) : undefined;
+    seedConn = await mysql.createConnection({ ...connectionSettings(cluster.writer, local?.clusterPort ?? cluster.writer.port, local ? '127.0.0.1' : cluster.writer.host), connectTimeout: 3_000 } as mysql.ConnectionOptions);
+    await seedConn.end();
+  } catch (err) {
+    await local?.close();
+    throw new EnginesUnreachable(`Could not reach the cluster endpoint at ${cluster.writer.host}:${cluster.writer.port} (${endpoints.target} target): ${(err as Error).message}`);
+  }
+  const harnessFor = (module: Record<string, unknown>, file: string, callTimeoutMs: number) =>
+    new ClusterHarness(module, file, callTimeoutMs, cluster, endpoints.target, local);
+
+  return {
+    harness: harnessFor,
+    async reset() {
+      await local?.reset();
+      const probe = harnessFor({}, '', 3_000);
+      await probe.onWriter(async (conn) => {
+        await conn.query(`DROP TABLE IF EXISTS ${SEED_TABLE}`);
+        await conn.query(`CREATE TABLE ${SEED_TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(200) NOT NULL, written_by VARCHAR(100) NOT NULL)`);
+      });
+      await probe.dispose();
+    },
+    /**
+     * The drill: the learner's DNS-only client (exercise 02) and topology-aware
+     * client (exercise 03) probe side by side while the writer fails over -
+     * locally by the checker, on AWS by FailoverDBCluster once the runner hears
+     * "probe-started".
+     */
+    async measure(harness, name, signal) {
+      if (name !== 'failover-drill') throw new Error(`Lab 3 has no measurement named ${name}`);
+      const dnsOnlyFile = harness.file.replace(/03-topology-aware\.ts$/, '02-read-write-split.ts');
+      const dnsOnlyModule = (await import(pathToFileURL(dnsOnlyFile).href)) as Record<string, unknown>;
+      return runDrillProbes(harness, dnsOnlyModule, signal);
+    },
+    async close() {
+      await local?.close();
+    },
+  };
+}

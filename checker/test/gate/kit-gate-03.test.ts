@@ -1,0 +1,108 @@
+/**
+ * The kit gate for Lab 3 on a real local cluster (a writer and two readers):
+ * every starting file fails every check with a message, every solution
+ * passes, and each wrong implementation is rejected by the check that names
+ * its defect.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLab } from '../../../labs/index.js';
+import { labDir, labKey, type LabMeta } from '../../core/lab.js';
+import { checksFor } from '../../checks/registry.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+
+const lab = findLab(3) as LabMeta;
+
+const WRONG = [
+  { exercise: '01-who-answered', fixture: '01-hard-coded.ts', check: '03.01.every-instance', message: /identify\(ctx\.instance\('labs-instance-1'\)\) said labs-instance-2/ },
+  { exercise: '01-who-answered', fixture: '01-leaks-connections.ts', check: '03.01.closes-connection', message: /5 calls to identify left \d+ connection\(s\) open/ },
+  { exercise: '02-read-write-split', fixture: '02-reads-on-writer.ts', check: '03.02.reads-on-readers', message: /read\(\) was answered by labs-instance-1, the writer .* reads belong on the reader endpoint/ },
+  { exercise: '02-read-write-split', fixture: '02-never-reconnects.ts', check: '03.02.reconnects', message: /4 s after the failover .* write\(\) still failed/ },
+  { exercise: '03-topology-aware', fixture: '03-writer-from-dns.ts', check: '03.03.finds-new-writer', message: /findWriter said labs-instance-1 \(the old writer, still behind the cluster endpoint\)/ },
+  { exercise: '03-topology-aware', fixture: '03-never-re-resolves.ts', check: '03.03.follows-failover', message: /answered by labs-instance-1, a reader|had not reached the new writer/ },
+  { exercise: '03-topology-aware', fixture: '03-dns-only.ts', check: '03.03.follows-failover', message: /answered by labs-instance-1, a reader: the client trusted a connection/ },
+];
+
+let cluster: LocalAuroraCluster;
+let endpoints: Endpoints;
+
+beforeAll(async () => {
+  cluster = await startLocalAuroraCluster();
+  endpoints = { target: 'local', mysql: cluster.endpoints.writer, cluster: cluster.endpoints };
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  expect(runningExerciseChildren()).toEqual([]);
+});
+
+const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
+const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+const registered = checksFor(3)?.exercises ?? {};
+
+describe('lab 3: metadata, registry and files agree', () => {
+  it('registers checks for exactly the exercises the metadata lists, ids unique', () => {
+    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
+    const ids = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  for (const exercise of lab.exercises) {
+    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
+      for (const file of [starting(exercise.id), solution(exercise.id)]) {
+        expect(existsSync(file), `${file} is missing`).toBe(true);
+        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
+      }
+    });
+  }
+});
+
+describe('lab 3 gate (real writer and two readers)', () => {
+  for (const exercise of lab.exercises) {
+    const ids = (registered[exercise.id] ?? []).map((c) => c.id);
+
+    it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
+      const { results } = await runExercise({ labId: 3, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids);
+      for (const r of results) {
+        expect(r.status, all).toBe('fail');
+        expect(r.message, all).toMatch(/\S/);
+      }
+    });
+
+    it(`${exercise.id}: the solution passes every check`, async () => {
+      const { results } = await runExercise({ labId: 3, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids);
+      for (const r of results) expect(r.status, all).toBe('pass');
+    });
+  }
+});
+
+describe('wrong implementations of Lab 3 are rejected precisely', () => {
+  for (const c of WRONG) {
+    it(`${c.fixture} is rejected by ${c.check}`, async () => {
+      const { results } = await runExercise({ labId: 3, exerciseId: c.exercise, file: repoPath(`checker/test/fixtures/03-wrong/${c.fixture}`), endpoints });
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target?.status, all).toBe('fail');
+      expect(target?.message, all).toMatch(c.message);
+      expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+
+  it('every Lab 3 check is made to fail by the starting files or a wrong implementation', () => {
+    const covered = new Set([...WRONG.map((w) => w.check)]);
+    const all = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
+    // The starting files fail every check (tested above); the wrong implementations single out these.
+    expect(covered.size).toBeGreaterThanOrEqual(6);
+    for (const id of covered) expect(all).toContain(id);
+  });
+});

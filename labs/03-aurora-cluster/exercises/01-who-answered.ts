@@ -1,0 +1,22 @@
+/**
+ * Lab 3, exercise 1: who answered - the writer or a reader?
+ *
+ * Meant to fail until you complete it. An endpoint's name is only a promise:
+ * after a failover the cluster endpoint can still lead to the old writer for
+ * a while. Ask the server itself. ctx.identitySql returns one row
+ * { server_id, read_only } (on Aurora: @@aurora_server_id and
+ * @@innodb_read_only; locally the kit's MariaDB stand-in gives the same row).
+ *
+ * identify(settings, ctx): connect with mysql2 to `settings` (spread them into
+ * createConnection, with connectTimeout: ctx.timeoutMs), run ctx.identitySql,
+ * close the connection, and return { serverId, readOnly }.
+ *
+ * Run: npm run check -- 3 --exercise 01
+ */
+import mysql from 'mysql2/promise';
+import type { ClusterContext, ConnectionSettings, ServerIdentity } from '../../../checker/exercise-api.js';
+
+export async function identify(settings: ConnectionSettings, ctx: ClusterContext): Promise<ServerIdentity> {
+  void mysql;
+  throw new Error('TODO: connect to settings, run ctx.identitySql, close, and return { serverId, readOnly }');
+}
