@@ -13,6 +13,8 @@ export interface CommonFlags {
   exercise?: string;
   stack?: string;
   replicationGroup?: string;
+  /** An Aurora DB cluster identifier (Labs 3 and 4, without a stack). */
+  cluster?: string;
   dbInstance?: string;
   replicaInstance?: string;
   bastionSecurityGroup?: string;
@@ -40,6 +42,7 @@ const OPTIONS = {
   exercise: { type: 'string', short: 'e' },
   stack: { type: 'string' },
   'replication-group': { type: 'string' },
+  cluster: { type: 'string' },
   'db-instance': { type: 'string' },
   'replica-instance': { type: 'string' },
   'bastion-security-group': { type: 'string' },
@@ -85,6 +88,7 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     exercise: v.exercise,
     stack: v.stack,
     replicationGroup: v['replication-group'],
+    cluster: v.cluster,
     dbInstance: v['db-instance'],
     replicaInstance: v['replica-instance'],
     bastionSecurityGroup: v['bastion-security-group'],

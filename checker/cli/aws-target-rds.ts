@@ -18,13 +18,13 @@ import { connectionSettings, serverIdAt } from '../checks/replication-session.js
 
 type Clients = import('../aws/clients.js').AwsClients;
 
-interface Reachable {
+export interface Reachable {
   host: string;
   port: number;
 }
 
 /** The endpoints the exercises reach: direct from inside the VPC, or a tunnel through the bastion. */
-async function reach(
+export async function reach(
   targets: Array<{ host: string; port: number }>,
   bastion: string | undefined,
   flags: CommonFlags,
@@ -46,13 +46,13 @@ async function reach(
   return out;
 }
 
-async function credentials(clients: Clients, secretArn: string | undefined, region: string | undefined, flags: CommonFlags) {
+export async function credentials(clients: Clients, secretArn: string | undefined, region: string | undefined, flags: CommonFlags) {
   if (!secretArn) throw new EnvironmentError('The database secret is not known (stack output DbSecretArn).', 'Deploy the lab stack, or check only your resources with --resources-only.');
   const { readDbCredentials } = await import('../aws/secrets.js');
   return readDbCredentials(clients.secrets, secretArn, { region, profile: flags.profile });
 }
 
-function endpointOf(at: Reachable, user: string, password: string, database: string): MysqlEndpoint {
+export function endpointOf(at: Reachable, user: string, password: string, database: string): MysqlEndpoint {
   return { host: at.host, port: at.port, user, password, database, ssl: true };
 }
 

@@ -33,6 +33,7 @@ export async function stackDeployed(lab: LabMeta, flags: CommonFlags): Promise<b
 
 export async function runOnAws(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
   if (lab.id === 1 || lab.id === 2) return (await import('./aws-target-rds.js')).runRdsLabOnAws(lab, flags, body);
+  if (lab.id === 3 || lab.id === 4 || lab.id === 6) return (await import('./aws-target-aurora.js')).runAuroraLabOnAws(lab, flags, body);
   if (lab.id !== 5) throw new UsageError(`Lab ${lab.id} has no AWS checks yet.`);
   const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
   const { whoAmI } = await import('../aws/errors.js');

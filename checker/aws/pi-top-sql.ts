@@ -1,0 +1,104 @@
+/**
+ * Top SQL from the Performance Insights API (unchanged under CloudWatch
+ * Database Insights): GetResourceMetrics for db.load.avg grouped by
+ * db.sql_tokenized, identified by the instance's DbiResourceId. The first
+ * series of the answer is the instance's total load; each further series is
+ * one statement's. A statement's share is its sum over the window divided by
+ * the total's sum.
+ */
+import { GetResourceMetricsCommand, PIClient, type MetricKeyDataPoints } from '@aws-sdk/client-pi';
+import type { AwsClients } from './clients.js';
+import { explainAwsError } from './errors.js';
+
+export interface TopSqlRow {
+  rank: number;
+  /** The tokenized statement as PI reports it (at most 500 bytes). */
+  statement: string;
+  /** PI's id of the tokenized statement. */
+  id?: string;
+  /** Average active sessions the statement carried over the window. */
+  averageLoad: number;
+  /** Fraction of the instance's load, 0..1. */
+  share: number;
+}
+
+export interface TopSql {
+  dbiResourceId: string;
+  start: Date;
+  end: Date;
+  /** Average active sessions of the whole instance over the window. */
+  totalLoad: number;
+  rows: TopSqlRow[];
+}
+
+export const TOP_SQL_LIMIT = 10;
+const PERIOD_SECONDS = 60;
+
+/** The PI client: the one given (tests), or one built on the RDS client's settings. `owned` means destroy it after. */
+export function piClientFor(clients: AwsClients & { pi?: PIClient }): { pi: PIClient; owned: boolean } {
+  if (clients.pi) return { pi: clients.pi, owned: false };
+  const cfg = clients.rds.config;
+  const pi = new PIClient({
+    region: cfg.region,
+    credentials: cfg.credentials,
+    maxAttempts: cfg.maxAttempts,
+    ...(cfg.isCustomEndpoint && cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
+  });
+  return { pi, owned: true };
+}
+
+const sum = (series: MetricKeyDataPoints | undefined) => (series?.DataPoints ?? []).reduce((s, p) => s + (p.Value ?? 0), 0);
+
+/** Reads the top statements of one instance between `start` and `end`. AWS failures come back explained. */
+export async function readTopSql(
+  pi: PIClient,
+  dbiResourceId: string,
+  start: Date,
+  end: Date,
+  ctx: { region?: string; profile?: string } = {},
+): Promise<TopSql> {
+  let series: MetricKeyDataPoints[];
+  try {
+    const out = await pi.send(
+      new GetResourceMetricsCommand({
+        ServiceType: 'RDS',
+        Identifier: dbiResourceId,
+        MetricQueries: [{ Metric: 'db.load.avg', GroupBy: { Group: 'db.sql_tokenized', Limit: TOP_SQL_LIMIT } }],
+        StartTime: start,
+        EndTime: end,
+        PeriodInSeconds: PERIOD_SECONDS,
+      }),
+    );
+    series = out.MetricList ?? [];
+  } catch (err) {
+    throw explainAwsError(err, { action: 'pi:GetResourceMetrics', region: ctx.region, profile: ctx.profile, resource: { kind: 'Performance Insights resource', id: dbiResourceId } });
+  }
+  const [total, ...statements] = series;
+  const totalSum = sum(total);
+  const periods = Math.max(1, (total?.DataPoints ?? []).length);
+  const rows = statements
+    .map((s) => {
+      const dims = s.Key?.Dimensions ?? {};
+      const own = sum(s);
+      return {
+        statement: dims['db.sql_tokenized.statement'] ?? '(statement not reported)',
+        id: dims['db.sql_tokenized.id'],
+        averageLoad: own / periods,
+        share: totalSum > 0 ? own / totalSum : 0,
+      };
+    })
+    .filter((r) => r.averageLoad > 0)
+    .sort((a, b) => b.share - a.share)
+    .map((r, i) => ({ rank: i + 1, ...r }));
+  return { dbiResourceId, start, end, totalLoad: totalSum / periods, rows };
+}
+
+/** The ranked statements as plain text lines (for a check message; the terminal renderer may draw its own). */
+export function formatTopSql(top: TopSql, width = 70): string {
+  const lines = top.rows.map((r) => {
+    const sql = r.statement.replace(/\s+/g, ' ').trim();
+    const shown = sql.length > width ? `${sql.slice(0, width - 3)}...` : sql;
+    return `${String(r.rank).padStart(2)}. ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.averageLoad.toFixed(2).padStart(6)} AAS  ${shown}`;
+  });
+  return [` #   share     load  statement`, ...lines].join('\n');
+}

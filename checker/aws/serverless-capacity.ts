@@ -1,0 +1,88 @@
+/**
+ * Aurora Serverless v2 capacity from CloudWatch: AWS/RDS
+ * ServerlessDatabaseCapacity (ACUs) for a cluster, one datapoint a minute,
+ * published a minute or two late. Used by the Lab 4 checks after the load
+ * ramp and, in the exercise process, by the ramp itself between steps.
+ */
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { AwsLocation } from '../engines/endpoints.js';
+import { explainAwsError } from './errors.js';
+
+export interface CapacityPoint {
+  /** Start of the minute, epoch ms. */
+  at: number;
+  /** ACUs (the minute's maximum). */
+  value: number;
+}
+
+const MINUTE = 60_000;
+/** How far back a sample looks: a few minutes covers CloudWatch's publishing delay. */
+const SAMPLE_WINDOW_MINUTES = 5;
+
+/**
+ * The cluster's ServerlessDatabaseCapacity between `start` and `end`, newest
+ * first. AWS failures come back explained (EnvironmentError).
+ */
+export async function readServerlessCapacity(
+  cloudwatch: CloudWatchClient,
+  clusterId: string,
+  start: Date,
+  end: Date,
+  ctx: { region?: string; profile?: string } = {},
+): Promise<CapacityPoint[]> {
+  const points: CapacityPoint[] = [];
+  try {
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const out = await cloudwatch.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: [
+            {
+              Id: 'acu',
+              Label: `${clusterId} ServerlessDatabaseCapacity`,
+              MetricStat: {
+                Metric: { Namespace: 'AWS/RDS', MetricName: 'ServerlessDatabaseCapacity', Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }] },
+                Period: 60,
+                Stat: 'Maximum',
+              },
+              ReturnData: true,
+            },
+          ],
+          StartTime: new Date(Math.floor(start.getTime() / MINUTE) * MINUTE),
+          EndTime: new Date(Math.ceil(end.getTime() / MINUTE) * MINUTE),
+          ScanBy: 'TimestampDescending',
+          NextToken: token,
+        }),
+      );
+      for (const r of out.MetricDataResults ?? []) {
+        if (r.Id !== 'acu') continue;
+        (r.Values ?? []).forEach((value, i) => points.push({ at: r.Timestamps?.[i]?.getTime() ?? 0, value }));
+      }
+      token = out.NextToken;
+      pages += 1;
+    } while (token && pages < 10);
+  } catch (err) {
+    throw explainAwsError(err, { action: 'cloudwatch:GetMetricData', region: ctx.region, profile: ctx.profile });
+  }
+  return points.sort((a, b) => b.at - a.at);
+}
+
+/**
+ * The latest ServerlessDatabaseCapacity of `aws.clusterId` over the last few
+ * minutes, or undefined when CloudWatch has no datapoint yet (or no cluster
+ * is named). Builds and closes its own client: it runs in the exercise
+ * process, which has no AWS clients of its own.
+ */
+export async function sampleServerlessCapacity(aws: AwsLocation, now: () => Date = () => new Date()): Promise<number | undefined> {
+  if (!aws.clusterId) return undefined;
+  const cloudwatch = new CloudWatchClient({ region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) });
+  try {
+    const end = now();
+    const start = new Date(end.getTime() - SAMPLE_WINDOW_MINUTES * MINUTE);
+    const points = await readServerlessCapacity(cloudwatch, aws.clusterId, start, end, { region: aws.region, profile: aws.profile });
+    return points[0]?.value;
+  } finally {
+    cloudwatch.destroy();
+  }
+}
