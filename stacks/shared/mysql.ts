@@ -11,6 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { assertPerformanceInsightsClass } from './performance-insights.js';
 import { LAB_BACKUP_RETENTION, LAB_REMOVAL_POLICY } from './secure-defaults.js';
 
 export const MYSQL_ENGINE_VERSION = rds.MysqlEngineVersion.VER_8_4_10;
@@ -58,6 +59,23 @@ export interface LabMysqlProps {
    * @default false: a secret the stack owns, with host, port and dbname added
    */
   readonly manageMasterUserPassword?: boolean;
+  /**
+   * The class of the instance and its replicas. Performance Insights needs
+   * medium or larger.
+   * @default MYSQL_INSTANCE_TYPE (db.t4g.micro)
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Performance Insights with this retention and Database Insights mode.
+   * Synth fails if the class does not support it (micro and small).
+   * @default Performance Insights off
+   */
+  readonly performanceInsights?: LabPerformanceInsights;
+}
+
+export interface LabPerformanceInsights {
+  readonly retention: rds.PerformanceInsightRetention;
+  readonly databaseInsightsMode: rds.DatabaseInsightsMode;
 }
 
 export interface LabMysqlReplicaOptions {
@@ -76,6 +94,7 @@ export class LabMysql extends Construct {
   /** The Enhanced Monitoring role, when monitoringInterval is set. */
   readonly monitoringRole?: iam.Role;
   readonly multiAz: boolean;
+  readonly instanceType: ec2.InstanceType;
   private readonly props: LabMysqlProps;
   private readonly replicaList: rds.DatabaseInstanceReadReplica[] = [];
 
@@ -88,6 +107,8 @@ export class LabMysql extends Construct {
       throw new Error('LabMysql: availabilityZone applies to a Single-AZ instance only; RDS places a Multi-AZ primary and standby itself.');
     }
     const username = props.username ?? 'admin';
+    this.instanceType = props.instanceType ?? MYSQL_INSTANCE_TYPE;
+    if (props.performanceInsights) assertPerformanceInsightsClass(this.instanceType);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -116,7 +137,7 @@ export class LabMysql extends Construct {
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       engine: rds.DatabaseInstanceEngine.mysql({ version: MYSQL_ENGINE_VERSION }),
-      instanceType: MYSQL_INSTANCE_TYPE,
+      instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
@@ -138,6 +159,11 @@ export class LabMysql extends Construct {
       deleteAutomatedBackups: true,
       monitoringInterval: props.monitoringInterval,
       monitoringRole: this.monitoringRole,
+      ...(props.performanceInsights && {
+        enablePerformanceInsights: true,
+        performanceInsightRetention: props.performanceInsights.retention,
+        databaseInsightsMode: props.performanceInsights.databaseInsightsMode,
+      }),
       deletionProtection: false,
       removalPolicy: LAB_REMOVAL_POLICY,
     });
@@ -192,7 +218,7 @@ export class LabMysql extends Construct {
     }
     const replica = new rds.DatabaseInstanceReadReplica(this, id, {
       sourceDatabaseInstance: this.instance,
-      instanceType: MYSQL_INSTANCE_TYPE,
+      instanceType: this.instanceType,
       vpc: this.props.vpc,
       vpcSubnets: this.props.subnets,
       securityGroups: [this.securityGroup],

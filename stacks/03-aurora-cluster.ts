@@ -1,0 +1,88 @@
+/**
+ * Lab 3: an Aurora MySQL cluster with a provisioned writer and, once the
+ * learner adds them, readers in the other AZs, reachable only through an
+ * SSM-managed bastion.
+ */
+import { CfnOutput, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { LabAuroraCluster } from './shared/aurora.js';
+import { type AuroraReadersConfig, auroraReaderCount } from './shared/aurora-config.js';
+import { LabBastion } from './shared/bastion.js';
+import { LabStack } from './shared/lab-stack.js';
+import { LabNetwork } from './shared/network.js';
+
+export const LAB03_ID = 3;
+export const LAB03_STACK_NAME = 'DataTierLabs-03-AuroraCluster';
+export const LAB03_DATABASE_NAME = 'labdb';
+
+/** The CloudFormation output keys the checker reads (see labs/03-aurora-cluster/lab.ts). */
+export const LAB03_OUTPUT_KEYS = [
+  'ClusterId',
+  'ClusterEndpoint',
+  'ReaderEndpoint',
+  'DbPort',
+  'DbSecretArn',
+  'DbName',
+  'BastionInstanceId',
+] as const;
+export type Lab03OutputKey = (typeof LAB03_OUTPUT_KEYS)[number];
+
+export interface AuroraClusterStackProps extends StackProps {
+  /** How many readers: the learner's part. */
+  readonly cluster: AuroraReadersConfig;
+}
+
+export class AuroraClusterStack extends LabStack {
+  readonly network: LabNetwork;
+  readonly bastion: LabBastion;
+  readonly database: LabAuroraCluster;
+
+  constructor(scope: Construct, id: string, props: AuroraClusterStackProps) {
+    // Reject an impossible config before creating anything.
+    const readers = auroraReaderCount(props.cluster);
+    const { cluster: _cluster, ...stackProps } = props;
+    super(scope, id, {
+      description: 'Data Tier Labs, lab 3: Aurora MySQL cluster, a writer and its readers',
+      ...stackProps,
+      labId: LAB03_ID,
+    });
+
+    this.network = new LabNetwork(this, 'Network');
+    const { vpc } = this.network;
+
+    this.bastion = new LabBastion(this, 'Bastion', { vpc });
+
+    // The writer starts in the first AZ and the readers alternate from the
+    // second, so with one reader or more the cluster has compute in both AZs
+    // and a failover can move the writer to the other one.
+    this.database = new LabAuroraCluster(this, 'Database', {
+      vpc,
+      subnets: this.network.dataSubnets,
+      databaseName: LAB03_DATABASE_NAME,
+      instances: {
+        kind: 'provisioned',
+        writerAvailabilityZone: this.availabilityZone(0),
+        readerAvailabilityZones: Array.from({ length: readers }, (_, i) => this.availabilityZone(i + 1)),
+      },
+    });
+    this.database.allowFrom(this.bastion.securityGroup, 'MySQL from the lab bastion (writer and readers)');
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const { cluster, secret } = this.database;
+    const values: Record<Lab03OutputKey, { value: string; description: string }> = {
+      ClusterId: { value: cluster.clusterIdentifier, description: 'Aurora DB cluster identifier' },
+      ClusterEndpoint: { value: cluster.clusterEndpoint.hostname, description: 'Cluster (writer) endpoint: follows the writer after a failover (TLS required)' },
+      ReaderEndpoint: { value: cluster.clusterReadEndpoint.hostname, description: 'Reader endpoint: spreads connections over the readers, or the writer while there is none' },
+      DbPort: { value: cluster.clusterEndpoint.port.toString(), description: 'MySQL port of every endpoint' },
+      DbSecretArn: { value: secret.secretArn, description: 'RDS-managed secret with the master username and password' },
+      DbName: { value: this.database.databaseName, description: 'Database created in the cluster' },
+      BastionInstanceId: { value: this.bastion.instance.instanceId, description: 'SSM-managed bastion for port forwarding' },
+    };
+    for (const key of LAB03_OUTPUT_KEYS) {
+      new CfnOutput(this, key, values[key]);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The smallest sensible Aurora MySQL cluster for a lab: private, encrypted
+ * with the account's AWS managed key, TLS-only, an RDS-managed master secret,
+ * and gone without a trace (no final snapshot, no kept backups) on
+ * `cdk destroy`. Either provisioned instances (a writer and readers placed in
+ * chosen AZs, Lab 3) or one Serverless v2 writer with a capacity range
+ * (Lab 4).
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { serverlessCapacity, type ServerlessCapacityConfig } from './aurora-config.js';
+import { MYSQL_PORT } from './mysql.js';
+import { LAB_BACKUP_RETENTION, LAB_REMOVAL_POLICY } from './secure-defaults.js';
+
+/**
+ * 3.10 is an Aurora MySQL long-term-support release (MySQL 8.0.42
+ * compatible) and 3.10.4 its newest patch CDK knows: the lab's stacks stay
+ * deployable for years, and it is past 3.08.0, which Serverless v2
+ * auto-pause needs.
+ */
+export const AURORA_MYSQL_ENGINE_VERSION = rds.AuroraMysqlEngineVersion.VER_3_10_4;
+/** The smallest provisioned class Aurora MySQL 3 offers (it has no small or micro classes). */
+export const AURORA_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM);
+/** What RDS reports as the class of a Serverless v2 instance. */
+export const AURORA_SERVERLESS_INSTANCE_CLASS = 'db.serverless';
+export const AURORA_PORT = MYSQL_PORT;
+
+export interface AuroraProvisionedInstances {
+  readonly kind: 'provisioned';
+  /** The writer's AZ (a deploy-time token is fine). */
+  readonly writerAvailabilityZone: string;
+  /** One entry per reader: its AZ. */
+  readonly readerAvailabilityZones: readonly string[];
+}
+
+export interface AuroraServerlessWriter {
+  readonly kind: 'serverless';
+  readonly capacity: ServerlessCapacityConfig;
+}
+
+export interface LabAuroraClusterProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** Initial database created in the cluster. */
+  readonly databaseName: string;
+  /** @default 'admin' */
+  readonly username?: string;
+  readonly instances: AuroraProvisionedInstances | AuroraServerlessWriter;
+  /** @default AURORA_MYSQL_ENGINE_VERSION */
+  readonly engineVersion?: rds.AuroraMysqlEngineVersion;
+}
+
+export class LabAuroraCluster extends Construct {
+  readonly cluster: rds.DatabaseCluster;
+  /** The RDS-managed master user secret (username and password). */
+  readonly secret: secretsmanager.ISecret;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly databaseName: string;
+  /** The cluster parameter group (require_secure_transport=ON). */
+  readonly parameterGroup: rds.ParameterGroup;
+  readonly engineVersion: rds.AuroraMysqlEngineVersion;
+  /** The capacity range, for a Serverless v2 writer. */
+  readonly serverlessCapacity?: ServerlessCapacityConfig;
+  /** How many readers the cluster has (0 for the serverless writer). */
+  readonly readerCount: number;
+
+  constructor(scope: Construct, id: string, props: LabAuroraClusterProps) {
+    const engineVersion = props.engineVersion ?? AURORA_MYSQL_ENGINE_VERSION;
+    // Reject an impossible capacity range before creating anything.
+    const capacity =
+      props.instances.kind === 'serverless' ? serverlessCapacity(props.instances.capacity, engineVersion.auroraMysqlFullVersion) : undefined;
+    super(scope, id);
+    this.databaseName = props.databaseName;
+    this.engineVersion = engineVersion;
+    this.serverlessCapacity = capacity;
+
+    const engine = rds.DatabaseClusterEngine.auroraMysql({ version: engineVersion });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Lab Aurora MySQL: inbound 3306 only from the groups the stack allows',
+      allowAllOutbound: false,
+    });
+
+    // require_secure_transport is a cluster-level parameter in Aurora MySQL 3.
+    this.parameterGroup = new rds.ParameterGroup(this, 'ClusterParameters', {
+      engine,
+      description: 'Lab Aurora MySQL cluster: TLS required',
+      parameters: { require_secure_transport: 'ON' },
+    });
+
+    // Instance settings both kinds share. Automatic minor upgrades are off as
+    // AWS advises for an LTS release, so the version stays what the lab
+    // metadata (and the checker) expects.
+    const instanceDefaults = { publiclyAccessible: false, autoMinorVersionUpgrade: false };
+    let writer: rds.IClusterInstance;
+    let readers: rds.IClusterInstance[] = [];
+    if (props.instances.kind === 'provisioned') {
+      writer = rds.ClusterInstance.provisioned('Writer', {
+        ...instanceDefaults,
+        instanceType: AURORA_INSTANCE_TYPE,
+        availabilityZone: props.instances.writerAvailabilityZone,
+      });
+      readers = props.instances.readerAvailabilityZones.map((availabilityZone, i) =>
+        rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
+          ...instanceDefaults,
+          instanceType: AURORA_INSTANCE_TYPE,
+          availabilityZone,
+        }),
+      );
+    } else {
+      writer = rds.ClusterInstance.serverlessV2('Writer', instanceDefaults);
+    }
+    this.readerCount = readers.length;
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      writer,
+      readers,
+      ...(capacity && {
+        serverlessV2MinCapacity: capacity.minCapacity,
+        serverlessV2MaxCapacity: capacity.maxCapacity,
+        serverlessV2AutoPauseDuration: capacity.autoPauseSeconds === undefined ? undefined : Duration.seconds(capacity.autoPauseSeconds),
+      }),
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      port: AURORA_PORT,
+      credentials: rds.Credentials.fromUsername(props.username ?? 'admin'),
+      // RDS creates, rotates and deletes the secret with the cluster.
+      manageMasterUserPassword: true,
+      defaultDatabaseName: props.databaseName,
+      parameterGroup: this.parameterGroup,
+      // Explicit, with the account's AWS managed key (aws/rds): DescribeDBClusters
+      // then reports StorageEncrypted true and StorageEncryptionType sse-kms.
+      // Left out, a cluster created since February 2026 is still encrypted, but
+      // with an AWS-owned key and StorageEncrypted false (sse-rds).
+      storageEncrypted: true,
+      backup: { retention: LAB_BACKUP_RETENTION },
+      deleteAutomatedBackups: true,
+      deletionProtection: false,
+      removalPolicy: LAB_REMOVAL_POLICY,
+    });
+    this.secret = this.cluster.secret!;
+
+    Validations.of(this.cluster).acknowledge(
+      {
+        id: 'AwsSolutions-RDS6',
+        reason: 'The lab clients sign in with the RDS-managed password from Secrets Manager; IAM database authentication would add a token step the lab does not teach.',
+      },
+      {
+        id: 'AwsSolutions-RDS10',
+        reason: 'Deletion protection would make cdk destroy fail and leave a billable cluster; the lab database holds only seed data.',
+      },
+      {
+        id: 'AwsSolutions-RDS11',
+        reason: 'Default port 3306 keeps client setup simple; only the bastion security group can reach it from inside an isolated subnet.',
+      },
+      {
+        id: 'AwsSolutions-RDS14',
+        reason: 'Backtrack is billed per change record and can only be set when the cluster is created; the lab rewinds nothing, and a day of point-in-time recovery is kept.',
+      },
+    );
+  }
+
+  /** The writer's instance identifier (the first the cluster created). */
+  get writerInstanceId(): string {
+    return this.cluster.instanceIdentifiers[0]!;
+  }
+
+  /** Allow `peer` to reach MySQL on every instance of the cluster (adds the ingress and, if needed, the peer's egress). */
+  allowFrom(peer: ec2.IConnectable, description: string): void {
+    this.cluster.connections.allowFrom(peer, ec2.Port.tcp(AURORA_PORT), description);
+  }
+}
