@@ -62,7 +62,8 @@ describe('npm run load on a real mariadbd', () => {
 
   beforeAll(async () => {
     database = await startLocalDatabase();
-    admin = await mysql.createConnection({ ...database.endpoints.mysql });
+    const { host, port, user, password, database: name } = database.endpoints.mysql;
+    admin = await mysql.createConnection({ host, port, user, password, database: name });
     await prepareSbtest(admin, 1_000);
   });
 
