@@ -1,10 +1,11 @@
 /**
- * Helpers the lesson tests of Labs 1 and 2 share: reading a lesson, its
- * fenced blocks, prose, anchors and links, splitting and running its SQL, and
- * the npm commands it shows. A plain module, not a test file, so importing it
- * registers no tests.
+ * Helpers the lesson tests share: reading a lesson, its fenced blocks, prose,
+ * anchors and links, splitting and running its SQL, the npm commands it
+ * shows, the AWS CLI commands it shows (checked against the AWS SDK's own
+ * service models), and mermaid blocks. A plain module, not a test file, so
+ * importing it registers no tests.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mysql2/promise';
@@ -24,6 +25,8 @@ export interface Fence {
   body: string;
   /** 1-based line of the opening fence, for messages. */
   line: number;
+  /** The rest of the info string after the language, e.g. "aurora" in ```sql aurora. */
+  info: string;
 }
 
 /** Fenced code blocks (``` only), including ones indented inside list items. */
@@ -31,13 +34,13 @@ export function fences(markdown: string): Fence[] {
   const out: Fence[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
-    const open = /^( {0,3})```\s*([\w-]*)/.exec(lines[i] ?? '');
+    const open = /^( {0,3})```\s*([\w-]*)[ \t]*(.*)$/.exec(lines[i] ?? '');
     if (!open) continue;
     const indent = open[1]?.length ?? 0;
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !/^ {0,3}```\s*$/.test(lines[j] ?? ''); j += 1) body.push((lines[j] ?? '').slice(indent));
-    out.push({ lang: open[2] ?? '', body: body.join('\n'), line: i + 1 });
+    out.push({ lang: open[2] ?? '', body: body.join('\n'), line: i + 1, info: (open[3] ?? '').trim() });
     i = j;
   }
   return out;
@@ -210,4 +213,214 @@ export function parameterNames(source: string, name: string): Array<{ name: stri
     if (source[i] === ')') depth -= 1;
   }
   return splitTopLevel(source.slice(from, i - 1)).map((text) => ({ name: /^\s*(\w+)/.exec(text)?.[1] ?? text, text }));
+}
+
+// ---------------------------------------------------------------- AWS CLI
+
+/**
+ * botocore's xform_name: the AWS CLI turns an API name (FailoverDBCluster,
+ * DBClusterIdentifier) into its command or option (failover-db-cluster,
+ * --db-cluster-identifier) with these rules.
+ */
+export function cliName(apiName: string): string {
+  let name = apiName;
+  const special = /[A-Z]{2,}s$/.exec(name);
+  if (special) name = `${name.slice(0, -special[0].length)}-${special[0].toLowerCase()}`;
+  return name
+    .replace(/(.)([A-Z][a-z]+)/g, '$1-$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+}
+
+export interface CliService {
+  /** CLI operation name -> the API names of its input members. */
+  operations: Map<string, string[]>;
+  /** Structure name -> the API names of its members (for shorthand keys such as MinCapacity=0). */
+  structures: Map<string, string[]>;
+  /** Waiter names as the CLI spells them (`aws rds wait db-cluster-available`). */
+  waiters: Set<string>;
+}
+
+/**
+ * The operations and input members of one AWS service, read from the service
+ * model compiled into the installed AWS SDK for JavaScript v3 client
+ * (@aws-sdk/client-<service>): the same API model the AWS CLI is generated
+ * from, so a command or option it does not know is not a real one.
+ */
+export function cliService(service: string): CliService {
+  const base = join(ROOT, 'node_modules', '@aws-sdk', `client-${service}`, 'dist-cjs');
+  const files = [join(base, 'index.js'), join(base, 'schemas', 'schemas_0.js')].filter((f) => existsSync(f));
+  if (files.length === 0) throw new Error(`@aws-sdk/client-${service} is not installed: cannot check its AWS CLI commands`);
+  const src = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  const constants = new Map([...src.matchAll(/const (_\w+) = "([^"]*)";/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+  const structures = new Map(
+    [...src.matchAll(/(?:var |exports\.)(\w+)\$ = \[3, n0, _\w+,\s*\d+,\s*\[([^\]]*)\]/g)].map((m) => [
+      m[1] ?? '',
+      (m[2] ?? '').split(',').map((k) => constants.get(k.trim()) ?? '').filter(Boolean),
+    ]),
+  );
+  const operations = new Map<string, string[]>();
+  for (const m of src.matchAll(/(?:var |exports\.)(\w+)\$ = \[9, n0, _\w+,\s*\d+,\s*\(\) => (?:exports\.)?(\w+)\$/g)) {
+    operations.set(cliName(m[1] ?? ''), structures.get(m[2] ?? '') ?? []);
+  }
+  const waiters = new Set([...src.matchAll(/const waitUntil(\w+) = /g)].map((m) => cliName(m[1] ?? '')));
+  return { operations, structures, waiters };
+}
+
+/** Options every AWS CLI command takes, and the pagination options of list and describe calls. */
+export const CLI_GLOBAL_OPTIONS = new Set([
+  'region', 'profile', 'output', 'query', 'no-cli-pager', 'cli-input-json', 'cli-input-yaml', 'generate-cli-skeleton', 'debug',
+  'endpoint-url', 'no-paginate', 'max-items', 'page-size', 'starting-token', 'cli-binary-format', 'color', 'no-verify-ssl',
+  'no-sign-request', 'cli-read-timeout', 'cli-connect-timeout', 'ca-bundle',
+]);
+
+export interface AwsCommand {
+  service: string;
+  operation: string;
+  /** Option names without the leading "--", in order. */
+  options: string[];
+  /** Option name -> the word after it (its value), when there is one. */
+  values: Record<string, string>;
+  text: string;
+  line: number;
+}
+
+/** Splits a shell command line into words, respecting quotes, stopping at an unquoted ) | ; or &. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote = '';
+  let started = false;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = '';
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      started = true;
+    } else if (/[)|;&]/.test(c)) {
+      break;
+    } else if (/\s/.test(c)) {
+      if (started) words.push(cur);
+      cur = '';
+      started = false;
+    } else {
+      cur += c;
+      started = true;
+    }
+  }
+  if (started) words.push(cur);
+  return words;
+}
+
+/** Every `aws <service> <operation> ...` in shell blocks (continuation lines joined), including ones inside $( ). */
+export function awsCommands(blocks: Fence[]): AwsCommand[] {
+  const out: AwsCommand[] = [];
+  for (const block of blocks.filter((b) => b.lang === 'bash' || b.lang === 'sh' || b.lang === 'shell')) {
+    const lines = block.body.replace(/\\\n\s*/g, ' ').split('\n');
+    lines.forEach((line, k) => {
+      for (const m of line.matchAll(/(?:^|[\s($`])aws\s+([a-z][a-z0-9-]*)\s+([a-z][a-z0-9-]*)/g)) {
+        const words = shellWords(line.slice((m.index ?? 0) + m[0].indexOf('aws')));
+        const options: string[] = [];
+        const values: Record<string, string> = {};
+        words.forEach((w, i) => {
+          if (!w.startsWith('--')) return;
+          const [name = '', inline] = w.slice(2).split('=', 2);
+          options.push(name);
+          const next = words[i + 1];
+          if (inline !== undefined) values[name] = inline;
+          else if (next !== undefined && !next.startsWith('--')) values[name] = next;
+        });
+        out.push({ service: m[1] ?? '', operation: m[2] ?? '', options, values, text: words.join(' '), line: block.line + 1 + k });
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * What is wrong with an AWS CLI command, checked against the service model:
+ * the operation (or waiter) exists, every option is one of its members (or
+ * --no-<member>, or a global option), and shorthand keys (Key=value,...)
+ * name members of the structure the option takes.
+ */
+export function awsCommandProblems(cmd: AwsCommand, service: CliService): string[] {
+  const where = `line ${cmd.line}: aws ${cmd.service} ${cmd.operation}`;
+  let members: string[] | undefined;
+  const words = cmd.options;
+  if (cmd.operation === 'wait') {
+    const waiter = /^aws \S+ wait (\S+)/.exec(cmd.text)?.[1] ?? '';
+    if (!service.waiters.has(waiter)) return [`${where} ${waiter}: no such waiter`];
+    members = service.operations.get(`describe-${waiter.replace(/-(available|deleted|stopped)$/, '')}s`);
+  } else {
+    members = service.operations.get(cmd.operation);
+    if (!members) return [`${where}: no such operation`];
+  }
+  const byOption = new Map((members ?? []).map((m) => [cliName(m), m]));
+  const problems: string[] = [];
+  for (const option of words) {
+    const member = byOption.get(option) ?? byOption.get(option.replace(/^no-/, ''));
+    if (!member && !CLI_GLOBAL_OPTIONS.has(option)) {
+      problems.push(`${where}: no option --${option}`);
+      continue;
+    }
+    const value = cmd.values[option];
+    if (!member || value === undefined || !/^[A-Z]\w*=/.test(value)) continue;
+    const shape = service.structures.get(member) ?? service.structures.get(member.replace(/s$/, ''));
+    if (!shape) continue;
+    for (const pair of value.split(',')) {
+      const key = pair.split('=')[0] ?? '';
+      if (!shape.includes(key)) problems.push(`${where}: --${option} has no key ${key} (it takes ${shape.join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- mermaid
+
+/**
+ * What GitHub's mermaid renderer would choke on, for the diagram types the
+ * lessons use: the first line names a diagram type; flowchart labels with
+ * parentheses are quoted and brackets balance; sequence diagrams use only
+ * declared participants and no ";" (which ends a statement early).
+ */
+export function mermaidProblems(block: Fence, where: string): string[] {
+  const problems: string[] = [];
+  const lines = block.body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('%%'));
+  const first = lines[0] ?? '';
+  if (/^(flowchart|graph)\s+(TB|TD|BT|RL|LR)$/.test(first)) {
+    for (const m of block.body.matchAll(/\[([^\]"]*)\]|\|([^|"]*)\|/g)) {
+      if (/[()]/.test(m[1] ?? m[2] ?? '')) problems.push(`${where} unquoted label with parentheses: ${m[0]}`);
+    }
+    const unquoted = block.body.replace(/"[^"\n]*"/g, '""');
+    for (const [open, close] of [['[', ']'], ['(', ')'], ['{', '}']] as const) {
+      if (unquoted.split(open).length !== unquoted.split(close).length) problems.push(`${where} unbalanced ${open}${close}`);
+    }
+    let depth = 0;
+    for (const l of lines.slice(1)) {
+      if (/^subgraph\b/.test(l)) depth += 1;
+      if (l === 'end') depth -= 1;
+    }
+    if (depth !== 0) problems.push(`${where} subgraph and end do not pair up`);
+  } else if (first === 'sequenceDiagram') {
+    const declared = new Set(lines.flatMap((l) => /^(?:participant|actor)\s+(\w+)/.exec(l)?.[1] ?? []));
+    let depth = 0;
+    for (const l of lines.slice(1)) {
+      if (/^(loop|alt|opt|par|critical|break|rect)\b/.test(l)) depth += 1;
+      if (l === 'end') depth -= 1;
+      const arrow = /^(\w+)\s*(?:-{1,2}>>|-{1,2}>|-{1,2}x|-{1,2}\))\s*[+-]?(\w+)\s*:/.exec(l);
+      const note = /^Note (?:over|left of|right of) ([\w, ]+):/.exec(l);
+      const used = arrow ? [arrow[1], arrow[2]] : note ? (note[1] ?? '').split(',').map((s) => s.trim()) : [];
+      for (const p of used) if (p && !declared.has(p)) problems.push(`${where} undeclared participant ${p}: ${l}`);
+      if (l.includes(';')) problems.push(`${where} ";" ends a sequence statement early: ${l}`);
+      const known = /^(participant|actor|Note|loop|alt|else|opt|par|and|critical|break|rect|end|autonumber|activate|deactivate)\b/.test(l);
+      if (!arrow && !known) problems.push(`${where} not a sequence statement: ${l}`);
+    }
+    if (depth !== 0) problems.push(`${where} blocks and end do not pair up`);
+  } else if (!/^(stateDiagram(-v2)?|classDiagram|erDiagram|gantt|pie|journey|timeline|mindmap|gitGraph|xychart-beta)\b/.test(first)) {
+    problems.push(`${where} starts with "${first}"`);
+  }
+  return problems;
 }
