@@ -77,3 +77,31 @@ export interface ServerIdentity {
   serverId: string;
   readOnly: boolean;
 }
+
+/** What Lab 6's first exercise receives: a Db, and where the server keeps its statement digests. */
+export interface TopSqlContext {
+  /** Statements sent through it go over the text protocol, so the digests count them like any client's. */
+  db: Db;
+  /** performance_schema.events_statements_summary_by_digest (the same table on MariaDB and RDS MySQL). */
+  digestTable: string;
+}
+
+/** One statement digest of top SQL, timers in milliseconds. */
+export interface TopSqlRow {
+  /** The normalised statement text (DIGEST_TEXT): literals replaced by `?`. */
+  digestText: string;
+  calls: number;
+  totalMs: number;
+  avgMs: number;
+  rowsExamined: number;
+  rowsSent: number;
+}
+
+/** A row of Lab 6's orders table, as the hot query returns it. */
+export interface Order {
+  id: number;
+  customer_id: number;
+  status: string;
+  total: string;
+  created_at: Date;
+}

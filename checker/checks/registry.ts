@@ -7,6 +7,8 @@ import { lab03ExerciseChecks } from './03-aurora-cluster/exercises/index.js';
 import { openLab03 } from './03-aurora-cluster/session.js';
 import { lab05ExerciseChecks } from './05-elasticache-redis/exercises/index.js';
 import { openLab05 } from './05-elasticache-redis/session.js';
+import { lab06ExerciseChecks } from './06-performance-insights/exercises/index.js';
+import { openLab06 } from './06-performance-insights/session.js';
 import type { LabChecks } from './session.js';
 import type { LearnerCalls } from '../runner/harness.js';
 
@@ -29,6 +31,11 @@ const registry: Record<number, AnyLabChecks> = {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab05 as AnyLabChecks['open'],
     measurement: { exercise: '02-cache-aside', name: 'cache-speedup' },
+  },
+  6: {
+    exercises: lab06ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab06 as AnyLabChecks['open'],
+    measurement: { exercise: '02-fix-the-top-sql', name: 'top-sql-fix' },
   },
 };
 

@@ -1,0 +1,147 @@
+/**
+ * Exercise 1: top SQL from the statement digests. Each check runs a known
+ * workload first (the course's load test with the planted query, on the
+ * unindexed table), then compares what topSql returns with the checker's own
+ * reading of the same table taken right after.
+ */
+import type { TopSqlRow } from '../../../exercise-api.js';
+import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { avgMs, isBookkeeping, isPlantedStatement, totalMs, type DigestRow } from '../digests.js';
+import type { InsightsHarness } from '../session.js';
+import { grouped, msText, quote, sameText, serverRowFor, topSqlRows } from './shared.js';
+
+const id = (name: string) => `06.01.${name}`;
+
+/** A smaller run of the same mix: enough to rank, quick enough to repeat per check. */
+const KNOWN = { rounds: 20, hotCalls: 10 } as const;
+
+async function knownWorkload(h: InsightsHarness): Promise<void> {
+  const { run } = await h.measureWorkload({ hotQuery: h.referenceHotQuery, ...KNOWN });
+  if (run.summary.errors > 0) throw new Error(`the checker's workload failed: ${run.summary.firstErrors.join('; ')}`);
+}
+
+async function topSql(h: InsightsHarness, limit: number): Promise<{ rows: TopSqlRow[]; server: DigestRow[] }> {
+  const call = `topSql(ctx, ${limit})`;
+  const rows = topSqlRows(await h.call('topSql', h.topSqlContext(), limit), call);
+  return { rows, server: await h.digests() };
+}
+
+const workloadOnly = <T extends { digestText: string }>(rows: T[]) => rows.filter((r) => !isBookkeeping(r.digestText));
+
+export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
+  {
+    id: id('planted-first'),
+    name: 'the statement that carries the load comes first, with the server\'s calls and rows',
+    hint: 'SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ROWS_SENT FROM ctx.digestTable ORDER BY SUM_TIMER_WAIT DESC LIMIT ?',
+    async run(h) {
+      await knownWorkload(h);
+      const { rows, server } = await topSql(h, 5);
+      expect(rows.length > 0, 'topSql(ctx, 5) returned no rows after a workload of over 200 statements');
+      const planted = server.find((d) => isPlantedStatement(d.digestText));
+      if (!planted) throw new Error('the checker found no digest of its own hot query');
+      const first = rows[0];
+      expect(
+        sameText(first.digestText, planted.digestText),
+        `topSql put ${quote(first.digestText)} first; the statement with the most total time is ${quote(planted.digestText)} (${msText(totalMs(planted))} over ${planted.calls} calls)`,
+      );
+      expect(first.calls === planted.calls, `calls of the top statement: topSql says ${first.calls}, the server counts COUNT_STAR ${planted.calls}`);
+      expect(
+        first.rowsExamined === planted.rowsExamined,
+        `rowsExamined of the top statement: topSql says ${grouped(first.rowsExamined)}, the server counts SUM_ROWS_EXAMINED ${grouped(planted.rowsExamined)}`,
+      );
+      expect(first.rowsSent === planted.rowsSent, `rowsSent of the top statement: topSql says ${grouped(first.rowsSent)}, the server counts SUM_ROWS_SENT ${grouped(planted.rowsSent)}`);
+      return `first: the orders-by-customer query, ${planted.calls} calls examining ${grouped(planted.rowsExamined / planted.calls)} rows each to send ${grouped(planted.rowsSent / planted.calls)}`;
+    },
+  },
+  {
+    id: id('ranked-by-total-time'),
+    name: 'statements are ranked by total time, as the server ranks them',
+    hint: 'ORDER BY SUM_TIMER_WAIT DESC: total time is what a statement costs the server (calls x average), not how often it runs.',
+    async run(h) {
+      await knownWorkload(h);
+      const { rows, server } = await topSql(h, 5);
+      for (let i = 1; i < rows.length; i += 1) {
+        expect(
+          rows[i].totalMs <= rows[i - 1].totalMs,
+          `row ${i + 1} (${quote(rows[i].digestText)}, ${rows[i].calls} calls) has more total time than row ${i} (${quote(rows[i - 1].digestText)}, ${rows[i - 1].calls} calls): rank by SUM_TIMER_WAIT, not by calls`,
+        );
+      }
+      const mine = workloadOnly(rows);
+      const theirs = workloadOnly(server).slice(0, mine.length);
+      mine.forEach((row, i) => {
+        const expected = theirs[i];
+        expect(
+          expected && sameText(row.digestText, expected.digestText),
+          `place ${i + 1} (workload statements only): topSql has ${quote(row.digestText)}, the server ranks ${expected ? quote(expected.digestText) : 'nothing'} there by SUM_TIMER_WAIT`,
+        );
+      });
+      expect(mine.length >= 3, `topSql(ctx, 5) returned ${mine.length} statements of the workload; it ran at least 3 (the random read, the insert and the orders query)`);
+      return `the workload's statements in the server's order: ${mine.map((r) => `${msText(r.totalMs)}`).join(' > ')}`;
+    },
+  },
+  {
+    id: id('milliseconds'),
+    name: 'total and average time are in milliseconds (the server counts picoseconds)',
+    hint: 'SUM_TIMER_WAIT and AVG_TIMER_WAIT are picoseconds: divide by 1e9 for milliseconds (1e12 ps = 1 s).',
+    async run(h) {
+      await knownWorkload(h);
+      const { rows, server } = await topSql(h, 5);
+      let compared = 0;
+      for (const row of workloadOnly(rows)) {
+        const d = serverRowFor(row, server);
+        if (!d) throw new CheckFailed(`topSql returned ${quote(row.digestText)}, which is not a DIGEST_TEXT in the digest table`);
+        for (const [field, mine, theirs, column] of [
+          ['totalMs', row.totalMs, totalMs(d), 'SUM_TIMER_WAIT'],
+          ['avgMs', row.avgMs, avgMs(d), 'AVG_TIMER_WAIT'],
+        ] as const) {
+          const close = Math.abs(mine - theirs) <= 0.01 + theirs * 0.005;
+          const factor = theirs > 0 ? mine / theirs : Number.NaN;
+          const scale = [1e9, 1e6, 1e3, 1e-3].find((s) => Math.abs(factor / s - 1) < 0.02);
+          expect(
+            close,
+            `${field} of ${quote(row.digestText)} is ${mine}, but ${column} says ${msText(theirs)}` +
+              (scale ? ` - off by a factor of ${scale.toExponential(0)}: the timer columns count picoseconds, divide by 1e9` : ''),
+          );
+        }
+        compared += 1;
+      }
+      expect(compared > 0, 'topSql returned no statement of the workload to compare');
+      return `${compared} statements, total and average time within 0.5% of the server's picoseconds / 1e9`;
+    },
+  },
+  {
+    id: id('limit'),
+    name: 'topSql(ctx, limit) returns at most limit rows, the top ones',
+    hint: 'Pass limit to the query (LIMIT ?), do not cut a fixed number of rows.',
+    async run(h) {
+      await knownWorkload(h);
+      for (const limit of [1, 3]) {
+        const { rows, server } = await topSql(h, limit);
+        expect(rows.length === limit, `topSql(ctx, ${limit}) returned ${rows.length} rows; the digest table has ${server.length}, so expected ${limit}`);
+      }
+      const { rows } = await topSql(h, 1);
+      const planted = (await h.digests()).find((d) => isPlantedStatement(d.digestText));
+      expect(planted && sameText(rows[0].digestText, planted.digestText), `topSql(ctx, 1) returned ${quote(rows[0].digestText)}, not the top statement`);
+      return 'limit 1 gave 1 row (the top statement), limit 3 gave 3';
+    },
+  },
+  {
+    id: id('reads-the-server'),
+    name: 'every call reads the server afresh',
+    hint: 'Query ctx.digestTable each time topSql is called; keep nothing between calls.',
+    async run(h) {
+      await knownWorkload(h);
+      const first = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
+      expect(first, 'topSql(ctx, 5) did not return the orders-by-customer statement after the workload');
+      const more = 4;
+      const db = h.learnerDb();
+      for (const customer of [1, 2, 3, 4].slice(0, more)) await h.referenceHotQuery(db, customer);
+      const second = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
+      expect(
+        second && second.calls === first.calls + more,
+        `after ${more} more calls of the orders query, topSql reported ${second ? second.calls : 'no such statement'} calls instead of ${first.calls + more}: is the result kept from an earlier call?`,
+      );
+      return `calls went from ${first.calls} to ${second.calls} with the server`;
+    },
+  },
+];

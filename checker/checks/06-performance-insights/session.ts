@@ -1,0 +1,150 @@
+/**
+ * Lab 6's exercise process: the checker's own connection (to read the
+ * digests and reset the tables), one for learner code, the settings the
+ * workload's pool connects with, and the baseline the fix is judged against:
+ * rows examined per call of the hot query on the unindexed table, measured
+ * on this server at the start of the run.
+ */
+import type { Connection } from 'mysql2/promise';
+import { DIGEST_TABLE, ORDERS_FOR_CUSTOMER_SQL, resetDatabase } from '../../../labs/06-performance-insights/seed.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import type { ConnectionSettings, TopSqlContext } from '../../exercise-api.js';
+import { connectMysql } from '../../runner/connect.js';
+import { CheckFailed, LearnerCalls, type Attempt } from '../../runner/harness.js';
+import { connectionSettings } from '../replication-session.js';
+import { EnginesUnreachable, type LabSession } from '../session.js';
+import { avgMs, clearDigests, combine, digestsSince, isBookkeeping, isCourseStatement, isPlantedStatement, perCall, readDigests, type DigestRow } from './digests.js';
+import { measureTopSqlFix } from './measure.js';
+import { TextProtocolDb } from './text-db.js';
+import { runWorkload, type HotQuery, type WorkloadOptions, type WorkloadRun } from './workload.js';
+
+export interface Baseline {
+  /** Rows examined per call of the starting hot query on the unindexed table. */
+  rowsExaminedPerCall: number;
+  rowsSentPerCall: number;
+  avgMs: number;
+}
+
+export interface MeasuredWorkload {
+  run: WorkloadRun;
+  /** Every digest the workload added, ranked by total time. */
+  digests: DigestRow[];
+  /** The digests of the hot query's statements (whatever text the learner gave them), summed. */
+  hot: DigestRow;
+  hotStatements: DigestRow[];
+}
+
+const BASELINE_CUSTOMERS = [11, 22, 33];
+
+export class InsightsHarness extends LearnerCalls {
+  constructor(
+    module: Record<string, unknown>,
+    file: string,
+    callTimeoutMs: number,
+    /** The checker's own connection, never handed to learner code. */
+    readonly sql: Connection,
+    private readonly learnerSql: Connection,
+    /** What the workload's pool connects with. */
+    readonly connection: ConnectionSettings,
+    readonly baseline: () => Baseline,
+  ) {
+    super(module, file, callTimeoutMs);
+  }
+
+  /** Exercise 1's context: a Db for learner code, and the digest table's name. */
+  topSqlContext(): TopSqlContext {
+    return { db: new TextProtocolDb(this.learnerSql), digestTable: DIGEST_TABLE };
+  }
+
+  learnerDb(): TextProtocolDb {
+    return new TextProtocolDb(this.learnerSql);
+  }
+
+  digests(): Promise<DigestRow[]> {
+    return readDigests(this.sql);
+  }
+
+  clearDigests(): Promise<void> {
+    return clearDigests(this.sql);
+  }
+
+  /** Runs the learner's migrate(db) on the learner's connection. */
+  migrate(): Promise<Attempt<unknown>> {
+    return this.attempt('migrate', this.learnerDb());
+  }
+
+  /** The learner's ordersForCustomer, under the same time limit as any call. */
+  readonly learnerHotQuery: HotQuery = (db, customerId) => this.call('ordersForCustomer', db, customerId);
+
+  /** The starting code's query, as the checker runs it for its own reference workload. */
+  readonly referenceHotQuery: HotQuery = (db, customerId) => db.query(ORDERS_FOR_CUSTOMER_SQL, [customerId]);
+
+  /** Runs the workload and reads what it added to the digests. */
+  async measureWorkload(options: Omit<WorkloadOptions, 'connection'>): Promise<MeasuredWorkload> {
+    await this.clearDigests();
+    const before = await this.digests();
+    const run = await runWorkload({ ...options, connection: this.connection });
+    const digests = digestsSince(before, await this.digests());
+    const hotStatements = digests.filter((d) => !isCourseStatement(d.digestText) && !isBookkeeping(d.digestText));
+    return { run, digests, hot: combine(hotStatements), hotStatements };
+  }
+}
+
+/** Rows examined per call of the starting query on the unindexed table, as this server reports them. */
+async function measureBaseline(sql: Connection): Promise<Baseline> {
+  const before = await readDigests(sql);
+  for (const customer of BASELINE_CUSTOMERS) await sql.query(ORDERS_FOR_CUSTOMER_SQL, [customer]);
+  const planted = digestsSince(before, await readDigests(sql)).find((d) => isPlantedStatement(d.digestText));
+  if (!planted) throw new Error(`the server recorded no digest for the hot query in ${DIGEST_TABLE}: is the statements_digest consumer off?`);
+  return { rowsExaminedPerCall: perCall(planted.rowsExamined, planted.calls), rowsSentPerCall: perCall(planted.rowsSent, planted.calls), avgMs: avgMs(planted) };
+}
+
+async function performanceSchemaOn(sql: Connection): Promise<boolean> {
+  const [rows] = await sql.query('SELECT @@performance_schema AS on_');
+  return Number((rows as Array<{ on_: unknown }>)[0]?.on_) === 1;
+}
+
+export async function openLab06(endpoints: Endpoints): Promise<LabSession<InsightsHarness>> {
+  let sql: Connection;
+  let learnerSql: Connection;
+  try {
+    [sql, learnerSql] = await Promise.all([connectMysql(endpoints.mysql), connectMysql(endpoints.mysql)]);
+  } catch (err) {
+    const { host, port } = endpoints.mysql;
+    throw new EnginesUnreachable(`Could not reach the database at ${host}:${port} (${endpoints.target} target): ${(err as Error).message}`);
+  }
+  const close = () => Promise.allSettled([sql.end(), learnerSql.end()]).then(() => undefined);
+  if (!(await performanceSchemaOn(sql).catch(() => false))) {
+    await close();
+    throw new EnginesUnreachable(
+      `performance_schema is off on ${endpoints.mysql.host}:${endpoints.mysql.port}, so there are no statement digests to read. ` +
+        'Locally the kit starts mariadbd with it on; on RDS turn on Performance Insights (or set performance_schema = 1 in the parameter group) and reboot.',
+    );
+  }
+  let baseline: Baseline | undefined;
+  const reset = async () => {
+    await resetDatabase(sql);
+    baseline ??= await measureBaseline(sql);
+    await clearDigests(sql);
+  };
+  try {
+    await reset();
+  } catch (err) {
+    await close();
+    throw new EnginesUnreachable(`Could not prepare Lab 6's tables on ${endpoints.mysql.host}:${endpoints.mysql.port}: ${(err as Error).message}`);
+  }
+  const settings = connectionSettings(endpoints.mysql);
+  const knownBaseline = () => {
+    if (!baseline) throw new CheckFailed('the baseline of the hot query was not measured');
+    return baseline;
+  };
+  return {
+    harness: (module, file, callTimeoutMs) => new InsightsHarness(module, file, callTimeoutMs, sql, learnerSql, settings, knownBaseline),
+    reset,
+    async measure(harness, name) {
+      if (name !== 'top-sql-fix') throw new Error(`Lab 6 has no measurement named ${name}`);
+      return measureTopSqlFix(harness, reset);
+    },
+    close,
+  };
+}
