@@ -98,7 +98,7 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
           lastGroup = result.group;
           process.stdout.write(`${renderGroupHeader(c, titles[result.group ?? ''] ?? result.group ?? '')}\n`);
         }
-        process.stdout.write(`${renderCheck(c, result, false)}\n`);
+        process.stdout.write(`${renderCheck(c, result, result.group === 'drill')}\n`);
       },
     }),
   );

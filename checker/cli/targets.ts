@@ -51,9 +51,21 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   if (lab.localTopology === 'primary-and-replica') return runOnReplicatedPair(lab, flags, body);
   const engines = await startLocalFor(lab, flags.json);
   try {
-    return await body((options) =>
-      runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] }),
-    );
+    return await body(async (options) => {
+      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] });
+      if (flags.failoverDrill && lab.localTopology === 'aurora-cluster') {
+        const { localClusterDrill } = await import('./local-cluster-drill.js');
+        const progress = startProgress('Failover drill: your two clients probe while the writer moves', flags.json);
+        const drill = await localClusterDrill(lab, engines.endpoints, options.solutions);
+        progress.succeed(`Failover drill finished: ${drill.check.status}`);
+        options.onResult?.(drill.check);
+        doc.checks.push(drill.check);
+        doc.measurements = { ...doc.measurements, failoverDrill: drill.data };
+        doc.summary = summarise(doc.checks);
+        doc.status = overallStatus(doc.checks);
+      }
+      return doc;
+    });
   } finally {
     await engines.stop();
   }

@@ -7,7 +7,12 @@ import { renderSpeedup } from './speedup.js';
 
 export function renderCheck(c: ChalkInstance, check: CheckResult, verbose = true): string {
   const lines = [`  ${paint(c, check.status, GLYPH[check.status].padEnd(7))} ${check.name}`];
-  if (check.status !== 'pass' || verbose) lines.push(`          ${c.dim(check.status === 'pass' ? check.message : '')}${check.status === 'pass' ? '' : check.message}`);
+  if (check.status !== 'pass' || verbose) {
+    // Multi-line messages (a drill's side-by-side table) keep their shape under the check.
+    const [first, ...rest] = check.message.split('\n');
+    const shade = (text: string) => (check.status === 'pass' ? c.dim(text) : text);
+    lines.push(`          ${shade(first ?? '')}`, ...rest.map((line) => `          ${shade(line)}`));
+  }
   if ((check.status === 'fail' || check.status === 'error') && check.hint) lines.push(`          ${c.cyan('hint:')} ${check.hint}`);
   if (check.output && check.status !== 'pass') lines.push(`          ${c.dim('your code printed:')} ${check.output.split('\n').slice(0, 5).join(' | ')}`);
   return lines.join('\n');

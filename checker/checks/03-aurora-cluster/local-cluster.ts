@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EndpointProxy } from '../../engines/endpoint-proxy.js';
 import type { ClusterEndpoints } from '../../engines/endpoints.js';
-import { adminConnection, moveWriter, type AdminAccount, type ClusterNode } from '../../engines/cluster-topology.js';
+import { adminConnection, moveWriter, waitForNodes, type AdminAccount, type ClusterNode } from '../../engines/cluster-topology.js';
 
 async function currentWriter(nodes: ClusterNode[], admin: AdminAccount): Promise<string> {
   for (const node of nodes) {
@@ -130,6 +130,11 @@ export class LocalCluster {
     })();
     this.pending = report.settled;
     return report;
+  }
+
+  /** Waits until every reader has applied what the writer wrote (a seed, say). */
+  async caughtUp(): Promise<void> {
+    await waitForNodes(this.nodes, this.admin, 10_000, this.writerId);
   }
 
   /** Puts the writer back on the first instance, with every endpoint where it started. */

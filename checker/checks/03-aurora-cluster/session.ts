@@ -90,6 +90,23 @@ export class ClusterHarness extends LearnerCalls {
     }
   }
 
+  /** Waits (up to 5 s) until every reader has a table the writer just created: Aurora replica lag is usually well under a second. */
+  async seenByReaders(table: string): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    for (const id of await this.readerIds()) {
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 3_000 } as mysql.ConnectionOptions);
+      try {
+        for (;;) {
+          const [rows] = await conn.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+          if (Number((rows as Array<{ n: number }>)[0].n) > 0 || Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        await conn.end().catch(() => {});
+      }
+    }
+  }
+
   /** Connections the lab user holds on every instance (the learner's and the checker's). */
   async openConnections(): Promise<number> {
     let total = 0;
@@ -148,6 +165,8 @@ export async function openLab03(endpoints: Endpoints): Promise<LabSession<Cluste
         await conn.query(`DROP TABLE IF EXISTS ${SEED_TABLE}`);
         await conn.query(`CREATE TABLE ${SEED_TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(200) NOT NULL, written_by VARCHAR(100) NOT NULL)`);
       });
+      if (local) await local.caughtUp();
+      else await probe.seenByReaders(SEED_TABLE);
       await probe.dispose();
     },
     /**
