@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { failoverGapMetric } from '../../report/metrics.js';
+
+describe('failover gap metric', () => {
+  it('charts both of a Lab 3 drill clients as two series', () => {
+    const values = failoverGapMetric.extract({
+      dnsOnly: { attempts: 60, failures: 30, secondsWithoutService: 3.5, landedOnReader: 24, servers: ['a', 'b'] },
+      topologyAware: { attempts: 60, failures: 4, secondsWithoutService: 0.4, landedOnReader: 0, servers: ['a', 'b'] },
+    });
+    expect(values).toEqual([
+      { series: 'DNS-only client', value: 3.5 },
+      { series: 'topology-aware client', value: 0.4 },
+    ]);
+  });
+
+  it("reads Lab 1's probe and Lab 5's flat figure, and nothing from malformed data", () => {
+    expect(failoverGapMetric.extract({ probe: { secondsWithoutService: 2 } })).toEqual([{ series: '', value: 2 }]);
+    expect(failoverGapMetric.extract({ secondsWithoutService: 1.5 })).toEqual([{ series: '', value: 1.5 }]);
+    expect(failoverGapMetric.extract({ dnsOnly: {}, topologyAware: { secondsWithoutService: 'x' } })).toEqual([]);
+    expect(failoverGapMetric.extract('nonsense')).toEqual([]);
+  });
+});
