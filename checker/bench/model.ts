@@ -10,6 +10,8 @@ export interface Figures {
   /** CLI starts: spawn to exit. */
   exitMs?: number;
   samples?: number;
+  /** Throughput comparisons: queries per second, the figure their ratio is taken on. */
+  qps?: number;
   note?: string;
 }
 
@@ -20,20 +22,21 @@ export interface Measured {
   figures: Figures;
 }
 
-export type Aim = { kind: 'ratio'; max: number } | { kind: 'absolute'; maxMs: number };
+/** ratio: ours / native latency at most `max`; min-ratio: ours / native throughput at least `min`. */
+export type Aim = { kind: 'ratio'; max: number } | { kind: 'min-ratio'; min: number } | { kind: 'absolute'; maxMs: number };
 
 export interface Row extends Measured {
-  /** ours / native on the comparison's metric. */
+  /** ours / native on the comparison's metric (for qps, higher is better). */
   ratio: number;
   aim: Aim;
   withinAim: boolean;
 }
 
 export interface Comparison {
-  id: 'cache-hit' | 'point-select' | 'cli-start';
+  id: 'cache-hit' | 'point-select' | 'cli-start' | 'load-point-select' | 'load-read-write';
   title: string;
   /** Which figure the ratio is taken on. */
-  metric: 'p50' | 'avg' | 'median first output';
+  metric: 'p50' | 'avg' | 'median first output' | 'qps';
   status: 'ran' | 'skipped' | 'error';
   /** Why it was skipped or failed, with what to do about it. */
   reason?: string;
@@ -62,17 +65,25 @@ export interface BenchDocument {
 }
 
 export function verdict(row: Row): string {
-  return row.withinAim ? 'within aim' : 'above aim';
+  if (row.withinAim) return 'within aim';
+  return row.aim.kind === 'min-ratio' ? 'below aim' : 'above aim';
 }
 
 export function aimText(aim: Aim): string {
+  if (aim.kind === 'min-ratio') return `≥ ${aim.min}x`;
   return aim.kind === 'ratio' ? `≤ ${aim.max}x` : `< ${aim.maxMs} ms`;
 }
 
 export function judge(measured: Measured, nativeMs: number, aim: Aim): Row {
   const ratio = measured.figures.ms / nativeMs;
-  const withinAim = aim.kind === 'ratio' ? ratio <= aim.max : measured.figures.ms < aim.maxMs;
+  const withinAim = aim.kind === 'ratio' ? ratio <= aim.max : aim.kind === 'min-ratio' ? ratio >= aim.min : measured.figures.ms < aim.maxMs;
   return { ...measured, ratio, aim, withinAim };
+}
+
+/** Throughput: ours / native queries per second, judged against a minimum ratio. */
+export function judgeThroughput(measured: Measured, nativeQps: number, aim: { kind: 'min-ratio'; min: number }): Row {
+  const ratio = (measured.figures.qps ?? Number.NaN) / nativeQps;
+  return { ...measured, ratio, aim, withinAim: ratio >= aim.min };
 }
 
 export function median(values: number[]): number {

@@ -73,6 +73,12 @@ export interface SysbenchFigures {
   /** The percentile line, whichever percentile was asked for (95 by default). */
   percentile?: { p: number; ms: number };
   sumMs: number;
+  /** "transactions: N (X per sec.)" and "queries: N (X per sec.)" from SQL statistics, when printed. */
+  tps?: number;
+  qps?: number;
+  queries?: number;
+  /** "ignored errors: N" (deadlocks sysbench retried). */
+  ignoredErrors?: number;
 }
 
 /** `sysbench ... run` (1.0.x): the "General statistics" and "Latency (ms)" blocks. */
@@ -88,6 +94,9 @@ export function parseSysbench(text: string): SysbenchFigures | undefined {
   const maxMs = num(/^\s*max:\s*([\d.]+)/m);
   const sumMs = num(/^\s*sum:\s*([\d.]+)/m);
   const pct = /^\s*(\d+)(?:th|st|nd|rd) percentile:\s*([\d.]+)/m.exec(text);
+  const tps = /transactions:\s*\d+\s*\(([\d.]+) per sec/.exec(text);
+  const queries = /^\s*queries:\s*(\d+)\s*\(([\d.]+) per sec/m.exec(text);
+  const ignored = /ignored errors:\s*(\d+)/.exec(text);
   if (![events, avgPrintedMs, sumMs].every(Number.isFinite) || events <= 0) return undefined;
   return {
     events,
@@ -98,5 +107,8 @@ export function parseSysbench(text: string): SysbenchFigures | undefined {
     maxMs,
     sumMs,
     ...(pct ? { percentile: { p: Number(pct[1]), ms: Number(pct[2]) } } : {}),
+    ...(tps ? { tps: Number(tps[1]) } : {}),
+    ...(queries ? { queries: Number(queries[1]), qps: Number(queries[2]) } : {}),
+    ...(ignored ? { ignoredErrors: Number(ignored[1]) } : {}),
   };
 }

@@ -26,6 +26,15 @@ function columns(c: Comparison): Column[] {
       { head: 'starts', value: count },
     ];
   }
+  if (c.metric === 'qps') {
+    return [
+      { head: 'queries/s', value: (f) => (f.qps === undefined ? '-' : Math.round(f.qps).toLocaleString('en-US')) },
+      { head: 'avg ms', value: (f) => ms(f.avgMs) },
+      { head: 'p95 ms', value: (f) => ms(f.p95Ms) },
+      { head: 'p99 ms', value: (f) => ms(f.p99Ms) },
+      { head: 'n', value: count },
+    ];
+  }
   const all: Array<[string, (f: Figures) => number | undefined]> = [
     ['p50', (f) => f.p50Ms],
     ['avg', (f) => f.avgMs],
@@ -51,7 +60,7 @@ function renderComparison(index: number, c: Comparison): string[] {
   const body: string[][] = [];
   if (c.native) body.push([`${c.native.label} (native)`, ...cols.map((col) => col.value(c.native!.figures)), '1.00x', '', 'baseline']);
   for (const m of c.context ?? []) {
-    const ratio = c.native ? `${(m.figures.ms / c.native.figures.ms).toFixed(2)}x` : '-';
+    const ratio = !c.native ? '-' : c.metric === 'qps' ? `${((m.figures.qps ?? Number.NaN) / (c.native.figures.qps ?? Number.NaN)).toFixed(2)}x` : `${(m.figures.ms / c.native.figures.ms).toFixed(2)}x`;
     body.push([`${m.label} (context)`, ...cols.map((col) => col.value(m.figures)), ratio, '', 'not judged']);
   }
   for (const row of c.rows) body.push([row.label, ...cols.map((col) => col.value(row.figures)), `${row.ratio.toFixed(2)}x`, aimText(row.aim), verdict(row)]);
@@ -71,7 +80,7 @@ export function renderReport(doc: BenchDocument): string {
     '',
   ];
   doc.comparisons.forEach((c, i) => out.push(...renderComparison(i + 1, c), ''));
-  out.push('Ratios (ours / native; the CLI aim is absolute):');
+  out.push('Ratios (ours / native: latency for the first three, queries per second for the load rows; the CLI aim is absolute):');
   for (const c of doc.comparisons) {
     if (c.status !== 'ran') {
       out.push(`  ${c.id}: ${c.status}`);

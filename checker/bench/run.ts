@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start]
+ * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write]
  *
  * Measures the kit's hot paths as ratios against native tools run side by
  * side on the same private engines (redis-benchmark, sysbench, node -e 0), so
@@ -16,12 +16,15 @@ import { resetDatabase } from '../../labs/05-elasticache-redis/seed.js';
 import { benchCacheHit, type CacheHitOptions } from './cache-hit.js';
 import { benchPointSelect, type PointSelectOptions } from './point-select.js';
 import { benchCliStart, type CliStartOptions } from './cli-start.js';
+import { benchLoad, type LoadCompareOptions } from './load-compare.js';
 import type { BenchDocument, Comparison } from './model.js';
 import { findTool, killActiveChildren, toolVersion } from './proc.js';
 import { renderReport } from './render.js';
 
-const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start]';
-const IDS = ['cache-hit', 'point-select', 'cli-start'] as const;
+const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write]';
+const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;
+const LOAD_IDS = ['load-point-select', 'load-read-write'] as const;
+const LOAD_TITLES = { 'load-point-select': 'Load generator vs sysbench oltp_point_select', 'load-read-write': 'Load generator vs sysbench oltp_read_write' } as const;
 type Id = (typeof IDS)[number];
 const install = (apt: string, brew: string) => `Install it with \`sudo apt-get install ${apt}\` (Debian/Ubuntu) or \`brew install ${brew}\` (macOS), then re-run.`;
 
@@ -29,24 +32,28 @@ interface Plan {
   cacheHit: CacheHitOptions;
   pointSelect: PointSelectOptions;
   cliStart: CliStartOptions;
+  load: LoadCompareOptions;
 }
 
 const FULL: Plan = {
   cacheHit: { requests: 20_000, warmup: 2_000, rounds: 3 },
   pointSelect: { rounds: 5, nativeSeconds: 2, oursSeconds: 3, warmupSeconds: 1 },
   cliStart: { runs: 7 },
+  load: { threads: 4, rounds: 3, seconds: 3, warmupSeconds: 1 },
 };
 const QUICK: Plan = {
   cacheHit: { requests: 5_000, warmup: 1_000, rounds: 1 },
   pointSelect: { rounds: 2, nativeSeconds: 1, oursSeconds: 2, warmupSeconds: 1 },
   cliStart: { runs: 3 },
+  load: { threads: 4, rounds: 1, seconds: 2, warmupSeconds: 1 },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const progress = (line: string) => process.stderr.write(`  … ${line}\n`);
 
 function skipped(id: Id, title: string, reason: string): Comparison {
-  return { id, title, metric: id === 'point-select' ? 'avg' : id === 'cli-start' ? 'median first output' : 'p50', status: 'skipped', reason, rows: [], notes: [], durationMs: 0 };
+  const metric = id === 'point-select' ? 'avg' : id === 'cli-start' ? 'median first output' : id.startsWith('load-') ? 'qps' : 'p50';
+  return { id, title, metric, status: 'skipped', reason, rows: [], notes: [], durationMs: 0 };
 }
 
 function failed(id: Id, title: string, err: unknown): Comparison {
@@ -86,6 +93,7 @@ async function main(): Promise<number> {
   const wanted = (id: Id) => only.has(id);
   if (wanted('cache-hit') && !redisBenchmark) results.set('cache-hit', skipped('cache-hit', 'Cache-hit path vs redis-benchmark', `redis-benchmark is not installed. ${install('redis-tools', 'redis')}`));
   if (wanted('point-select') && !sysbench) results.set('point-select', skipped('point-select', 'Primary-key SELECT vs sysbench', `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
+  for (const id of LOAD_IDS) if (wanted(id) && !sysbench) results.set(id, skipped(id, LOAD_TITLES[id], `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
 
   // Ctrl-C: take the tool children down with us; the engines have their own handler (stopOnSignals).
   let engines: LocalEngines | undefined;
@@ -100,7 +108,7 @@ async function main(): Promise<number> {
   };
   for (const s of signals) process.on(s, onSignal);
 
-  const needsEngines = (wanted('cache-hit') && redisBenchmark) || (wanted('point-select') && sysbench);
+  const needsEngines = (wanted('cache-hit') && redisBenchmark) || (sysbench && (wanted('point-select') || LOAD_IDS.some(wanted)));
   if (needsEngines) {
     progress('starting private redis-server and mariadbd');
     try {
@@ -131,9 +139,17 @@ async function main(): Promise<number> {
           results.set('point-select', failed('point-select', 'Primary-key SELECT vs sysbench', err));
         }
       }
+      for (const id of LOAD_IDS) {
+        if (!wanted(id) || !sysbench) continue;
+        try {
+          results.set(id, await benchLoad(id, endpoints, sysbench, plan.load, progress));
+        } catch (err) {
+          results.set(id, failed(id, LOAD_TITLES[id], err));
+        }
+      }
     } catch (err) {
       // The engines could not start or be seeded: the CLI comparison can still run.
-      for (const [id, title] of [['cache-hit', 'Cache-hit path vs redis-benchmark'], ['point-select', 'Primary-key SELECT vs sysbench']] as const) {
+      for (const [id, title] of [['cache-hit', 'Cache-hit path vs redis-benchmark'], ['point-select', 'Primary-key SELECT vs sysbench'], ...Object.entries(LOAD_TITLES)] as Array<[Id, string]>) {
         if (wanted(id) && !results.has(id)) results.set(id, failed(id, title, err));
       }
     } finally {
