@@ -6,7 +6,7 @@
  * importing it registers no tests.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../checker/engines/endpoints.js';
@@ -423,4 +423,62 @@ export function mermaidProblems(block: Fence, where: string): string[] {
     problems.push(`${where} starts with "${first}"`);
   }
   return problems;
+}
+
+// ---------------------------------------------------------------- kit commands and links, checked
+
+/**
+ * What is wrong with the lesson's `npm run lab|check|deploy|destroy` commands
+ * for one lab: flags npm would keep for itself, another lab, extra
+ * arguments, an exercise the lab does not have, or a flag the kit's own
+ * parser (passed in) refuses.
+ */
+export function kitCommandProblems(
+  commands: KitCommand[],
+  lab: { id: number; exercises: Array<{ id: string }> },
+  parse: (argv: string[]) => { lab?: number; exercise?: string; rest: string[] },
+): string[] {
+  const problems: string[] = [];
+  for (const c of commands.filter((x) => ['lab', 'check', 'deploy', 'destroy'].includes(x.script))) {
+    let args = c.args;
+    if (args.some((a) => a.startsWith('-') && a !== '--') && args[0] !== '--') problems.push(`${c.text}: npm takes flags before "--" for itself`);
+    if (args[0] === '--') args = args.slice(1);
+    try {
+      const flags = parse(args);
+      if (flags.lab !== lab.id) problems.push(`${c.text}: names lab ${flags.lab}, not ${lab.id}`);
+      if (flags.rest.length > 0) problems.push(`${c.text}: extra arguments ${flags.rest.join(' ')}`);
+      const ex = flags.exercise;
+      if (ex !== undefined && !lab.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
+    } catch (err) {
+      problems.push(`${c.text}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+export interface ResolvedLink {
+  target: string;
+  abs: string;
+  anchor?: string;
+  /** Relative to the repository root, "/" kept at the end of folders. */
+  rel: string;
+}
+
+/** The lesson's relative links, resolved against the lesson's folder. */
+export function resolvedLinks(markdown: string, file: string): ResolvedLink[] {
+  return relativeLinks(markdown).map((target) => {
+    const [path = '', anchor] = target.split('#');
+    const abs = path ? resolve(ROOT, dirname(file), decodeURIComponent(path)) : join(ROOT, file);
+    return { target, abs, anchor, rel: relative(ROOT, abs).split('\\').join('/') + (path.endsWith('/') ? '/' : '') };
+  });
+}
+
+/** Links whose file is missing (other than the pending ones), and #anchors that name no heading. */
+export function brokenLinks(links: ResolvedLink[], pending: Set<string>): string[] {
+  const missing = links.filter((l) => !existsSync(l.abs) && !pending.has(l.rel)).map((l) => `missing: ${l.target}`);
+  const anchors = links
+    .filter((l) => l.anchor !== undefined && l.abs.endsWith('.md') && existsSync(l.abs))
+    .filter((l) => !anchorsOf(readFileSync(l.abs, 'utf8')).has(l.anchor ?? ''))
+    .map((l) => `no heading: ${l.target}`);
+  return [...missing, ...anchors];
 }
