@@ -105,3 +105,36 @@ export interface Order {
   total: string;
   created_at: Date;
 }
+
+/** What Lab 4 exercises receive: a database that takes many queries at once, and how to read its capacity. */
+export interface ServerlessContext {
+  /** Pooled: each query in flight gets its own connection, so N workers awaiting one query each put N on the server. */
+  db: Db;
+  /** One unit of load: `ctx.db.query(ctx.workload.sql, ctx.workload.params())`. */
+  workload: { sql: string; params(): unknown[] };
+  /** Where the cluster is, for connections of your own (measureResume): spread into mysql.createConnection. */
+  connection: ConnectionSettings;
+  /** Give up on one connection attempt after this many milliseconds. */
+  connectTimeoutMs: number;
+  /** Stop waiting for a resume after this many milliseconds in all. */
+  giveUpMs: number;
+  /** The cluster's capacity now, in ACUs (ServerlessDatabaseCapacity); undefined where there is none to read (local target). */
+  sampleCapacity(): Promise<number | undefined>;
+}
+
+/** What one load step reports (Lab 4): every query sent is an operation, every failed one also an error. */
+export interface StepResult {
+  workers: number;
+  operations: number;
+  errors: number;
+  elapsedMs: number;
+  /** Set by rampLoad: the capacity sampled right after the step. */
+  capacity?: number;
+}
+
+/** A ramp (Lab 4): step k runs k x workersPerStep workers for stepMs. */
+export interface RampPlan {
+  steps: number;
+  workersPerStep: number;
+  stepMs: number;
+}
