@@ -3,7 +3,7 @@
  * learner adds them, readers in the other AZs, reachable only through an
  * SSM-managed bastion.
  */
-import { CfnOutput, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LabAuroraCluster } from './shared/aurora.js';
 import { type AuroraReadersConfig, auroraReaderCount } from './shared/aurora-config.js';
@@ -14,6 +14,8 @@ import { LabNetwork } from './shared/network.js';
 export const LAB03_ID = 3;
 export const LAB03_STACK_NAME = 'DataTierLabs-03-AuroraCluster';
 export const LAB03_DATABASE_NAME = 'labdb';
+/** A week of point-in-time recovery. Aurora backup storage up to the size of the cluster volume is free. */
+export const LAB03_BACKUP_RETENTION = Duration.days(7);
 
 /** The CloudFormation output keys the checker reads (see labs/03-aurora-cluster/lab.ts). */
 export const LAB03_OUTPUT_KEYS = [
@@ -59,6 +61,7 @@ export class AuroraClusterStack extends LabStack {
       vpc,
       subnets: this.network.dataSubnets,
       databaseName: LAB03_DATABASE_NAME,
+      backupRetention: LAB03_BACKUP_RETENTION,
       instances: {
         kind: 'provisioned',
         writerAvailabilityZone: this.availabilityZone(0),

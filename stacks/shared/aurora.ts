@@ -51,6 +51,8 @@ export interface LabAuroraClusterProps {
   readonly instances: AuroraProvisionedInstances | AuroraServerlessWriter;
   /** @default AURORA_MYSQL_ENGINE_VERSION */
   readonly engineVersion?: rds.AuroraMysqlEngineVersion;
+  /** Automated backups (point-in-time recovery) kept this long. @default LAB_BACKUP_RETENTION (1 day) */
+  readonly backupRetention?: Duration;
 }
 
 export class LabAuroraCluster extends Construct {
@@ -139,7 +141,7 @@ export class LabAuroraCluster extends Construct {
       // Left out, a cluster created since February 2026 is still encrypted, but
       // with an AWS-owned key and StorageEncrypted false (sse-rds).
       storageEncrypted: true,
-      backup: { retention: LAB_BACKUP_RETENTION },
+      backup: { retention: props.backupRetention ?? LAB_BACKUP_RETENTION },
       deleteAutomatedBackups: true,
       deletionProtection: false,
       removalPolicy: LAB_REMOVAL_POLICY,
@@ -161,7 +163,7 @@ export class LabAuroraCluster extends Construct {
       },
       {
         id: 'AwsSolutions-RDS14',
-        reason: 'Backtrack is billed per change record and can only be set when the cluster is created; the lab rewinds nothing, and a day of point-in-time recovery is kept.',
+        reason: 'Backtrack is billed per change record and can only be set when the cluster is created; the lab rewinds nothing, and point-in-time recovery from the automated backups is kept.',
       },
     );
   }
