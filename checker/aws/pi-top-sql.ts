@@ -92,13 +92,3 @@ export async function readTopSql(
     .map((r, i) => ({ rank: i + 1, ...r }));
   return { dbiResourceId, start, end, totalLoad: totalSum / periods, rows };
 }
-
-/** The ranked statements as plain text lines (for a check message; the terminal renderer may draw its own). */
-export function formatTopSql(top: TopSql, width = 70): string {
-  const lines = top.rows.map((r) => {
-    const sql = r.statement.replace(/\s+/g, ' ').trim();
-    const shown = sql.length > width ? `${sql.slice(0, width - 3)}...` : sql;
-    return `${String(r.rank).padStart(2)}. ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.averageLoad.toFixed(2).padStart(6)} AAS  ${shown}`;
-  });
-  return [` #   share     load  statement`, ...lines].join('\n');
-}

@@ -17,10 +17,11 @@ import type { PIClient } from '@aws-sdk/client-pi';
 import type { Lab06Resources } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { explainAwsError } from '../../aws/errors.js';
-import { formatTopSql, piClientFor, readTopSql, type TopSql } from '../../aws/pi-top-sql.js';
+import { piClientFor, readTopSql, type TopSql } from '../../aws/pi-top-sql.js';
 import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
+import { renderTopSql } from '../../render/top-sql.js';
 
 export const LAB06_AWS_CHECKS = {
   dbInstance: { id: '06.aws.db-instance', name: 'DB instance exists and is available' },
@@ -265,6 +266,6 @@ export async function topSqlCheck(
   const first = top.rows[0]!;
   const message =
     `The top statement carried ${(first.share * 100).toFixed(1)}% of the database load (${first.averageLoad.toFixed(2)} of ${top.totalLoad.toFixed(2)} average active sessions):\n` +
-    formatTopSql(top);
+    renderTopSql(top.rows.map((r) => ({ statement: r.statement, share: r.share })), { shareLabel: 'share of load' });
   return { check: result('topSql', 'pass', message, undefined, ms), topSql: top };
 }

@@ -156,8 +156,11 @@ describe('top SQL from the PI API', () => {
     expect(topSql!.totalLoad).toBe(2);
     expect(check.status).toBe('pass');
     expect(check.message).toContain('The top statement carried 70.0% of the database load (1.40 of 2.00 average active sessions)');
+    // The ranked table: rank and share on one line, the statement under it.
     const lines = check.message.split('\n');
-    expect(lines[2]).toMatch(/^ 1\.\s+70\.0%\s+1\.40 AAS\s+SELECT \* FROM `orders` WHERE `customer_id` = \?$/);
+    expect(lines[2]).toMatch(/^\s+1\.\s+█{7}·{3}\s+70%$/);
+    expect(lines[3]?.trim()).toBe('SELECT * FROM `orders` WHERE `customer_id` = ?');
+    expect(lines[4]).toMatch(/^\s+2\.\s+█{3}·{7}\s+25%$/);
   });
 
   it('fails when PI recorded no statement load (after waiting for it)', async () => {
