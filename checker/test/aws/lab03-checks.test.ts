@@ -217,7 +217,7 @@ describe('runLab03AwsChecks: the cluster cannot be read', () => {
 });
 
 describe('findLab03Resources', () => {
-  const outputs = (o: Record<string, string>) => ({ Stacks: [{ StackName: STACK, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+  const outputs = (o: Record<string, string>) => ({ Stacks: [{ StackName: STACK, StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
 
   it('reads the cluster, its endpoints, the secret and the bastion from the stack outputs', async () => {
     cfn.on(DescribeStacksCommand).resolves(

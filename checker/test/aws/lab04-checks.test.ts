@@ -175,7 +175,7 @@ describe('sampleServerlessCapacity (the exercise process\'s reading)', () => {
 describe('findLab04Resources', () => {
   it('reads the cluster, writer, secret and bastion from the stack outputs', async () => {
     const o = { ClusterId: CL, ClusterEndpoint: 'e', WriterInstanceId: W, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'dtl04', BastionInstanceId: 'i-0b' };
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
     expect(await findLab04Resources(fakeClients())).toMatchObject({ clusterId: CL, writerInstanceId: W, dbSecretArn: 'arn:s', dashboardName: 'dtl04', bastionInstanceId: 'i-0b', source: 'stack' });
   });
 });

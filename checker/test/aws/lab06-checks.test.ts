@@ -191,7 +191,7 @@ describe('top SQL from the PI API', () => {
 describe('findLab06Resources', () => {
   it('reads the instance, its DbiResourceId and the bastion from the stack; --db-instance works without one', async () => {
     const o = { InstanceId: ID, DbEndpoint: `${ID}.c1.us-east-1.rds.amazonaws.com`, DbiResourceId: DBI, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'd', BastionInstanceId: 'i-0c' };
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
     expect(await findLab06Resources(fakeClients())).toMatchObject({ dbInstanceId: ID, dbiResourceId: DBI, dbPort: 3306, bastionInstanceId: 'i-0c', source: 'stack' });
     cfn.reset();
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id DataTierLabs-06-PerformanceInsights does not exist'));
