@@ -1,0 +1,140 @@
+/**
+ * The kit gate for Lab 6 (top SQL and its fix), against a real mariadbd with
+ * performance_schema on: every starting file fails every check with a
+ * message, every solution passes, each wrong implementation below is
+ * rejected by the check that names its defect, every check is made to fail
+ * by at least one of them, and the measurement of a passing run shows the
+ * drop in rows examined per call.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lab06 } from '../../../labs/06-performance-insights/lab.js';
+import { ORDER_COUNT } from '../../../labs/06-performance-insights/seed.js';
+import { checksFor } from '../../checks/registry.js';
+import type { TopSqlFixMeasurement } from '../../checks/06-performance-insights/measure.js';
+import { labDir, labKey } from '../../core/lab.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+
+const lab = lab06;
+const registered = checksFor(lab.id)?.exercises ?? {};
+const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
+const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+
+interface WrongCase {
+  fixture: string;
+  check: string;
+  message: RegExp;
+  /** The defect shows in every check of the exercise. */
+  failsEverywhere?: boolean;
+}
+
+const WRONG: WrongCase[] = [
+  { fixture: '01-rows-swapped.ts', check: '06.01.planted-first', message: /rowsExamined of the top statement: topSql says \d+, the server counts SUM_ROWS_EXAMINED \d{3},\d{3}/ },
+  { fixture: '01-ranks-by-calls.ts', check: '06.01.ranked-by-total-time', message: /has more total time than row \d.*rank by SUM_TIMER_WAIT, not by calls/ },
+  { fixture: '01-forgets-picoseconds.ts', check: '06.01.milliseconds', message: /off by a factor of 1e\+9: the timer columns count picoseconds, divide by 1e9/ },
+  { fixture: '01-divides-by-million.ts', check: '06.01.milliseconds', message: /off by a factor of 1e\+3: the timer columns count picoseconds/ },
+  { fixture: '01-ignores-limit.ts', check: '06.01.limit', message: /topSql\(ctx, 1\) returned \d+ rows; .* expected 1/ },
+  { fixture: '01-reads-once.ts', check: '06.01.reads-the-server', message: /after 4 more calls of the orders query, topSql reported (\d+) calls instead of \d+: is the result kept from an earlier call/ },
+  { fixture: '02-migrate-does-nothing.ts', check: '06.02.rows-examined', message: /rows examined per call still 100,0\d\d .*the table is scanned - orders has no index but its primary key/ },
+  { fixture: '02-index-wrong-column.ts', check: '06.02.rows-examined', message: /still 100,0\d\d .*orders has idx_orders_status \(status\), none leading with customer_id/ },
+  { fixture: '02-index-wrong-order.ts', check: '06.02.rows-examined', message: /the table is scanned - orders has idx_orders_created_customer \(created_at, customer_id\), none leading with customer_id/ },
+  { fixture: '02-ignore-index.ts', check: '06.02.rows-examined', message: /still 100,0\d\d .*leads with customer_id, but the query does not use it \(IGNORE INDEX/ },
+  { fixture: '02-function-on-column.ts', check: '06.02.rows-examined', message: /the query does not use it \(IGNORE INDEX, or a function or cast around customer_id\?\)/ },
+  { fixture: '02-limit-loses-rows.ts', check: '06.02.same-rows', message: /ordersForCustomer\(db, 1\) returned 10 orders; customer 1 has 20: rows are lost \(a LIMIT/ },
+  { fixture: '02-cached-in-process.ts', check: '06.02.every-call-reaches-db', message: /called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/ },
+  { fixture: '02-query-dropped.ts', check: '06.02.rows-examined', message: /ordersForCustomer ran \d+ times during the workload but the digests recorded no statement of it/, failsEverywhere: true },
+];
+
+let database: LocalDatabase;
+let endpoints: Endpoints;
+
+beforeAll(async () => {
+  database = await startLocalDatabase();
+  endpoints = database.endpoints;
+});
+
+afterAll(async () => {
+  await database?.stop();
+  expect(runningExerciseChildren()).toEqual([]);
+});
+
+describe('lab 6: metadata, registry and files agree', () => {
+  it('registers checks for exactly the exercises the metadata lists, ids unique, each with a name and a hint', () => {
+    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
+    const checks = Object.values(registered).flat();
+    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
+    for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
+  });
+
+  for (const exercise of lab.exercises) {
+    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
+      for (const file of [starting(exercise.id), solution(exercise.id)]) {
+        expect(existsSync(file), `${file} is missing`).toBe(true);
+        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
+      }
+    });
+  }
+
+  it('makes every check fail with at least one wrong implementation', () => {
+    const covered = new Set(WRONG.map((w) => w.check));
+    expect(Object.values(registered).flat().map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('lab 6 gate (real mariadbd, performance_schema on)', () => {
+  for (const exercise of lab.exercises) {
+    const ids = () => (registered[exercise.id] ?? []).map((c) => c.id);
+
+    it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) {
+        expect(r.status, all).toBe('fail');
+        expect(r.message, all).toMatch(/not written yet/);
+      }
+      if (exercise.id === '02-fix-the-top-sql') expect(results[0].message, all).toMatch(/without a fix the hot query examines 100,0\d\d rows per call to send 20: the table is scanned/);
+    });
+
+    it(`${exercise.id}: the solution passes every check`, async () => {
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) expect(r.status, all).toBe('pass');
+    });
+  }
+
+  it('measures the fix: rows examined per call drop from a full scan to the customer\'s own rows', async () => {
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-fix-the-top-sql', file: solution('02-fix-the-top-sql'), endpoints, only: [], measure: 'top-sql-fix' });
+    const m = run.measurement as TopSqlFixMeasurement;
+    expect(m.before.hot.rowsExaminedPerCall).toBeGreaterThanOrEqual(ORDER_COUNT);
+    expect(m.after.hot.rowsExaminedPerCall).toBeLessThanOrEqual(ORDER_COUNT / 1000);
+    expect(m.rowsExaminedFactor).toBeGreaterThan(1000);
+    expect(m.after.hot.avgMs).toBeLessThan(m.before.hot.avgMs);
+    expect(Math.min(m.before.hot.calls, m.after.hot.calls)).toBeGreaterThan(0);
+    expect(m.before.topSql[0].statement).toMatch(/FROM `orders` WHERE `customer_id` = \?/);
+    expect(m.after.topSql[0].statement).not.toMatch(/FROM `orders`/);
+    expect(m.before.timeline.length).toBeGreaterThan(0);
+    expect(m.after.errors + m.before.errors).toBe(0);
+  });
+});
+
+describe('wrong implementations of Lab 6 are rejected precisely', () => {
+  for (const c of WRONG) {
+    it(`${c.fixture} is rejected by ${c.check}`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/06-wrong/${c.fixture}`), endpoints });
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target?.status, all).toBe('fail');
+      expect(target?.message, all).toMatch(c.message);
+      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+});
