@@ -1,5 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,6 +80,23 @@ describe('cdk-nag AwsSolutions can fail', () => {
     expect(report.success).toBe(false);
     expect(report.violations.map((v) => v.ruleName)).toEqual(
       expect.arrayContaining(['AwsSolutions-AEC3', 'AwsSolutions-AEC6']),
+    );
+  });
+
+  it('reports an unencrypted Aurora MySQL cluster (the rules Labs 3 and 4 pass or acknowledge)', () => {
+    const stack = new Stack(new App(), 'UnsafeAurora');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new rds.DatabaseCluster(stack, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_10_4 }),
+      writer: rds.ClusterInstance.provisioned('Writer', { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: false,
+    });
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.success).toBe(false);
+    expect(report.violations.map((v) => v.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-RDS2', 'AwsSolutions-RDS6', 'AwsSolutions-RDS10', 'AwsSolutions-RDS11', 'AwsSolutions-RDS14']),
     );
   });
 });

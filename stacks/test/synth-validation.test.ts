@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { type Acknowledgment, App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LAB03_STACK_NAME } from '../03-aurora-cluster.js';
+import { LAB04_STACK_NAME } from '../04-aurora-serverless.js';
 import { LAB05_STACK_NAME } from '../05-elasticache-redis.js';
+import { LAB06_STACK_NAME } from '../06-performance-insights.js';
 import { cdkJsonContext, cliApp, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 
 const STRICT_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
@@ -36,6 +39,15 @@ describe.each(VARIANTS)('synth of the $name variant as the CLI runs it', ({ solu
   it('has no warning or error annotation', () => {
     const messages = assembly.getStackByName(LAB05_STACK_NAME).messages;
     expect(messages.filter((m) => m.level === 'warning' || m.level === 'error')).toEqual([]);
+  });
+
+  it('has no warning or error annotation on any stack of the app, Labs 3, 4 and 6 included', () => {
+    const names = assembly.stacks.map((s) => s.stackName);
+    expect(names).toEqual(expect.arrayContaining([LAB03_STACK_NAME, LAB04_STACK_NAME, LAB05_STACK_NAME, LAB06_STACK_NAME]));
+    const problems = assembly.stacks.flatMap((s) =>
+      s.messages.filter((m) => m.level === 'warning' || m.level === 'error').map((m) => `${s.stackName} ${m.id}: ${String(m.entry.data)}`),
+    );
+    expect(problems).toEqual([]);
   });
 
   it('has no finding in the validation report (CloudFormation Validate and cdk-nag)', () => {

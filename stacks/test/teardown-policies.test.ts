@@ -67,6 +67,19 @@ describe.each(VARIANTS)('teardown policies of every stack in the $name variant',
     }
   });
 
+  it('has Aurora clusters (Labs 3 and 4) without deletion protection that drop their automated backups, and no snapshot policy on them or their instances', () => {
+    const clusters = resourcesOf(stacks, 'AWS::RDS::DBCluster');
+    expect(new Set(clusters.map((c) => c.stack))).toEqual(new Set(['DataTierLabs-03-AuroraCluster', 'DataTierLabs-04-AuroraServerless']));
+    for (const { r } of clusters) {
+      expect(r.Properties?.DeletionProtection).toBe(false);
+      expect(r.Properties?.DeleteAutomatedBackups).toBe(true);
+      expect(r.DeletionPolicy).toBe('Delete');
+    }
+    for (const { r } of resourcesOf(stacks, 'AWS::RDS::DBInstance').filter(({ r }) => r.Properties?.DBClusterIdentifier)) {
+      expect(r.DeletionPolicy).toBe('Delete');
+    }
+  });
+
   it('deletes its secrets and log groups with the stack', () => {
     const secrets = resourcesOf(stacks, 'AWS::SecretsManager::Secret');
     const groups = resourcesOf(stacks, 'AWS::Logs::LogGroup');
@@ -104,6 +117,20 @@ describe('the teardown checker catches what would be left behind', () => {
     expect(problems).toMatch(/Db .*DeletionPolicy is Snapshot: a snapshot is left behind/);
     expect(problems).toMatch(/DeletionProtection is true/);
     expect(problems).toMatch(/DeleteAutomatedBackups is false/);
+  });
+
+  it('flags an Aurora cluster kept by a Snapshot policy and deletion protection', () => {
+    const template = throwaway((s) => {
+      const cluster = new CfnResource(s, 'Cluster', {
+        type: 'AWS::RDS::DBCluster',
+        properties: { Engine: 'aurora-mysql', DeletionProtection: true, DeleteAutomatedBackups: false },
+      });
+      cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    });
+    const problems = formatViolations(teardownViolations(template, 'Throwaway')).join('\n');
+    expect(problems).toMatch(/Cluster \(AWS::RDS::DBCluster\): DeletionPolicy is Snapshot/);
+    expect(problems).toMatch(/Cluster .*DeletionProtection is true/);
+    expect(problems).toMatch(/Cluster .*DeleteAutomatedBackups is false/);
   });
 
   it('flags a retained secret', () => {
