@@ -34,8 +34,11 @@ export const LAB04_AWS_CHECKS = {
 
 type CheckKey = keyof typeof LAB04_AWS_CHECKS;
 
-/** What the lesson sets: scale from 0 ACUs (paused) up to 4, pausing after 5 idle minutes. */
-export const LAB04_SCALING = { minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 300 } as const;
+/**
+ * What the lesson sets (solutions/04-aurora-serverless/stack-config.ts): scale
+ * from 0 ACUs (paused) up to 16, pausing after 5 idle minutes.
+ */
+export const LAB04_SCALING = { minCapacity: 0, maxCapacity: 16, secondsUntilAutoPause: 300 } as const;
 
 const LAB_ID = 4;
 const CONFIG_FILE = 'labs/04-aurora-serverless/stack-config.ts';

@@ -27,7 +27,7 @@ function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
     Endpoint: `${CL}.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com`,
     Port: 3306,
     DBClusterMembers: [{ DBInstanceIdentifier: W, IsClusterWriter: true }],
-    ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 },
+    ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 16, SecondsUntilAutoPause: 300 },
     ...overrides,
   };
 }
@@ -62,7 +62,7 @@ describe('runLab04AwsChecks', () => {
   it('passes the lab\'s serverless cluster', async () => {
     const r = await run();
     expect(Object.values(r).map((c) => [c.id, c.status])).toEqual(Object.values(LAB04_AWS_CHECKS).slice(0, 4).map((c) => [c.id, 'pass']));
-    expect(r['04.aws.scaling']?.message).toBe(`Serverless v2 scaling of ${CL}: minimum 0 ACU, maximum 4 ACU, auto-pause after 300 s.`);
+    expect(r['04.aws.scaling']?.message).toBe(`Serverless v2 scaling of ${CL}: minimum 0 ACU, maximum 16 ACU, auto-pause after 300 s.`);
     expect(r['04.aws.instance-class']?.message).toBe(`The writer ${W} is db.serverless.`);
   });
 
@@ -77,16 +77,17 @@ describe('runLab04AwsChecks', () => {
   it('a provisioned cluster has no scaling configuration', async () => {
     const r = await run(cluster({ ServerlessV2ScalingConfiguration: undefined }), [writer({ DBInstanceClass: 'db.r6g.large' })]);
     expect(r['04.aws.scaling']?.message).toContain('has no Serverless v2 scaling configuration');
-    expect(r['04.aws.scaling']?.hint).toContain('MinCapacity=0,MaxCapacity=4,SecondsUntilAutoPause=300');
+    expect(r['04.aws.scaling']?.hint).toContain('MinCapacity=0,MaxCapacity=16,SecondsUntilAutoPause=300');
     expect(r['04.aws.instance-class']).toMatchObject({ status: 'fail' });
     expect(r['04.aws.instance-class']?.message).toContain('is a db.r6g.large instance, not db.serverless');
   });
 
   it.each([
-    [{ MinCapacity: 0.5, MaxCapacity: 4 }, 'the minimum is 0.5 ACU, not 0: the cluster never pauses'],
-    [{ MinCapacity: 0, MaxCapacity: 16, SecondsUntilAutoPause: 300 }, 'above the lab\'s 4: a runaway load could cost 4x'],
-    [{ MinCapacity: 0, MaxCapacity: 1, SecondsUntilAutoPause: 300 }, 'below the lab\'s 4'],
-    [{ MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 3600 }, 'auto-pause is after 3600 seconds, not 300'],
+    [{ MinCapacity: 0.5, MaxCapacity: 16 }, 'the minimum is 0.5 ACU, not 0: the cluster never pauses'],
+    [{ MinCapacity: 0, MaxCapacity: 64, SecondsUntilAutoPause: 300 }, 'above the lab\'s 16: a runaway load could cost 4x'],
+    // The starting stack-config: the ramp hits 1 ACU at once.
+    [{ MinCapacity: 0, MaxCapacity: 1, SecondsUntilAutoPause: 300 }, 'the maximum is 1 ACU, below the lab\'s 16'],
+    [{ MinCapacity: 0, MaxCapacity: 16, SecondsUntilAutoPause: 3600 }, 'auto-pause is after 3600 seconds, not 300'],
   ])('scaling %j fails: %s', async (config, text) => {
     const r = await run(cluster({ ServerlessV2ScalingConfiguration: config }));
     expect(r['04.aws.scaling']?.status).toBe('fail');
@@ -104,8 +105,12 @@ describe('runLab04AwsChecks', () => {
     expect(checks.map((c) => c.status)).toEqual(['fail', 'skipped', 'skipped', 'skipped']);
   });
 
-  it('the lab\'s scaling figures are the ones the checks hold the cluster to', () => {
-    expect(LAB04_SCALING).toEqual({ minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 300 });
+  it('holds the cluster to the solution\'s scaling, and fails the starting stack-config', async () => {
+    const { stackConfig: solution } = await import('../../../solutions/04-aurora-serverless/stack-config.js');
+    const { stackConfig: starting } = await import('../../../labs/04-aurora-serverless/stack-config.js');
+    expect(LAB04_SCALING).toEqual({ minCapacity: solution.minCapacity, maxCapacity: solution.maxCapacity, secondsUntilAutoPause: solution.autoPauseSeconds });
+    const r = await run(cluster({ ServerlessV2ScalingConfiguration: { MinCapacity: starting.minCapacity, MaxCapacity: starting.maxCapacity, SecondsUntilAutoPause: starting.autoPauseSeconds } }));
+    expect(r['04.aws.scaling']?.status).toBe('fail');
   });
 });
 

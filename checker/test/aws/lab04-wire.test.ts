@@ -37,7 +37,7 @@ const handler: WireHandler = (req) => {
 };
 
 describe('Lab 4 from the wire', () => {
-  it('a Serverless v2 cluster: scaling 0-4 ACU with auto-pause, a db.serverless writer', async () => {
+  it('a Serverless v2 cluster: scaling 0-16 ACU with auto-pause, a db.serverless writer', async () => {
     await setup(handler);
     const resources = await findLab04Resources(clients!, { region: 'us-east-1' });
     expect(resources).toMatchObject({ clusterId: CL, writerInstanceId: `${CL}-writer`, dashboardName: 'DataTierLabs-04-Capacity' });
@@ -48,7 +48,7 @@ describe('Lab 4 from the wire', () => {
       ['04.aws.scaling', 'pass'],
       ['04.aws.instance-class', 'pass'],
     ]);
-    expect(report.cluster?.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 });
+    expect(report.cluster?.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0, MaxCapacity: 16, SecondsUntilAutoPause: 300 });
     expect(report.cluster?.StorageEncryptionType).toBe('sse-kms');
     expect(report.instances[0]?.DBInstanceClass).toBe('db.serverless');
   });

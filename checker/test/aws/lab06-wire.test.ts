@@ -55,7 +55,7 @@ describe('Lab 6 from the wire', () => {
       ['06.aws.alarms', 'pass'],
     ]);
     expect(report.instance).toMatchObject({ DbiResourceId: DBI, PerformanceInsightsRetentionPeriod: 7, DatabaseInsightsMode: 'standard', MonitoringInterval: 60 });
-    expect(report.checks[4]?.message).toBe(`Alarms on ${ID}: CPU: DataTierLabs-06-CpuHigh-8H2J4K6L (OK); connections: DataTierLabs-06-ConnectionsHigh-3M5N7P9Q (ALARM).`);
+    expect(report.checks[4]?.message).toBe(`Alarms on ${ID}: CPU: DataTierLabs-06-PerformanceInsights-HighCpu (OK); connections: DataTierLabs-06-PerformanceInsights-HighConnections (ALARM).`);
     const alarmRequests = server.requests.filter((r) => r.operation === 'DescribeAlarmsForMetric');
     expect(alarmRequests.map((r) => r.json)).toEqual([
       { Namespace: 'AWS/RDS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }] },
