@@ -48,7 +48,7 @@ const numeric = (title: string, pick: (r: TopSqlTableRow) => number | undefined,
 export function renderTopSql(rows: TopSqlTableRow[], options: TopSqlTableOptions = {}): string {
   if (rows.length === 0) return '  (no statements recorded)';
   const shareBar = (v: number) => `${'█'.repeat(Math.round(Math.max(0, Math.min(1, v)) * 10)).padEnd(10, '·')} ${(v * 100).toFixed(0).padStart(3)}%`;
-  const columns: Column[] = [
+  const all: Column[] = [
     numeric(options.shareLabel ?? 'share', (r) => r.share, shareBar),
     numeric('calls', (r) => r.calls, grouped),
     numeric('total', (r) => r.totalMs, formatMs),
@@ -57,10 +57,11 @@ export function renderTopSql(rows: TopSqlTableRow[], options: TopSqlTableOptions
     numeric('rows sent', (r) => r.rowsSent, grouped),
     {
       title: 'examined:sent',
-      cell: (r) => (r.rowsExamined === undefined || r.rowsSent === undefined ? '-' : perSent(r.rowsExamined, r.rowsSent)),
-      present: (all) => all.some((r) => r.rowsExamined !== undefined && r.rowsSent !== undefined),
+      cell: (r: TopSqlTableRow) => (r.rowsExamined === undefined || r.rowsSent === undefined ? '-' : perSent(r.rowsExamined, r.rowsSent)),
+      present: (given: TopSqlTableRow[]) => given.some((r) => r.rowsExamined !== undefined && r.rowsSent !== undefined),
     },
-  ].filter((c) => c.present(rows));
+  ];
+  const columns = all.filter((c) => c.present(rows));
   const cells = rows.map((r) => columns.map((c) => c.cell(r)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
   const shareFirst = columns[0]?.title === (options.shareLabel ?? 'share');
@@ -161,7 +162,7 @@ export function renderTopSqlFix(c: ChalkInstance, m: TopSqlFixMeasurement, targe
   const color = c.level > 0;
   return [
     `\n${c.bold(`Your fix, measured (${target} target): the same workload before and after migrate()`)}`,
-    `  the hot statement: ${m.before.hot.statement.slice(0, 100)}`,
+    `  the hot statement: ${m.before.hot.statement.length > 100 ? `${m.before.hot.statement.slice(0, 97)}...` : m.before.hot.statement}`,
     renderBeforeAfter(m, color ? c : undefined),
     `  ${c.bold(`${factorText(m.rowsExaminedFactor)} fewer rows examined per call, ${factorText(m.latencyFactor)} lower average latency`)}`,
     '',

@@ -79,6 +79,7 @@ export const lab06: LabMeta = {
   hints: [
     'performance_schema timers count picoseconds: divide by 1e9 for milliseconds.',
     'Rows examined per call against rows sent per call tells a scan from an index lookup.',
+    'After the fix the ORDER BY RAND() read tops the list: it sorts the whole items table on every call, the next statement to look at.',
   ],
 };
 
