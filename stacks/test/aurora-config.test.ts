@@ -123,7 +123,9 @@ describe.each(VARIANTS)('every Aurora cluster the app builds ($name variant)', (
   });
 
   it(`runs Aurora MySQL ${AUTO_PAUSE_MIN_AURORA_MYSQL_VERSION} or later wherever the minimum is 0 ACUs`, () => {
-    const tooOld = clusters.filter((c) => c.min === 0 && !supportsAutoPause(c.version)).map((c) => `${c.stack} ${c.id}: ${c.version}`);
+    // Its own comparison (numeric, part by part), independent of supportsAutoPause.
+    const atLeast308 = (v: string) => v.localeCompare('8.0.mysql_aurora.3.08.0', 'en', { numeric: true }) >= 0 && v.startsWith('8.0.mysql_aurora.3.');
+    const tooOld = clusters.filter((c) => c.min === 0 && !atLeast308(c.version)).map((c) => `${c.stack} ${c.id}: ${c.version}`);
     expect(tooOld).toEqual([]);
   });
 });
