@@ -78,8 +78,24 @@ export const failoverGapMetric: MetricDefinition = {
   },
 };
 
+export const topSqlFixMetric: MetricDefinition = {
+  key: 'topSqlFix',
+  title: 'Top SQL fix: rows examined per call, before ÷ after',
+  axisLabel: 'times fewer rows examined by the hot statement',
+  format: (v) => `${v >= 100 ? Math.round(v) : trimmed(v, 1)}×`,
+  better: 'higher',
+  explanation:
+    "Lab 6: the workload ran before and after the learner's fix; the statement digests gave the hot query's rows examined per call each time.",
+  whenMissing: 'the checker measures it only when every exercise of Lab 6 passed',
+  extract(measurement) {
+    if (!isRecord(measurement)) return [];
+    const factor = measurement.rowsExaminedFactor;
+    return finite(factor) && factor > 0 ? [{ series: '', value: factor }] : [];
+  },
+};
+
 /** Every figure the report charts, in the order the charts appear. */
-export const METRICS: MetricDefinition[] = [cacheSpeedupMetric, failoverGapMetric];
+export const METRICS: MetricDefinition[] = [cacheSpeedupMetric, failoverGapMetric, topSqlFixMetric];
 
 export interface FigurePoint {
   learner: string;

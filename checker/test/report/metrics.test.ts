@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failoverGapMetric } from '../../report/metrics.js';
+import { failoverGapMetric, topSqlFixMetric } from '../../report/metrics.js';
 
 describe('failover gap metric', () => {
   it('charts both of a Lab 3 drill clients as two series', () => {
@@ -18,5 +18,13 @@ describe('failover gap metric', () => {
     expect(failoverGapMetric.extract({ secondsWithoutService: 1.5 })).toEqual([{ series: '', value: 1.5 }]);
     expect(failoverGapMetric.extract({ dnsOnly: {}, topologyAware: { secondsWithoutService: 'x' } })).toEqual([]);
     expect(failoverGapMetric.extract('nonsense')).toEqual([]);
+  });
+});
+
+describe('top SQL fix metric', () => {
+  it("charts Lab 6's rows-examined factor, and nothing without one", () => {
+    expect(topSqlFixMetric.extract({ rowsExaminedFactor: 5001, latencyFactor: 252 })).toEqual([{ series: '', value: 5001 }]);
+    expect(topSqlFixMetric.extract({ rowsExaminedFactor: 0 })).toEqual([]);
+    expect(topSqlFixMetric.extract(null)).toEqual([]);
   });
 });
