@@ -158,6 +158,7 @@ async function lab03Drill(clients: Clients, clusterId: string, endpoints: Endpoi
   const { runExercise } = await import('../runner/run-exercise.js');
   const { exerciseFile } = await import('./run-lab.js');
   const { lab03 } = await import('../../labs/03-aurora-cluster/lab.js');
+  const { AWS_DRILL } = await import('../checks/03-aurora-cluster/drill-probes.js');
   return unlessRefused(async () => {
     const result = await runLab03FailoverDrill({
       clients,
@@ -179,6 +180,8 @@ async function lab03Drill(clients: Clients, clusterId: string, endpoints: Endpoi
           endpoints,
           only: [],
           measure: 'failover-drill',
+          // The clients write for the whole drill; the process gets that long plus time to connect.
+          checkTimeoutMs: AWS_DRILL.durationMs + 60_000,
           onEvent,
         });
         return run.measurement;

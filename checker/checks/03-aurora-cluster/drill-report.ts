@@ -15,6 +15,8 @@ export interface ClientReport {
   landedOnReader: number;
   /** Servers that answered, in order of first appearance (Aurora: @@aurora_server_id). */
   servers: string[];
+  /** Why the client could not even be created, when it could not. */
+  error?: string;
 }
 
 export interface DrillComparison {
@@ -76,7 +78,8 @@ export function judgeDrill(comparison: DrillComparison): { status: 'pass' | 'fai
   const { dnsOnly, topologyAware: t } = comparison;
   const table = formatDrillComparison(dnsOnly, t);
   if (t.attempts === 0) {
-    return { status: 'fail', message: `your topology-aware client made no attempts during the drill\n${table}`, hint: 'Complete exercise 03 first: npm run check -- 3 --exercise 03' };
+    const why = t.error ? `: ${t.error}` : '';
+    return { status: 'fail', message: `your topology-aware client made no attempts during the drill${why}\n${table}`, hint: 'Complete exercise 03 first: npm run check -- 3 --exercise 03' };
   }
   if (t.landedOnReader > 0) {
     return {

@@ -260,5 +260,15 @@ export function drillCheck(result: Lab03DrillResult): CheckResult {
     };
   }
   const verdict = judgeDrill(result.comparison);
+  const last = result.comparison.topologyAware.servers.at(-1);
+  if (verdict.status === 'pass' && last !== result.newWriter) {
+    // On Aurora @@aurora_server_id is the instance identifier, so the two must agree.
+    return {
+      ...base,
+      status: 'fail',
+      message: `${rds}\nyour topology-aware client ended on ${last}, but RDS names ${result.newWriter} the writer\n${verdict.message.split('\n').slice(1).join('\n')}${events}`,
+      hint: "Ask replica_host_status again after every failure: the row with SESSION_ID = 'MASTER_SESSION_ID' names the writer.",
+    };
+  }
   return { ...base, status: verdict.status, message: `${rds}\n${verdict.message}${events}`, ...(verdict.hint ? { hint: verdict.hint } : {}) };
 }

@@ -38,8 +38,10 @@ describe('judgeDrill', () => {
     expect(v.message).toContain('never reached the new writer');
   });
 
-  it('fails a client that made no attempts', () => {
+  it('fails a client that made no attempts, saying why when it could not be created', () => {
     expect(judgeDrill({ dnsOnly: dns, topologyAware: { ...aware, attempts: 0 } }).status).toBe('fail');
+    const v = judgeDrill({ dnsOnly: dns, topologyAware: { ...aware, attempts: 0, servers: [], error: 'findWriter is not a function' } });
+    expect(v.message).toContain('made no attempts during the drill: findWriter is not a function');
   });
 
   it('accepts only a measurement with both reports', () => {

@@ -82,6 +82,15 @@ describe('runLab03FailoverDrill', () => {
     expect(drillCheck(result).message).toContain('reached a reader 3 times');
   });
 
+  it('a client that ends on another server than the one RDS names the writer fails', async () => {
+    rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
+    rds.on(FailoverDBClusterCommand).resolves({});
+    const result = await runLab03FailoverDrill(options({ runClients: clients({ dnsOnly, topologyAware: { ...aware, servers: [W, 'dtl03-aurora-reader-2'] } }) }));
+    const check = drillCheck(result);
+    expect(check.status).toBe('fail');
+    expect(check.message).toContain(`ended on dtl03-aurora-reader-2, but RDS names ${R1} the writer`);
+  });
+
   it('clients that report no figures fail the check, saying so', async () => {
     rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
     rds.on(FailoverDBClusterCommand).resolves({});
