@@ -5,6 +5,8 @@ import { lab02ExerciseChecks } from './02-read-replicas/exercises/index.js';
 import { openLab02 } from './02-read-replicas/session.js';
 import { lab03ExerciseChecks } from './03-aurora-cluster/exercises/index.js';
 import { openLab03 } from './03-aurora-cluster/session.js';
+import { lab04ExerciseChecks } from './04-aurora-serverless/exercises/index.js';
+import { openLab04 } from './04-aurora-serverless/session.js';
 import { lab05ExerciseChecks } from './05-elasticache-redis/exercises/index.js';
 import { openLab05 } from './05-elasticache-redis/session.js';
 import { lab06ExerciseChecks } from './06-performance-insights/exercises/index.js';
@@ -26,6 +28,11 @@ const registry: Record<number, AnyLabChecks> = {
   3: {
     exercises: lab03ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab03 as AnyLabChecks['open'],
+  },
+  4: {
+    exercises: lab04ExerciseChecks as AnyLabChecks['exercises'],
+    open: openLab04 as AnyLabChecks['open'],
+    measurement: { exercise: '02-ramp', name: 'load-ramp' },
   },
   5: {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],

@@ -4,6 +4,7 @@ import type { CheckResult, ResultsDocument } from '../core/result.js';
 import { GLYPH, paint } from '../cli/terminal.js';
 import type { CacheMeasurement } from '../runner/measure.js';
 import { renderSpeedup } from './speedup.js';
+import { renderRamp, type RampMeasurement } from '../load/ramp-chart.js';
 import { renderTopSqlFix } from './top-sql.js';
 import type { TopSqlFixMeasurement } from '../checks/06-performance-insights/measure.js';
 
@@ -48,6 +49,8 @@ export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
   if (measurement?.comparisons) out.push(renderSpeedup(c, measurement, doc.target));
   const topSqlFix = doc.measurements?.topSqlFix as TopSqlFixMeasurement | undefined;
   if (topSqlFix?.before && topSqlFix.after) out.push(renderTopSqlFix(c, topSqlFix, doc.target));
+  const ramp = doc.measurements?.loadRamp as RampMeasurement | undefined;
+  if (ramp?.steps) out.push(renderRamp(c, ramp));
   out.push(renderSummary(c, doc));
   return out.join('\n');
 }

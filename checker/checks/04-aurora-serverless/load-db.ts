@@ -1,0 +1,92 @@
+/**
+ * The Db a Lab 4 exercise drives: a mysql2 pool behind the learner's
+ * `ctx.db.query`, watched from the checker's side. It counts every query
+ * sent, how many were in flight at once (the concurrency the server saw),
+ * when they started, and can make every k-th query fail, so the checks judge
+ * what the learner's workers did, not what they say they did.
+ */
+import mysql, { type Pool } from 'mysql2/promise';
+import type { ConnectionSettings, Db } from '../../exercise-api.js';
+import { SimulatedDbError } from '../../runner/counting-db.js';
+
+/** What the workers did between two marks (a ramp's steps are cut at each capacity sample). */
+export interface LoadWindow {
+  queries: number;
+  failed: number;
+  /** The most queries in flight at the same moment. */
+  peak: number;
+  /** performance.now() of the first and last query started in the window. */
+  firstStart?: number;
+  lastStart?: number;
+  /** When the window was closed (the mark). */
+  closedAt: number;
+}
+
+export const POOL_LIMIT = 80;
+
+export class LoadDb implements Db {
+  queries = 0;
+  /** Queries the checker made fail. */
+  failed = 0;
+  inFlight = 0;
+  peak = 0;
+  firstStart?: number;
+  lastStart?: number;
+  lastEnd?: number;
+  connectionsOpened = 0;
+  private readonly pool: Pool;
+  private window = { queries: 0, failed: 0, peak: 0, firstStart: undefined as number | undefined, lastStart: undefined as number | undefined };
+
+  constructor(
+    settings: ConnectionSettings,
+    /** Every failEvery-th query fails (after reaching the server), as a lock wait timeout would. */
+    private readonly failEvery = 0,
+  ) {
+    this.pool = mysql.createPool({ ...settings, connectionLimit: POOL_LIMIT, maxIdle: POOL_LIMIT, connectTimeout: 5_000, trace: false } as mysql.PoolOptions);
+    this.pool.pool.on('connection', () => {
+      this.connectionsOpened += 1;
+    });
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    if (typeof sql !== 'string') throw new TypeError('db.query(sql, params) expects the SQL text as its first argument');
+    const n = (this.queries += 1);
+    const now = performance.now();
+    this.firstStart ??= now;
+    this.lastStart = now;
+    this.window.queries += 1;
+    this.window.firstStart ??= now;
+    this.window.lastStart = now;
+    this.inFlight += 1;
+    this.peak = Math.max(this.peak, this.inFlight);
+    this.window.peak = Math.max(this.window.peak, this.inFlight);
+    try {
+      const [rows] = params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
+      if (this.failEvery > 0 && n % this.failEvery === 0) {
+        this.failed += 1;
+        this.window.failed += 1;
+        throw new SimulatedDbError('read');
+      }
+      return (Array.isArray(rows) ? rows : [rows]) as Row[];
+    } catch (err) {
+      if (err instanceof SimulatedDbError) throw err;
+      const rebuilt = new Error((err as Error).message);
+      rebuilt.name = (err as Error).name;
+      throw rebuilt;
+    } finally {
+      this.inFlight -= 1;
+      this.lastEnd = performance.now();
+    }
+  }
+
+  /** Closes the current window and opens the next one. */
+  mark(): LoadWindow {
+    const closed: LoadWindow = { ...this.window, closedAt: performance.now() };
+    this.window = { queries: 0, failed: 0, peak: this.inFlight, firstStart: undefined, lastStart: undefined };
+    return closed;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Lab 4's exercise process: one database (a local mariadbd or the Aurora
+ * Serverless v2 cluster), a table for the load to read, pooled counted Db
+ * handles for the learner's workers, a paused-cluster stand-in for the
+ * resume exercise, and the ramp measurement shown as a chart after a pass.
+ */
+import type { Connection } from 'mysql2/promise';
+import type { Endpoints } from '../../engines/endpoints.js';
+import type { RampPlan, ServerlessContext } from '../../exercise-api.js';
+import { prepareSbtest } from '../../load/sbtest.js';
+import { randomInt } from '../../load/random.js';
+import { connectMysql } from '../../runner/connect.js';
+import { LearnerCalls } from '../../runner/harness.js';
+import { connectionSettings } from '../replication-session.js';
+import { EnginesUnreachable, type LabSession } from '../session.js';
+import { LoadDb, type LoadWindow } from './load-db.js';
+import { PausedClusterProxy } from './paused-cluster.js';
+
+export const LOAD_TABLE = 'load_items';
+export const LOAD_ROWS = 1_000;
+
+/** The ramp `npm run check -- 4` charts after a pass: short locally; on AWS as long as the runner's measurement window allows. */
+export const MEASURED_RAMP: Record<'local' | 'aws', RampPlan> = {
+  local: { steps: 3, workersPerStep: 4, stepMs: 1_500 },
+  aws: { steps: 4, workersPerStep: 10, stepMs: 2_500 },
+};
+
+export interface ContextOptions {
+  /** Every failEvery-th query fails. */
+  failEvery?: number;
+  /** Replaces the capacity reading (checks use scripted values to follow them through the learner's code). */
+  sampleCapacity?: () => Promise<number | undefined>;
+  /** Points ctx.connection at a paused-cluster stand-in. */
+  via?: PausedClusterProxy;
+}
+
+export interface Instrumented {
+  ctx: ServerlessContext;
+  db: LoadDb;
+  /** One window per capacity sample: what the workers did before each. */
+  windows: LoadWindow[];
+  /** Capacity values handed back to the learner, in order. */
+  samples: Array<number | undefined>;
+}
+
+export type CapacitySampler = () => Promise<number | undefined>;
+
+export class ServerlessHarness extends LearnerCalls {
+  private readonly dbs: LoadDb[] = [];
+  private readonly proxies: PausedClusterProxy[] = [];
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(
+    module: Record<string, unknown>,
+    file: string,
+    callTimeoutMs: number,
+    readonly endpoints: Endpoints,
+    /** The checker's own connection. */
+    readonly sql: Connection,
+    private readonly capacity: CapacitySampler,
+  ) {
+    super(module, file, callTimeoutMs);
+  }
+
+  get target(): 'local' | 'aws' {
+    return this.endpoints.target;
+  }
+
+  context(options: ContextOptions = {}): Instrumented {
+    const settings = connectionSettings(this.endpoints.mysql);
+    const db = new LoadDb(settings, options.failEvery ?? 0);
+    this.dbs.push(db);
+    const windows: LoadWindow[] = [];
+    const samples: Array<number | undefined> = [];
+    const read = options.sampleCapacity ?? this.capacity;
+    const ctx: ServerlessContext = {
+      db,
+      workload: { sql: `SELECT c FROM ${LOAD_TABLE} WHERE id = ?`, params: () => [randomInt(Math.random, 1, LOAD_ROWS)] },
+      connection: options.via ? connectionSettings(this.endpoints.mysql, options.via.port, '127.0.0.1') : settings,
+      connectTimeoutMs: this.target === 'aws' ? 30_000 : 5_000,
+      giveUpMs: this.target === 'aws' ? 60_000 : 10_000,
+      async sampleCapacity() {
+        windows.push(db.mark());
+        const value = await read();
+        samples.push(value);
+        return value;
+      },
+    };
+    return { ctx, db, windows, samples };
+  }
+
+  /** A paused-cluster stand-in in front of the database (see paused-cluster.ts). */
+  async pausedCluster(): Promise<PausedClusterProxy> {
+    const m = this.endpoints.mysql;
+    const proxy = await PausedClusterProxy.start(m.host === 'localhost' ? '127.0.0.1' : m.host, m.port);
+    this.proxies.push(proxy);
+    return proxy;
+  }
+
+  /** Runs `task` once per harness and hands every later caller the same outcome (several checks judge one run). */
+  once<T>(key: string, task: () => Promise<T>): Promise<T> {
+    if (!this.memos.has(key)) this.memos.set(key, task());
+    return this.memos.get(key) as Promise<T>;
+  }
+
+  /** Ends the pools and proxies the last check opened. */
+  async release(): Promise<void> {
+    const dbs = this.dbs.splice(0);
+    const proxies = this.proxies.splice(0);
+    await Promise.allSettled([...dbs.map((d) => d.close()), ...proxies.map((p) => p.close())]);
+  }
+
+  override async dispose(): Promise<void> {
+    await this.release();
+  }
+}
+
+async function ensureLoadTable(sql: Connection): Promise<void> {
+  const [rows] = await sql.query(
+    'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    [LOAD_TABLE],
+  );
+  if (Number((rows as Array<{ n: number }>)[0].n) > 0) {
+    const [count] = await sql.query(`SELECT COUNT(*) AS n FROM ${LOAD_TABLE}`);
+    if (Number((count as Array<{ n: number }>)[0].n) === LOAD_ROWS) return;
+  }
+  await prepareSbtest(sql, LOAD_ROWS, LOAD_TABLE);
+}
+
+function capacitySampler(endpoints: Endpoints): CapacitySampler {
+  if (endpoints.target !== 'aws' || !endpoints.aws) return async () => undefined;
+  const aws = endpoints.aws;
+  return async () => {
+    // Loaded only on AWS, so local runs never load the SDK clients.
+    const { sampleServerlessCapacity } = await import('../../aws/serverless-capacity.js');
+    return sampleServerlessCapacity(aws);
+  };
+}
+
+export async function openLab04(endpoints: Endpoints): Promise<LabSession<ServerlessHarness>> {
+  let sql: Connection;
+  try {
+    sql = await connectMysql(endpoints.mysql);
+    await ensureLoadTable(sql);
+  } catch (err) {
+    const { host, port } = endpoints.mysql;
+    throw new EnginesUnreachable(`Could not reach the database at ${host}:${port} (${endpoints.target} target): ${(err as Error).message}`);
+  }
+  const sampler = capacitySampler(endpoints);
+  let current: ServerlessHarness | undefined;
+  return {
+    harness(module, file, callTimeoutMs) {
+      current = new ServerlessHarness(module, file, callTimeoutMs, endpoints, sql, sampler);
+      return current;
+    },
+    async reset() {
+      await current?.release();
+    },
+    async measure(harness, name) {
+      if (name !== 'load-ramp') throw new Error(`Lab 4 has no measurement named ${name}`);
+      const { measureRamp } = await import('./ramp-measurement.js');
+      return measureRamp(harness, MEASURED_RAMP[endpoints.target]);
+    },
+    async close() {
+      await current?.release();
+      await sql.end().catch(() => {});
+    },
+  };
+}
