@@ -63,7 +63,7 @@ export async function runAuroraLabOnAws(lab: LabMeta, flags: CommonFlags, body: 
       const endpoints = await plan.makeEndpoints();
       const startedAt = new Date();
       const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks: plan.awsChecks });
-      if (plan.after && !options.exercise) {
+      if (plan.after) {
         const extra = await plan.after(endpoints, startedAt, options.solutions);
         for (const check of extra.checks) options.onResult?.(check);
         doc.checks.push(...extra.checks);
@@ -128,21 +128,11 @@ async function planLab03(clients: Clients, lookup: Lookup, flags: CommonFlags, c
   const makeEndpoints = async (): Promise<Endpoints> => {
     const cluster = report.cluster;
     if (!cluster) throw clusterMissing(3);
-    const port = cluster.Port ?? r.dbPort ?? 3306;
-    const writerHost = cluster.Endpoint ?? r.clusterEndpoint;
-    const readerHost = cluster.ReaderEndpoint ?? r.readerEndpoint;
-    if (!writerHost || !readerHost) throw new EnvironmentError(`DB cluster ${r.clusterId} reports no cluster or reader endpoint yet.`, 'Wait until it is available, then re-run.');
-    const members = report.instances.filter((i): i is DBInstance & { DBInstanceIdentifier: string } => Boolean(i.DBInstanceIdentifier && i.Endpoint?.Address));
-    const targets: Hosted[] = [{ host: writerHost, port }, { host: readerHost, port }, ...members.map((i) => ({ host: i.Endpoint!.Address!, port: i.Endpoint!.Port ?? port }))];
-    const [writer, reader, ...each] = await mysqlEndpoints(clients, targets, r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn, r.dbName ?? cluster.DatabaseName, r.bastionInstanceId, flags, lookup.region, closers);
-    const cluster3: ClusterEndpoints = {
-      writer: writer!,
-      reader: reader!,
-      instances: Object.fromEntries(members.map((i, n) => [i.DBInstanceIdentifier, each[n]!])),
-      identitySql: AURORA_IDENTITY_SQL,
-      topologyTable: AURORA_TOPOLOGY_TABLE,
-    };
-    return { target: 'aws', mysql: writer!, cluster: cluster3, ...(lookup.region ? { aws: location(lookup.region, flags, { clusterId: r.clusterId }) } : {}) };
+    const { hosts, instanceIds } = lab03Hosts(cluster, report.instances, r);
+    const reached = await mysqlEndpoints(clients, hosts, r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn, r.dbName ?? cluster.DatabaseName, r.bastionInstanceId, flags, lookup.region, closers);
+    const cluster3 = lab03ClusterEndpoints(reached, instanceIds);
+    const writer = cluster3.writer;
+    return { target: 'aws', mysql: writer, cluster: cluster3, ...(lookup.region ? { aws: location(lookup.region, flags, { clusterId: r.clusterId }) } : {}) };
   };
   const after: After | undefined = flags.failoverDrill
     ? async (endpoints, _startedAt, solutions) => {
@@ -151,6 +141,38 @@ async function planLab03(clients: Clients, lookup: Lookup, flags: CommonFlags, c
       }
     : undefined;
   return { awsChecks: report.checks, makeEndpoints, after };
+}
+
+/**
+ * What Lab 3's exercises connect to, in order: the cluster (writer) endpoint,
+ * the reader endpoint, then each member instance's own endpoint.
+ */
+export function lab03Hosts(
+  cluster: DBCluster,
+  instances: DBInstance[],
+  fallback: { clusterId: string; clusterEndpoint?: string; readerEndpoint?: string; dbPort?: number },
+): { hosts: Hosted[]; instanceIds: string[] } {
+  const port = cluster.Port ?? fallback.dbPort ?? 3306;
+  const writerHost = cluster.Endpoint ?? fallback.clusterEndpoint;
+  const readerHost = cluster.ReaderEndpoint ?? fallback.readerEndpoint;
+  if (!writerHost || !readerHost) throw new EnvironmentError(`DB cluster ${fallback.clusterId} reports no cluster or reader endpoint yet.`, 'Wait until it is available, then re-run.');
+  const members = instances.filter((i) => i.DBInstanceIdentifier && i.Endpoint?.Address);
+  return {
+    hosts: [{ host: writerHost, port }, { host: readerHost, port }, ...members.map((i) => ({ host: i.Endpoint!.Address!, port: i.Endpoint!.Port ?? port }))],
+    instanceIds: members.map((i) => i.DBInstanceIdentifier!),
+  };
+}
+
+/** The reached endpoints (in lab03Hosts' order) as the exercises' cluster: instances by identifier, which is @@aurora_server_id. */
+export function lab03ClusterEndpoints(reached: MysqlEndpoint[], instanceIds: string[]): ClusterEndpoints {
+  const [writer, reader, ...each] = reached;
+  return {
+    writer: writer!,
+    reader: reader!,
+    instances: Object.fromEntries(instanceIds.map((id, n) => [id, each[n]!])),
+    identitySql: AURORA_IDENTITY_SQL,
+    topologyTable: AURORA_TOPOLOGY_TABLE,
+  };
 }
 
 async function lab03Drill(clients: Clients, clusterId: string, endpoints: Endpoints, flags: CommonFlags, region: string | undefined, solutions?: boolean) {
