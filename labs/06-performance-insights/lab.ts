@@ -17,7 +17,7 @@ export const lab06: LabMeta = {
   steps: [
     'Read the lesson: labs/06-performance-insights/README.md',
     'Complete the exercises in labs/06-performance-insights/exercises/ (locally MariaDB performance_schema plays the part of top SQL)',
-    'Deploy the stack (Performance Insights, Database Insights Standard, Enhanced Monitoring, alarms)',
+    'Switch on Performance Insights, Enhanced Monitoring and alarms in labs/06-performance-insights/stack-config.ts, then deploy (npm run deploy 6); if you deployed without them first, reboot the instance once',
     'Run the workload on AWS and read the top SQL (npm run check -- 6 --target aws)',
     'Apply your fix, run the workload again and compare',
     'Destroy the stack when you are done',
