@@ -127,7 +127,7 @@ async function ensureLoadTable(sql: Connection): Promise<void> {
   await prepareSbtest(sql, LOAD_ROWS, LOAD_TABLE);
 }
 
-function capacitySampler(endpoints: Endpoints): CapacitySampler {
+export function capacitySampler(endpoints: Endpoints): CapacitySampler {
   if (endpoints.target !== 'aws' || !endpoints.aws) return async () => undefined;
   const aws = endpoints.aws;
   return async () => {

@@ -38,12 +38,16 @@ async function observeResume(h: H, pause: PauseOptions): Promise<ObservedResume>
 
 function judge(o: ObservedResume): void {
   const { reported, truthMs } = o;
-  if (reported < truthMs - EARLY_MS) {
+  if (reported < truthMs / 4) {
     throw new CheckFailed(
       `measureResume reported ${ms(reported)}, but from the first connection attempt to the first answer the cluster took ${ms(truthMs)}: start the clock before the first attempt and stop it at the first answer`,
     );
   }
-  expect(reported <= truthMs + LATE_MS, `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt`);
+  expect(
+    reported >= truthMs - EARLY_MS,
+    `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt to the first answer: measure it every time (a fixed or remembered figure cannot follow the cluster)`,
+  );
+  expect(reported <= truthMs + LATE_MS, `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt: stop the clock at the first answer`);
 }
 
 async function closedBehind(proxy: PausedClusterProxy): Promise<number> {

@@ -1,0 +1,158 @@
+/**
+ * The kit gate for Lab 4 (load steps, a ramp, the resume from pause), against
+ * a real mariadbd: every starting file fails every check with a message,
+ * every solution passes, each wrong implementation below is rejected by the
+ * check that names its defect, every check is made to fail by at least one of
+ * them, the ramp measurement of a passing run is what the checker's Db saw,
+ * and the capacity is read from CloudWatch only on the AWS target.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
+import { checksFor } from '../../checks/registry.js';
+import { capacitySampler, MEASURED_RAMP } from '../../checks/04-aurora-serverless/session.js';
+import { labDir, labKey } from '../../core/lab.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
+import type { RampMeasurement } from '../../load/ramp-chart.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+
+const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
+vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));
+
+const lab = lab04;
+const registered = checksFor(lab.id)?.exercises ?? {};
+const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
+const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+
+interface WrongCase {
+  fixture: string;
+  check: string;
+  message: RegExp;
+  /** The defect shows in every check of the exercise. */
+  failsEverywhere?: boolean;
+}
+
+const WRONG: WrongCase[] = [
+  { fixture: '01-swallows-errors.ts', check: '04.01.counts-errors', message: /runStep under-reports errors: the checker made \d+ of \d+ queries fail \(every 7th\), and runStep reported 0/ },
+  { fixture: '01-retries-errors.ts', check: '04.01.counts-errors', message: /under-reports errors: .* reported \d+\. Count every failed query as an error: never swallow or retry it/ },
+  { fixture: '01-sequential-workers.ts', check: '04.01.concurrent', message: /with 5 workers, at most 1 query was in flight at a time: the workers ran one after another/ },
+  { fixture: '01-reports-one-worker.ts', check: '04.01.counts-operations', message: /runStep reported \d+ operations, but its workers sent \d+ queries/ },
+  { fixture: '01-does-not-wait.ts', check: '04.01.duration', message: /runStep returned while \d+ queries were still running: await every worker/ },
+  { fixture: '02-flat-ramp.ts', check: '04.02.steps-grow', message: /every step ran 3 queries at once \(3, 3, 3\): the ramp does not grow; .* 3, 6, 9 workers/ },
+  { fixture: '02-short-steps.ts', check: '04.02.step-durations', message: /step 1 ran for \d{3} ms .*each step should last plan\.stepMs = 1,000 ms/ },
+  { fixture: '02-drops-capacity.ts', check: '04.02.capacity-per-step', message: /step 1 reports capacity nothing, but ctx\.sampleCapacity\(\) returned 0\.5 right after it/ },
+  { fixture: '03-wrong-moment.ts', check: '04.03.waits-for-resume', message: /measureResume reported \d+ ms, but from the first connection attempt to the first answer the cluster took 1,2\d\d ms: start the clock before the first attempt/, failsEverywhere: true },
+  { fixture: '03-hard-coded.ts', check: '04.03.follows-the-hold', message: /measureResume reported 1,200 ms for a resume that took 2,3\d\d ms from the first attempt to the first answer: measure it every time/ },
+  { fixture: '03-single-attempt.ts', check: '04.03.retries-refused', message: /measureResume gave up after 1 attempt, all refused while the cluster was resuming .*keep trying until a connection works/ },
+];
+
+let database: LocalDatabase;
+let endpoints: Endpoints;
+
+beforeAll(async () => {
+  database = await startLocalDatabase();
+  endpoints = database.endpoints;
+});
+
+afterAll(async () => {
+  await database?.stop();
+  expect(runningExerciseChildren()).toEqual([]);
+});
+
+describe('lab 4: metadata, registry and files agree', () => {
+  it('registers checks for exactly the exercises the metadata lists, ids unique, each with a name and a hint', () => {
+    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
+    const checks = Object.values(registered).flat();
+    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
+    for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
+    expect(checksFor(lab.id)?.measurement).toEqual({ exercise: '02-ramp', name: 'load-ramp' });
+  });
+
+  for (const exercise of lab.exercises) {
+    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
+      for (const file of [starting(exercise.id), solution(exercise.id)]) {
+        expect(existsSync(file), `${file} is missing`).toBe(true);
+        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
+      }
+    });
+  }
+
+  it('makes every check fail with at least one wrong implementation', () => {
+    const covered = new Set(WRONG.map((w) => w.check));
+    expect(Object.values(registered).flat().map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('lab 4: the capacity reading', () => {
+  it('is undefined on the local target, without loading the CloudWatch reader', async () => {
+    sampleServerlessCapacity.mockClear();
+    expect(await capacitySampler({ target: 'local', mysql: endpoints.mysql })()).toBeUndefined();
+    expect(sampleServerlessCapacity).not.toHaveBeenCalled();
+  });
+
+  it('asks CloudWatch (sampleServerlessCapacity) for the deployed cluster on the AWS target', async () => {
+    const aws = { region: 'eu-west-1', clusterId: 'lab04-cluster' };
+    expect(await capacitySampler({ target: 'aws', mysql: endpoints.mysql, aws })()).toBe(2.5);
+    expect(sampleServerlessCapacity).toHaveBeenCalledWith(aws);
+  });
+});
+
+describe('lab 4 gate (real mariadbd)', () => {
+  for (const exercise of lab.exercises) {
+    const ids = () => (registered[exercise.id] ?? []).map((c) => c.id);
+
+    it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) {
+        expect(r.status, all).toBe('fail');
+        expect(r.message, all).toMatch(/not written yet: it still throws the starting TODO/);
+      }
+    });
+
+    it(`${exercise.id}: the solution passes every check`, async () => {
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) expect(r.status, all).toBe('pass');
+    });
+  }
+
+  it('measures the ramp from what the checker saw: growing steps, throughput per step, capacity skipped locally', async () => {
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-ramp', file: solution('02-ramp'), endpoints, only: [], measure: 'load-ramp' });
+    const m = run.measurement as RampMeasurement;
+    const plan = MEASURED_RAMP.local;
+    expect(m.target).toBe('local');
+    expect(m.plan).toEqual(plan);
+    expect(m.steps.map((s) => s.workers)).toEqual([1, 2, 3].map((k) => k * plan.workersPerStep));
+    for (const s of m.steps) {
+      expect(s.operations).toBeGreaterThan(0);
+      expect(s.errors).toBe(0);
+      expect(Math.abs(s.elapsedMs - plan.stepMs)).toBeLessThan(300);
+      expect(s.opsPerSecond).toBeCloseTo((s.operations * 1000) / s.elapsedMs, -2);
+      expect(s.capacity).toBeUndefined();
+    }
+    expect(m.capacity).toBe('skipped');
+    expect(m.capacityNote).toMatch(/skipped, needs AWS/);
+  });
+});
+
+describe('wrong implementations of Lab 4 are rejected precisely', () => {
+  for (const c of WRONG) {
+    it(`${c.fixture} is rejected by ${c.check}`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/04-wrong/${c.fixture}`), endpoints });
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target?.status, all).toBe('fail');
+      expect(target?.message, all).toMatch(c.message);
+      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+});
