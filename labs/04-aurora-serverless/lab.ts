@@ -65,19 +65,19 @@ export const lab04: LabMeta = {
       id: '01-load-step',
       title: 'One load step that counts honestly',
       exports: ['runStep'],
-      hint: 'Start the workers together, let each loop until the deadline, and count every failed query as an error (never retry it silently).',
+      hint: 'Start the workers together, let each loop on ctx.db.query until the deadline, and count every failed query as an error (never retry it silently, never let it stop the worker).',
     },
     {
       id: '02-ramp',
       title: 'Ramp the connections in steps',
       exports: ['rampLoad'],
-      hint: 'Run step k with k x ctx.workersPerStep workers for ctx.stepMs, one step after another, sampling the capacity after each step.',
+      hint: 'Run step k with k x plan.workersPerStep workers for plan.stepMs (your runStep), one step after another, and keep ctx.sampleCapacity() taken right after each step on that step.',
     },
     {
       id: '03-resume-latency',
       title: 'Time the resume from pause',
       exports: ['measureResume'],
-      hint: 'Keep trying to connect and run SELECT 1 until it works; return the milliseconds from the first attempt to the first answer.',
+      hint: 'Start the clock before the first attempt; keep trying to connect and run SELECT 1 (a refused attempt is retried) until it works; return the milliseconds to the first answer.',
     },
   ],
   hints: [
