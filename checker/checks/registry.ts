@@ -28,11 +28,13 @@ const registry: Record<number, AnyLabChecks> = {
   3: {
     exercises: lab03ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab03 as AnyLabChecks['open'],
+    awsChecks: async () => (await import('./03-aurora-cluster/aws.js')).LAB03_AWS_CHECKS,
   },
   4: {
     exercises: lab04ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab04 as AnyLabChecks['open'],
     measurement: { exercise: '02-ramp', name: 'load-ramp' },
+    awsChecks: async () => (await import('./04-aurora-serverless/aws.js')).LAB04_AWS_CHECKS,
   },
   5: {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],
@@ -43,6 +45,7 @@ const registry: Record<number, AnyLabChecks> = {
     exercises: lab06ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab06 as AnyLabChecks['open'],
     measurement: { exercise: '02-fix-the-top-sql', name: 'top-sql-fix' },
+    awsChecks: async () => (await import('./06-performance-insights/aws.js')).LAB06_AWS_CHECKS,
   },
 };
 

@@ -23,4 +23,9 @@ export interface LabChecks<H extends LearnerCalls = LearnerCalls> {
   open(endpoints: Endpoints): Promise<LabSession<H>>;
   /** The measurement `npm run check` runs when every exercise passes, and the exercise file it uses. */
   measurement?: { exercise: string; name: string };
+  /**
+   * The lab's deployed-resource checks by name, loaded only when needed (their
+   * modules pull in the AWS SDK): the local target lists each as skipped.
+   */
+  awsChecks?: () => Promise<Record<string, { id: string; name: string }>>;
 }

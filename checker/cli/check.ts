@@ -105,9 +105,13 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
 
   if (!flags.solutions) reportProgress(lab, doc);
   if (!flags.json) {
-    for (const extra of doc.checks.filter((x) => x.group === 'aws' && x.status === 'skipped')) {
-      process.stdout.write(`${renderGroupHeader(c, titles.aws)}\n${renderCheck(c, extra, true)}\n`);
-    }
+    const skippedOnAws = doc.checks.filter((x) => x.group === 'aws' && x.status === 'skipped');
+    if (skippedOnAws.length > 0) process.stdout.write(`${renderGroupHeader(c, titles.aws)}\n`);
+    // They share one reason: say it once, under the last of them.
+    skippedOnAws.forEach((extra, i) => {
+      const lines = renderCheck(c, extra, true).split('\n');
+      process.stdout.write(`${(i === skippedOnAws.length - 1 ? lines : lines.slice(0, 1)).join('\n')}\n`);
+    });
     process.stdout.write(`${renderTail(c, doc)}\n`);
   }
   return doc;

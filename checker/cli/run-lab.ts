@@ -90,3 +90,14 @@ export function awsChecksSkipped(lab: LabMeta): CheckResult[] {
     },
   ];
 }
+
+/**
+ * The same, one line per deployed-resource check when the lab names them (so a
+ * learner sees what the AWS target will judge), else one line for them all.
+ */
+export async function awsChecksSkippedFor(lab: LabMeta): Promise<CheckResult[]> {
+  const named = await checksFor(lab.id)?.awsChecks?.();
+  if (!named || !lab.stack) return awsChecksSkipped(lab);
+  const why = `needs AWS: deploy the stack (npm run deploy ${lab.id}) and run with --target aws`;
+  return Object.values(named).map(({ id, name }) => ({ id, name, status: 'skipped' as const, message: why, group: 'aws', durationMs: 0 }));
+}

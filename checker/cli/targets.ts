@@ -12,7 +12,7 @@ import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
 import type { LocalAuroraCluster } from '../engines/aurora-local.js';
 import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
-import { awsChecksSkipped, runLabExercises, type LabRunOptions } from './run-lab.js';
+import { awsChecksSkippedFor, runLabExercises, type LabRunOptions } from './run-lab.js';
 import { startProgress } from './spinner.js';
 import { say } from './terminal.js';
 import { runOnAws } from './aws-target.js';
@@ -52,7 +52,7 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   const engines = await startLocalFor(lab, flags.json);
   try {
     return await body(async (options) => {
-      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] });
+      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
       if (flags.failoverDrill && lab.localTopology === 'aurora-cluster') {
         const { localClusterDrill } = await import('./local-cluster-drill.js');
         const progress = startProgress('Failover drill: your two clients probe while the writer moves', flags.json);
@@ -145,7 +145,7 @@ async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run:
   const readyPair = pair;
   try {
     return await body(async (options) => {
-      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints, extraChecks: [...(options.extraChecks ?? []), ...awsChecksSkipped(lab)] });
+      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
       if (flags.failoverDrill) {
         const { localFailoverDrill } = await import('./local-drill.js');
         const drill = await localFailoverDrill(lab, readyPair, endpoints, options.solutions);
