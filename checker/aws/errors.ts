@@ -247,8 +247,9 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
         `is missing the IAM permission ${action}.${scp}`;
       const nextStep =
         `Ask whoever administers the account to allow \`${action}\` for this user or role ` +
-        `(the kit's AWS checks only read: elasticache:Describe*, rds:DescribeDBInstances, cloudformation:DescribeStacks, ` +
-        `cloudwatch:GetMetricData, secretsmanager:GetSecretValue, sts:GetCallerIdentity), or pass --profile <name> for a profile that has it.`;
+        `(the kit's AWS checks read only; the whole list is the learner policy in docs/iam/learner-policy.json, ` +
+        `e.g. rds:Describe*, elasticache:Describe*, cloudformation:DescribeStacks, cloudwatch:GetMetricData, pi:GetResourceMetrics), ` +
+        `or pass --profile <name> for a profile that has it.`;
       return new EnvironmentError(message, nextStep);
     }
     case 'not-found': {
