@@ -33,7 +33,13 @@ const registry: Record<number, AnyLabChecks> = {
   4: {
     exercises: lab04ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab04 as AnyLabChecks['open'],
-    measurement: { exercise: '02-ramp', name: 'load-ramp' },
+    measurement: {
+      exercise: '02-ramp',
+      name: 'load-ramp',
+      // On AWS the ramp is the lesson's: 7 steps of 10 workers, 15 s each, with a CloudWatch read after each.
+      timeoutMs: { local: 30_000, aws: 240_000 },
+      waitingFor: 'ramping the load with your rampLoad (on AWS about 2 minutes: 7 steps of 15 s)',
+    },
     awsChecks: async () => (await import('./04-aurora-serverless/aws.js')).LAB04_AWS_CHECKS,
   },
   5: {

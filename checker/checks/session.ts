@@ -17,12 +17,24 @@ export interface LabSession<H extends LearnerCalls> {
 
 export class EnginesUnreachable extends Error {}
 
+/** Why a session opens: for the checks, or only for one measurement (which may need the engines untouched until it starts). */
+export interface SessionPurpose {
+  measure?: string;
+}
+
 export interface LabChecks<H extends LearnerCalls = LearnerCalls> {
   exercises: Record<string, ExerciseCheck<H>[]>;
   /** Connects to the target's engines; throws EnginesUnreachable with a sentence when it cannot. */
-  open(endpoints: Endpoints): Promise<LabSession<H>>;
+  open(endpoints: Endpoints, purpose?: SessionPurpose): Promise<LabSession<H>>;
   /** The measurement `npm run check` runs when every exercise passes, and the exercise file it uses. */
-  measurement?: { exercise: string; name: string };
+  measurement?: {
+    exercise: string;
+    name: string;
+    /** How long the measurement may run on each target (default: the runner's per-check limit). */
+    timeoutMs?: { local: number; aws: number };
+    /** What a person waits for meanwhile, for the progress line. */
+    waitingFor?: string;
+  };
   /**
    * The lab's deployed-resource checks by name, loaded only when needed (their
    * modules pull in the AWS SDK): the local target lists each as skipped.

@@ -23,6 +23,8 @@ export interface CommonFlags {
   poll: boolean;
   yes: boolean;
   failoverDrill: boolean;
+  /** Lab 4 on AWS: wait for the cluster to auto-pause, then time the resume with the learner's code. */
+  resumeDrill: boolean;
   solutions: boolean;
   all: boolean;
   resourcesOnly: boolean;
@@ -51,6 +53,7 @@ const OPTIONS = {
   poll: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'failover-drill': { type: 'boolean' },
+  'resume-drill': { type: 'boolean' },
   solutions: { type: 'boolean' },
   all: { type: 'boolean' },
   'resources-only': { type: 'boolean' },
@@ -97,6 +100,7 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     poll: Boolean(v.poll),
     yes: Boolean(v.yes),
     failoverDrill: Boolean(v['failover-drill']),
+    resumeDrill: Boolean(v['resume-drill']),
     solutions: Boolean(v.solutions),
     all: Boolean(v.all),
     resourcesOnly: Boolean(v['resources-only']),

@@ -229,7 +229,7 @@ async function planLab04(clients: Clients, lookup: Lookup, flags: CommonFlags, c
     const [mysql] = await mysqlEndpoints(clients, [{ host, port: cluster.Port ?? r.dbPort ?? 3306 }], r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn, r.dbName ?? cluster.DatabaseName, r.bastionInstanceId, flags, lookup.region, closers);
     return { target: 'aws', mysql: mysql!, aws };
   };
-  const after: After = async (_endpoints, startedAt) => {
+  const after: After = async (_endpoints, startedAt, solutions) => {
     const progress = startProgress(`Reading ServerlessDatabaseCapacity of ${r.clusterId} from CloudWatch`, flags.json);
     const { check, figures } = await capacityRoseCheck(clients, r.clusterId, startedAt, {
       region: lookup.region,
@@ -239,9 +239,42 @@ async function planLab04(clients: Clients, lookup: Lookup, flags: CommonFlags, c
     });
     if (check.status === 'pass') progress.succeed();
     else progress.fail();
-    return { checks: [check], measurements: { serverlessCapacity: figures } };
+    if (!flags.resumeDrill) return { checks: [check], measurements: { serverlessCapacity: figures } };
+    const resume = await lab04ResumeDrill(_endpoints, r.clusterId, flags, lookup.region, solutions);
+    return { checks: [check, resume.check], measurements: { serverlessCapacity: figures, resumeFromPause: resume.data } };
   };
   return { awsChecks: report.checks, makeEndpoints, after };
+}
+
+/** Waits (up to 12 minutes, reading CloudWatch only) for the cluster to pause, then times the resume with the learner's measureResume. */
+async function lab04ResumeDrill(endpoints: Endpoints, clusterId: string, flags: CommonFlags, region: string | undefined, solutions?: boolean) {
+  const { waitForPause, resumeCheck } = await import('../checks/04-aurora-serverless/resume-drill.js');
+  const { sampleServerlessCapacity } = await import('../aws/serverless-capacity.js');
+  const { runExercise } = await import('../runner/run-exercise.js');
+  const { exerciseFile } = await import('./run-lab.js');
+  const { lab04 } = await import('../../labs/04-aurora-serverless/lab.js');
+  const aws = location(region, flags, { clusterId });
+  const progress = startProgress(`Resume drill: waiting for ${clusterId} to pause`, flags.json);
+  const pause = await waitForPause(() => sampleServerlessCapacity(aws), { timeoutMs: 12 * 60_000, intervalMs: 20_000, onWaiting: (line) => progress.update(line) });
+  if (!pause.paused) {
+    progress.fail();
+    return { check: resumeCheck(pause), data: { pause } };
+  }
+  progress.update(`Resume drill: ${clusterId} is paused; your measureResume wakes it`);
+  const run = await runExercise({
+    labId: 4,
+    exerciseId: '03-resume-latency',
+    file: exerciseFile(lab04, '03-resume-latency', solutions),
+    endpoints,
+    only: [],
+    measure: 'resume-from-pause',
+    checkTimeoutMs: 120_000,
+  });
+  const figures = run.measurement as { reportedMs?: number; callMs?: number; error?: string } | undefined;
+  const check = resumeCheck(pause, figures);
+  if (check.status === 'pass') progress.succeed(`Resume drill: ${check.message}`);
+  else progress.fail();
+  return { check, data: { pause, ...figures } };
 }
 
 // --- Lab 6: the instance endpoint, and the top SQL from Performance Insights ---

@@ -14,11 +14,12 @@ import { parseFlags, type CommonFlags } from './args.js';
 import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
+import type { Progress } from './spinner.js';
 import { renderCheck, renderGroupHeader, renderTail } from '../render/terminal.js';
 
 export const CHECK_USAGE =
   'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [--learner ID] [--no-input] [--no-color] ' +
-  '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--db-instance ID] [--tunnel] [--failover-drill] [--yes]. ' +
+  '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--cluster ID] [--db-instance ID] [--tunnel] [--failover-drill] [--resume-drill] [--yes]. ' +
   'Example: npm run check -- 5 --target local --json';
 
 async function ask(flags: CommonFlags): Promise<CommonFlags> {
@@ -79,16 +80,25 @@ export async function checkMain(argv: string[]): Promise<number> {
 /** Runs one lab's checks, printing them live on a terminal; returns the results document. */
 async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
   const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
+  if (flags.resumeDrill && lab.id !== 4) {
+    throw new UsageError(`--resume-drill belongs to Lab 4 (Aurora Serverless v2): lab ${lab.id} has no cluster that pauses.`, 'Run it as npm run check -- 4 --target aws --resume-drill.');
+  }
   const c = makeChalk(flags, process.stdout);
   const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources'], ['drill', 'Failover drill']]);
 
   const { withTarget } = await import('./targets.js');
+  const { startProgress } = await import('./spinner.js');
+  let measuring: Progress | undefined;
   let lastGroup: string | undefined;
   const doc: ResultsDocument = await withTarget(lab, flags, (endpointsRun) =>
     endpointsRun({
       exercise,
       solutions: flags.solutions,
       measure: true,
+      onMeasurement: (phase, what) => {
+        if (phase === 'start') measuring = startProgress(`All checks passed: ${what}`, flags.json);
+        else measuring?.succeed('Measured with your code');
+      },
       onExerciseStart: (id) => {
         if (flags.json && process.stderr.isTTY) say(`running ${id}...`);
       },

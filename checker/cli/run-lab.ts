@@ -28,6 +28,8 @@ export interface LabRunOptions {
   extraChecks?: CheckResult[];
   /** Only the extra checks: no exercises (checking deployed resources alone). */
   skipExercises?: boolean;
+  /** Told when the after-checks measurement starts and ends (it can take minutes on AWS). */
+  onMeasurement?: (phase: 'start' | 'end', what: string) => void;
   /** Figures measured elsewhere (a failover drill), added to the document. */
   extraMeasurements?: Record<string, unknown>;
 }
@@ -56,7 +58,17 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   const measurement = checksFor(lab.id)?.measurement;
   if (options.measure && measurement && allPass && !options.exercise) {
     const file = exerciseFile(lab, measurement.exercise, options.solutions, options.exercisesDir);
-    const run = await runExercise({ labId: lab.id, exerciseId: measurement.exercise, file, endpoints: options.endpoints, only: [], measure: measurement.name });
+    options.onMeasurement?.('start', measurement.waitingFor ?? `measuring ${measurement.name.replace(/-/g, ' ')} with your code`);
+    const run = await runExercise({
+      labId: lab.id,
+      exerciseId: measurement.exercise,
+      file,
+      endpoints: options.endpoints,
+      only: [],
+      measure: measurement.name,
+      checkTimeoutMs: measurement.timeoutMs?.[options.target],
+    });
+    options.onMeasurement?.('end', measurement.name);
     if (run.measurement) measurements[camel(measurement.name)] = run.measurement;
   }
   checks.push(...(options.extraChecks ?? []));

@@ -53,6 +53,14 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   try {
     return await body(async (options) => {
       const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
+      if (flags.resumeDrill) {
+        const { RESUME_CHECK } = await import('../checks/04-aurora-serverless/resume-drill.js');
+        const skipped = { ...RESUME_CHECK, status: 'skipped' as const, group: 'drill', durationMs: 0, message: 'needs AWS: a local MariaDB never pauses (exercise 03 timed a staged resume); run npm run check -- 4 --target aws --resume-drill' };
+        options.onResult?.(skipped);
+        doc.checks.push(skipped);
+        doc.summary = summarise(doc.checks);
+        doc.status = overallStatus(doc.checks);
+      }
       if (flags.failoverDrill && lab.localTopology === 'aurora-cluster') {
         const { localClusterDrill } = await import('./local-cluster-drill.js');
         const progress = startProgress('Failover drill: your two clients probe while the writer moves', flags.json);

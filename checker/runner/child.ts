@@ -62,7 +62,7 @@ async function main(request: RunRequest): Promise<void> {
   let session: LabSession<LearnerCalls> | undefined;
   try {
     try {
-      session = await lab.open(request.endpoints);
+      session = await lab.open(request.endpoints, { measure: request.only?.length === 0 ? request.measure : undefined });
     } catch (err) {
       await send({ type: 'environment', message: err instanceof EnginesUnreachable ? err.message : `Could not reach the ${request.endpoints.target} engines: ${(err as Error).message}` });
       return;

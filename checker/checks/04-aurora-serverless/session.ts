@@ -12,17 +12,17 @@ import { randomInt } from '../../load/random.js';
 import { connectMysql } from '../../runner/connect.js';
 import { LearnerCalls } from '../../runner/harness.js';
 import { connectionSettings } from '../replication-session.js';
-import { EnginesUnreachable, type LabSession } from '../session.js';
+import { EnginesUnreachable, type LabSession, type SessionPurpose } from '../session.js';
 import { LoadDb, type LoadWindow } from './load-db.js';
 import { PausedClusterProxy } from './paused-cluster.js';
 
 export const LOAD_TABLE = 'load_items';
 export const LOAD_ROWS = 1_000;
 
-/** The ramp `npm run check -- 4` charts after a pass: short locally; on AWS as long as the runner's measurement window allows. */
+/** The ramp `npm run check -- 4` charts after a pass: short locally; on AWS the lesson's 7 steps of 10 workers, 15 s apart. */
 export const MEASURED_RAMP: Record<'local' | 'aws', RampPlan> = {
   local: { steps: 3, workersPerStep: 4, stepMs: 1_500 },
-  aws: { steps: 4, workersPerStep: 10, stepMs: 2_500 },
+  aws: { steps: 7, workersPerStep: 10, stepMs: 15_000 },
 };
 
 export interface ContextOptions {
@@ -55,8 +55,8 @@ export class ServerlessHarness extends LearnerCalls {
     file: string,
     callTimeoutMs: number,
     readonly endpoints: Endpoints,
-    /** The checker's own connection. */
-    readonly sql: Connection,
+    /** The checker's own connection (none in the resume drill, which must not wake the cluster). */
+    readonly sql: Connection | undefined,
     private readonly capacity: CapacitySampler,
   ) {
     super(module, file, callTimeoutMs);
@@ -137,7 +137,8 @@ export function capacitySampler(endpoints: Endpoints): CapacitySampler {
   };
 }
 
-export async function openLab04(endpoints: Endpoints): Promise<LabSession<ServerlessHarness>> {
+export async function openLab04(endpoints: Endpoints, purpose: SessionPurpose = {}): Promise<LabSession<ServerlessHarness>> {
+  if (purpose.measure === 'resume-from-pause') return openForResume(endpoints);
   let sql: Connection;
   try {
     sql = await connectMysql(endpoints.mysql);
@@ -164,6 +165,41 @@ export async function openLab04(endpoints: Endpoints): Promise<LabSession<Server
     async close() {
       await current?.release();
       await sql.end().catch(() => {});
+    },
+  };
+}
+
+/**
+ * The resume drill's session: it must not touch the database before the
+ * learner's measureResume does, or the checker itself would wake the cluster.
+ */
+function openForResume(endpoints: Endpoints): LabSession<ServerlessHarness> {
+  let current: ServerlessHarness | undefined;
+  const noChecks = () => Promise.reject(new Error('the resume drill session runs no checks'));
+  return {
+    harness(module, file, callTimeoutMs) {
+      current = new ServerlessHarness(module, file, callTimeoutMs, endpoints, undefined, capacitySampler(endpoints));
+      return current;
+    },
+    async reset() {
+      await current?.release();
+    },
+    async measure(harness, name) {
+      if (name !== 'resume-from-pause') return noChecks();
+      // The real endpoint, no stand-in: the learner's first connection wakes the paused cluster.
+      const { ctx } = harness.context();
+      const started = performance.now();
+      try {
+        const reportedMs = await harness.callFor(ctx.giveUpMs + 10_000, 'measureResume', ctx);
+        return { reportedMs: typeof reportedMs === 'number' ? reportedMs : undefined, callMs: Math.round(performance.now() - started) };
+      } catch (err) {
+        return { error: (err as Error).message, callMs: Math.round(performance.now() - started) };
+      } finally {
+        await harness.release();
+      }
+    },
+    async close() {
+      await current?.release();
     },
   };
 }
