@@ -44,7 +44,6 @@ const SECRETS_PRICING = 'https://aws.amazon.com/secrets-manager/pricing/';
 const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
 const PRIVATELINK_PRICING = 'https://aws.amazon.com/privatelink/pricing/';
 const AURORA_PRICING = 'https://aws.amazon.com/rds/aurora/pricing/';
-const PI_PRICING = 'https://aws.amazon.com/rds/performance-insights/pricing/';
 
 export const PRICES = {
   // ElastiCache, node-based, on-demand
@@ -118,12 +117,6 @@ export const PRICES = {
     unit: 'month',
     what: 'CloudWatch dashboard per month (the first 3 dashboards of an account are free)',
     source: CLOUDWATCH_PRICING,
-  },
-  'pi:7-day-retention': {
-    usd: 0,
-    unit: 'hour',
-    what: 'Performance Insights / Database Insights Standard with 7 days of history: no charge',
-    source: PI_PRICING,
   },
   'rds:gp3-gib-month': {
     usd: 0.115,

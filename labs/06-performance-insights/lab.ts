@@ -27,7 +27,6 @@ export const lab06: LabMeta = {
     billable: [
       billable('rds:db.t4g.medium:mysql', 1, 'db.t4g.medium MySQL instance (the smallest class with Performance Insights)'),
       billable('rds:gp3-gib-month', 1, 'RDS gp3 storage, 20 GiB', 20),
-      billable('pi:7-day-retention', 1, 'Performance Insights, 7 days of history (free tier)'),
       billable('cloudwatch:alarm-month', 2, 'CloudWatch alarms: CPU and connections'),
       billable('cloudwatch:dashboard-month', 1, 'CloudWatch dashboard (free if it is one of your first three)'),
       billable('cloudwatch-logs:gib-ingested', 1, 'Enhanced Monitoring at 60 s and flow logs, about 0.001 GiB/h', 0.001),
@@ -36,7 +35,7 @@ export const lab06: LabMeta = {
       billable('vpc:public-ipv4', 1, 'public IPv4 address (bastion)'),
       billable('secretsmanager:secret-month', 1, 'Secrets Manager secret (database)'),
     ],
-    note: 'Performance Insights is not offered on micro and small classes, so this lab runs a medium instance: destroy it when you are done.',
+    note: 'Performance Insights with 7 days of history and Database Insights Standard cost nothing; they are not offered on micro and small classes, so this lab runs a medium instance: destroy it when you are done.',
   },
   plannedHours: 2,
   requires: {

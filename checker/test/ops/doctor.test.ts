@@ -55,13 +55,14 @@ function healthyAccount(): void {
   ec2.on(DescribeAvailabilityZonesCommand).resolves({
     AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `${REGION}${z}`, State: 'available', ZoneType: 'availability-zone' })),
   });
-  rds.on(DescribeDBEngineVersionsCommand).resolves({ DBEngineVersions: [{ Engine: 'mysql', EngineVersion: mysql.engineVersion, Status: 'available' }] });
-  rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
+  // Every engine version and class a lab asks for is offered (Aurora's have no storage type to choose).
+  rds.on(DescribeDBEngineVersionsCommand).callsFake((input) => ({ DBEngineVersions: [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: 'available' }] }));
+  rds.on(DescribeOrderableDBInstanceOptionsCommand).callsFake((input) => ({
     OrderableDBInstanceOptions: [
-      { DBInstanceClass: mysql.instanceClass, StorageType: 'gp2', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] },
-      { DBInstanceClass: mysql.instanceClass, StorageType: 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }, { Name: 'us-east-1c' }] },
+      { DBInstanceClass: input.DBInstanceClass, StorageType: input.Engine === 'aurora-mysql' ? 'aurora' : 'gp2', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] },
+      { DBInstanceClass: input.DBInstanceClass, StorageType: input.Engine === 'aurora-mysql' ? 'aurora-iopt1' : 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }, { Name: 'us-east-1c' }] },
     ],
-  });
+  }));
   ec.on(DescribeCacheEngineVersionsCommand).resolves({
     CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey8' }],
   });
@@ -101,10 +102,16 @@ describe('a ready machine and account', () => {
       'lab01-rds-db.t4g.micro',
       'lab02-rds-mysql-version',
       'lab02-rds-db.t4g.micro',
+      'lab03-rds-aurora-mysql-version',
+      'lab03-rds-db.t4g.medium',
+      'lab04-rds-aurora-mysql-version',
+      'lab04-rds-db.serverless',
       'lab05-rds-mysql-version',
       'lab05-rds-db.t4g.micro',
       'lab05-elasticache-valkey-version',
       'lab05-elasticache-cache.t4g.micro',
+      'lab06-rds-mysql-version',
+      'lab06-rds-db.t4g.medium',
     ]);
   });
 

@@ -33,13 +33,14 @@ describe('progress renderers', () => {
     expect(renderLabProgress(plain, summariseLab(lab05, emptyProgress()))).toBe('0/5 exercises passed');
     const all = mergeRun(emptyProgress(), runDoc(lab05.exercises.map((e) => [e.id, 'pass'] as [string, 'pass']))).state;
     expect(renderLabProgress(plain, summariseLab(lab05, all))).toBe('✔ 5/5 exercises passed');
-    expect(renderLabProgress(plain, summariseLab(labs.find((l) => l.status === 'coming')!, all))).toBe('');
+    expect(renderLabProgress(plain, summariseLab(fakeLab(8, 'later', [], { status: 'coming' }), all))).toBe('');
   });
 
   it('the npm run lab list, with progress in place of the exercise count', () => {
-    const text = renderLabListWithProgress(plain, labs, someProgress());
+    const text = renderLabListWithProgress(plain, [...labs, fakeLab(8, 'later', [], { status: 'coming', title: 'A later lab' })], someProgress());
     expect(text).toContain('   5  ready   ElastiCache for Valkey/Redis: cache-aside, write-through and TTL - 2/5 exercises passed');
-    expect(text).toContain('   3  coming  Aurora MySQL cluster\n');
+    expect(text).toContain('   8  coming  A later lab\n');
+    expect(text).toContain('   3  ready   Aurora MySQL cluster - 0/3 exercises passed');
     expect(text).toContain('   1  ready   RDS MySQL with Multi-AZ - 0/2 exercises passed');
     expect(text).toContain('Open a lab with: npm run lab <number>');
   });
