@@ -5,6 +5,7 @@
  */
 import type { PoolConnection } from 'mysql2/promise';
 import type { LoadStatement } from './load-generator.js';
+import { plain, prepared } from './prepared.js';
 import { randomInt } from './random.js';
 
 export const SBTEST_TABLE = 'sbtest1';
@@ -26,14 +27,14 @@ export function sysbenchText(rand: () => number, groups: number): string {
 
 /** sysbench oltp_point_select: one primary-key lookup. */
 export function pointSelect(table = SBTEST_TABLE, rows = SBTEST_ROWS): LoadStatement {
-  const sql = `SELECT c FROM ${table} WHERE id=?`;
-  return { name: 'point-select', kind: 'read', run: (conn, rand) => conn.execute(sql, [randomInt(rand, 1, rows)]) };
+  const select = prepared(`SELECT c FROM ${table} WHERE id=?`);
+  return { name: 'point-select', kind: 'read', run: (conn, rand) => select(conn, [randomInt(rand, 1, rows)]) };
 }
 
 /** One write by primary key (sysbench's index update). */
 export function indexUpdate(table = SBTEST_TABLE, rows = SBTEST_ROWS): LoadStatement {
-  const sql = `UPDATE ${table} SET k=k+1 WHERE id=?`;
-  return { name: 'index-update', kind: 'write', run: (conn, rand) => conn.execute(sql, [randomInt(rand, 1, rows)]) };
+  const update = prepared(`UPDATE ${table} SET k=k+1 WHERE id=?`);
+  return { name: 'index-update', kind: 'write', run: (conn, rand) => update(conn, [randomInt(rand, 1, rows)]) };
 }
 
 /**
@@ -43,33 +44,37 @@ export function indexUpdate(table = SBTEST_TABLE, rows = SBTEST_ROWS): LoadState
  */
 export function readWriteTransaction(table = SBTEST_TABLE, rows = SBTEST_ROWS): LoadStatement {
   const q = {
-    point: `SELECT c FROM ${table} WHERE id=?`,
-    simple: `SELECT c FROM ${table} WHERE id BETWEEN ? AND ?`,
-    sum: `SELECT SUM(k) FROM ${table} WHERE id BETWEEN ? AND ?`,
-    order: `SELECT c FROM ${table} WHERE id BETWEEN ? AND ? ORDER BY c`,
-    distinct: `SELECT DISTINCT c FROM ${table} WHERE id BETWEEN ? AND ? ORDER BY c`,
-    indexUpdate: `UPDATE ${table} SET k=k+1 WHERE id=?`,
-    nonIndexUpdate: `UPDATE ${table} SET c=? WHERE id=?`,
-    delete: `DELETE FROM ${table} WHERE id=?`,
-    insert: `INSERT INTO ${table} (id, k, c, pad) VALUES (?, ?, ?, ?)`,
+    point: prepared(`SELECT c FROM ${table} WHERE id=?`),
+    simple: prepared(`SELECT c FROM ${table} WHERE id BETWEEN ? AND ?`),
+    sum: prepared(`SELECT SUM(k) FROM ${table} WHERE id BETWEEN ? AND ?`),
+    order: prepared(`SELECT c FROM ${table} WHERE id BETWEEN ? AND ? ORDER BY c`),
+    distinct: prepared(`SELECT DISTINCT c FROM ${table} WHERE id BETWEEN ? AND ? ORDER BY c`),
+    indexUpdate: prepared(`UPDATE ${table} SET k=k+1 WHERE id=?`),
+    nonIndexUpdate: prepared(`UPDATE ${table} SET c=? WHERE id=?`),
+    delete: prepared(`DELETE FROM ${table} WHERE id=?`),
+    insert: prepared(`INSERT INTO ${table} (id, k, c, pad) VALUES (?, ?, ?, ?)`),
+    begin: plain('BEGIN'),
+    commit: plain('COMMIT'),
+    rollback: plain('ROLLBACK'),
   };
+  const ranges = [q.simple, q.sum, q.order, q.distinct];
   const id = (rand: () => number) => randomInt(rand, 1, rows);
   async function transaction(conn: PoolConnection, rand: () => number): Promise<void> {
-    await conn.query('BEGIN');
+    await q.begin(conn);
     try {
-      for (let i = 0; i < 10; i += 1) await conn.execute(q.point, [id(rand)]);
-      for (const sql of [q.simple, q.sum, q.order, q.distinct]) {
+      for (let i = 0; i < 10; i += 1) await q.point(conn, [id(rand)]);
+      for (const range of ranges) {
         const from = id(rand);
-        await conn.execute(sql, [from, from + RANGE - 1]);
+        await range(conn, [from, from + RANGE - 1]);
       }
-      await conn.execute(q.indexUpdate, [id(rand)]);
-      await conn.execute(q.nonIndexUpdate, [sysbenchText(rand, 10), id(rand)]);
+      await q.indexUpdate(conn, [id(rand)]);
+      await q.nonIndexUpdate(conn, [sysbenchText(rand, 10), id(rand)]);
       const gone = id(rand);
-      await conn.execute(q.delete, [gone]);
-      await conn.execute(q.insert, [gone, id(rand), sysbenchText(rand, 10), sysbenchText(rand, 5)]);
-      await conn.query('COMMIT');
+      await q.delete(conn, [gone]);
+      await q.insert(conn, [gone, id(rand), sysbenchText(rand, 10), sysbenchText(rand, 5)]);
+      await q.commit(conn);
     } catch (err) {
-      await conn.query('ROLLBACK').catch(() => {});
+      await q.rollback(conn).catch(() => {});
       throw err;
     }
   }
