@@ -45,12 +45,12 @@ const registry: Record<number, AnyLabChecks> = {
   5: {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab05 as AnyLabChecks['open'],
-    measurement: { exercise: '02-cache-aside', name: 'cache-speedup' },
+    measurement: { exercise: '02-cache-aside', name: 'cache-speedup', waitingFor: 'measuring the speed-up of your cacheAside' },
   },
   6: {
     exercises: lab06ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab06 as AnyLabChecks['open'],
-    measurement: { exercise: '02-fix-the-top-sql', name: 'top-sql-fix' },
+    measurement: { exercise: '02-fix-the-top-sql', name: 'top-sql-fix', waitingFor: 'running the workload before and after your fix' },
     awsChecks: async () => (await import('./06-performance-insights/aws.js')).LAB06_AWS_CHECKS,
   },
 };
