@@ -55,6 +55,7 @@ export async function deployMain(argv: string[]): Promise<number> {
   } else {
     say(makeChalk(flags, process.stderr).bold(`Destroying lab ${lab.id} (${lab.stack.name}): every resource of the stack is deleted, with no snapshot kept.`));
   }
+  if (verb === 'destroy') await refuseStrayMembers(lab, flags);
   if (!(await confirmed(verb, flags))) {
     say('Nothing was changed.');
     return 0;
@@ -131,6 +132,26 @@ async function runCdk(verb: Verb, lab: LabMeta, flags: CommonFlags): Promise<voi
   }
 }
 
+/**
+ * Stops a destroy that would fail half-way: instances added by hand to the
+ * stack's Aurora clusters keep CloudFormation from deleting them. A failed
+ * lookup does not block the destroy; cdk then says what went wrong.
+ */
+async function refuseStrayMembers(lab: LabMeta, flags: CommonFlags): Promise<void> {
+  if (!lab.requires?.rds.some((r) => r.engine.startsWith('aurora'))) return;
+  const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
+  const { strayClusterMembers, describeStrays } = await import('../ops/stray-cluster-members.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  try {
+    const strays = await strayClusterMembers(clients, flags.stack ?? lab.stack!.name).catch(() => []);
+    if (strays.length === 0) return;
+    const { message, nextStep } = describeStrays(flags.stack ?? lab.stack!.name, strays, (await resolvedRegion(clients)) ?? flags.region);
+    throw new EnvironmentError(message, nextStep);
+  } finally {
+    destroyAwsClients(clients);
+  }
+}
+
 /** After a destroy: list what the kit left behind in the account, with the commands that remove it. */
 async function verifyAfterDestroy(flags: CommonFlags, labIds?: number[]): Promise<number> {
   const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
@@ -160,6 +181,7 @@ async function destroyAll(flags: CommonFlags): Promise<number> {
       say('Nothing was changed.');
       return 0;
     }
+    for (const lab of toDestroy) await refuseStrayMembers(lab, flags);
     for (const lab of toDestroy) await runCdk('destroy', lab, flags);
   }
   return verifyAfterDestroy(flags);
