@@ -94,8 +94,29 @@ export const topSqlFixMetric: MetricDefinition = {
   },
 };
 
+export const loadRampMetric: MetricDefinition = {
+  key: 'loadRamp',
+  title: 'Load ramp: peak ACUs (AWS) and queries per second at the top step',
+  axisLabel: 'ACUs at the busiest step, or queries per second',
+  format: (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : trimmed(v, 1)),
+  better: 'higher',
+  explanation:
+    "Lab 4: the learner's rampLoad run once more after every check passed; on AWS the highest ServerlessDatabaseCapacity sampled, and (both targets) the queries per second of the last step.",
+  whenMissing: 'the checker measures it only when every exercise of Lab 4 passed',
+  extract(measurement) {
+    if (!isRecord(measurement) || !Array.isArray(measurement.steps) || measurement.steps.length === 0) return [];
+    const steps = measurement.steps.filter(isRecord);
+    const capacities = steps.map((s) => s.capacity).filter(finite);
+    const last = steps.at(-1)?.opsPerSecond;
+    return [
+      ...(capacities.length > 0 ? [{ series: 'peak ACUs', value: Math.max(...capacities) }] : []),
+      ...(finite(last) ? [{ series: 'queries/s at the top step', value: last }] : []),
+    ];
+  },
+};
+
 /** Every figure the report charts, in the order the charts appear. */
-export const METRICS: MetricDefinition[] = [cacheSpeedupMetric, failoverGapMetric, topSqlFixMetric];
+export const METRICS: MetricDefinition[] = [cacheSpeedupMetric, failoverGapMetric, loadRampMetric, topSqlFixMetric];
 
 export interface FigurePoint {
   learner: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failoverGapMetric, topSqlFixMetric } from '../../report/metrics.js';
+import { failoverGapMetric, loadRampMetric, topSqlFixMetric } from '../../report/metrics.js';
 
 describe('failover gap metric', () => {
   it('charts both of a Lab 3 drill clients as two series', () => {
@@ -26,5 +26,17 @@ describe('top SQL fix metric', () => {
     expect(topSqlFixMetric.extract({ rowsExaminedFactor: 5001, latencyFactor: 252 })).toEqual([{ series: '', value: 5001 }]);
     expect(topSqlFixMetric.extract({ rowsExaminedFactor: 0 })).toEqual([]);
     expect(topSqlFixMetric.extract(null)).toEqual([]);
+  });
+});
+
+describe('load ramp metric', () => {
+  it('charts the peak ACUs on AWS and the queries per second of the top step', () => {
+    const aws = { steps: [{ step: 1, opsPerSecond: 900, capacity: 0.5 }, { step: 2, opsPerSecond: 1_700, capacity: 2.5 }, { step: 3, opsPerSecond: 2_100, capacity: 2 }] };
+    expect(loadRampMetric.extract(aws)).toEqual([
+      { series: 'peak ACUs', value: 2.5 },
+      { series: 'queries/s at the top step', value: 2_100 },
+    ]);
+    expect(loadRampMetric.extract({ steps: [{ step: 1, opsPerSecond: 16_000 }] })).toEqual([{ series: 'queries/s at the top step', value: 16_000 }]);
+    expect(loadRampMetric.extract({ steps: [] })).toEqual([]);
   });
 });
