@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write]
+ * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]
  *
  * Measures the kit's hot paths as ratios against native tools run side by
  * side on the same private engines (redis-benchmark, sysbench, node -e 0), so
@@ -21,7 +21,7 @@ import type { BenchDocument, Comparison } from './model.js';
 import { findTool, killActiveChildren, toolVersion } from './proc.js';
 import { renderReport } from './render.js';
 
-const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write]';
+const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]';
 const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;
 const LOAD_IDS = ['load-point-select', 'load-read-write'] as const;
 const LOAD_TITLES = { 'load-point-select': 'Load generator vs sysbench oltp_point_select', 'load-read-write': 'Load generator vs sysbench oltp_read_write' } as const;
@@ -64,7 +64,7 @@ function failed(id: Id, title: string, err: unknown): Comparison {
 async function main(): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: process.argv.slice(2), options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, connections: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -80,6 +80,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const plan = values.quick ? QUICK : FULL;
+  // The load rows run once per concurrency; the plan's own (4) is the headline.
+  const connections = values.connections ? values.connections.split(',').map((s) => Number(s.trim())) : [plan.load.threads];
+  if (connections.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) {
+    process.stderr.write(`--connections takes whole numbers from 1 to 64, comma-separated (got ${values.connections}). ${USAGE}\n`);
+    return 2;
+  }
+  const loadRuns: Comparison[] = [];
   const started = performance.now();
   const loadAverageStart = loadavg();
   const versions: Record<string, string> = { node: process.version };
@@ -141,10 +148,12 @@ async function main(): Promise<number> {
       }
       for (const id of LOAD_IDS) {
         if (!wanted(id) || !sysbench) continue;
-        try {
-          results.set(id, await benchLoad(id, endpoints, sysbench, plan.load, progress));
-        } catch (err) {
-          results.set(id, failed(id, LOAD_TITLES[id], err));
+        for (const threads of connections) {
+          try {
+            loadRuns.push(await benchLoad(id, endpoints, sysbench, { ...plan.load, threads }, progress));
+          } catch (err) {
+            loadRuns.push(failed(id, `${LOAD_TITLES[id]} (${threads} connections)`, err));
+          }
         }
       }
     } catch (err) {
@@ -179,7 +188,7 @@ async function main(): Promise<number> {
       loadAverageEnd: loadavg(),
     },
     versions,
-    comparisons: IDS.filter((id) => results.has(id)).map((id) => results.get(id) as Comparison),
+    comparisons: IDS.flatMap((id) => [...(results.has(id) ? [results.get(id) as Comparison] : []), ...loadRuns.filter((c) => c.id === id)]),
     durationMs: performance.now() - started,
   };
   const report = renderReport(doc);
