@@ -16,6 +16,9 @@ export interface RampStepFigures {
   opsPerSecond: number;
   /** ACUs sampled right after the step; absent where there is no capacity to read. */
   capacity?: number;
+  /** Latency of the step's queries (ms), as the checker timed them. */
+  p50Ms?: number;
+  p95Ms?: number;
 }
 
 export interface RampMeasurement {
@@ -66,10 +69,11 @@ export function renderRampChart(m: RampMeasurement, options: { color?: boolean; 
 export function renderRamp(c: ChalkInstance, m: RampMeasurement): string {
   const out = [`\n${c.bold(`Your load ramp (${m.target} target, measured now): ${m.plan.steps} steps of ${m.plan.workersPerStep} more workers, ${(m.plan.stepMs / 1000).toFixed(1)} s each`)}`];
   out.push(renderRampChart(m, { color: c.level > 0 }));
-  out.push('', `  ${'step'.padEnd(6)}${'workers'.padStart(8)}${'queries'.padStart(10)}${'errors'.padStart(8)}${'queries/s'.padStart(11)}${'ACUs'.padStart(8)}`);
+  const latency = (v: number | undefined) => (v === undefined ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(0));
+  out.push('', `  ${'step'.padEnd(6)}${'workers'.padStart(8)}${'queries'.padStart(10)}${'errors'.padStart(8)}${'queries/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'ACUs'.padStart(8)}`);
   for (const s of m.steps) {
     out.push(
-      `  ${String(s.step).padEnd(6)}${String(s.workers).padStart(8)}${grouped(s.operations).padStart(10)}${grouped(s.errors).padStart(8)}${grouped(s.opsPerSecond).padStart(11)}${(s.capacity === undefined ? '-' : String(s.capacity)).padStart(8)}`,
+      `  ${String(s.step).padEnd(6)}${String(s.workers).padStart(8)}${grouped(s.operations).padStart(10)}${grouped(s.errors).padStart(8)}${grouped(s.opsPerSecond).padStart(11)}${latency(s.p50Ms).padStart(9)}${latency(s.p95Ms).padStart(9)}${(s.capacity === undefined ? '-' : String(s.capacity)).padStart(8)}`,
     );
   }
   out.push(`  ${c.dim(m.capacityNote)}`);

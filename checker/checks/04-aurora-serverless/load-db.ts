@@ -5,6 +5,7 @@
  * when they started, and can make every k-th query fail, so the checks judge
  * what the learner's workers did, not what they say they did.
  */
+import { LatencyRecorder } from '../../load/latency.js';
 import mysql, { type Pool } from 'mysql2/promise';
 import type { ConnectionSettings, Db } from '../../exercise-api.js';
 import { SimulatedDbError } from '../../runner/counting-db.js';
@@ -20,6 +21,9 @@ export interface LoadWindow {
   lastStart?: number;
   /** When the window was closed (the mark). */
   closedAt: number;
+  /** Latency of the window's successful queries, as the checker's Db timed them. */
+  p50Ms?: number;
+  p95Ms?: number;
 }
 
 export const POOL_LIMIT = 80;
@@ -36,6 +40,7 @@ export class LoadDb implements Db {
   connectionsOpened = 0;
   private readonly pool: Pool;
   private window = { queries: 0, failed: 0, peak: 0, firstStart: undefined as number | undefined, lastStart: undefined as number | undefined };
+  private windowLatency = new LatencyRecorder();
 
   constructor(
     settings: ConnectionSettings,
@@ -62,6 +67,7 @@ export class LoadDb implements Db {
     this.window.peak = Math.max(this.window.peak, this.inFlight);
     try {
       const [rows] = params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
+      this.windowLatency.record(performance.now() - now);
       if (this.failEvery > 0 && n % this.failEvery === 0) {
         this.failed += 1;
         this.window.failed += 1;
@@ -81,8 +87,10 @@ export class LoadDb implements Db {
 
   /** Closes the current window and opens the next one. */
   mark(): LoadWindow {
-    const closed: LoadWindow = { ...this.window, closedAt: performance.now() };
+    const latency = this.windowLatency.summary();
+    const closed: LoadWindow = { ...this.window, closedAt: performance.now(), ...(latency.count > 0 ? { p50Ms: latency.p50Ms, p95Ms: latency.p95Ms } : {}) };
     this.window = { queries: 0, failed: 0, peak: this.inFlight, firstStart: undefined, lastStart: undefined };
+    this.windowLatency = new LatencyRecorder();
     return closed;
   }
 

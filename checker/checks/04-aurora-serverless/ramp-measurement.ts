@@ -20,6 +20,7 @@ export function stepFigures(windows: LoadWindow[], samples: Array<number | undef
       errors: w.failed,
       elapsedMs: Math.round(elapsedMs),
       opsPerSecond: elapsedMs > 0 ? Math.round((w.queries * 1000) / elapsedMs) : 0,
+      ...(w.p50Ms !== undefined && w.p95Ms !== undefined ? { p50Ms: w.p50Ms, p95Ms: w.p95Ms } : {}),
       ...(typeof samples[i] === 'number' ? { capacity: samples[i] } : {}),
     };
   });

@@ -42,8 +42,10 @@ describe('renderRamp', () => {
   it('follows the chart with a row per step and the capacity note', () => {
     const text = renderRamp(new Chalk({ level: 0 }), local);
     expect(text).toContain('Your load ramp (local target, measured now): 3 steps of 4 more workers, 1.5 s each');
-    expect(text).toMatch(/^\s+2\s+8\s+18,000\s+1\s+12,000\s+-$/m);
+    expect(text).toMatch(/^\s+2\s+8\s+18,000\s+1\s+12,000\s+-\s+-\s+-$/m);
     expect(text).toContain('ACUs: skipped, needs AWS');
-    expect(renderRamp(new Chalk({ level: 0 }), aws)).toMatch(/^\s+3\s+12\s+21,000\s+0\s+14,000\s+2\.5$/m);
+    expect(renderRamp(new Chalk({ level: 0 }), aws)).toMatch(/^\s+3\s+12\s+21,000\s+0\s+14,000\s+-\s+-\s+2\.5$/m);
+    const timed = { ...local, steps: local.steps.map((s) => ({ ...s, p50Ms: 0.4, p95Ms: 12.3 })) };
+    expect(renderRamp(new Chalk({ level: 0 }), timed)).toMatch(/^\s+2\s+8\s+18,000\s+1\s+12,000\s+0\.40\s+12\s+-$/m);
   });
 });

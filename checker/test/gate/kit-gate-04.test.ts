@@ -68,7 +68,7 @@ describe('lab 4: metadata, registry and files agree', () => {
     const checks = Object.values(registered).flat();
     expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
     for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
-    expect(checksFor(lab.id)?.measurement).toEqual({ exercise: '02-ramp', name: 'load-ramp' });
+    expect(checksFor(lab.id)?.measurement).toMatchObject({ exercise: '02-ramp', name: 'load-ramp' });
   });
 
   for (const exercise of lab.exercises) {
@@ -136,6 +136,8 @@ describe('lab 4 gate (real mariadbd)', () => {
       expect(Math.abs(s.elapsedMs - plan.stepMs)).toBeLessThan(300);
       expect(s.opsPerSecond).toBeCloseTo((s.operations * 1000) / s.elapsedMs, -2);
       expect(s.capacity).toBeUndefined();
+      expect(s.p50Ms).toBeGreaterThan(0);
+      expect(s.p95Ms).toBeGreaterThanOrEqual(s.p50Ms!);
     }
     expect(m.capacity).toBe('skipped');
     expect(m.capacityNote).toMatch(/skipped, needs AWS/);
