@@ -15,7 +15,7 @@ import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import type { Progress } from './spinner.js';
-import { renderCheck, renderGroupHeader, renderTail } from '../render/terminal.js';
+import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 
 export const CHECK_USAGE =
   'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [--learner ID] [--no-input] [--no-color] ' +
@@ -122,6 +122,7 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
       const lines = renderCheck(c, extra, true).split('\n');
       process.stdout.write(`${(i === skippedOnAws.length - 1 ? lines : lines.slice(0, 1)).join('\n')}\n`);
     });
+    const { renderTail } = await import('../render/tail.js');
     process.stdout.write(`${renderTail(c, doc)}\n`);
   }
   return doc;

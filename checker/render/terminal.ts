@@ -2,11 +2,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult, ResultsDocument } from '../core/result.js';
 import { GLYPH, paint } from '../cli/terminal.js';
-import type { CacheMeasurement } from '../runner/measure.js';
-import { renderSpeedup } from './speedup.js';
-import { renderRamp, type RampMeasurement } from '../load/ramp-chart.js';
-import { renderTopSqlFix } from './top-sql.js';
-import type { TopSqlFixMeasurement } from '../checks/06-performance-insights/measure.js';
 
 export function renderCheck(c: ChalkInstance, check: CheckResult, verbose = true): string {
   const lines = [`  ${paint(c, check.status, GLYPH[check.status].padEnd(7))} ${check.name}`];
@@ -43,14 +38,3 @@ export function renderSummary(c: ChalkInstance, doc: ResultsDocument): string {
 }
 
 /** What follows the live check lines: the measured figures and the verdict. */
-export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
-  const out: string[] = [];
-  const measurement = doc.measurements?.cacheSpeedup as CacheMeasurement | undefined;
-  if (measurement?.comparisons) out.push(renderSpeedup(c, measurement, doc.target));
-  const topSqlFix = doc.measurements?.topSqlFix as TopSqlFixMeasurement | undefined;
-  if (topSqlFix?.before && topSqlFix.after) out.push(renderTopSqlFix(c, topSqlFix, doc.target));
-  const ramp = doc.measurements?.loadRamp as RampMeasurement | undefined;
-  if (ramp?.steps) out.push(renderRamp(c, ramp));
-  out.push(renderSummary(c, doc));
-  return out.join('\n');
-}
