@@ -17,6 +17,20 @@ export interface LabSession<H extends LearnerCalls> {
 
 export class EnginesUnreachable extends Error {}
 
+/**
+ * A measurement reports how far it is with events named PROGRESS_EVENT + a
+ * line of text (a bar, a step count); the CLI shows the line on its progress
+ * display, so long measurements never look stuck.
+ */
+export const PROGRESS_EVENT = 'progress:';
+
+/** A progress line as a fixed-width bar, e.g. "[#####...............]  25% step 2 of 7". */
+export function progressBar(fraction: number, label: string, width = 20): string {
+  const done = Math.min(1, Math.max(0, fraction));
+  const filled = Math.round(done * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(done * 100)).padStart(3)}% ${label}`;
+}
+
 /** Why a session opens: for the checks, or only for one measurement (which may need the engines untouched until it starts). */
 export interface SessionPurpose {
   measure?: string;

@@ -89,6 +89,7 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
   const { withTarget } = await import('./targets.js');
   const { startProgress } = await import('./spinner.js');
   let measuring: Progress | undefined;
+  let measuringWhat = '';
   let lastGroup: string | undefined;
   const doc: ResultsDocument = await withTarget(lab, flags, (endpointsRun) =>
     endpointsRun({
@@ -96,7 +97,10 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
       solutions: flags.solutions,
       measure: true,
       onMeasurement: (phase, what) => {
-        if (phase === 'start') measuring = startProgress(`All checks passed: ${what}`, flags.json);
+        if (phase === 'start') {
+          measuringWhat = what;
+          measuring = startProgress(`All checks passed: ${what}`, flags.json);
+        } else if (phase === 'progress') measuring?.update(`All checks passed: ${measuringWhat} ${what}`);
         else measuring?.succeed('Measured with your code');
       },
       onExerciseStart: (id) => {

@@ -10,6 +10,7 @@ import { UsageError } from '../core/errors.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import { REPO_ROOT, runExercise } from '../runner/run-exercise.js';
 import { checksFor } from '../checks/registry.js';
+import { PROGRESS_EVENT } from '../checks/session.js';
 
 export interface LabRunOptions {
   target: 'local' | 'aws';
@@ -29,7 +30,7 @@ export interface LabRunOptions {
   /** Only the extra checks: no exercises (checking deployed resources alone). */
   skipExercises?: boolean;
   /** Told when the after-checks measurement starts and ends (it can take minutes on AWS). */
-  onMeasurement?: (phase: 'start' | 'end', what: string) => void;
+  onMeasurement?: (phase: 'start' | 'progress' | 'end', what: string) => void;
   /** Figures measured elsewhere (a failover drill), added to the document. */
   extraMeasurements?: Record<string, unknown>;
 }
@@ -67,6 +68,9 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
       only: [],
       measure: measurement.name,
       checkTimeoutMs: measurement.timeoutMs?.[options.target],
+      onEvent: (name) => {
+        if (name.startsWith(PROGRESS_EVENT)) options.onMeasurement?.('progress', name.slice(PROGRESS_EVENT.length));
+      },
     });
     options.onMeasurement?.('end', measurement.name);
     if (run.measurement) measurements[camel(measurement.name)] = run.measurement;

@@ -26,8 +26,15 @@ export function stepFigures(windows: LoadWindow[], samples: Array<number | undef
   });
 }
 
-export async function measureRamp(h: ServerlessHarness, plan: RampPlan): Promise<RampMeasurement> {
+export async function measureRamp(h: ServerlessHarness, plan: RampPlan, onStep?: (done: number, total: number) => void): Promise<RampMeasurement> {
   const { ctx, windows, samples } = h.context();
+  const sample = ctx.sampleCapacity;
+  // Each capacity sample ends a step: the learner's ramp tells us how far it is.
+  ctx.sampleCapacity = async () => {
+    const value = await sample();
+    onStep?.(samples.length, plan.steps);
+    return value;
+  };
   const started = performance.now();
   try {
     await h.callFor(plan.steps * plan.stepMs + 10_000, 'rampLoad', ctx, plan);

@@ -12,7 +12,7 @@ import { randomInt } from '../../load/random.js';
 import { connectMysql } from '../../runner/connect.js';
 import { LearnerCalls } from '../../runner/harness.js';
 import { connectionSettings } from '../replication-session.js';
-import { EnginesUnreachable, type LabSession, type SessionPurpose } from '../session.js';
+import { EnginesUnreachable, PROGRESS_EVENT, progressBar, type LabSession, type SessionPurpose } from '../session.js';
 import { LoadDb, type LoadWindow } from './load-db.js';
 import { PausedClusterProxy } from './paused-cluster.js';
 
@@ -157,10 +157,12 @@ export async function openLab04(endpoints: Endpoints, purpose: SessionPurpose = 
     async reset() {
       await current?.release();
     },
-    async measure(harness, name) {
+    async measure(harness, name, signal) {
       if (name !== 'load-ramp') throw new Error(`Lab 4 has no measurement named ${name}`);
       const { measureRamp } = await import('./ramp-measurement.js');
-      return measureRamp(harness, MEASURED_RAMP[endpoints.target]);
+      return measureRamp(harness, MEASURED_RAMP[endpoints.target], (done, total) => {
+        void signal(`${PROGRESS_EVENT}${progressBar(done / total, `step ${done} of ${total}`)}`);
+      });
     },
     async close() {
       await current?.release();

@@ -8,6 +8,8 @@ import { CheckFailed } from '../../runner/harness.js';
 import { avgMs, brief, isBookkeeping, perCall, totalMs, type DigestRow } from './digests.js';
 import type { InsightsHarness, MeasuredWorkload } from './session.js';
 import { TIMELINE_BUCKET_MS } from './workload.js';
+import { fractionDone } from '../../load/progress.js';
+import type { LoadProgress } from '../../load/load-generator.js';
 
 export interface HotStatementFigures {
   statement: string;
@@ -85,13 +87,19 @@ export function workloadFigures(m: MeasuredWorkload): WorkloadFigures {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.POSITIVE_INFINITY);
 
-export async function measureTopSqlFix(h: InsightsHarness, reset: () => Promise<void>): Promise<TopSqlFixMeasurement> {
+export async function measureTopSqlFix(
+  h: InsightsHarness,
+  reset: () => Promise<void>,
+  /** Told how far each of the two workload runs is (label, fraction done). */
+  onProgress?: (label: string, fraction: number) => void,
+): Promise<TopSqlFixMeasurement> {
+  const watch = (label: string) => (p: LoadProgress) => onProgress?.(label, fractionDone(p) ?? 0);
   await reset();
-  const before = workloadFigures(await h.measureWorkload({ hotQuery: h.learnerHotQuery }));
+  const before = workloadFigures(await h.measureWorkload({ hotQuery: h.learnerHotQuery, onProgress: watch('before the fix') }));
   await reset();
   const migrated = await h.migrate();
   if (!migrated.ok) throw new CheckFailed(migrated.error.message);
-  const after = workloadFigures(await h.measureWorkload({ hotQuery: h.learnerHotQuery }));
+  const after = workloadFigures(await h.measureWorkload({ hotQuery: h.learnerHotQuery, onProgress: watch('after the fix') }));
   await reset();
   return {
     bucketMs: TIMELINE_BUCKET_MS,

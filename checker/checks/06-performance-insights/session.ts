@@ -12,7 +12,7 @@ import type { ConnectionSettings, TopSqlContext } from '../../exercise-api.js';
 import { connectMysql } from '../../runner/connect.js';
 import { CheckFailed, LearnerCalls, type Attempt } from '../../runner/harness.js';
 import { connectionSettings } from '../replication-session.js';
-import { EnginesUnreachable, type LabSession } from '../session.js';
+import { EnginesUnreachable, type LabSession, PROGRESS_EVENT, progressBar } from '../session.js';
 import { avgMs, clearDigests, combine, digestsSince, isBookkeeping, isCourseStatement, isPlantedStatement, perCall, readDigests, type DigestRow } from './digests.js';
 import { measureTopSqlFix } from './measure.js';
 import { TextProtocolDb } from './text-db.js';
@@ -141,9 +141,13 @@ export async function openLab06(endpoints: Endpoints): Promise<LabSession<Insigh
   return {
     harness: (module, file, callTimeoutMs) => new InsightsHarness(module, file, callTimeoutMs, sql, learnerSql, settings, knownBaseline),
     reset,
-    async measure(harness, name) {
+    async measure(harness, name, signal) {
       if (name !== 'top-sql-fix') throw new Error(`Lab 6 has no measurement named ${name}`);
-      return measureTopSqlFix(harness, reset);
+      let last = '';
+      return measureTopSqlFix(harness, reset, (label, fraction) => {
+        const line = progressBar(fraction, label);
+        if (line !== last) void signal(`${PROGRESS_EVENT}${(last = line)}`);
+      });
     },
     close,
   };

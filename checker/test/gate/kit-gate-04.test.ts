@@ -124,7 +124,10 @@ describe('lab 4 gate (real mariadbd)', () => {
   }
 
   it('measures the ramp from what the checker saw: growing steps, throughput per step, capacity skipped locally', async () => {
-    const run = await runExercise({ labId: lab.id, exerciseId: '02-ramp', file: solution('02-ramp'), endpoints, only: [], measure: 'load-ramp' });
+    const events: string[] = [];
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-ramp', file: solution('02-ramp'), endpoints, only: [], measure: 'load-ramp', onEvent: (e) => events.push(e) });
+    // The CLI's progress line follows the ramp step by step.
+    expect(events.filter((e) => e.startsWith('progress:'))).toEqual([1, 2, 3].map((k) => expect.stringMatching(new RegExp(`^progress:\\[[#.]{20}\\]\\s+\\d+% step ${k} of 3$`))));
     const m = run.measurement as RampMeasurement;
     const plan = MEASURED_RAMP.local;
     expect(m.target).toBe('local');
