@@ -64,6 +64,23 @@ export class InsightsHarness extends LearnerCalls {
     return readDigests(this.sql);
   }
 
+  /**
+   * The digests once the server has folded in every statement that already
+   * answered: it records a statement just after sending its result, so a
+   * reading taken the moment a workload ends can miss the last one.
+   */
+  async settledDigests(): Promise<DigestRow[]> {
+    const calls = (rows: DigestRow[]) => rows.filter((d) => !isBookkeeping(d.digestText)).reduce((sum, d) => sum + d.calls, 0);
+    let previous = await this.digests();
+    for (let i = 0; i < 50; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const next = await this.digests();
+      if (calls(next) === calls(previous)) return next;
+      previous = next;
+    }
+    return previous;
+  }
+
   clearDigests(): Promise<void> {
     return clearDigests(this.sql);
   }
@@ -84,7 +101,7 @@ export class InsightsHarness extends LearnerCalls {
     await this.clearDigests();
     const before = await this.digests();
     const run = await runWorkload({ ...options, connection: this.connection });
-    const digests = digestsSince(before, await this.digests());
+    const digests = digestsSince(before, await this.settledDigests());
     const hotStatements = digests.filter((d) => !isCourseStatement(d.digestText) && !isBookkeeping(d.digestText));
     return { run, digests, hot: combine(hotStatements), hotStatements };
   }

@@ -136,6 +136,7 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       const more = 4;
       const db = h.learnerDb();
       for (const customer of [1, 2, 3, 4].slice(0, more)) await h.referenceHotQuery(db, customer);
+      await h.settledDigests();
       const second = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
       expect(
         second && second.calls === first.calls + more,
