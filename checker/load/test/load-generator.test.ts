@@ -165,7 +165,9 @@ describe('runLoad', () => {
     expect(kills).toBeGreaterThan(5);
     expect(summary.errors).toBe(kills);
     expect(summary.operations).toBe(200);
-    expect(summary.connectionsOpened).toBe(2 + kills);
+    // Every kill is followed by a new connection, except where a worker's last operation was the kill.
+    expect(summary.connectionsOpened).toBeGreaterThanOrEqual(2 + kills - 2);
+    expect(summary.connectionsOpened).toBeLessThanOrEqual(2 + kills);
     expect(await settledConnections()).toBe(0);
   });
 
