@@ -4,16 +4,14 @@
  * passes, and each wrong implementation is rejected by the check that names
  * its defect.
  */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLab } from '../../../labs/index.js';
-import { labDir, labKey, type LabMeta } from '../../core/lab.js';
+import type { LabMeta } from '../../core/lab.js';
 import { checksFor } from '../../checks/registry.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = findLab(3) as LabMeta;
 
@@ -40,26 +38,12 @@ afterAll(async () => {
   expect(runningExerciseChildren()).toEqual([]);
 });
 
-const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
-const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+const starting = (id: string) => startingFile(lab, id);
+const solution = (id: string) => solutionFile(lab, id);
 const registered = checksFor(3)?.exercises ?? {};
 
 describe('lab 3: metadata, registry and files agree', () => {
-  it('registers checks for exactly the exercises the metadata lists, ids unique', () => {
-    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
-    const ids = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
-    expect(new Set(ids).size).toBe(ids.length);
-  });
-
-  for (const exercise of lab.exercises) {
-    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
-      for (const file of [starting(exercise.id), solution(exercise.id)]) {
-        expect(existsSync(file), `${file} is missing`).toBe(true);
-        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
-      }
-    });
-  }
+  itAgreesWithMetadata(lab, registered);
 });
 
 describe('lab 3 gate (real writer and two readers)', () => {

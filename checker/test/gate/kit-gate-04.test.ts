@@ -6,26 +6,23 @@
  * them, the ramp measurement of a passing run is what the checker's Db saw,
  * and the capacity is read from CloudWatch only on the AWS target.
  */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import { checksFor } from '../../checks/registry.js';
 import { capacitySampler, MEASURED_RAMP } from '../../checks/04-aurora-serverless/session.js';
-import { labDir, labKey } from '../../core/lab.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import type { RampMeasurement } from '../../load/ramp-chart.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
 vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));
 
 const lab = lab04;
 const registered = checksFor(lab.id)?.exercises ?? {};
-const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
-const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+const starting = (id: string) => startingFile(lab, id);
+const solution = (id: string) => solutionFile(lab, id);
 
 interface WrongCase {
   fixture: string;
@@ -63,23 +60,11 @@ afterAll(async () => {
 });
 
 describe('lab 4: metadata, registry and files agree', () => {
-  it('registers checks for exactly the exercises the metadata lists, ids unique, each with a name and a hint', () => {
-    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
-    const checks = Object.values(registered).flat();
-    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
-    for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
+  itAgreesWithMetadata(lab, registered);
+
+  it('names the ramp as the measurement after a pass', () => {
     expect(checksFor(lab.id)?.measurement).toMatchObject({ exercise: '02-ramp', name: 'load-ramp' });
   });
-
-  for (const exercise of lab.exercises) {
-    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
-      for (const file of [starting(exercise.id), solution(exercise.id)]) {
-        expect(existsSync(file), `${file} is missing`).toBe(true);
-        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
-      }
-    });
-  }
 
   it('makes every check fail with at least one wrong implementation', () => {
     const covered = new Set(WRONG.map((w) => w.check));

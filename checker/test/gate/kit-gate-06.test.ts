@@ -6,23 +6,20 @@
  * by at least one of them, and the measurement of a passing run shows the
  * drop in rows examined per call.
  */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { ORDER_COUNT } from '../../../labs/06-performance-insights/seed.js';
 import { checksFor } from '../../checks/registry.js';
 import type { TopSqlFixMeasurement } from '../../checks/06-performance-insights/measure.js';
-import { labDir, labKey } from '../../core/lab.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = lab06;
 const registered = checksFor(lab.id)?.exercises ?? {};
-const starting = (id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
-const solution = (id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+const starting = (id: string) => startingFile(lab, id);
+const solution = (id: string) => solutionFile(lab, id);
 
 interface WrongCase {
   fixture: string;
@@ -63,22 +60,7 @@ afterAll(async () => {
 });
 
 describe('lab 6: metadata, registry and files agree', () => {
-  it('registers checks for exactly the exercises the metadata lists, ids unique, each with a name and a hint', () => {
-    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
-    const checks = Object.values(registered).flat();
-    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
-    for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
-  });
-
-  for (const exercise of lab.exercises) {
-    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
-      for (const file of [starting(exercise.id), solution(exercise.id)]) {
-        expect(existsSync(file), `${file} is missing`).toBe(true);
-        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
-      }
-    });
-  }
+  itAgreesWithMetadata(lab, registered);
 
   it('makes every check fail with at least one wrong implementation', () => {
     const covered = new Set(WRONG.map((w) => w.check));

@@ -4,7 +4,10 @@
  * and a way to see whether an exercise child process was left running.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { labDir, labKey, type LabMeta } from '../../core/lab.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import type { CheckResult } from '../../core/result.js';
@@ -66,4 +69,32 @@ export function runningExerciseChildren(): number[] {
 /** One line per result, for assertion messages that show the whole run. */
 export function describeResults(results: CheckResult[]): string {
   return results.map((r) => `  ${r.status.padEnd(5)} ${r.id}: ${r.message}`).join('\n');
+}
+
+/** Where a lab's starting exercise and its reference solution live. */
+export const startingFile = (lab: Pick<LabMeta, 'id' | 'slug'>, id: string): string => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
+export const solutionFile = (lab: Pick<LabMeta, 'id' | 'slug'>, id: string): string => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
+
+/**
+ * The tests every lab's gate starts with: the registry has checks for exactly
+ * the exercises the metadata lists (ids unique, each named and hinted), and
+ * both files of every exercise export the functions the metadata names.
+ */
+export function itAgreesWithMetadata(lab: LabMeta, registered: Record<string, Array<{ id: string; name: string; hint: string }>>): void {
+  it('registers checks for exactly the exercises the metadata lists, ids unique, each with a name and a hint', () => {
+    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
+    const checks = Object.values(registered).flat();
+    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
+    for (const c of checks) expect(c.name && c.hint).toMatch(/\S/);
+  });
+
+  for (const exercise of lab.exercises) {
+    it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
+      for (const file of [startingFile(lab, exercise.id), solutionFile(lab, exercise.id)]) {
+        expect(existsSync(file), `${file} is missing`).toBe(true);
+        const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
+      }
+    });
+  }
 }
