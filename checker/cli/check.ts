@@ -50,7 +50,7 @@ async function ask(flags: CommonFlags): Promise<CommonFlags> {
 }
 
 /** Records the run in the progress file and offers the reference solution of what just passed. */
-function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
+export function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
   const record = recordRun(doc);
   if (record.loadProblem) {
     say(record.loadProblem);
@@ -58,7 +58,8 @@ function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
   }
   if (record.saveProblem) say(record.saveProblem);
   for (const change of record.changes) {
-    if (change.group === 'aws' || change.verdict !== 'pass') continue;
+    // Only exercises have a reference solution: not the AWS resources, not the failover drill.
+    if (!lab.exercises.some((e) => e.id === change.group) || change.verdict !== 'pass') continue;
     if (change.firstPass || change.previous !== 'pass') say(solutionOffer(lab, change.group, record.state).reason);
   }
 }
