@@ -13,6 +13,7 @@ import { UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
 import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
+import { exitOnStopSignals, stopRequested } from '../core/stop-signals.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import type { Progress } from './spinner.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
@@ -118,7 +119,8 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
     }),
   );
 
-  if (!flags.solutions) reportProgress(lab, doc);
+  // A run cut short by Ctrl-C has not judged anything.
+  if (!flags.solutions && !stopRequested()) reportProgress(lab, doc);
   if (!flags.json) {
     const skippedOnAws = doc.checks.filter((x) => x.group === 'aws' && x.status === 'skipped');
     if (skippedOnAws.length > 0) process.stdout.write(`${renderGroupHeader(c, titles.aws)}\n`);
@@ -156,5 +158,6 @@ async function checkAll(flags: CommonFlags): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitOnStopSignals();
   void runCommand(() => checkMain(process.argv.slice(2)));
 }

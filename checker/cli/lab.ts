@@ -13,6 +13,7 @@ import { UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
 import { resolveLab } from './resolve-lab.js';
 import { explain, runCommand } from './run-command.js';
+import { exitOnStopSignals } from '../core/stop-signals.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import { renderLabScreen } from '../render/lab-screen.js';
 import { findExecutable } from '../engines/binaries.js';
@@ -154,6 +155,7 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitOnStopSignals();
   void runCommand(() => labMain(process.argv.slice(2)));
 }
 

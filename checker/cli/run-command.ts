@@ -5,6 +5,7 @@
  * still being written (a JSON document) is never cut short.
  */
 import { KitError } from '../core/errors.js';
+import { stopRequested } from '../core/stop-signals.js';
 import { say } from './terminal.js';
 
 // The AWS SDK warns on every run under Node 20 that its later releases need Node 22; the
@@ -29,6 +30,8 @@ export async function runCommand(main: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (err) {
+    // Stopped by Ctrl-C, SIGTERM or SIGHUP: the stop handler has said so and sets the exit code.
+    if (stopRequested()) return;
     const { text, exitCode } = explain(err);
     say(`\n${text}`);
     if (process.env.DTL_DEBUG && err instanceof Error && err.stack) say(err.stack);

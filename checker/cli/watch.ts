@@ -1,7 +1,8 @@
 /**
  * Watch mode: re-runs an exercise's checks each time its file is saved, on
  * engines started once. File events can go missing (WSL, network drives), so
- * --poll switches to polling and Enter always re-runs by hand.
+ * --poll switches to polling and Enter always re-runs by hand. Ctrl-C stops the
+ * engines and ends the command (see core/stop-signals.ts).
  */
 import { join, basename } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +14,7 @@ import { REPO_ROOT } from '../runner/run-exercise.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { runLabExercises } from './run-lab.js';
 import { recordRun } from '../progress/state.js';
+import { RunStopped, stopRequested } from '../core/stop-signals.js';
 import { GLYPH, paint } from './terminal.js';
 
 export interface WatchOptions {
@@ -36,6 +38,7 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
   const runOne = (exerciseId?: string) => {
     queue = queue.then(async () => {
       const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId, exercisesDir: options.dir });
+      if (stopRequested()) return;
       if (!options.dir) recordRun(doc);
       for (const check of doc.checks) latest.set(check.group ?? '', []);
       for (const check of doc.checks) latest.get(check.group ?? '')?.push(check);
@@ -53,6 +56,9 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
       const s = summarise(all);
       write(`\n${paint(c, status, GLYPH[status])}  ${s.pass}/${all.length} checks pass across the exercises run so far. Save a file to re-run it; Enter re-runs all; q + Enter quits.`);
       runs += 1;
+    }).catch((err: unknown) => {
+      // Ctrl-C cut the run short: the stop handler ends the process.
+      if (!(err instanceof RunStopped)) throw err;
     });
     return queue;
   };
@@ -76,7 +82,6 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
       if (line.trim().toLowerCase() === 'q') resolve();
       else void runOne().then(finishIfDone);
     });
-    process.once('SIGINT', () => resolve());
     void watcher.once('ready', () => {
       write(c.bold(`Watching ${options.dir ?? `${labDir(lab)}/exercises/`} ${options.poll || process.env.DTL_POLL ? '(polling)' : ''}`));
       write(c.dim('If saving a file does not re-run its checks (WSL, network drives, some editors), restart with --poll, or press Enter to re-run by hand.'));

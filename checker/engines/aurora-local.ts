@@ -12,7 +12,7 @@ import { locateEngineBinaries } from './binaries.js';
 import type { ClusterEndpoints, MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup } from './process-group.js';
 import { LAB_USER } from './replicated-mysql.js';
-import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb } from './servers.js';
+import { LOCAL_DATABASE, prepareMariadb, runMariadb } from './servers.js';
 import { LOCAL_IDENTITY_SQL, LOCAL_TOPOLOGY_TABLE, instanceName, REPL_USER, writeTopology, waitForNodes } from './cluster-topology.js';
 
 export interface LocalAuroraCluster {
@@ -36,13 +36,14 @@ export async function startLocalAuroraCluster(options: { stopOnSignals?: boolean
   const timeout = options.readyTimeoutMs ?? 30_000;
   const group = new ProcessGroup({ stopOnSignals: options.stopOnSignals });
   try {
-    const ports: number[] = [];
-    for (let i = 0; i < INSTANCES; i += 1) ports.push(await freePort());
     const common = ['--log-bin=mysql-bin', '--binlog-format=ROW', '--log-slave-updates=ON', '--relay-log=relay-bin', '--skip-slave-start'];
-    const servers = ports.map((port, i) =>
-      prepareMariadb(group, bins, instanceName(i + 1), port, [`--server-id=${i + 1}`, ...(i === 0 ? [] : ['--read-only=ON']), ...common]),
+    const ports = await Promise.all(
+      Array.from({ length: INSTANCES }, async (_, i) => {
+        const server = await prepareMariadb(group, bins, instanceName(i + 1), [`--server-id=${i + 1}`, ...(i === 0 ? [] : ['--read-only=ON']), ...common]);
+        await runMariadb(group, bins, server, timeout);
+        return server.port;
+      }),
     );
-    await Promise.all(servers.map((server) => runMariadb(group, bins, server, timeout)));
 
     const writer = await root(ports[0]);
     try {

@@ -29,9 +29,12 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
   const timeout = options.readyTimeoutMs ?? 30_000;
   const group = new ProcessGroup({ stopOnSignals: options.stopOnSignals });
   try {
-    const mysqlPort = await freePort();
-    const server = prepareMariadb(group, bins, 'mariadb', mysqlPort, ['--skip-log-bin', ...(options.mysqlArgs ?? [])]);
-    const [redisPort] = await Promise.all([startRedis(group, bins, timeout), runMariadb(group, bins, server, timeout)]);
+    const startMariadb = async () => {
+      const server = await prepareMariadb(group, bins, 'mariadb', ['--skip-log-bin', ...(options.mysqlArgs ?? [])]);
+      await runMariadb(group, bins, server, timeout);
+      return server.port;
+    };
+    const [redisPort, mysqlPort] = await Promise.all([startRedis(group, bins, timeout), startMariadb()]);
     return {
       dir: group.dir,
       stop: () => group.stop(),
@@ -62,8 +65,7 @@ export async function startLocalDatabase(options: StartOptions = {}): Promise<Lo
   const timeout = options.readyTimeoutMs ?? 30_000;
   const group = new ProcessGroup({ stopOnSignals: options.stopOnSignals });
   try {
-    const port = await freePort();
-    const server = prepareMariadb(group, bins, 'mariadb', port, [
+    const server = await prepareMariadb(group, bins, 'mariadb', [
       '--skip-log-bin',
       '--performance-schema=ON',
       '--performance-schema-digests-size=2000',
@@ -72,6 +74,7 @@ export async function startLocalDatabase(options: StartOptions = {}): Promise<Lo
       ...(options.mysqlArgs ?? []),
     ]);
     await runMariadb(group, bins, server, timeout);
+    const port = server.port;
     return {
       dir: group.dir,
       stop: () => group.stop(),

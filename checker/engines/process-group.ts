@@ -1,17 +1,19 @@
 /**
- * The processes one start of the kit owns, in one temporary folder. Every
- * process's pid is written under pids/, with the owner's pid beside them, so
- * a later start can stop engines whose owner died without stopping them
- * (kill -9, a closed terminal), and Ctrl-C never leaves one behind.
+ * The processes one start of the kit owns, in one private temporary folder.
+ * Every process's pid is written under pids/, with the owner's pid beside
+ * them, so a later start can stop engines whose owner died without stopping
+ * them (kill -9, a closed terminal), and Ctrl-C never leaves one behind.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../core/errors.js';
+import { exitOnStopSignals, onStop, RunStopped, stopRequested } from '../core/stop-signals.js';
 
 const DIR_PREFIX = 'dtl-engines-';
+const ENGINE_BINARIES = new Set(['redis-server', 'valkey-server', 'mariadbd', 'mysqld']);
 
 function alive(pid: number): boolean {
   try {
@@ -30,6 +32,26 @@ function pidsIn(dir: string): number[] {
     .filter((pid) => pid > 0);
 }
 
+/**
+ * True only when `pid` is a redis-server or mariadbd working in `dir`: its
+ * command line names the folder (mariadbd's --datadir) or it runs inside it
+ * (redis-server rewrites its command line but keeps --dir as its working
+ * folder). A pid the system has since given to another program is left alone.
+ * Without /proc (macOS) nothing can be verified, so nothing is killed.
+ */
+export function isOurEngine(pid: number, dir: string): boolean {
+  try {
+    const exe = basename(readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''));
+    if (!ENGINE_BINARIES.has(exe)) return false;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (cmdline.some((arg) => arg.includes(`${dir}/`) || arg.endsWith(dir))) return true;
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return cwd === dir || cwd.startsWith(`${dir}/`);
+  } catch {
+    return false;
+  }
+}
+
 /** Stops engines left behind by a process that no longer exists. */
 export function reapOrphans(): number {
   let reaped = 0;
@@ -39,7 +61,7 @@ export function reapOrphans(): number {
     try {
       const owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
       if (!owner || alive(owner)) continue;
-      for (const pid of pidsIn(dir)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of pidsIn(dir)) if (alive(pid) && isOurEngine(pid, dir)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       reaped += 1;
     } catch {
@@ -49,21 +71,58 @@ export function reapOrphans(): number {
   return reaped;
 }
 
+/** Sends a signal to a child's whole process group (it leads one: see spawn), or to the child alone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 export class ProcessGroup {
   readonly dir: string;
   private readonly children = new Map<string, ChildProcess>();
-  private releaseSignals = () => {};
+  private readonly releases: Array<() => void> = [];
+  private stopping?: Promise<void>;
 
   constructor(options: { stopOnSignals?: boolean } = {}) {
     reapOrphans();
     this.dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
     mkdirSync(join(this.dir, 'pids'));
     writeFileSync(join(this.dir, 'owner.pid'), String(process.pid));
-    if (options.stopOnSignals) this.releaseSignals = this.stopOnSignals();
+    // Synchronous last resort: nothing async runs in 'exit'.
+    const onExit = () => this.killAll();
+    process.on('exit', onExit);
+    this.releases.push(() => process.removeListener('exit', onExit));
+    if (options.stopOnSignals) {
+      exitOnStopSignals();
+      this.releases.push(
+        onStop(() => {
+          this.killAll();
+          return this.stop(0);
+        }),
+      );
+    }
   }
 
+  /**
+   * Starts a process in its own process group, so a Ctrl-C at the terminal
+   * reaches the kit alone and the kit stops its engines in order (instead of
+   * each engine dying on its own while the kit still waits for it).
+   */
   spawn(name: string, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-    const child = spawn(command, args, { stdio: 'ignore', ...options });
+    if (this.stopping) throw stopRequested() ? new RunStopped() : new Error(`the engines in ${this.dir} were already stopped`);
+    const child = spawn(command, args, { stdio: 'ignore', ...options, detached: true });
+    // An error event (ENOENT, EACCES) also ends in 'exit' or is reported by the caller's wait.
+    child.on('error', () => {});
     this.children.set(name, child);
     writeFileSync(join(this.dir, 'pids', name), String(child.pid));
     return child;
@@ -73,54 +132,45 @@ export class ProcessGroup {
     return this.children.get(name);
   }
 
-  /** Stops one process: SIGTERM, then SIGKILL after `graceMs`. */
+  /** Forgets a process that has ended by itself (an install step). */
+  forget(name: string): void {
+    this.children.delete(name);
+    rmSync(join(this.dir, 'pids', name), { force: true });
+  }
+
+  /** Stops one process: SIGTERM, then SIGKILL after `graceMs` (at once with 0). */
   async stopOne(name: string, graceMs = 5_000): Promise<void> {
     const child = this.children.get(name);
     if (!child) return;
-    this.children.delete(name);
-    rmSync(join(this.dir, 'pids', name), { force: true });
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    this.forget(name);
+    if (!running(child)) return;
     await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const force = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
       child.once('exit', () => {
         clearTimeout(force);
         resolve();
       });
-      child.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
+      signalGroup(child, graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
     });
   }
 
-  async stop(): Promise<void> {
-    this.releaseSignals();
-    await Promise.all([...this.children.keys()].map((name) => this.stopOne(name)));
-    rmSync(this.dir, { recursive: true, force: true });
+  /** Stops every process and removes the folder. Every caller waits for the same stop, so the folder goes only once all have exited. */
+  stop(graceMs = 5_000): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all([...this.children.keys()].map((name) => this.stopOne(name, graceMs)));
+      for (const release of this.releases) release();
+      try {
+        rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      } catch {
+        // A leftover temporary folder is removed by the next start's reapOrphans.
+      }
+    })();
+    return this.stopping;
   }
 
-  /** Installs Ctrl-C, SIGTERM, SIGHUP and exit handlers; returns their removal. */
-  stopOnSignals(): () => void {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      void this.stop().finally(() => {
-        // Leave through the default handler so the shell sees the signal exit.
-        process.kill(process.pid, signal);
-      });
-    };
-    const onExit = () => {
-      // Synchronous last resort: nothing async runs in 'exit'.
-      for (const pid of pidsIn(this.dir)) if (alive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(this.dir, { recursive: true, force: true });
-    };
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const signal of signals) process.on(signal, onSignal);
-    process.on('exit', onExit);
-    return () => {
-      // Keep the handlers while stopping on a signal, so a second Ctrl-C cannot cut the clean-up short.
-      if (stopping) return;
-      for (const signal of signals) process.removeListener(signal, onSignal);
-      process.removeListener('exit', onExit);
-    };
+  /** SIGKILLs every process at once, synchronously. */
+  killAll(): void {
+    for (const child of this.children.values()) if (running(child)) signalGroup(child, 'SIGKILL');
   }
 }
 
@@ -133,20 +183,40 @@ export function tail(path: string, lines = 5): string {
   }
 }
 
-export async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  child: ChildProcess,
-  logHint: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** What a readiness probe found on the engine's port. */
+export type ProbeAnswer = 'ours' | 'someone-else' | 'nothing-yet';
+
+export interface WaitForEngine {
+  what: string;
+  child: ChildProcess;
+  probe: () => Promise<ProbeAnswer>;
+  timeoutMs: number;
+  logHint: () => string;
+  /** True when the engine's log says its port was taken (it then exits by itself). */
+  portTaken: () => boolean;
+}
+
+/**
+ * Waits until the engine answers as itself. Resolves 'port-taken' when its
+ * port turned out to belong to another program (the caller retries on a fresh
+ * port); throws when it stopped for another reason or never became ready.
+ */
+export async function waitForEngine(wait: WaitForEngine): Promise<'ready' | 'port-taken'> {
+  const deadline = Date.now() + wait.timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new EnvironmentError(`${what} stopped right after starting. ${logHint()}`, 'Check that the package is installed correctly (see docs/local-target.md).');
+    if (stopRequested()) throw new RunStopped();
+    if (!running(wait.child)) {
+      if (wait.portTaken()) return 'port-taken';
+      throw new EnvironmentError(`${wait.what} stopped right after starting. ${wait.logHint()}`, 'Check that the package is installed correctly (see docs/local-target.md).');
     }
-    if (await probe().catch(() => false)) return;
+    const answer = await wait.probe().catch((): ProbeAnswer => 'nothing-yet');
+    if (answer === 'ours') return 'ready';
+    if (answer === 'someone-else') return 'port-taken';
     await sleep(50);
   }
-  throw new EnvironmentError(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s. ${logHint()}`, 'Is the machine very busy? Re-run; if it persists see docs/local-target.md.');
+  if (wait.portTaken()) return 'port-taken';
+  throw new EnvironmentError(
+    `${wait.what} did not become ready within ${Math.round(wait.timeoutMs / 1000)} s. ${wait.logHint()}`,
+    'Is the machine very busy? Re-run; if it persists see docs/local-target.md.',
+  );
 }

@@ -12,7 +12,7 @@ import { locateEngineBinaries, type EngineBinaries } from './binaries.js';
 import { EndpointProxy } from './endpoint-proxy.js';
 import type { MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup } from './process-group.js';
-import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb, type MariadbServer } from './servers.js';
+import { LOCAL_DATABASE, prepareMariadb, runMariadb, type MariadbServer } from './servers.js';
 
 export const LAB_USER = { user: 'labuser', password: 'lab-password-1' };
 const REPL_USER = { user: 'repl', password: 'repl-password-1' };
@@ -71,11 +71,14 @@ export async function startReplicatedMysql(options: ReplicationOptions = {}): Pr
   const group = new ProcessGroup({ stopOnSignals: options.stopOnSignals });
   let proxy: EndpointProxy | undefined;
   try {
-    const [primaryPort, replicaPort] = [await freePort(), await freePort()];
     const common = ['--log-bin=mysql-bin', '--binlog-format=ROW', '--log-slave-updates=ON', '--relay-log=relay-bin'];
-    const primaryServer = prepareMariadb(group, bins, 'primary', primaryPort, ['--server-id=1', ...common]);
-    const replicaServer = prepareMariadb(group, bins, 'replica', replicaPort, ['--server-id=2', '--read-only=ON', ...common]);
-    await Promise.all([runMariadb(group, bins, primaryServer, timeout), runMariadb(group, bins, replicaServer, timeout)]);
+    const start = async (name: string, args: string[]) => {
+      const server = await prepareMariadb(group, bins, name, args);
+      await runMariadb(group, bins, server, timeout);
+      return server;
+    };
+    const [primaryServer, replicaServer] = await Promise.all([start('primary', ['--server-id=1', ...common]), start('replica', ['--server-id=2', '--read-only=ON', ...common])]);
+    const [primaryPort, replicaPort] = [primaryServer.port, replicaServer.port];
 
     const primaryRoot = await rootConnection(primaryPort);
     try {

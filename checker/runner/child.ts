@@ -126,6 +126,17 @@ async function main(request: RunRequest): Promise<void> {
   }
 }
 
+let leaving = false;
+// The checker went away without stopping this run (killed with -9): take the learner's processes down too.
+process.on('disconnect', () => {
+  if (leaving) return;
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    exitForReal(0);
+  }
+});
+
 process.once('message', (request: RunRequest) => {
   main(request)
     .catch(async (err) => {
@@ -133,6 +144,7 @@ process.once('message', (request: RunRequest) => {
     })
     .finally(() => {
       // Learner code may leave timers or sockets open; the run is over either way.
+      leaving = true;
       process.disconnect?.();
       setTimeout(() => exitForReal(0), 50).unref();
     });

@@ -2,10 +2,11 @@
  * Runs one exercise's checks in a child process and turns whatever happens
  * (results, a crash, a hang, a file that does not compile) into results.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { checksFor } from '../checks/registry.js';
 import type { CheckResult } from '../core/result.js';
+import { onStop, throwIfStopped } from '../core/stop-signals.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
 import { relative } from 'node:path';
@@ -13,6 +14,8 @@ import { relative } from 'node:path';
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** After the exercise process exits, how long its pipes may take to deliver their last bytes. */
+const PIPE_GRACE_MS = 300;
 
 export interface RunExerciseOptions {
   labId: number;
@@ -48,11 +51,18 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   let current: string | undefined;
   let stopReason: { status: 'fail' | 'error'; message: string } | undefined;
 
+  // Its own process group: whatever the learner's code starts belongs to it and is killed with it,
+  // and a Ctrl-C at the terminal reaches the checker, which then stops it.
   const child = fork(CHILD, [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', TSX],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
+    detached: true,
+  });
+  const releaseStop = onStop(() => {
+    endGroup(child);
+    closePipes(child);
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
@@ -112,7 +122,16 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
     });
     child.on('exit', () => {
       clearTimeout(timer);
-      resolve();
+      endGroup(child);
+      // Its last words may still be in the pipe; a grandchild outside the group may hold the pipe open for ever.
+      const giveUp = setTimeout(() => {
+        closePipes(child);
+        resolve();
+      }, PIPE_GRACE_MS);
+      child.once('close', () => {
+        clearTimeout(giveUp);
+        resolve();
+      });
     });
   });
   child.send({
@@ -125,6 +144,9 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
     measure: options.measure,
   } satisfies RunRequest);
   await finished;
+  releaseStop();
+  // A run cut short by Ctrl-C is not judged: the child was killed by the stop, not by the learner's code.
+  throwIfStopped();
 
   return {
     measurement,
@@ -151,6 +173,25 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
       };
     }),
   };
+}
+
+/**
+ * Ends what is left of an exercise run: every process in its group (a
+ * grandchild the learner's code started, busy or unreferenced) is killed.
+ */
+function endGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // the group is already empty
+  }
+}
+
+/** Closes our ends of its output pipes, so a grandchild that inherited them cannot keep the checker waiting. */
+function closePipes(child: ChildProcess): void {
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
 
 function nameOf(checks: Array<{ id: string; name: string }>, id: string): string {
