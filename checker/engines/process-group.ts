@@ -5,15 +5,30 @@
  * them (kill -9, a closed terminal), and Ctrl-C never leaves one behind.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../core/errors.js';
+import { findExecutable } from './binaries.js';
 import { exitOnStopSignals, onStop, RunStopped, stopRequested } from '../core/stop-signals.js';
 
 const DIR_PREFIX = 'dtl-engines-';
-const ENGINE_BINARIES = new Set(['redis-server', 'valkey-server', 'mariadbd', 'mysqld']);
+const ENGINE_NAMES = ['redis-server', 'valkey-server', 'mariadbd', 'mysqld'];
+
+/** The engine binaries by name and by the file they resolve to (Debian's redis-server is a link to redis-check-rdb). */
+function engineBinaries(): Set<string> {
+  const known = new Set(ENGINE_NAMES);
+  for (const name of ENGINE_NAMES) {
+    const found = findExecutable([name]);
+    try {
+      if (found) known.add(realpathSync(found));
+    } catch {
+      // a dangling link: the name alone is known
+    }
+  }
+  return known;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -41,8 +56,9 @@ function pidsIn(dir: string): number[] {
  */
 export function isOurEngine(pid: number, dir: string): boolean {
   try {
-    const exe = basename(readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''));
-    if (!ENGINE_BINARIES.has(exe)) return false;
+    const exe = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
+    const known = engineBinaries();
+    if (!known.has(exe) && !known.has(basename(exe))) return false;
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     if (cmdline.some((arg) => arg.includes(`${dir}/`) || arg.endsWith(dir))) return true;
     const cwd = readlinkSync(`/proc/${pid}/cwd`);
