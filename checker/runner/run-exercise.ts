@@ -3,6 +3,8 @@
  * (results, a crash, a hang, a file that does not compile) into results.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checksFor } from '../checks/registry.js';
 import type { CheckResult } from '../core/result.js';
@@ -16,6 +18,8 @@ const TSX = import.meta.resolve('tsx');
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** After the exercise process exits, how long its pipes may take to deliver their last bytes. */
 const PIPE_GRACE_MS = 300;
+/** Set in the environment of each exercise process, and so of anything it starts. */
+const RUN_TAG = 'DTL_EXERCISE_RUN';
 
 export interface RunExerciseOptions {
   labId: number;
@@ -51,17 +55,18 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   let current: string | undefined;
   let stopReason: { status: 'fail' | 'error'; message: string } | undefined;
 
+  const tag = randomUUID();
   // Its own process group: whatever the learner's code starts belongs to it and is killed with it,
   // and a Ctrl-C at the terminal reaches the checker, which then stops it.
   const child = fork(CHILD, [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', TSX],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', [RUN_TAG]: tag },
     detached: true,
   });
   const releaseStop = onStop(() => {
-    endGroup(child);
+    endGroup(child, tag);
     closePipes(child);
   });
   let stderr = '';
@@ -122,7 +127,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
     });
     child.on('exit', () => {
       clearTimeout(timer);
-      endGroup(child);
+      endGroup(child, tag);
       // Its last words may still be in the pipe; a grandchild outside the group may hold the pipe open for ever.
       const giveUp = setTimeout(() => {
         closePipes(child);
@@ -177,14 +182,35 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
 
 /**
  * Ends what is left of an exercise run: every process in its group (a
- * grandchild the learner's code started, busy or unreferenced) is killed.
+ * grandchild the learner's code started, busy or unreferenced) is killed,
+ * and any that left the group.
  */
-function endGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // the group is already empty
+function endGroup(child: ChildProcess, tag: string): void {
+  if (child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is already empty
+    }
+  }
+  killTagged(tag);
+}
+
+/**
+ * A process the learner's code started with detached: true leads a group of
+ * its own; it still carries the run's tag in its environment, which is how it
+ * is found (Linux; elsewhere the process group is all there is).
+ */
+function killTagged(tag: string): void {
+  if (!existsSync('/proc/self/environ')) return;
+  const marker = `${RUN_TAG}=${tag}`;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or another user's
+    }
   }
 }
 

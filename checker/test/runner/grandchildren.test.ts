@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('a process started by learner code', () => {
-  for (const mode of ['inherit', 'unref', 'busy'] as const) {
+  for (const mode of ['inherit', 'unref', 'busy', 'detached'] as const) {
     it(`(${mode}) is killed when the run ends, and the run is judged as usual`, async () => {
       const file = pidsFile();
       process.env.DTL_TEST_GRANDCHILD = mode;
