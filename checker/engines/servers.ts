@@ -1,5 +1,6 @@
 /** Starting one redis-server or one mariadbd inside a process group. */
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -7,6 +8,7 @@ import mysql from 'mysql2/promise';
 import { EnvironmentError } from '../core/errors.js';
 import { throwIfStopped } from '../core/stop-signals.js';
 import type { EngineBinaries } from './binaries.js';
+import { INSTALL_ARGS, preparedDataFolder } from './mariadb-template.js';
 import { tail, waitForEngine, type ProbeAnswer, type ProcessGroup } from './process-group.js';
 
 export const LOCAL_DATABASE = 'labs';
@@ -105,21 +107,16 @@ export interface MariadbServer {
 }
 
 /**
- * Initialises a data folder (about a second) in its own temporary folder:
- * mariadb-install-db's bootstrap server names its temporary tables the same
- * way in every run, so installs sharing a TMPDIR break each other.
+ * Runs mariadb-install-db into `dataDir` with its own temporary folder:
+ * its bootstrap server names its temporary tables the same way in every run,
+ * so installs sharing a TMPDIR break each other.
  */
-export async function prepareMariadb(group: ProcessGroup, bins: EngineBinaries, name: string, extraArgs: string[] = []): Promise<MariadbServer> {
-  const dataDir = join(group.dir, name);
-  const tmpDir = join(group.dir, `${name}-tmp`);
-  mkdirSync(tmpDir);
+async function installDataFolder(group: ProcessGroup, bins: EngineBinaries, name: string, dataDir: string, tmpDir: string): Promise<void> {
   const step = `${name}-install`;
-  const install = group.spawn(
-    step,
-    bins.installDb,
-    ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmpDir } },
-  );
+  const install = group.spawn(step, bins.installDb, [...INSTALL_ARGS, `--datadir=${dataDir}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmpDir },
+  });
   let output = '';
   install.stdout?.on('data', (chunk) => (output += String(chunk)));
   install.stderr?.on('data', (chunk) => (output += String(chunk)));
@@ -138,6 +135,21 @@ export async function prepareMariadb(group: ProcessGroup, bins: EngineBinaries, 
       'Check the MariaDB installation (see docs/local-target.md).',
     );
   }
+}
+
+/**
+ * Gives a server its data folder: a copy of the prepared folder for this
+ * mariadbd (built once, see mariadb-template.ts), or a fresh install when no
+ * cache folder can be written.
+ */
+export async function prepareMariadb(group: ProcessGroup, bins: EngineBinaries, name: string, extraArgs: string[] = []): Promise<MariadbServer> {
+  const dataDir = join(group.dir, name);
+  const tmpDir = join(group.dir, `${name}-tmp`);
+  mkdirSync(tmpDir);
+  const template = await preparedDataFolder(bins, (folder) => installDataFolder(group, bins, name, folder, tmpDir));
+  if (template) await cp(template, dataDir, { recursive: true });
+  else await installDataFolder(group, bins, name, dataDir, tmpDir);
+  throwIfStopped();
   return { name, port: 0, dataDir, errorLog: join(group.dir, `${name}.err`), tmpDir, extraArgs, args: [] };
 }
 

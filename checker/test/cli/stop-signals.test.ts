@@ -30,14 +30,14 @@ function seededProgress(dir: string): string {
 }
 
 /** Starts a kit command in its own process group (so a group SIGINT reaches it and its children, never vitest) with a private TMPDIR. */
-function start(script: 'check' | 'lab', args: string[]): Command {
+function start(script: 'check' | 'lab', args: string[], env: NodeJS.ProcessEnv = {}): Command {
   const scratch = mkdtempSync(join(tmpdir(), 'dtl-stop-'));
   const progressFile = seededProgress(scratch);
   const child = spawn(process.execPath, ['--import', 'tsx', `checker/cli/${script}.ts`, ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', TMPDIR: scratch, DTL_PROGRESS_FILE: progressFile },
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', TMPDIR: scratch, DTL_PROGRESS_FILE: progressFile, ...env },
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
@@ -105,7 +105,8 @@ describe('a stop signal during npm run check', () => {
   }
 
   it('Ctrl-C while "Starting ..." (MariaDB installing): a clean Stopped and 130, no engine, no temporary folder', async () => {
-    const command = start('check', ['1', '--target', 'local']);
+    // An empty cache of prepared data folders, so mariadb-install-db is what the signal interrupts.
+    const command = start('check', ['1', '--target', 'local'], { DTL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'dtl-stop-cache-')) });
     await waitForOutput(command, /Starting a MariaDB primary and replica/);
     await sleep(300);
     const { code, ms, left } = await interrupt(command, 'SIGINT', true);
