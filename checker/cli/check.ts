@@ -10,7 +10,7 @@ import type { LabMeta } from '../core/lab.js';
 import { rebuildNotice, recordRun } from '../progress/state.js';
 import { solutionOffer } from '../progress/solutions.js';
 import { UsageError } from '../core/errors.js';
-import { parseFlags, type CommonFlags } from './args.js';
+import { parseFlags, type CommonFlags, type FlagScope } from './args.js';
 import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
@@ -18,9 +18,49 @@ import type { Progress } from './spinner.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 
 export const CHECK_USAGE =
-  'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [--learner ID] [--no-input] [--no-color] ' +
-  '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--cluster ID] [--db-instance ID] [--tunnel] [--failover-drill] [--resume-drill] [--yes]. ' +
-  'Example: npm run check -- 5 --target local --json';
+  'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [more flags: npm run check -- --help]. Example: npm run check -- 5 --target local';
+
+export const CHECK_HELP = [
+  'Usage: npm run check -- <lab> [flags]     run one lab\'s checks',
+  '       npm run check -- --all [flags]     run every ready lab (with --json: the file for the class report)',
+  '',
+  'Flags:',
+  '  --target local|aws        where the exercises run (asked on a terminal when left out)',
+  '  --exercise NN, -e NN      only this exercise of the lab',
+  '  --json                    one results document on stdout',
+  '  --learner ID              with --all --json: who the results belong to (default: git user)',
+  '  --no-input                never ask; fail with a usage error instead',
+  '  --no-color                no colour (NO_COLOR is honoured too)',
+  '  --solutions               check the reference solutions instead of your files',
+  '  --failover-drill          Labs 1 and 3 (local or aws) and Lab 5 (aws): the failover drill',
+  '  --resume-drill            Lab 4 on aws: time the resume of the paused cluster',
+  '  --yes, -y                 confirm a drill without asking',
+  '',
+  'AWS target:',
+  '  --profile P, --region R   which credentials and region',
+  '  --tunnel                  reach the private cache and database through SSM port forwards',
+  '  --resources-only          check the deployed resources, not the exercises',
+  '  --stack NAME, --replication-group ID, --cluster ID, --db-instance ID, --replica-instance ID,',
+  '  --bastion-security-group ID',
+  '                            name resources you made yourself instead of the lab stack',
+  '',
+  'Examples: npm run check -- 5 --target local',
+  '          npm run check -- 5 --exercise 02',
+  '          npm run --silent check -- --all --json --learner ada > results/ada.json',
+  '',
+  'Exit codes: 0 every check passed, 1 something failed (your work), 2 usage or environment problem.',
+].join('\n');
+
+const CHECK_FLAGS: FlagScope = {
+  script: 'check',
+  flags: [
+    'target', 'json', 'no-input', 'no-color', 'profile', 'region', 'exercise', 'stack', 'replication-group', 'cluster', 'db-instance',
+    'replica-instance', 'bastion-security-group', 'tunnel', 'yes', 'failover-drill', 'resume-drill', 'solutions', 'all', 'resources-only', 'learner', 'help',
+  ],
+};
+
+/** Where each lab's failover drill runs; --failover-drill anywhere else would be ignored, so it is refused. */
+export const FAILOVER_DRILL_TARGETS: Readonly<Record<number, readonly ('local' | 'aws')[]>> = { 1: ['local', 'aws'], 3: ['local', 'aws'], 5: ['aws'] };
 
 async function ask(flags: CommonFlags): Promise<CommonFlags> {
   const interactive = canPrompt(flags) && !flags.json;
@@ -64,10 +104,13 @@ function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
 }
 
 export async function checkMain(argv: string[]): Promise<number> {
-  const parsed = parseFlags(argv, CHECK_USAGE);
+  const parsed = parseFlags(argv, CHECK_USAGE, CHECK_FLAGS);
   if (parsed.help) {
-    say(CHECK_USAGE);
+    process.stdout.write(`${CHECK_HELP}\n`);
     return 0;
+  }
+  if (parsed.learner !== undefined && !parsed.all) {
+    throw new UsageError('--learner names whose results an --all --json file holds; a run of one lab records no learner.', 'Use it as npm run check -- --all --json --learner ID, or leave it out.');
   }
   if (parsed.all) return checkAll(parsed);
   const flags = await ask(parsed);
@@ -77,12 +120,26 @@ export async function checkMain(argv: string[]): Promise<number> {
   return exitCodeFor(doc.status);
 }
 
-/** Runs one lab's checks, printing them live on a terminal; returns the results document. */
-async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
-  const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
+/** Refuses flags this lab and target would ignore. */
+export function refuseUnusedFlags(lab: LabMeta, flags: CommonFlags): void {
   if (flags.resumeDrill && lab.id !== 4) {
     throw new UsageError(`--resume-drill belongs to Lab 4 (Aurora Serverless v2): lab ${lab.id} has no cluster that pauses.`, 'Run it as npm run check -- 4 --target aws --resume-drill.');
   }
+  if (flags.failoverDrill) {
+    const targets = FAILOVER_DRILL_TARGETS[lab.id] ?? [];
+    const withDrill = Object.entries(FAILOVER_DRILL_TARGETS).map(([id, t]) => `${id} (${t.join(' or ')})`).join(', ');
+    if (targets.length === 0) throw new UsageError(`Lab ${lab.id} has no failover drill, so --failover-drill would do nothing. Labs with one: ${withDrill}.`, CHECK_USAGE);
+    if (!targets.includes(flags.target ?? 'local')) {
+      const given = flags.target ? `with --target ${flags.target}` : 'without --target (the run may stay local)';
+      throw new UsageError(`Lab ${lab.id}'s failover drill runs only with --target ${targets.join(' or ')}; ${given} it would not run.`, `Run it as npm run check -- ${lab.id} --target ${targets[0]} --failover-drill.`);
+    }
+  }
+}
+
+/** Runs one lab's checks, printing them live on a terminal; returns the results document. */
+async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
+  const exercise = flags.exercise !== undefined ? resolveExercise(lab, flags.exercise).id : undefined;
+  refuseUnusedFlags(lab, flags);
   const c = makeChalk(flags, process.stdout);
   const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources'], ['drill', 'Failover drill']]);
 
@@ -127,7 +184,7 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
       process.stdout.write(`${(i === skippedOnAws.length - 1 ? lines : lines.slice(0, 1)).join('\n')}\n`);
     });
     const { renderTail } = await import('../render/tail.js');
-    process.stdout.write(`${renderTail(c, doc)}\n`);
+    process.stdout.write(`${renderTail(c, doc, { exercise })}\n`);
   }
   return doc;
 }
@@ -138,13 +195,10 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
  */
 async function checkAll(flags: CommonFlags): Promise<number> {
   if (flags.lab !== undefined) throw new UsageError('--all runs every lab: leave out the lab number.', CHECK_USAGE);
-  if (flags.exercise) throw new UsageError('--exercise goes with one lab, not with --all.', CHECK_USAGE);
+  if (flags.exercise !== undefined) throw new UsageError('--exercise goes with one lab, not with --all.', CHECK_USAGE);
+  if (flags.failoverDrill || flags.resumeDrill) throw new UsageError('The drills go with one lab, not with --all.', CHECK_USAGE);
   const ready = labs.filter((l) => l.status === 'ready');
-  const docs: ResultsDocument[] = [];
-  for (const lab of ready) {
-    if (!flags.json) process.stdout.write(`\n`);
-    docs.push(await checkLab(lab, flags));
-  }
+  const docs = await checkEach(ready, (lab) => checkLab(lab, flags), { json: flags.json });
   if (flags.json) {
     const { makeLearnerResults } = await import('../report/learner-results.js');
     const { learnerIdentity, kitVersion } = await import('./learner.js');
@@ -152,6 +206,27 @@ async function checkAll(flags: CommonFlags): Promise<number> {
   }
   const codes = docs.map((d) => exitCodeFor(d.status));
   return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
+}
+
+/**
+ * Runs the labs one after the other. A person watching a terminal is told which
+ * lab is running (a --json run is otherwise silent for minutes); a script
+ * reading stderr gets nothing extra.
+ */
+export async function checkEach(
+  list: readonly LabMeta[],
+  check: (lab: LabMeta) => Promise<ResultsDocument>,
+  options: { json: boolean; stderr?: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>; stdout?: Pick<NodeJS.WriteStream, 'write'> },
+): Promise<ResultsDocument[]> {
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  const docs: ResultsDocument[] = [];
+  for (const [i, lab] of list.entries()) {
+    if (!options.json) stdout.write('\n');
+    if (stderr.isTTY) stderr.write(`Lab ${lab.id} (${i + 1} of ${list.length}): ${lab.title}\n`);
+    docs.push(await check(lab));
+  }
+  return docs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
