@@ -5,6 +5,7 @@
  * still being written (a JSON document) is never cut short.
  */
 import { KitError } from '../core/errors.js';
+import { guardOutputStreams } from './output-errors.js';
 import { say } from './terminal.js';
 
 // The AWS SDK warns on every run under Node 20 that its later releases need Node 22; the
@@ -26,6 +27,7 @@ export function explain(err: unknown): { text: string; exitCode: number } {
 }
 
 export async function runCommand(main: () => Promise<number>): Promise<void> {
+  guardOutputStreams();
   try {
     process.exitCode = await main();
   } catch (err) {
