@@ -13,8 +13,10 @@ import { parseCommandLine } from './command-line.js';
 import { runCommand } from './run-command.js';
 import { makeChalk, paint, say } from './terminal.js';
 
-export const DOCTOR_USAGE =
-  'Usage: npm run doctor [-- --offline] [--json] [--profile <name>] [--region <region>] [--no-color]\n' +
+export const DOCTOR_USAGE = 'Usage: npm run doctor [-- --offline] [--json] [--profile <name>] [--region <region>] [--no-color]';
+
+export const DOCTOR_HELP =
+  `${DOCTOR_USAGE}\n` +
   '  --offline   only what local work needs (Node, npm, the engines); the AWS tools are listed but not judged, and no AWS call is made\n' +
   '  --json      print the results as JSON on stdout';
 
@@ -90,7 +92,7 @@ export async function doctorMain(argv: string[], deps: DoctorDeps = {}): Promise
   const flags = parseDoctorFlags(argv);
   const err = deps.stderr ?? say;
   if (flags.help) {
-    (deps.stdout ?? ((t: string) => process.stdout.write(t)))(`${DOCTOR_USAGE}\n`);
+    (deps.stdout ?? ((t: string) => process.stdout.write(t)))(`${DOCTOR_HELP}\n`);
     return 0;
   }
   const results = await (deps.doctor ?? runDoctor)({ offline: flags.offline, profile: flags.profile, region: flags.region });
