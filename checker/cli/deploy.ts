@@ -66,7 +66,7 @@ export async function deployMain(argv: string[]): Promise<number> {
   if (flags.lab === undefined) throw new UsageError(`Which lab should I ${verb}?`, DEPLOY_USAGE);
   const lab = resolveLab(flags.lab);
   if (!lab.stack) throw new UsageError(`Lab ${lab.id} has no AWS stack to ${verb}.`);
-  requireCredentials(lab);
+  await requireAwsSetup(flags, lab);
 
   if (verb === 'deploy') {
     if (!skipDoctor) await preflight(lab, flags);
@@ -93,13 +93,18 @@ function requireTools(): void {
   }
 }
 
-function requireCredentials(lab?: LabMeta): void {
-  if (awsConfigured()) return;
-  throw new EnvironmentError(
-    'No AWS credentials are configured, so there is nothing to deploy to or destroy.',
-    'Configure them with `aws configure` (or `aws configure sso`), or pass --profile' +
-      (lab ? `; the local target needs none: \`npm run check -- ${lab.id} --target local\`.` : '.'),
-  );
+/** Credentials first, then the region: the same order and words as the check command's AWS target. */
+async function requireAwsSetup(flags: CommonFlags, lab?: LabMeta): Promise<void> {
+  const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
+  const { noCredentials, noRegion } = await import('../aws/errors.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  const region = await resolvedRegion(clients).finally(() => destroyAwsClients(clients));
+  if (!awsConfigured() && flags.profile === undefined) {
+    const err = noCredentials({ regionMissing: region === undefined });
+    const local = lab ? ` The local target needs none: \`npm run check -- ${lab.id} --target local\`.` : '';
+    throw new EnvironmentError(`${err.message} Without them there is nothing to deploy to or destroy.`, `${err.nextStep}${local}`);
+  }
+  if (region === undefined) throw noRegion();
 }
 
 async function preflight(lab: LabMeta, flags: CommonFlags): Promise<void> {
@@ -187,7 +192,7 @@ async function verifyAfterDestroy(flags: CommonFlags, labIds?: number[]): Promis
 
 /** destroy --all: every lab stack the kit finds deployed, then one verification over everything the kit tagged. */
 async function destroyAll(flags: CommonFlags): Promise<number> {
-  requireCredentials();
+  await requireAwsSetup(flags);
   const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
   const { deployedLabs } = await import('../cost/status.js');
   const clients = makeOpsClients({ profile: flags.profile, region: flags.region });

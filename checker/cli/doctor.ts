@@ -5,7 +5,6 @@
  * Exit 0 when nothing fails, 1 when something fails, 2 on a usage error.
  */
 import type { ChalkInstance } from 'chalk';
-import { UsageError } from '../core/errors.js';
 import { summarise, type CheckResult } from '../core/result.js';
 import { doctorExitCode, runDoctor, type DoctorOptions } from '../ops/doctor-checks.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
@@ -40,9 +39,6 @@ const DOCTOR_OPTIONS = {
 
 export function parseDoctorFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): DoctorFlags {
   const v = parseCommandLine(argv, DOCTOR_OPTIONS, { script: 'doctor', usage: DOCTOR_USAGE }, env).values;
-  if (v.offline && (v.profile !== undefined || v.region !== undefined)) {
-    throw new UsageError('--offline makes no AWS call, so --profile and --region would be ignored: give one or the other.', DOCTOR_USAGE);
-  }
   return {
     offline: Boolean(v.offline),
     json: Boolean(v.json),

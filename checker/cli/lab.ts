@@ -118,11 +118,18 @@ export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFla
 
 export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask = realSelect): Promise<MenuAction[]> {
   const chosen: MenuAction[] = [];
-  for (;;) {
-    const action = (await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length })) as MenuAction;
-    chosen.push(action);
-    if (action === 'quit') return chosen;
-    await perform(action, lab, flags, c, ask);
+  // The menu has no command line: AWS errors say how to set a profile or region before starting the lab.
+  const { adviseForLabMenu } = await import('../aws/errors.js');
+  adviseForLabMenu(lab.id);
+  try {
+    for (;;) {
+      const action = (await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length })) as MenuAction;
+      chosen.push(action);
+      if (action === 'quit') return chosen;
+      await perform(action, lab, flags, c, ask);
+    }
+  } finally {
+    adviseForLabMenu(undefined);
   }
 }
 

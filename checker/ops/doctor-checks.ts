@@ -10,7 +10,7 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
 import { resolvedRegion } from '../aws/clients.js';
-import { classifyAwsError, explainAwsError, whoAmI, type CallerIdentity } from '../aws/errors.js';
+import { classifyAwsError, explainAwsError, MissingRegionError, whoAmI, type CallerIdentity } from '../aws/errors.js';
 import { AWS_CLI_DOC, defaultRunner, detectTunnelTools, installAdvice, type CommandRunner } from '../aws/tunnel.js';
 import { KitError } from '../core/errors.js';
 import type { ElastiCacheRequirement, LabMeta, RdsRequirement } from '../core/lab.js';
@@ -360,6 +360,7 @@ async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promis
     try {
       me = await whoAmI(clients);
     } catch (err) {
+      if (err instanceof MissingRegionError) return [line('aws-region', 'AWS region', 'fail', err.message, { group: 'aws', hint: err.nextStep })];
       const kind = classifyAwsError(err, region);
       const { message, hint } = explainedHint(err);
       // Nothing to find (and no profile asked for): the same as not configured.
