@@ -22,7 +22,8 @@ export const CHECK_USAGE =
 
 export const CHECK_HELP = [
   'Usage: npm run check -- <lab> [flags]     run one lab\'s checks',
-  '       npm run check -- --all [flags]     run every ready lab (with --json: the file for the class report)',
+  '       npm run check -- --all [flags]     run every ready lab',
+  '                                          (with --json: the results file for the class report)',
   '',
   'Flags:',
   '  --target local|aws        where the exercises run (asked on a terminal when left out)',

@@ -23,7 +23,7 @@ export const DEPLOY_USAGE =
   'npm run destroy <lab> [-- --yes]; npm run destroy -- --all [--yes]. Example: npm run deploy 5';
 
 export const DEPLOY_HELP = [
-  'Usage: npm run deploy <lab> [-- flags]     cdk deploy of the lab stack, after the preflight and the cost',
+  'Usage: npm run deploy <lab> [-- flags]     cdk deploy of the lab stack (preflight and cost first)',
   '       npm run destroy <lab> [-- flags]    cdk destroy, then a list of anything billable left behind',
   '       npm run destroy -- --all [--yes]    every lab stack the kit finds deployed',
   '',

@@ -16,7 +16,8 @@ export const DOCTOR_USAGE = 'Usage: npm run doctor [-- --offline] [--json] [--pr
 
 export const DOCTOR_HELP =
   `${DOCTOR_USAGE}\n` +
-  '  --offline   only what local work needs (Node, npm, the engines); the AWS tools are listed but not judged, and no AWS call is made\n' +
+  '  --offline   only what local work needs (Node, npm, the engines): the AWS tools are listed\n' +
+  '              but not judged, and no AWS call is made\n' +
   '  --json      print the results as JSON on stdout';
 
 export interface DoctorFlags {

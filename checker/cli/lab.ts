@@ -31,16 +31,18 @@ export const LAB_USAGE =
   'npm run lab reset -- --all [--yes]. Example: npm run lab 5';
 
 export const LAB_HELP = [
-  'Usage: npm run lab                          list the labs (and pick one on a terminal)',
-  '       npm run lab <number>                 a lab\'s page and its menu',
-  '       npm run lab <number> -- --watch      re-run the checks each time you save (--poll where file events go missing)',
+  'Usage: npm run lab                                  list the labs (pick one on a terminal)',
+  '       npm run lab <number>                         a lab\'s page and its menu',
+  '       npm run lab <number> -- --watch [--poll]     re-run the checks each time you save',
+  '                                                    (--poll where file events go missing)',
   '       npm run lab <number> -- --show-solution NN   print a reference solution',
-  '       npm run lab status                   your progress',
-  '       npm run lab reset <number> [-- --exercise NN] [--yes]   put exercises back to their starting version',
-  '       npm run lab reset -- --all [--yes]   the same for every lab',
+  '       npm run lab status                           your progress',
+  '       npm run lab reset <number> [-- --exercise NN] [--yes]',
+  '                                                    put exercises back to their starting version',
+  '       npm run lab reset -- --all [--yes]           the same for every lab',
   '',
-  'Flags: --no-input (never ask), --no-color, --profile P and --region R (passed on to the AWS actions of the menu).',
-  'Flags go after `--`: written before it, npm keeps them for itself.',
+  'Flags: --no-input (never ask), --no-color, --profile P and --region R (passed on to the',
+  'AWS actions of the menu). Flags go after `--`: written before it, npm keeps them for itself.',
 ].join('\n');
 
 const LAB_FLAGS: FlagScope = { script: 'lab', flags: ['watch', 'poll', 'show-solution', 'no-input', 'no-color', 'profile', 'region', 'help'] };

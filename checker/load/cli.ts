@@ -30,19 +30,26 @@ export const LOAD_USAGE =
   'Usage: npm run load -- [--workers N] [--duration S | --operations N] [--mix point-select|read-write|mixed] [--host H ...] [--json]; npm run load -- --help lists every option.';
 
 export const LOAD_HELP = [
-  'Usage: npm run load -- [--workers 8] [--duration 10 | --operations N] [--mix point-select|read-write|mixed] [--writes 20]',
-  '                       [--sql "SELECT c FROM sbtest1 WHERE id=?"]... [--rows 10000] [--seed N] [--json]',
+  'Usage: npm run load -- [--workers 8] [--duration 10 | --operations N]',
+  '                       [--mix point-select|read-write|mixed] [--writes 20]',
+  '                       [--sql "SELECT c FROM sbtest1 WHERE id=?"]... [--rows 10000]',
+  '                       [--seed N] [--json]',
   '                       [--host H --port P --user U --password W --database D]',
-  '  --workers     concurrent workers, one connection each (default 8, at most 1000 and the server\'s free connections)',
+  '  --workers     concurrent workers, one connection each (default 8; at most 1000,',
+  '                and no more than the server has free connections)',
   '  --duration    seconds to run, up to 86400 (default 10 unless --operations is given)',
   '  --operations  total operations across all workers',
-  '  --mix         point-select (sysbench oltp_point_select), read-write (oltp_read_write transactions),',
-  '                or mixed (point selects and single-row updates, --writes percent of them updates, 0 to 100)',
-  '  --sql         your own statement (repeatable, replaces --mix); each ? gets a random id from 1 to --rows',
+  '  --mix         point-select (sysbench oltp_point_select),',
+  '                read-write (oltp_read_write transactions), or mixed (point selects and',
+  '                single-row updates, --writes percent of them updates, 0 to 100)',
+  '  --sql         your own statement (repeatable, replaces --mix);',
+  '                each ? gets a random id from 1 to --rows',
   '  --seed        a whole number from 0 to 4294967295: the same seed picks the same ids',
-  '  --host ...    an existing database with an sbtest1 table; without it a private MariaDB is started and filled',
+  '  --host ...    an existing database with an sbtest1 table;',
+  '                without it a private MariaDB is started and filled',
   '  --json        the summary as JSON on stdout, no progress bar',
-  'Exit codes: 0 after a run, 1 when every operation failed, 2 usage or environment problem, 130 stopped with Ctrl-C.',
+  'Exit codes: 0 after a run, 1 when every operation failed, 2 usage or environment problem,',
+  '130 stopped with Ctrl-C.',
 ].join('\n');
 
 export interface LoadFlags {

@@ -157,6 +157,12 @@ describe('npm run load on a real mariadbd', () => {
     expect(await otherConnections()).toBe(0);
   });
 
+  it('a user the server refuses is an environment problem: exit 2 before the run', async () => {
+    const result = await run(['--user', 'nobody_here', '--duration', '1', '--rows', '1000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/could not connect to nobody_here@.*: the server refused the user or password\. Nothing was run\./);
+  });
+
   it('a run where every operation failed exits 1, not 0', async () => {
     const result = await run(['--sql', 'SELECT c FROM no_such_table WHERE id=?', '--operations', '20', '--workers', '2', '--json']);
     expect(result.code).toBe(1);
