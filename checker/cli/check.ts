@@ -126,6 +126,24 @@ export function refuseUnusedFlags(lab: LabMeta, flags: CommonFlags): void {
   if (flags.resumeDrill && lab.id !== 4) {
     throw new UsageError(`--resume-drill belongs to Lab 4 (Aurora Serverless v2): lab ${lab.id} has no cluster that pauses.`, 'Run it as npm run check -- 4 --target aws --resume-drill.');
   }
+  if (flags.yes && !flags.failoverDrill && !flags.resumeDrill) {
+    throw new UsageError('--yes confirms a drill without asking; this run starts no drill, so it would be ignored.', CHECK_USAGE);
+  }
+  if (flags.target === 'local') {
+    const awsOnly = (
+      [
+        ['--tunnel', flags.tunnel],
+        ['--resources-only', flags.resourcesOnly],
+        ['--stack', flags.stack],
+        ['--replication-group', flags.replicationGroup],
+        ['--cluster', flags.cluster],
+        ['--db-instance', flags.dbInstance],
+        ['--replica-instance', flags.replicaInstance],
+        ['--bastion-security-group', flags.bastionSecurityGroup],
+      ] as const
+    ).filter(([, given]) => given !== undefined && given !== false).map(([name]) => name);
+    if (awsOnly.length > 0) throw new UsageError(`${awsOnly.join(', ')} ${awsOnly.length === 1 ? 'goes' : 'go'} with --target aws; the local target would ignore ${awsOnly.length === 1 ? 'it' : 'them'}.`, CHECK_USAGE);
+  }
   if (flags.failoverDrill) {
     const targets = FAILOVER_DRILL_TARGETS[lab.id] ?? [];
     const withDrill = Object.entries(FAILOVER_DRILL_TARGETS).map(([id, t]) => `${id} (${t.join(' or ')})`).join(', ');

@@ -82,6 +82,12 @@ describe('extra arguments and flags npm kept', () => {
     expect(() => refuseUnusedFlags(lab(3), { failoverDrill: true, target: 'aws' } as never)).not.toThrow();
   });
 
+  it('refuses --yes without a drill, and AWS-only flags on the local target', () => {
+    expect(() => refuseUnusedFlags(lab(5), { yes: true, target: 'local' } as never)).toThrow(/--yes confirms a drill/);
+    expect(() => refuseUnusedFlags(lab(5), { tunnel: true, stack: 'S', target: 'local' } as never)).toThrow(/--tunnel, --stack go with --target aws/);
+    expect(() => refuseUnusedFlags(lab(5), { tunnel: true, yes: true, failoverDrill: true, target: 'aws' } as never)).not.toThrow();
+  });
+
   it('refuses flags another command owns (check --watch, lab --exercise) and --poll without --watch', async () => {
     expect((await refusal(() => checkMain(['5', '--watch']))).text).toMatch(/"--watch" is not an option of `npm run check`/);
     expect((await refusal(() => labMain(['5', '--exercise', '02']))).text).toMatch(/"--exercise" is not an option of `npm run lab`/);
