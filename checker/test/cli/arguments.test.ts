@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseFlags } from '../../cli/args.js';
-import { checkMain, refuseUnusedFlags, CHECK_USAGE } from '../../cli/check.js';
+import { checkMain } from '../../cli/check.js';
+import { refuseUnusedFlags, CHECK_USAGE } from '../../cli/check-flags.js';
 import { labMain } from '../../cli/lab.js';
 import { planFromFlags } from '../../cli/lab-progress.js';
 import { flagsNpmKept, parseCommandLine } from '../../cli/command-line.js';
