@@ -191,6 +191,47 @@ function profileFlag(ctx: AwsCallContext): string {
   return ctx.profile ? ` --profile ${ctx.profile}` : '';
 }
 
+/**
+ * Where the person can name a profile or a region. On the command line that is
+ * --profile / --region; inside the lab menu there is no command line, so the
+ * advice is to set them before starting the lab.
+ */
+let adviceFor: { menu: false } | { menu: true; labId: number } = { menu: false };
+
+export function adviseForLabMenu(labId: number | undefined): void {
+  adviceFor = labId === undefined ? { menu: false } : { menu: true, labId };
+}
+
+function otherProfileAdvice(): string {
+  if (!adviceFor.menu) return 'or pass --profile <name> for a profile you already have';
+  return `or, for a profile you already have, quit the menu and start the lab with it: \`AWS_PROFILE=<name> npm run lab ${adviceFor.labId}\``;
+}
+
+function setRegionAdvice(): string {
+  if (!adviceFor.menu) return 'Pass --region <region> (the one you deployed to), or set it once with `aws configure set region <region>` or AWS_REGION.';
+  return `Set it once with \`aws configure set region <region>\` (the one you deployed to), or quit the menu and start the lab with \`AWS_REGION=<region> npm run lab ${adviceFor.labId}\`.`;
+}
+
+/** No credentials: the first thing every AWS command asks for (a missing region is said with it, never before it). */
+export function noCredentials(context: { action?: string; profile?: string; regionMissing?: boolean }): EnvironmentError {
+  const call = context.action ? `Could not call ${context.action}: no` : 'No';
+  const region = context.regionMissing ? ' No AWS region is set either.' : '';
+  const nextStep =
+    `Set up credentials with \`aws configure\` (access keys${context.regionMissing ? ' and a default region' : ''}) or \`aws configure sso\` and \`aws sso login\`, ` +
+    `${otherProfileAdvice()}; \`aws sts get-caller-identity\` must print your account before the kit can use AWS.`;
+  return new EnvironmentError(
+    `${call} AWS credentials were found${context.profile ? ` (profile "${context.profile}")` : ''}. The kit uses the same credential chain as the AWS CLI (environment variables, ~/.aws/credentials, ~/.aws/config profiles including SSO).${region}`,
+    nextStep,
+  );
+}
+
+/** Told apart from other environment errors so the doctor can file it under the region, not the credentials. */
+export class MissingRegionError extends EnvironmentError {}
+
+export function noRegion(action?: string): EnvironmentError {
+  return new MissingRegionError(`No AWS region is set, so the kit cannot tell where your resources are${action ? ` (calling ${action})` : ''}.`, setRegionAdvice());
+}
+
 /** The IAM action named in AWS's own message ("... is not authorized to perform: x:Y ..."), else the call's. */
 function deniedAction(message: string, fallback: string): string {
   const m = /perform:\s*([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message);
@@ -222,7 +263,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
         : `Could not call ${call}: no AWS credentials were found${whereText}. The kit uses the same credential chain as the AWS CLI (environment variables, ~/.aws/credentials, ~/.aws/config profiles including SSO).`;
       const nextStep =
         `Set up credentials with \`aws configure\` (access keys) or \`aws configure sso\` and \`aws sso login\`, ` +
-        `or pass --profile <name> for a profile you already have; \`${check}\` must print your account before the checks can run.`;
+        `${otherProfileAdvice()}; \`${check}\` must print your account before the checks can run.`;
       return new EnvironmentError(message, nextStep);
     }
     case 'expired': {
@@ -249,7 +290,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
         `Ask whoever administers the account to allow \`${action}\` for this user or role ` +
         `(the kit's AWS checks read only; the whole list is the learner policy in docs/iam/learner-policy.json, ` +
         `e.g. rds:Describe*, elasticache:Describe*, cloudformation:DescribeStacks, cloudwatch:GetMetricData, pi:GetResourceMetrics), ` +
-        `or pass --profile <name> for a profile that has it.`;
+        `${otherProfileAdvice().replace('a profile you already have', 'a profile that has it')}.`;
       return new EnvironmentError(message, nextStep);
     }
     case 'not-found': {
@@ -275,10 +316,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
     }
     case 'region': {
       if (/region is missing/i.test(said) || (!context.region && !REGION_NAMES.has(f.name))) {
-        return new EnvironmentError(
-          `No AWS region is set, so the kit cannot tell where your resources are (calling ${call}).`,
-          'Pass --region <region> (the one you deployed to), or set it once with `aws configure set region <region>` or AWS_REGION.',
-        );
+        return noRegion(call);
       }
       if (REGION_NAMES.has(f.name) || (f.code && REGION_NAMES.has(f.code))) {
         const message =
@@ -327,6 +365,16 @@ export interface CallerIdentity {
 
 /** Preflight: who the credentials belong to. Any failure comes back explained. */
 export async function whoAmI(clients: AwsClients): Promise<CallerIdentity> {
+  // The SDK refuses a call without a region before it looks for credentials; the kit asks in the other order.
+  if ((await resolvedRegion(clients)) === undefined) {
+    const missing = await clients.sts.config.credentials().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (missing === undefined) throw noRegion('sts:GetCallerIdentity');
+    if (clients.profile === undefined && classifyAwsError(missing) === 'credentials') throw noCredentials({ action: 'sts:GetCallerIdentity', regionMissing: true });
+    throw explainAwsError(missing, { action: 'sts:GetCallerIdentity', profile: clients.profile });
+  }
   try {
     const out = await clients.sts.send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };

@@ -50,7 +50,7 @@ export async function detectTunnelTools(run: CommandRunner = defaultRunner): Pro
   };
 }
 
-const AWS_CLI_DOC =
+export const AWS_CLI_DOC =
   '"Installing or updating to the latest version of the AWS CLI" (AWS CLI User Guide, https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)';
 const PLUGIN_DOC =
   '"Install the Session Manager plugin for the AWS CLI" (AWS Systems Manager User Guide, https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)';

@@ -20,6 +20,7 @@ import { benchLoad, type LoadCompareOptions } from './load-compare.js';
 import type { BenchDocument, Comparison } from './model.js';
 import { findTool, killActiveChildren, toolVersion } from './proc.js';
 import { renderReport } from './render.js';
+import { guardOutputStreams } from '../cli/output-errors.js';
 
 const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]';
 const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;
@@ -201,6 +202,7 @@ async function main(): Promise<number> {
   return doc.comparisons.some((c) => c.status === 'ran') ? 0 : 2;
 }
 
+guardOutputStreams();
 main().then(
   (code) => {
     process.exitCode = code;

@@ -1,6 +1,7 @@
 /** Command-line flags shared by the kit's commands. */
-import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { parseCommandLine } from './command-line.js';
+import { echo } from './echo.js';
 
 export interface CommonFlags {
   lab?: number;
@@ -31,7 +32,6 @@ export interface CommonFlags {
   showSolution?: string;
   learner?: string;
   help: boolean;
-  rest: string[];
 }
 
 const OPTIONS = {
@@ -62,23 +62,31 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseFlags(argv: string[], usage: string): CommonFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, usage);
-  }
-  const v = parsed.values;
+export type FlagName = keyof typeof OPTIONS;
+
+/** Which of the kit's flags a command takes, and how it is run; a flag it does not take is refused, never ignored. */
+export interface FlagScope {
+  /** The npm script (`check`, `lab`, `deploy`, ...), to tell when npm kept a flag for itself. */
+  script: string;
+  flags: readonly FlagName[];
+}
+
+/** Every flag, for callers that build flags in-process (tests, the lab menu's inner commands). */
+const ANY: FlagScope = { script: '', flags: Object.keys(OPTIONS) as FlagName[] };
+
+export function parseFlags(argv: string[], usage: string, scope: FlagScope = ANY): CommonFlags {
+  const options = Object.fromEntries(scope.flags.map((name) => [name, OPTIONS[name]])) as Partial<typeof OPTIONS>;
+  const parsed = parseCommandLine(argv, options, { script: scope.script, usage, maxPositionals: 1, positionalsAre: 'one lab number' });
+  const v = parsed.values as { [K in FlagName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
   const target = v.target;
   if (target !== undefined && target !== 'local' && target !== 'aws') {
-    throw new UsageError(`Unknown target "${target}": the targets are "local" (engines on this machine) and "aws" (your deployed stack).`, usage);
+    throw new UsageError(`Unknown target ${echo(target)}: the targets are "local" (engines on this machine) and "aws" (your deployed stack).`, usage);
   }
-  const [first, ...rest] = parsed.positionals;
+  const [first] = parsed.positionals;
   let lab: number | undefined;
   if (first !== undefined) {
     lab = /^\d{1,2}$/.test(first) ? Number(first) : Number.NaN;
-    if (Number.isNaN(lab)) throw new UsageError(`"${first}" is not a lab number.`, usage);
+    if (Number.isNaN(lab)) throw new UsageError(`${echo(first)} is not a lab number.`, usage);
   }
   return {
     lab,
@@ -107,6 +115,5 @@ export function parseFlags(argv: string[], usage: string): CommonFlags {
     showSolution: v['show-solution'],
     learner: v.learner,
     help: Boolean(v.help),
-    rest,
   };
 }

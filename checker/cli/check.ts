@@ -11,6 +11,7 @@ import { rebuildNotice, recordRun } from '../progress/state.js';
 import { solutionOffer } from '../progress/solutions.js';
 import { UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
+import { CHECK_FLAGS, CHECK_HELP, CHECK_USAGE, refuseUnusedFlags } from './check-flags.js';
 import { resolveExercise, resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { exitOnStopSignals, stopRequested } from '../core/stop-signals.js';
@@ -18,10 +19,7 @@ import { canPrompt, makeChalk, say } from './terminal.js';
 import type { Progress } from './spinner.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 
-export const CHECK_USAGE =
-  'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [--learner ID] [--no-input] [--no-color] ' +
-  '[--profile P] [--region R] [--stack NAME] [--replication-group ID] [--cluster ID] [--db-instance ID] [--tunnel] [--failover-drill] [--resume-drill] [--yes]. ' +
-  'Example: npm run check -- 5 --target local --json';
+export { CHECK_USAGE } from './check-flags.js';
 
 async function ask(flags: CommonFlags): Promise<CommonFlags> {
   const interactive = canPrompt(flags) && !flags.json;
@@ -66,10 +64,13 @@ export function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
 }
 
 export async function checkMain(argv: string[]): Promise<number> {
-  const parsed = parseFlags(argv, CHECK_USAGE);
+  const parsed = parseFlags(argv, CHECK_USAGE, CHECK_FLAGS);
   if (parsed.help) {
-    say(CHECK_USAGE);
+    process.stdout.write(`${CHECK_HELP}\n`);
     return 0;
+  }
+  if (parsed.learner !== undefined && !parsed.all) {
+    throw new UsageError('--learner names whose results an --all --json file holds; a run of one lab records no learner.', 'Use it as npm run check -- --all --json --learner ID, or leave it out.');
   }
   if (parsed.all) return checkAll(parsed);
   const flags = await ask(parsed);
@@ -81,10 +82,8 @@ export async function checkMain(argv: string[]): Promise<number> {
 
 /** Runs one lab's checks, printing them live on a terminal; returns the results document. */
 async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocument> {
-  const exercise = flags.exercise ? resolveExercise(lab, flags.exercise).id : undefined;
-  if (flags.resumeDrill && lab.id !== 4) {
-    throw new UsageError(`--resume-drill belongs to Lab 4 (Aurora Serverless v2): lab ${lab.id} has no cluster that pauses.`, 'Run it as npm run check -- 4 --target aws --resume-drill.');
-  }
+  const exercise = flags.exercise !== undefined ? resolveExercise(lab, flags.exercise).id : undefined;
+  refuseUnusedFlags(lab, flags);
   const c = makeChalk(flags, process.stdout);
   const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources'], ['drill', 'Failover drill']]);
 
@@ -130,7 +129,7 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
       process.stdout.write(`${(i === skippedOnAws.length - 1 ? lines : lines.slice(0, 1)).join('\n')}\n`);
     });
     const { renderTail } = await import('../render/tail.js');
-    process.stdout.write(`${renderTail(c, doc)}\n`);
+    process.stdout.write(`${renderTail(c, doc, { exercise })}\n`);
   }
   return doc;
 }
@@ -141,13 +140,10 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
  */
 async function checkAll(flags: CommonFlags): Promise<number> {
   if (flags.lab !== undefined) throw new UsageError('--all runs every lab: leave out the lab number.', CHECK_USAGE);
-  if (flags.exercise) throw new UsageError('--exercise goes with one lab, not with --all.', CHECK_USAGE);
+  if (flags.exercise !== undefined) throw new UsageError('--exercise goes with one lab, not with --all.', CHECK_USAGE);
+  if (flags.failoverDrill || flags.resumeDrill) throw new UsageError('The drills go with one lab, not with --all.', CHECK_USAGE);
   const ready = labs.filter((l) => l.status === 'ready');
-  const docs: ResultsDocument[] = [];
-  for (const lab of ready) {
-    if (!flags.json) process.stdout.write(`\n`);
-    docs.push(await checkLab(lab, flags));
-  }
+  const docs = await checkEach(ready, (lab) => checkLab(lab, flags), { json: flags.json });
   if (flags.json) {
     const { makeLearnerResults } = await import('../report/learner-results.js');
     const { learnerIdentity, kitVersion } = await import('./learner.js');
@@ -155,6 +151,27 @@ async function checkAll(flags: CommonFlags): Promise<number> {
   }
   const codes = docs.map((d) => exitCodeFor(d.status));
   return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;
+}
+
+/**
+ * Runs the labs one after the other. A person watching a terminal is told which
+ * lab is running (a --json run is otherwise silent for minutes); a script
+ * reading stderr gets nothing extra.
+ */
+export async function checkEach(
+  list: readonly LabMeta[],
+  check: (lab: LabMeta) => Promise<ResultsDocument>,
+  options: { json: boolean; stderr?: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>; stdout?: Pick<NodeJS.WriteStream, 'write'> },
+): Promise<ResultsDocument[]> {
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  const docs: ResultsDocument[] = [];
+  for (const [i, lab] of list.entries()) {
+    if (!options.json) stdout.write('\n');
+    if (stderr.isTTY) stderr.write(`Lab ${lab.id} (${i + 1} of ${list.length}): ${lab.title}\n`);
+    docs.push(await check(lab));
+  }
+  return docs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

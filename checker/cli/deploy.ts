@@ -12,14 +12,30 @@ import { EnvironmentError, UsageError } from '../core/errors.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { usd } from '../render/lab-screen.js';
 import { parseFlags, type CommonFlags } from './args.js';
+import { echo } from './echo.js';
 import { resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';
 import { awsConfigured } from './targets.js';
 
 export const DEPLOY_USAGE =
-  'Usage: npm run deploy <lab> [-- --solutions] [-- --profile P] [-- --region R] [-- --yes] [-- --skip-doctor]; ' +
-  'npm run destroy <lab> [-- --yes]; npm run destroy -- --all [--yes]';
+  'Usage: npm run deploy <lab> [-- --solutions] [--profile P] [--region R] [--yes] [--skip-doctor]; ' +
+  'npm run destroy <lab> [-- --yes]; npm run destroy -- --all [--yes]. Example: npm run deploy 5';
+
+export const DEPLOY_HELP = [
+  'Usage: npm run deploy <lab> [-- flags]     cdk deploy of the lab stack (preflight and cost first)',
+  '       npm run destroy <lab> [-- flags]    cdk destroy, then a list of anything billable left behind',
+  '       npm run destroy -- --all [--yes]    every lab stack the kit finds deployed',
+  '',
+  'Flags:',
+  '  --profile P, --region R   which credentials and region (default: the AWS CLI\'s)',
+  '  --yes, -y                 go ahead without asking (needed without a terminal)',
+  '  --solutions               deploy: the finished variant of the stack',
+  '  --skip-doctor             deploy: skip the preflight',
+  '  --no-input, --no-color',
+].join('\n');
+
+const DEPLOY_FLAGS = ['profile', 'region', 'yes', 'solutions', 'stack', 'no-input', 'no-color', 'help'] as const;
 
 type Verb = 'deploy' | 'destroy';
 
@@ -35,11 +51,14 @@ export function cdkArgs(verb: Verb, stackName: string, options: { solution?: boo
 
 export async function deployMain(argv: string[]): Promise<number> {
   const [verb, ...given] = argv;
-  if (verb !== 'deploy' && verb !== 'destroy') throw new UsageError(`Unknown action "${verb}".`, DEPLOY_USAGE);
-  const skipDoctor = given.includes('--skip-doctor');
-  const flags = parseFlags(given.filter((a) => a !== '--skip-doctor'), DEPLOY_USAGE);
+  if (verb !== 'deploy' && verb !== 'destroy') throw new UsageError(`Unknown action ${echo(verb ?? '')}.`, DEPLOY_USAGE);
+  const skipDoctor = verb === 'deploy' && given.includes('--skip-doctor');
+  const flags = parseFlags(skipDoctor ? given.filter((a) => a !== '--skip-doctor') : given, DEPLOY_USAGE, {
+    script: verb,
+    flags: verb === 'destroy' ? [...DEPLOY_FLAGS, 'all'] : DEPLOY_FLAGS,
+  });
   if (flags.help) {
-    say(DEPLOY_USAGE);
+    process.stdout.write(`${DEPLOY_HELP}\n`);
     return 0;
   }
   requireTools();
@@ -47,7 +66,7 @@ export async function deployMain(argv: string[]): Promise<number> {
   if (flags.lab === undefined) throw new UsageError(`Which lab should I ${verb}?`, DEPLOY_USAGE);
   const lab = resolveLab(flags.lab);
   if (!lab.stack) throw new UsageError(`Lab ${lab.id} has no AWS stack to ${verb}.`);
-  requireCredentials(lab);
+  await requireAwsSetup(flags, lab);
 
   if (verb === 'deploy') {
     if (!skipDoctor) await preflight(lab, flags);
@@ -74,13 +93,18 @@ function requireTools(): void {
   }
 }
 
-function requireCredentials(lab?: LabMeta): void {
-  if (awsConfigured()) return;
-  throw new EnvironmentError(
-    'No AWS credentials are configured, so there is nothing to deploy to or destroy.',
-    'Configure them with `aws configure` (or `aws configure sso`), or pass --profile' +
-      (lab ? `; the local target needs none: \`npm run check -- ${lab.id} --target local\`.` : '.'),
-  );
+/** Credentials first, then the region: the same order and words as the check command's AWS target. */
+async function requireAwsSetup(flags: CommonFlags, lab?: LabMeta): Promise<void> {
+  const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
+  const { noCredentials, noRegion } = await import('../aws/errors.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  const region = await resolvedRegion(clients).finally(() => destroyAwsClients(clients));
+  if (!awsConfigured() && flags.profile === undefined) {
+    const err = noCredentials({ regionMissing: region === undefined });
+    const local = lab ? ` The local target needs none: \`npm run check -- ${lab.id} --target local\`.` : '';
+    throw new EnvironmentError(`${err.message} Without them there is nothing to deploy to or destroy.`, `${err.nextStep}${local}`);
+  }
+  if (region === undefined) throw noRegion();
 }
 
 async function preflight(lab: LabMeta, flags: CommonFlags): Promise<void> {
@@ -168,7 +192,7 @@ async function verifyAfterDestroy(flags: CommonFlags, labIds?: number[]): Promis
 
 /** destroy --all: every lab stack the kit finds deployed, then one verification over everything the kit tagged. */
 async function destroyAll(flags: CommonFlags): Promise<number> {
-  requireCredentials();
+  await requireAwsSetup(flags);
   const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
   const { deployedLabs } = await import('../cost/status.js');
   const clients = makeOpsClients({ profile: flags.profile, region: flags.region });

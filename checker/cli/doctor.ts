@@ -4,18 +4,20 @@
  * workshop? One line per check, each failing line with its fix.
  * Exit 0 when nothing fails, 1 when something fails, 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
 import type { ChalkInstance } from 'chalk';
-import { UsageError } from '../core/errors.js';
 import { summarise, type CheckResult } from '../core/result.js';
 import { doctorExitCode, runDoctor, type DoctorOptions } from '../ops/doctor-checks.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
+import { parseCommandLine } from './command-line.js';
 import { runCommand } from './run-command.js';
 import { makeChalk, paint, say } from './terminal.js';
 
-export const DOCTOR_USAGE =
-  'Usage: npm run doctor [-- --offline] [--json] [--profile <name>] [--region <region>] [--no-color]\n' +
-  '  --offline   only the local part (Node, npm, engines, AWS CLI and Session Manager plugin); no AWS call\n' +
+export const DOCTOR_USAGE = 'Usage: npm run doctor [-- --offline] [--json] [--profile <name>] [--region <region>] [--no-color]';
+
+export const DOCTOR_HELP =
+  `${DOCTOR_USAGE}\n` +
+  '  --offline   only what local work needs (Node, npm, the engines): the AWS tools are listed\n' +
+  '              but not judged, and no AWS call is made\n' +
   '  --json      print the results as JSON on stdout';
 
 export interface DoctorFlags {
@@ -27,26 +29,17 @@ export interface DoctorFlags {
   region?: string;
 }
 
-export function parseDoctorFlags(argv: string[]): DoctorFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        offline: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, DOCTOR_USAGE);
-  }
-  const v = parsed.values;
+const DOCTOR_OPTIONS = {
+  offline: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseDoctorFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): DoctorFlags {
+  const v = parseCommandLine(argv, DOCTOR_OPTIONS, { script: 'doctor', usage: DOCTOR_USAGE }, env).values;
   return {
     offline: Boolean(v.offline),
     json: Boolean(v.json),
@@ -96,7 +89,7 @@ export async function doctorMain(argv: string[], deps: DoctorDeps = {}): Promise
   const flags = parseDoctorFlags(argv);
   const err = deps.stderr ?? say;
   if (flags.help) {
-    err(DOCTOR_USAGE);
+    (deps.stdout ?? ((t: string) => process.stdout.write(t)))(`${DOCTOR_HELP}\n`);
     return 0;
   }
   const results = await (deps.doctor ?? runDoctor)({ offline: flags.offline, profile: flags.profile, region: flags.region });

@@ -10,7 +10,7 @@ import type { ChalkInstance } from 'chalk';
 import { labs } from '../../labs/index.js';
 import { labDir, type LabMeta } from '../core/lab.js';
 import { UsageError } from '../core/errors.js';
-import { parseFlags, type CommonFlags } from './args.js';
+import { parseFlags, type CommonFlags, type FlagScope } from './args.js';
 import { resolveLab } from './resolve-lab.js';
 import { explain, runCommand } from './run-command.js';
 import { exitOnStopSignals } from '../core/stop-signals.js';
@@ -28,8 +28,25 @@ const watchExercises: typeof import('./watch.js').watchExercises = async (...arg
 const realSelect: Ask = async (...args) => (await import('@inquirer/prompts')).select(...args);
 
 export const LAB_USAGE =
-  'Usage: npm run lab [<number>] [-- --watch] [-- --poll] [-- --show-solution NN] [-- --no-input] [-- --no-color]; ' +
-  'npm run lab status; npm run lab reset <number> [-- --exercise NN] [-- --yes]; npm run lab reset -- --all [--yes]. Example: npm run lab 5';
+  'Usage: npm run lab [<number>] [-- --watch [--poll]] [-- --show-solution NN]; npm run lab status; npm run lab reset <number> [-- --exercise NN] [--yes]; ' +
+  'npm run lab reset -- --all [--yes]. Example: npm run lab 5';
+
+export const LAB_HELP = [
+  'Usage: npm run lab                                  list the labs (pick one on a terminal)',
+  '       npm run lab <number>                         a lab\'s page and its menu',
+  '       npm run lab <number> -- --watch [--poll]     re-run the checks each time you save',
+  '                                                    (--poll where file events go missing)',
+  '       npm run lab <number> -- --show-solution NN   print a reference solution',
+  '       npm run lab status                           your progress',
+  '       npm run lab reset <number> [-- --exercise NN] [--yes]',
+  '                                                    put exercises back to their starting version',
+  '       npm run lab reset -- --all [--yes]           the same for every lab',
+  '',
+  'Flags: --no-input (never ask), --no-color, --profile P and --region R (passed on to the',
+  'AWS actions of the menu). Flags go after `--`: written before it, npm keeps them for itself.',
+].join('\n');
+
+const LAB_FLAGS: FlagScope = { script: 'lab', flags: ['watch', 'poll', 'show-solution', 'no-input', 'no-color', 'profile', 'region', 'help'] };
 
 export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
 
@@ -104,11 +121,18 @@ export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFla
 
 export async function labMenu(lab: LabMeta, flags: CommonFlags, c: ChalkInstance, ask: Ask = realSelect): Promise<MenuAction[]> {
   const chosen: MenuAction[] = [];
-  for (;;) {
-    const action = (await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length })) as MenuAction;
-    chosen.push(action);
-    if (action === 'quit') return chosen;
-    await perform(action, lab, flags, c, ask);
+  // The menu has no command line: AWS errors say how to set a profile or region before starting the lab.
+  const { adviseForLabMenu } = await import('../aws/errors.js');
+  adviseForLabMenu(lab.id);
+  try {
+    for (;;) {
+      const action = (await ask({ message: `Lab ${lab.id}: what next?`, choices: MENU, pageSize: MENU.length })) as MenuAction;
+      chosen.push(action);
+      if (action === 'quit') return chosen;
+      await perform(action, lab, flags, c, ask);
+    }
+  } finally {
+    adviseForLabMenu(undefined);
   }
 }
 
@@ -116,11 +140,12 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
   const [first, ...rest] = argv;
   if (first === 'status') return (await import('./lab-progress.js')).labStatus(rest);
   if (first === 'reset') return (await import('./lab-progress.js')).labReset(rest);
-  const flags = parseFlags(argv, LAB_USAGE);
+  const flags = parseFlags(argv, LAB_USAGE, LAB_FLAGS);
   if (flags.help) {
-    say(LAB_USAGE);
+    process.stdout.write(`${LAB_HELP}\n`);
     return 0;
   }
+  if (flags.poll && !flags.watch) throw new UsageError('--poll changes how watch mode sees your saves: it goes with --watch.', LAB_USAGE);
   const c = makeChalk(flags, process.stdout);
   const interactive = canPrompt(flags);
   if (flags.showSolution !== undefined) {

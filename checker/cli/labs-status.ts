@@ -3,11 +3,11 @@
  * deployed in the account and region, since when, what it has cost so far at
  * list price, the total per hour, and a reminder for labs up past their plan.
  */
-import { parseArgs } from 'node:util';
-import { EnvironmentError, UsageError } from '../core/errors.js';
+import { EnvironmentError } from '../core/errors.js';
 import { labsStatus, renderStatus, statusJson } from '../cost/status.js';
 import { destroyOpsClients, makeOpsClients, type OpsClients } from '../ops/clients.js';
 import { credentialsConfigured } from '../ops/kit.js';
+import { parseCommandLine } from './command-line.js';
 import { runCommand } from './run-command.js';
 import { makeChalk, say } from './terminal.js';
 
@@ -22,27 +22,21 @@ export interface LabsStatusDeps {
 }
 
 export async function labsStatusMain(argv: string[], deps: LabsStatusDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, LABS_STATUS_USAGE);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      json: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    { script: 'labs:status', usage: LABS_STATUS_USAGE },
+  );
   const v = parsed.values;
   const err = deps.stderr ?? say;
   if (v.help) {
-    err(LABS_STATUS_USAGE);
+    (deps.stdout ?? ((t: string) => process.stdout.write(t)))(`${LABS_STATUS_USAGE}\n`);
     return 0;
   }
   const configured = deps.credentialsConfigured ?? (v.profile !== undefined || credentialsConfigured());

@@ -1,6 +1,7 @@
 import { labs, findLab } from '../../labs/index.js';
 import type { LabMeta, ExerciseMeta } from '../core/lab.js';
 import { UsageError } from '../core/errors.js';
+import { echo } from './echo.js';
 
 const ready = () => labs.filter((l) => l.status === 'ready').map((l) => String(l.id));
 
@@ -20,7 +21,7 @@ export function resolveExercise(lab: LabMeta, which: string): ExerciseMeta {
   const wanted = which.trim().toLowerCase();
   const found = lab.exercises.find((e) => e.id === wanted || e.id.startsWith(`${wanted.padStart(2, '0')}-`) || e.id.split('-')[0] === wanted.padStart(2, '0'));
   if (!found) {
-    throw new UsageError(`Lab ${lab.id} has no exercise "${which}". Its exercises: ${lab.exercises.map((e) => e.id).join(', ')}.`);
+    throw new UsageError(`Lab ${lab.id} has no exercise ${echo(which)}. Its exercises: ${lab.exercises.map((e) => e.id).join(', ')}.`);
   }
   return found;
 }

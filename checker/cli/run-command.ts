@@ -6,6 +6,7 @@
  */
 import { KitError } from '../core/errors.js';
 import { stopRequested } from '../core/stop-signals.js';
+import { guardOutputStreams } from './output-errors.js';
 import { say } from './terminal.js';
 
 // The AWS SDK warns on every run under Node 20 that its later releases need Node 22; the
@@ -27,6 +28,7 @@ export function explain(err: unknown): { text: string; exitCode: number } {
 }
 
 export async function runCommand(main: () => Promise<number>): Promise<void> {
+  guardOutputStreams();
   try {
     process.exitCode = await main();
   } catch (err) {

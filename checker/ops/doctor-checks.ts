@@ -10,8 +10,8 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
 import { resolvedRegion } from '../aws/clients.js';
-import { classifyAwsError, explainAwsError, whoAmI, type CallerIdentity } from '../aws/errors.js';
-import { defaultRunner, detectTunnelTools, installAdvice, type CommandRunner } from '../aws/tunnel.js';
+import { classifyAwsError, explainAwsError, MissingRegionError, whoAmI, type CallerIdentity } from '../aws/errors.js';
+import { AWS_CLI_DOC, defaultRunner, detectTunnelTools, installAdvice, type CommandRunner } from '../aws/tunnel.js';
 import { KitError } from '../core/errors.js';
 import type { ElastiCacheRequirement, LabMeta, RdsRequirement } from '../core/lab.js';
 import type { CheckResult, CheckStatus } from '../core/result.js';
@@ -123,7 +123,7 @@ export async function checkTunnelTools(options: DoctorOptions = {}): Promise<Che
         `AWS CLI ${tools.awsCli.version}`,
         'pass',
         v1
-          ? `Found version ${tools.awsCli.version}: it can open the Session Manager tunnel, but version 2 is recommended (${advice.find((a) => a.includes('AWS CLI')) ?? 'see the AWS CLI install guide'}).`
+          ? `Found version ${tools.awsCli.version}: it can open the Session Manager tunnel, but version 2 is recommended (see ${AWS_CLI_DOC}).`
           : 'Found; it opens the Session Manager tunnel to the private cache and database.',
         { group: 'local' },
       )
@@ -360,6 +360,7 @@ async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promis
     try {
       me = await whoAmI(clients);
     } catch (err) {
+      if (err instanceof MissingRegionError) return [line('aws-region', 'AWS region', 'fail', err.message, { group: 'aws', hint: err.nextStep })];
       const kind = classifyAwsError(err, region);
       const { message, hint } = explainedHint(err);
       // Nothing to find (and no profile asked for): the same as not configured.
@@ -405,7 +406,17 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
     needsTunnel ? checkTunnelTools(options) : Promise.resolve([] as CheckResult[]),
     awsPart(options, labs),
   ]);
-  return [checkNode(options.nodeVersion), npm, checkLocalEngines(labs, options.locateEngines), ...tunnel, ...aws];
+  return [checkNode(options.nodeVersion), npm, checkLocalEngines(labs, options.locateEngines), ...(options.offline ? tunnel.map(notJudgedOffline) : tunnel), ...aws];
+}
+
+/**
+ * Offline, the doctor judges what local work needs. The tunnel tools matter
+ * only for the AWS target, so a missing one is listed (with its install hint)
+ * but fails nothing.
+ */
+function notJudgedOffline(result: CheckResult): CheckResult {
+  if (result.status !== 'fail') return result;
+  return { ...result, status: 'skipped', message: `${result.message} Local work does not need it; install it before you use the AWS target.` };
 }
 
 /** 0 when nothing failed, 1 when a line failed (or could not be judged). */

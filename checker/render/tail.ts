@@ -10,9 +10,9 @@ import { renderSpeedup } from './speedup.js';
 import { renderRamp, type RampMeasurement } from '../load/ramp-chart.js';
 import { renderTopSqlFix } from './top-sql.js';
 import type { TopSqlFixMeasurement } from '../checks/06-performance-insights/measure.js';
-import { renderSummary } from './terminal.js';
+import { renderSummary, type RunScope } from './terminal.js';
 
-export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
+export function renderTail(c: ChalkInstance, doc: ResultsDocument, scope: RunScope = {}): string {
   const out: string[] = [];
   const measurement = doc.measurements?.cacheSpeedup as CacheMeasurement | undefined;
   if (measurement?.comparisons) out.push(renderSpeedup(c, measurement, doc.target));
@@ -20,6 +20,6 @@ export function renderTail(c: ChalkInstance, doc: ResultsDocument): string {
   if (topSqlFix?.before && topSqlFix.after) out.push(renderTopSqlFix(c, topSqlFix, doc.target));
   const ramp = doc.measurements?.loadRamp as RampMeasurement | undefined;
   if (ramp?.steps) out.push(renderRamp(c, ramp));
-  out.push(renderSummary(c, doc));
+  out.push(renderSummary(c, doc, scope));
   return out.join('\n');
 }

@@ -20,7 +20,12 @@ export function renderGroupHeader(c: ChalkInstance, title: string): string {
   return `\n${c.bold(title)}`;
 }
 
-export function renderSummary(c: ChalkInstance, doc: ResultsDocument): string {
+/** What the run covered when it was not the whole lab: `--exercise 02` runs one exercise. */
+export interface RunScope {
+  exercise?: string;
+}
+
+export function renderSummary(c: ChalkInstance, doc: ResultsDocument, scope: RunScope = {}): string {
   const s = doc.summary;
   const parts = [
     paint(c, 'pass', `${s.pass} passed`),
@@ -34,6 +39,12 @@ export function renderSummary(c: ChalkInstance, doc: ResultsDocument): string {
     error: '! Some checks could not run: the environment needs attention (see the errors above).',
     skipped: '○ Nothing was verified: every check was skipped.',
   };
+  if (scope.exercise) {
+    const tag = scope.exercise.slice(0, 2);
+    const ran = doc.checks.filter((x) => x.group === scope.exercise).length;
+    verdict.pass = `✔ All ${ran} check${ran === 1 ? '' : 's'} of exercise ${tag} passed (the other exercises were not run).`;
+    verdict.fail = `✘ Not there yet: fix the failing checks of exercise ${tag} above (the hints say how; the other exercises were not run).`;
+  }
   return `\n${parts.join(', ')} in ${(doc.durationMs / 1000).toFixed(1)} s (skipped checks never count as passes)\n${paint(c, doc.status, verdict[doc.status])}`;
 }
 

@@ -45,6 +45,13 @@ describe('npm run check without a terminal', () => {
     expect(run.stdout).not.toMatch(/\u001b\[/);
   });
 
+  it('with --exercise, the verdict says which exercise passed and that the others were not run', async () => {
+    const run = await runCli('check', ['5', '--target', 'local', '--exercise', '02', '--solutions', '--no-color']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/✔ All \d+ checks of exercise 02 passed \(the other exercises were not run\)\./);
+    expect(run.stdout).not.toContain('All checks passed');
+  });
+
   it('honours NO_COLOR even when colour is forced', async () => {
     const run = await runCli('check', ['99'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(run.stderr).not.toMatch(/\u001b\[/);
@@ -55,7 +62,9 @@ describe('npm run check without a terminal', () => {
     [['3', '--resume-drill'], /--resume-drill belongs to Lab 4/],
     [['5', '--target', 'mars'], /Unknown target "mars"/],
     [[], /Which lab\?/],
-    [['5', '--bogus'], /Unknown option '--bogus'/],
+    [['5', '--bogus'], /"--bogus" is not an option of `npm run check`/],
+    [['5', '6'], /Unexpected "6"/],
+    [['5', '--exercise', ''], /--exercise was given an empty value/],
     [['five'], /"five" is not a lab number/],
     [['5', '--exercise', '9', '--target', 'local'], /has no exercise "9"/],
   ])('usage error %j: exit 2, one paragraph, no stack trace', async (args, message) => {

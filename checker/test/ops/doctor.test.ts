@@ -360,3 +360,49 @@ it('keeps MIN_NODE equal to package.json engines.node', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
   expect(pkg.engines.node).toBe(`>=${MIN_NODE.replace(/\.0$/, '')}`);
 });
+
+describe('--offline on a machine that is fine for local work', () => {
+  it('lists a missing Session Manager plugin and AWS CLI without failing the machine', async () => {
+    const { by, exit } = await doctor({ offline: true, run: fakeRunner({ aws: null, plugin: null }) });
+    expect(by['ssm-plugin']!.status).toBe('skipped');
+    expect(by['ssm-plugin']!.message).toMatch(/Local work does not need it/);
+    expect(by['ssm-plugin']!.hint).toMatch(/session-manager-plugin\.deb/);
+    expect(by['aws-cli']!.status).toBe('skipped');
+    expect(exit).toBe(0);
+    let text = '';
+    const code = await doctorMain(['--offline', '--no-color'], { doctor: async () => runDoctor(options({ offline: true, run: fakeRunner({ plugin: null }) })), stderr: (t) => (text += t) });
+    expect(code).toBe(0);
+    expect(text).not.toMatch(/Fix the failing lines/);
+  });
+
+  it('still fails what local work needs (the engines)', async () => {
+    const { by, exit } = await doctor({
+      offline: true,
+      locateEngines: () => {
+        throw new EnvironmentError('The local target needs redis-server.', 'sudo apt-get install -y redis-server');
+      },
+    });
+    expect(by['local-engines']!.status).toBe('fail');
+    expect(exit).toBe(1);
+  });
+
+  it('refuses `npm run doctor --offline` (npm kept the flag) instead of running the online doctor', async () => {
+    const { parseDoctorFlags } = await import('../../cli/doctor.js');
+    expect(() => parseDoctorFlags([], { npm_lifecycle_event: 'doctor', npm_config_offline: 'true' })).toThrow(/npm took --offline for itself/);
+    expect(parseDoctorFlags(['--offline'], { npm_lifecycle_event: 'doctor' }).offline).toBe(true);
+  });
+
+  it('says the AWS CLI v1 advice once', async () => {
+    const cli = (await doctor({ run: fakeRunner({ aws: '1.45.11' }) })).by['aws-cli']!;
+    expect(cli.message.match(/version 2 is recommended/g)).toHaveLength(1);
+    expect(cli.message).not.toMatch(/Your AWS CLI is version/);
+  });
+
+  it('--help goes to stdout', async () => {
+    let out = '';
+    let err = '';
+    expect(await doctorMain(['--help'], { stdout: (t) => (out += t), stderr: (t) => (err += t) })).toBe(0);
+    expect(out).toMatch(/^Usage: npm run doctor/);
+    expect(err).toBe('');
+  });
+});
