@@ -38,7 +38,7 @@ describe(`the class report for ${CLASS_SIZE} learners`, () => {
       const tab = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
       const started = Date.now();
       await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      await tab.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      await tab.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
       const openMs = Date.now() - started;
       console.log(`opened in Chromium in ${(openMs / 1000).toFixed(1)} s`);
       expect(openMs).toBeLessThan(20_000);
