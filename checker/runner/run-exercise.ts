@@ -47,6 +47,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   let measurement: unknown;
   let current: string | undefined;
   let stopReason: { status: 'fail' | 'error'; message: string } | undefined;
+  let loadFailed = false;
 
   const child = fork(CHILD, [], {
     cwd: REPO_ROOT,
@@ -93,6 +94,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
           break;
         case 'load-failed':
           stopReason = { status: 'fail', message: message.message };
+          loadFailed = true;
           break;
         case 'environment':
           stopReason = { status: 'error', message: message.message };
@@ -126,6 +128,8 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   } satisfies RunRequest);
   await finished;
 
+  if (loadFailed && stopReason) return { measurement, results: notLoaded(checks, options.exerciseId, label, stopReason.message) };
+
   return {
     measurement,
     results: checks.map((check) => {
@@ -151,6 +155,25 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
       };
     }),
   };
+}
+
+export const LOAD_HINT = 'Fix the line named above and save: every check of this exercise runs once the file loads.';
+
+/**
+ * A file that does not load (a syntax error, a ReferenceError at the top
+ * level) fails every check, but says why once: under the first check, with
+ * the file and line. The others are "not run" without repeating it, and
+ * without their own hints, which would point at the wrong problem.
+ */
+function notLoaded(checks: Array<{ id: string; name: string }>, group: string, label: string, message: string): CheckResult[] {
+  return checks.map((check, i) => ({
+    id: check.id,
+    name: check.name,
+    group,
+    durationMs: 0,
+    status: 'fail' as const,
+    ...(i === 0 ? { message, hint: LOAD_HINT } : { message: `not run: ${label} did not load (the reason is under the first check of this exercise)` }),
+  }));
 }
 
 function nameOf(checks: Array<{ id: string; name: string }>, id: string): string {
