@@ -38,6 +38,8 @@ export interface Matrix {
   rows: MatrixRow[];
   /** Per column: learners who passed, of all learners. */
   passed: number[];
+  /** Per column: learners whose check was judged (not skipped, not missing); 0 means nobody ran it. */
+  ran: number[];
 }
 
 export function labTitle(lab: number, slug?: string): string {
@@ -110,7 +112,8 @@ export function buildMatrix(learners: ClassLearner[]): Matrix {
     return { learner, cells, counts };
   });
   const passed = columns.map((_, i) => rows.filter((r) => r.cells[i]?.status === 'pass').length);
-  return { groups, columns, rows, passed };
+  const ran = columns.map((_, i) => rows.filter((r) => r.cells[i] !== undefined && r.cells[i]?.status !== 'skipped').length);
+  return { groups, columns, rows, passed, ran };
 }
 
 /**

@@ -167,6 +167,7 @@ ${columns.map((c, i) => {
 </tbody>
 <tfoot><tr><th scope="row">Learners who passed <span class="sub">of ${total}</span></th>${columns.map((c) => {
     const n = matrix.passed[index.get(c.key) as number];
+    if (matrix.ran[index.get(c.key) as number] === 0) return html`<td class="rate not-run${first(c)}" title="${c.id}: not run by any learner">${NOT_RUN_GLYPH}</td>`;
     return html`<td class="rate${first(c)}" title="${c.id}: ${n} of ${total} learners passed">${n}</td>`;
   })}<td class="total"></td></tr></tfoot>
 </table>

@@ -145,6 +145,7 @@ describe('what the class report says (issue 10)', () => {
     const aws = /<tr class="not-run"><th scope="row">AWS resources<\/th>(.*?)<\/tr>/.exec(page)?.[1];
     expect(aws).toContain('not run');
     expect(page).not.toMatch(/AWS resources<\/th>\s*<td><div class="meter/);
+    expect(page).toContain('<td class="rate not-run first" title="05.aws.resources: not run by any learner">–</td>');
   });
 
   it('links every failed or errored cell to the place its message is written', () => {
