@@ -130,7 +130,7 @@ export async function reportMain(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, REPORT_USAGE);
+    throw new UsageError(`${printable((err as Error).message.split('\n')[0])}.`, REPORT_USAGE);
   }
   if (parsed.values.help) {
     say(REPORT_USAGE);
