@@ -41,17 +41,20 @@ const registry: Record<number, AnyLabChecks> = {
       waitingFor: 'ramping the load with your rampLoad (on AWS about 2 minutes: 7 steps of 15 s)',
     },
     awsChecks: async () => (await import('./04-aurora-serverless/aws.js')).LAB04_AWS_CHECKS,
+    seed: async (sql) => (await import('./04-aurora-serverless/session.js')).ensureLoadTable(sql),
   },
   5: {
     exercises: lab05ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab05 as AnyLabChecks['open'],
     measurement: { exercise: '02-cache-aside', name: 'cache-speedup', waitingFor: 'measuring the speed-up of your cacheAside' },
+    seed: async (sql) => (await import('../../labs/05-elasticache-redis/seed.js')).resetDatabase(sql),
   },
   6: {
     exercises: lab06ExerciseChecks as AnyLabChecks['exercises'],
     open: openLab06 as AnyLabChecks['open'],
     measurement: { exercise: '02-fix-the-top-sql', name: 'top-sql-fix', waitingFor: 'running the workload before and after your fix' },
     awsChecks: async () => (await import('./06-performance-insights/aws.js')).LAB06_AWS_CHECKS,
+    seed: async (sql) => (await import('../../labs/06-performance-insights/seed.js')).resetDatabase(sql),
   },
 };
 

@@ -3,6 +3,7 @@
  * to its engines, a harness for each learner file, a way back to the seed
  * state between checks, and the figures it measures once everything passes.
  */
+import type { Connection } from 'mysql2/promise';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ExerciseCheck, LearnerCalls } from '../runner/harness.js';
 
@@ -54,4 +55,6 @@ export interface LabChecks<H extends LearnerCalls = LearnerCalls> {
    * modules pull in the AWS SDK): the local target lists each as skipped.
    */
   awsChecks?: () => Promise<Record<string, { id: string; name: string }>>;
+  /** Puts the lab's sample data on a fresh local database (for `npm run lab N -- --shell`); labs whose exercises bring their own tables have none. */
+  seed?: (sql: Connection) => Promise<void>;
 }

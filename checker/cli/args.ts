@@ -21,6 +21,8 @@ export interface CommonFlags {
   bastionSecurityGroup?: string;
   tunnel: boolean;
   watch: boolean;
+  /** npm run lab N -- --shell: a SQL or Redis prompt on the lab's local engines. */
+  shell: boolean;
   poll: boolean;
   yes: boolean;
   failoverDrill: boolean;
@@ -50,6 +52,7 @@ const OPTIONS = {
   'bastion-security-group': { type: 'string' },
   tunnel: { type: 'boolean' },
   watch: { type: 'boolean', short: 'w' },
+  shell: { type: 'boolean' },
   poll: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'failover-drill': { type: 'boolean' },
@@ -105,6 +108,7 @@ export function parseFlags(argv: string[], usage: string, scope: FlagScope = ANY
     bastionSecurityGroup: v['bastion-security-group'],
     tunnel: Boolean(v.tunnel),
     watch: Boolean(v.watch),
+    shell: Boolean(v.shell),
     poll: Boolean(v.poll),
     yes: Boolean(v.yes),
     failoverDrill: Boolean(v['failover-drill']),

@@ -7,8 +7,7 @@
 import { labs } from '../../labs/index.js';
 import { exitCodeFor, type ResultsDocument } from '../core/result.js';
 import type { LabMeta } from '../core/lab.js';
-import { rebuildNotice, recordRun } from '../progress/state.js';
-import { solutionOffer } from '../progress/solutions.js';
+import { reportProgress } from './report-progress.js';
 import { UsageError } from '../core/errors.js';
 import { parseFlags, type CommonFlags } from './args.js';
 import { CHECK_FLAGS, CHECK_HELP, CHECK_USAGE, refuseUnusedFlags } from './check-flags.js';
@@ -46,21 +45,6 @@ async function ask(flags: CommonFlags): Promise<CommonFlags> {
     });
   }
   return flags;
-}
-
-/** Records the run in the progress file and offers the reference solution of what just passed. */
-export function reportProgress(lab: LabMeta, doc: ResultsDocument): void {
-  const record = recordRun(doc);
-  if (record.loadProblem) {
-    say(record.loadProblem);
-    if (record.saved) say(rebuildNotice(doc, lab));
-  }
-  if (record.saveProblem) say(record.saveProblem);
-  for (const change of record.changes) {
-    // Only exercises have a reference solution: not the AWS resources, not the failover drill.
-    if (!lab.exercises.some((e) => e.id === change.group) || change.verdict !== 'pass') continue;
-    if (change.firstPass || change.previous !== 'pass') say(solutionOffer(lab, change.group, record.state).reason);
-  }
 }
 
 export async function checkMain(argv: string[]): Promise<number> {

@@ -25,10 +25,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const checkMain = async (argv: string[]) => (await import('./check.js')).checkMain(argv);
 const deployMain = async (argv: string[]) => (await import('./deploy.js')).deployMain(argv);
 const watchExercises: typeof import('./watch.js').watchExercises = async (...args) => (await import('./watch.js')).watchExercises(...args);
+const labShell: typeof import('./lab-shell.js').labShell = async (...args) => (await import('./lab-shell.js')).labShell(...args);
 const realSelect: Ask = async (...args) => (await import('@inquirer/prompts')).select(...args);
 
 export const LAB_USAGE =
-  'Usage: npm run lab [<number>] [-- --watch [--poll]] [-- --show-solution NN]; npm run lab status; npm run lab reset <number> [-- --exercise NN] [--yes]; ' +
+  'Usage: npm run lab [<number>] [-- --watch [--poll]] [-- --shell] [-- --show-solution NN]; npm run lab status; npm run lab reset <number> [-- --exercise NN] [--yes]; ' +
   'npm run lab reset -- --all [--yes]. Example: npm run lab 5';
 
 export const LAB_HELP = [
@@ -36,6 +37,8 @@ export const LAB_HELP = [
   '       npm run lab <number>                         a lab\'s page and its menu',
   '       npm run lab <number> -- --watch [--poll]     re-run the checks each time you save',
   '                                                    (--poll where file events go missing)',
+  '       npm run lab <number> -- --shell              start the lab\'s local engines and open a SQL or',
+  '                                                    redis-cli prompt on them',
   '       npm run lab <number> -- --show-solution NN   print a reference solution',
   '       npm run lab status                           your progress',
   '       npm run lab reset <number> [-- --exercise NN] [--yes]',
@@ -46,9 +49,9 @@ export const LAB_HELP = [
   'AWS actions of the menu). Flags go after `--`: written before it, npm keeps them for itself.',
 ].join('\n');
 
-const LAB_FLAGS: FlagScope = { script: 'lab', flags: ['watch', 'poll', 'show-solution', 'no-input', 'no-color', 'profile', 'region', 'help'] };
+const LAB_FLAGS: FlagScope = { script: 'lab', flags: ['watch', 'poll', 'shell', 'show-solution', 'no-input', 'no-color', 'profile', 'region', 'help'] };
 
-export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
+export type MenuAction = 'run-local' | 'run-aws' | 'watch' | 'shell' | 'deploy' | 'check-aws' | 'hint' | 'lesson' | 'destroy' | 'quit';
 
 /** How the menu asks; tests pass one bound to scripted input streams. */
 export type Ask = (...args: Parameters<typeof select>) => Promise<unknown>;
@@ -56,6 +59,7 @@ export type Ask = (...args: Parameters<typeof select>) => Promise<unknown>;
 export const MENU: Array<{ name: string; value: MenuAction }> = [
   { name: 'Run the exercises locally', value: 'run-local' },
   { name: 'Watch mode: re-run the exercises each time I save', value: 'watch' },
+  { name: 'Open a SQL or Redis prompt on the local engines', value: 'shell' },
   { name: 'Show a hint', value: 'hint' },
   { name: 'Open the lesson', value: 'lesson' },
   { name: 'Deploy the stack to AWS', value: 'deploy' },
@@ -89,6 +93,9 @@ export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFla
         break;
       case 'watch':
         await watchExercises(lab, c, { poll: flags.poll });
+        break;
+      case 'shell':
+        await labShell(lab, { interactive: true });
         break;
       case 'deploy':
         await deployMain(['deploy', String(lab.id), ...common]);
@@ -153,6 +160,9 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
     return (await import('./lab-progress.js')).showSolution(resolveLab(flags.lab), flags.showSolution);
   }
   let id = flags.lab;
+  if (flags.shell && id === undefined && !interactive) {
+    throw new UsageError('Which lab? --shell opens a prompt on one lab\'s local engines: npm run lab 3 -- --shell', LAB_USAGE);
+  }
   if (id === undefined) {
     const { loadProgress } = await import('../progress/state.js');
     const { renderLabListWithProgress } = await import('../progress/render.js');
@@ -166,6 +176,7 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
     })) as number;
   }
   const lab = resolveLab(id);
+  if (flags.shell) return labShell(lab, { interactive });
   process.stdout.write(`\n${renderLabScreen(c, lab)}\n\n`);
   if (flags.watch) return watchExercises(lab, c, { poll: flags.poll });
   if (!interactive) {

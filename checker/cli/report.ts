@@ -4,11 +4,12 @@
  * out (and names) the ones it cannot use, and writes one self-contained HTML
  * page. Prints the page's path on stdout; everything else goes to stderr.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { readClassFiles } from '../report/collect.js';
 import { renderReport } from '../report/render.js';
 import { runCommand } from './run-command.js';
@@ -59,6 +60,66 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a path is when it is not a plain file, in words (a FIFO would block the read forever). */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Refuses inputs that exist but are not regular files; a missing file is reported later, by name. */
+export function refuseSpecialFiles(files: string[]): void {
+  const special = files.flatMap((file) => {
+    const stats = statOrUndefined(file);
+    return stats && !stats.isFile() && !stats.isDirectory() ? [`${printable(file)} is ${kindOf(stats)}`] : [];
+  });
+  if (special.length > 0) {
+    throw new UsageError(
+      `The report reads results files saved on disk, and ${special.join('; ')}: reading it could wait forever.`,
+      'Save what the learners sent as .json files and give those (or their folder).',
+    );
+  }
+}
+
+/**
+ * Creates the folders the page goes into, one level at a time: Node's
+ * recursive mkdir never returns under /proc (it retries ENOENT forever), so a
+ * bad --out fails here at once instead.
+ */
+export function prepareOutput(out: string): void {
+  const fail = (why: string): never => {
+    throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${why}.`, 'Choose another place with --out <file.html>, for example --out class-report.html.');
+  };
+  const existing = statOrUndefined(out);
+  if (existing?.isDirectory()) fail('it is a folder');
+  if (existing && !existing.isFile()) fail(`it is ${kindOf(existing)}`);
+  const missing: string[] = [];
+  let folder = dirname(out);
+  let stats = statOrUndefined(folder);
+  while (!stats && dirname(folder) !== folder) {
+    missing.unshift(folder);
+    folder = dirname(folder);
+    stats = statOrUndefined(folder);
+  }
+  if (stats && !stats.isDirectory()) fail(`${printable(folder)} is a file, not a folder`);
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      fail(`the folder ${printable(dir)} cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+}
+
 export async function reportMain(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -69,7 +130,7 @@ export async function reportMain(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}.`, REPORT_USAGE);
+    throw new UsageError(`${printable((err as Error).message.split('\n')[0])}.`, REPORT_USAGE);
   }
   if (parsed.values.help) {
     say(REPORT_USAGE);
@@ -80,11 +141,15 @@ export async function reportMain(argv: string[]): Promise<number> {
   }
   const files = expandInputs(parsed.positionals);
   if (files.length === 0) {
-    throw new UsageError(`There are no .json files in ${parsed.positionals.join(', ')}.`, REPORT_USAGE);
+    throw new UsageError(`There are no .json files in ${parsed.positionals.map(printable).join(', ')}.`, REPORT_USAGE);
   }
+  refuseSpecialFiles(files);
+  const out = resolve(parsed.values.out ?? DEFAULT_OUT);
+  prepareOutput(out);
 
   const data = readClassFiles(files);
-  for (const left of data.leftOut) say(`Left out ${left.file}: it ${left.reason}`);
+  // File names and reasons quote what the learners sent (ids, names): shown without escape sequences.
+  for (const left of data.leftOut) say(`Left out ${printable(left.file)}: it ${printable(left.reason)}`);
   if (data.learners.length === 0) {
     throw new KitError(
       `None of the ${files.length} ${files.length === 1 ? 'file' : 'files'} given is a results file the report can use, so there is no report to build (each one is named above with the reason).`,
@@ -93,17 +158,15 @@ export async function reportMain(argv: string[]): Promise<number> {
     );
   }
 
-  const out = resolve(parsed.values.out ?? DEFAULT_OUT);
   const page = renderReport(data, { title: parsed.values.title, filesRead: files.length });
   try {
-    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, page);
   } catch (err) {
-    throw new EnvironmentError(`Could not write the report to ${out}: ${(err as Error).message}.`, 'Choose another place with --out <file.html>.');
+    throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`, 'Choose another place with --out <file.html>.');
   }
   const left = data.leftOut.length;
   say(`Class report for ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'}${left > 0 ? ` (${left} ${left === 1 ? 'file' : 'files'} left out, named above)` : ''}; open it in a browser:`);
-  process.stdout.write(`${out}\n`);
+  process.stdout.write(`${printable(out)}\n`);
   return 0;
 }
 

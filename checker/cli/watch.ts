@@ -13,8 +13,9 @@ import { overallStatus, summarise, type CheckResult } from '../core/result.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { runLabExercises } from './run-lab.js';
-import { recordRun } from '../progress/state.js';
 import { RunStopped, stopRequested } from '../core/stop-signals.js';
+import { defaultProgressPath } from '../progress/state.js';
+import { reportProgress } from './report-progress.js';
 import { GLYPH, paint } from './terminal.js';
 
 export interface WatchOptions {
@@ -24,11 +25,14 @@ export interface WatchOptions {
   maxRuns?: number;
   /** Watch this folder instead of the lab's exercises folder (tests). */
   dir?: string;
+  /** Record runs in this progress file; by default the learner's, and none when watching another folder. */
+  progressFile?: string;
 }
 
 export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: WatchOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(`${t}\n`));
   const dir = options.dir ?? join(REPO_ROOT, labDir(lab), 'exercises');
+  const progressFile = options.progressFile ?? (options.dir ? undefined : defaultProgressPath());
   const { startLocalFor } = await import('./targets.js');
   const engines = await startLocalFor(lab);
   const latest = new Map<string, CheckResult[]>();
@@ -39,7 +43,6 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
     queue = queue.then(async () => {
       const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId, exercisesDir: options.dir });
       if (stopRequested()) return;
-      if (!options.dir) recordRun(doc);
       for (const check of doc.checks) latest.set(check.group ?? '', []);
       for (const check of doc.checks) latest.get(check.group ?? '')?.push(check);
       write(c.dim(`\n─── ${new Date().toLocaleTimeString()} ${exerciseId ?? 'all exercises'} ───`));
@@ -51,6 +54,8 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
         }
         write(renderCheck(c, check, false));
       }
+      // As after npm run check: the run is recorded, and an exercise that has just passed gets its reference offered.
+      if (progressFile) reportProgress(lab, doc, write, progressFile);
       const all = [...latest.values()].flat();
       const status = overallStatus(all);
       const s = summarise(all);

@@ -2,17 +2,21 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult, ResultsDocument } from '../core/result.js';
 import { GLYPH, paint } from '../cli/terminal.js';
+import { terminalWidth, wrapIndented } from './wrap.js';
 
-export function renderCheck(c: ChalkInstance, check: CheckResult, verbose = true): string {
-  const lines = [`  ${paint(c, check.status, GLYPH[check.status].padEnd(7))} ${check.name}`];
+const INDENT = ' '.repeat(10);
+
+/** A check's lines, wrapped at word boundaries to `width` columns (the terminal's by default; none when not a terminal). */
+export function renderCheck(c: ChalkInstance, check: CheckResult, verbose = true, width: number | undefined = terminalWidth()): string {
+  const block = (text: string, first = INDENT) => wrapIndented(text, first, INDENT, width);
+  const lines = block(check.name, `  ${paint(c, check.status, GLYPH[check.status].padEnd(7))} `);
   if (check.status !== 'pass' || verbose) {
     // Multi-line messages (a drill's side-by-side table) keep their shape under the check.
-    const [first, ...rest] = check.message.split('\n');
     const shade = (text: string) => (check.status === 'pass' ? c.dim(text) : text);
-    lines.push(`          ${shade(first ?? '')}`, ...rest.map((line) => `          ${shade(line)}`));
+    for (const line of check.message.split('\n')) lines.push(...block(line).map(shade));
   }
-  if ((check.status === 'fail' || check.status === 'error') && check.hint) lines.push(`          ${c.cyan('hint:')} ${check.hint}`);
-  if (check.output && check.status !== 'pass') lines.push(`          ${c.dim('your code printed:')} ${check.output.split('\n').slice(0, 5).join(' | ')}`);
+  if ((check.status === 'fail' || check.status === 'error') && check.hint) lines.push(...block(`${c.cyan('hint:')} ${check.hint}`));
+  if (check.output && check.status !== 'pass') lines.push(...block(`${c.dim('your code printed:')} ${check.output.split('\n').slice(0, 5).join(' | ')}`));
   return lines.join('\n');
 }
 

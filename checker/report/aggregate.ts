@@ -5,6 +5,7 @@
 import { findLab } from '../../labs/index.js';
 import type { CheckResult, CheckStatus } from '../core/result.js';
 import type { ClassLearner } from './collect.js';
+import { isStartingTodo } from '../runner/learner-call.js';
 
 export const AWS_GROUP = 'aws';
 
@@ -37,6 +38,8 @@ export interface Matrix {
   rows: MatrixRow[];
   /** Per column: learners who passed, of all learners. */
   passed: number[];
+  /** Per column: learners whose check was judged (not skipped, not missing); 0 means nobody ran it. */
+  ran: number[];
 }
 
 export function labTitle(lab: number, slug?: string): string {
@@ -109,7 +112,8 @@ export function buildMatrix(learners: ClassLearner[]): Matrix {
     return { learner, cells, counts };
   });
   const passed = columns.map((_, i) => rows.filter((r) => r.cells[i]?.status === 'pass').length);
-  return { groups, columns, rows, passed };
+  const ran = columns.map((_, i) => rows.filter((r) => r.cells[i] !== undefined && r.cells[i]?.status !== 'skipped').length);
+  return { groups, columns, rows, passed, ran };
 }
 
 /**
@@ -145,6 +149,8 @@ export interface Completion {
 export interface ExerciseCompletion extends Completion {
   group: string;
   title: string;
+  /** Learners with at least one of its checks judged (not skipped): 0 means nobody ran it, e.g. the AWS checks of a class that stayed local. */
+  ran: number;
 }
 
 export interface LabCompletion extends Completion {
@@ -172,11 +178,13 @@ export function labCompletion(learners: ClassLearner[]): LabCompletion[] {
     const docs = learners.map((l) => l.labs.find((d) => d.lab === lab));
     const groups = [...new Set(columns.filter((c) => c.lab === lab).map((c) => c.group))];
     const exercises = groups.map((group) => {
+      const checksOf = (doc: (typeof docs)[number]) => doc?.checks.filter((c) => (c.group ?? '') === group) ?? [];
       const passed = docs.filter((doc) => {
-        const checks = doc?.checks.filter((c) => (c.group ?? '') === group) ?? [];
+        const checks = checksOf(doc);
         return checks.length > 0 && checks.every((c) => c.status === 'pass');
       }).length;
-      return { group, title: groupTitle(lab, group), ...completion(passed, learners.length) };
+      const ran = docs.filter((doc) => checksOf(doc).some((c) => c.status !== 'skipped')).length;
+      return { group, title: groupTitle(lab, group), ran, ...completion(passed, learners.length) };
     });
     const slug = docs.find((d) => d)?.slug;
     return {
@@ -205,6 +213,10 @@ export function normaliseMessage(message: string): string {
 }
 
 export interface FailureGroup {
+  /** Names the group; the same for every cell that belongs to it (see failureKey). */
+  key: string;
+  /** The check still throws the starting TODO: the learner has not begun, nothing to explain again. */
+  startingTodo: boolean;
   lab: number;
   checkId: string;
   checkName: string;
@@ -216,6 +228,11 @@ export interface FailureGroup {
   count: number;
 }
 
+/** The failure group a failed or errored check belongs to. */
+export function failureKey(lab: number, check: CheckResult): string {
+  return `${keyOf(lab, check.id)}\u0000${check.status}\u0000${normaliseMessage(check.message)}`;
+}
+
 /** Failures and errors grouped by check and normalised message: most learners first, then in check order, failures before errors. */
 export function rankFailures(learners: ClassLearner[]): FailureGroup[] {
   const columns = buildColumns(learners);
@@ -225,14 +242,14 @@ export function rankFailures(learners: ClassLearner[]): FailureGroup[] {
     for (const doc of learner.labs) {
       for (const check of doc.checks) {
         if (check.status !== 'fail' && check.status !== 'error') continue;
-        const key = `${keyOf(doc.lab, check.id)}\u0000${check.status}\u0000${normaliseMessage(check.message)}`;
+        const key = failureKey(doc.lab, check);
         let group = groups.get(key);
         if (!group) {
-          group = { lab: doc.lab, checkId: check.id, checkName: check.name, status: check.status, message: check.message, learners: [], count: 0, variants: new Map() };
+          group = { key, startingTodo: isStartingTodo(check.message), lab: doc.lab, checkId: check.id, checkName: check.name, status: check.status, message: check.message, learners: [], count: 0, variants: new Map() };
           groups.set(key, group);
         }
         group.variants.set(check.message, (group.variants.get(check.message) ?? 0) + 1);
-        if (!group.learners.includes(learner.name)) group.learners.push(learner.name);
+        if (group.learners.at(-1) !== learner.name) group.learners.push(learner.name);
       }
     }
   }

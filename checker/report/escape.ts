@@ -3,10 +3,13 @@
  * through here before it reaches the page: text content and attribute values
  * alike, so a learner's name can never become markup.
  */
+import { withoutControls } from '../core/printable.js';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Also drops terminal escape sequences and control characters, which have no place in a page. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+  return withoutControls(String(value)).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 }
 
 /** Tagged template: interpolated values are escaped unless they are already-built markup. */

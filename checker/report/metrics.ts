@@ -85,7 +85,7 @@ export const topSqlFixMetric: MetricDefinition = {
   format: (v) => `${v >= 100 ? Math.round(v) : trimmed(v, 1)}×`,
   better: 'higher',
   explanation:
-    "Lab 6: the workload ran before and after the learner's fix; the statement digests gave the hot query's rows examined per call each time.",
+    "The workload ran before and after the learner's fix; the statement digests gave the hot query's rows examined per call each time.",
   whenMissing: 'the checker measures it only when every exercise of Lab 6 passed',
   extract(measurement) {
     if (!isRecord(measurement)) return [];
@@ -101,7 +101,7 @@ export const loadRampMetric: MetricDefinition = {
   format: (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : trimmed(v, 1)),
   better: 'higher',
   explanation:
-    "Lab 4: the learner's rampLoad run once more after every check passed; on AWS the highest ServerlessDatabaseCapacity sampled, and (both targets) the queries per second of the last step.",
+    "The learner's rampLoad ran once more after every check passed; on AWS the highest ServerlessDatabaseCapacity sampled, and (both targets) the queries per second of the last step.",
   whenMissing: 'the checker measures it only when every exercise of Lab 4 passed',
   extract(measurement) {
     if (!isRecord(measurement) || !Array.isArray(measurement.steps) || measurement.steps.length === 0) return [];

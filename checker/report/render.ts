@@ -6,7 +6,7 @@
 import type { CheckResult, CheckStatus } from '../core/result.js';
 import { barChart } from './charts.js';
 import type { ClassResults } from './collect.js';
-import { buildMatrix, chunkGroups, labCompletion, rankFailures, type Column, type ColumnGroup, type FailureGroup, type LabCompletion, type Matrix } from './aggregate.js';
+import { buildMatrix, chunkGroups, failureKey, labCompletion, rankFailures, type Column, type ColumnGroup, type ExerciseCompletion, type FailureGroup, type LabCompletion, type Matrix, type MatrixRow } from './aggregate.js';
 import { html, raw, type Html } from './escape.js';
 import { classFigures, type FigureSeries } from './metrics.js';
 import { STYLES } from './styles.js';
@@ -32,6 +32,7 @@ export function renderReport(data: ClassResults, options: RenderOptions = {}): s
   const matrix = buildMatrix(learners);
   const completion = labCompletion(learners);
   const failures = rankFailures(learners);
+  const anchors = failureAnchors([...failures.filter((f) => !f.startingTodo), ...failures.filter((f) => f.startingTodo)]);
   const figures = classFigures(learners);
   const filesRead = options.filesRead ?? learners.length + data.leftOut.length;
 
@@ -54,8 +55,8 @@ built ${formatDate(builtAt)} from ${filesRead} ${filesRead === 1 ? 'file' : 'fil
 <nav class="toc" aria-label="Sections"><a href="#completion">Completion</a><a href="#matrix">Every check, every learner</a><a href="#failures">Most common failures</a><a href="#figures">Measured figures</a>${data.leftOut.length > 0 ? html`<a href="#left-out">Files left out</a>` : ''}</nav>
 </header>
 ${completionSection(completion)}
-${matrixSection(matrix)}
-${failuresSection(failures, learners.length, options.topFailures ?? 15)}
+${matrixSection(matrix, anchors)}
+${failuresSection(failures, learners.length, options.topFailures ?? 15, anchors)}
 ${figuresSection(figures)}
 ${leftOutSection(data)}
 <footer>Data Tier Labs · status is shown by symbol and colour: ✔ passed, ✘ failed, ! could not run, ○ skipped, – not run. Hover a cell for the checker's message.</footer>
@@ -80,6 +81,14 @@ function completionRow(label: string | Html, passed: number, total: number, perc
 <td class="figure"><strong>${percent}%</strong> · ${passed} of ${total}</td></tr>`;
 }
 
+/** A group nobody ran (the AWS checks of a class that stayed local) says so instead of showing 0%. */
+function exerciseRow(e: ExerciseCompletion): Html {
+  if (e.ran === 0) {
+    return html`<tr class="not-run"><th scope="row">${e.title}</th><td colspan="2" class="not-run">not run: no learner’s file has these checks judged (skipped on the local target)</td></tr>`;
+  }
+  return completionRow(e.title, e.passed, e.total, e.percent, 'of learners passed');
+}
+
 function completionSection(labs: LabCompletion[]): Html {
   return html`<section id="completion" aria-labelledby="completion-h">
 <h2 id="completion-h">Completion</h2>
@@ -90,7 +99,7 @@ ${labs.map(
 <table class="completion" data-lab="${lab.lab}">
 <thead><tr><th scope="col">Exercise</th><th scope="col">Learners who passed every check</th><th scope="col" class="figure">Passed</th></tr></thead>
 <tbody>
-${lab.exercises.map((e) => completionRow(e.title, e.passed, e.total, e.percent, 'of learners passed'))}
+${lab.exercises.map(exerciseRow)}
 </tbody>
 </table>`,
 )}
@@ -112,15 +121,19 @@ function shortCheckName(id: string): string {
   return id.split('.').at(-1) ?? id;
 }
 
-function cell(learner: string, check: CheckResult | undefined, column: Column, cls: string): Html {
-  if (!check) {
-    return html`<td class="cell s-none${cls}" data-status="none" title="${learner} · ${column.id} (${column.name}): not in this learner’s file">${NOT_RUN_GLYPH}<span class="sr">not run</span></td>`;
-  }
-  const tip = `${learner} · ${check.id} (${check.name}): ${STATUS_WORD[check.status]} - ${check.message}`;
-  return html`<td class="cell s-${check.status}${cls}" data-status="${check.status}" data-check="${check.id}" title="${tip}">${STATUS_GLYPH[check.status]}<span class="sr">${check.status}</span></td>`;
+/**
+ * One matrix cell: the status by class and glyph, nothing else. With a
+ * thousand learners, a tooltip per cell made the page tens of megabytes; a
+ * failed or errored cell links to its failure group instead, where the
+ * message is written once for every learner who got it.
+ */
+function cell(check: CheckResult | undefined, first: string, anchor: string | undefined): Html {
+  if (!check) return html`<td class="c s-none${first}">${NOT_RUN_GLYPH}</td>`;
+  const glyph = anchor ? html`<a href="#${anchor}">${STATUS_GLYPH[check.status]}</a>` : STATUS_GLYPH[check.status];
+  return html`<td class="c s-${check.status}${first}">${glyph}</td>`;
 }
 
-function matrixTable(matrix: Matrix, groups: ColumnGroup[], label: string): Html {
+function matrixTable(matrix: Matrix, rows: MatrixRow[], groups: ColumnGroup[], label: string, anchors: Map<string, string>): Html {
   const columns = groups.flatMap((g) => g.columns);
   const index = new Map(matrix.columns.map((c, i) => [c.key, i]));
   const firstOfGroup = new Set(groups.map((g) => g.columns[0].key));
@@ -135,7 +148,7 @@ function matrixTable(matrix: Matrix, groups: ColumnGroup[], label: string): Html
 <tr>${columns.map((c) => html`<th class="check${first(c)}" scope="col" data-check="${c.id}" title="${c.id}: ${c.name}"><span>${shortCheckName(c.id)}</span></th>`)}</tr>
 </thead>
 <tbody>
-${matrix.rows.map((row) => {
+${rows.map((row) => {
   const targets = [...new Set(row.learner.labs.map((d) => d.target))];
   const cells = columns.map((c) => row.cells[index.get(c.key) as number]);
   const passed = cells.filter((c) => c?.status === 'pass').length;
@@ -143,51 +156,118 @@ ${matrix.rows.map((row) => {
   const errors = cells.filter((c) => c?.status === 'error').length;
   return html`<tr data-learner="${row.learner.id}">
 <th scope="row"><span class="who">${row.learner.name}</span><span class="sub">${row.learner.name !== row.learner.id ? `${row.learner.id} · ` : ''}${targets.join(', ')}</span></th>
-${columns.map((c, i) => cell(row.learner.name, cells[i], c, first(c)))}
+${columns.map((c, i) => {
+  const check = cells[i];
+  const anchor = check && (check.status === 'fail' || check.status === 'error') ? anchors.get(failureKey(c.lab, check)) : undefined;
+  return cell(check, first(c), anchor);
+})}
 <td class="total">${counted === 0 ? '–' : html`<strong>${passed}</strong> of ${counted}`}${errors > 0 ? html`<br><span class="tag s-error">${errors} error${errors === 1 ? '' : 's'}</span>` : ''}</td>
 </tr>`;
 })}
 </tbody>
 <tfoot><tr><th scope="row">Learners who passed <span class="sub">of ${total}</span></th>${columns.map((c) => {
     const n = matrix.passed[index.get(c.key) as number];
+    if (matrix.ran[index.get(c.key) as number] === 0) return html`<td class="rate not-run${first(c)}" title="${c.id}: not run by any learner">${NOT_RUN_GLYPH}</td>`;
     return html`<td class="rate${first(c)}" title="${c.id}: ${n} of ${total} learners passed">${n}</td>`;
   })}<td class="total"></td></tr></tfoot>
 </table>
 </div>`;
 }
 
-function matrixSection(matrix: Matrix): Html {
+/**
+ * A browser lays out every row of an open table before it shows the page:
+ * with a thousand learners that took seconds. Past one block the learners
+ * come in folded blocks (the first one open), laid out when opened.
+ */
+export const LEARNERS_PER_BLOCK = 50;
+
+function matrixTables(matrix: Matrix, rows: MatrixRow[], chunks: ColumnGroup[][], anchors: Map<string, string>): Html[] {
+  return chunks.map((groups, i) => matrixTable(matrix, rows, groups, `Lab ${groups[0].lab} checks${chunks.length > 1 ? `, table ${i + 1} of ${chunks.length}` : ''}`, anchors));
+}
+
+function learnerBlocks(matrix: Matrix, chunks: ColumnGroup[][], anchors: Map<string, string>): Html[] {
+  const blocks: Html[] = [];
+  for (let from = 0; from < matrix.rows.length; from += LEARNERS_PER_BLOCK) {
+    const rows = matrix.rows.slice(from, from + LEARNERS_PER_BLOCK);
+    const names = `${rows[0].learner.name} to ${rows[rows.length - 1].learner.name}`;
+    blocks.push(html`<details class="learners"${from === 0 ? raw(' open') : ''}><summary>Learners ${from + 1}–${from + rows.length}: ${names}</summary>
+${matrixTables(matrix, rows, chunks, anchors)}
+</details>`);
+  }
+  return blocks;
+}
+
+function matrixSection(matrix: Matrix, anchors: Map<string, string>): Html {
   const chunks = chunkGroups(matrix.groups);
+  const folded = matrix.rows.length > LEARNERS_PER_BLOCK;
   return html`<section id="matrix" aria-labelledby="matrix-h">
 <h2 id="matrix-h">Every check, every learner</h2>
-<p class="explain">One row per learner, one column per check, grouped by exercise${chunks.length > 1 ? ' (in more than one table, so each fits the screen)' : ''}. Hover a cell to read the checker’s message.</p>
+<p class="explain">One row per learner, one column per check, grouped by exercise${chunks.length > 1 ? ' (in more than one table, so each fits the screen)' : ''}${folded ? `; ${LEARNERS_PER_BLOCK} learners to a block, open a block to see its learners` : ''}. Select a ✘ or ! cell to read the checker’s message, among the failures below; hover a column heading for the check’s name.</p>
 ${legend()}
 ${chunks.length === 0 ? html`<p>These files hold no checks yet: the learners have not run any lab.</p>` : ''}
-${chunks.map((groups, i) => matrixTable(matrix, groups, `Lab ${groups[0].lab} checks${chunks.length > 1 ? `, table ${i + 1} of ${chunks.length}` : ''}`))}
+${chunks.length === 0 ? '' : folded ? learnerBlocks(matrix, chunks, anchors) : matrixTables(matrix, matrix.rows, chunks, anchors)}
 </section>`;
 }
 
-function failuresSection(failures: FailureGroup[], classSize: number, top: number): Html {
+/** Where each failure group is written out on the page, by its key. */
+function failureAnchors(failures: FailureGroup[]): Map<string, string> {
+  return new Map(failures.map((f, i) => [f.key, `f${i + 1}`]));
+}
+
+const NAMES_SHOWN = 12;
+
+function whoHas(f: FailureGroup): string {
+  const more = f.learners.length - NAMES_SHOWN;
+  return more > 0 ? `${f.learners.slice(0, NAMES_SHOWN).join(', ')} and ${more} more` : f.learners.join(', ');
+}
+
+function failureRow(f: FailureGroup, rank: number | string, classSize: number, anchors: Map<string, string>, withNames: boolean): Html {
+  return html`<tr class="failure${f.startingTodo ? ' todo' : ''}" id="${anchors.get(f.key)}" data-check="${f.checkId}" data-count="${f.count}">
+<td class="rank">${rank}</td>
+<td class="count"><strong>${f.count}</strong> of ${classSize}<div class="meter share" aria-hidden="true"><span style="width:${Math.round((f.count / classSize) * 100)}%"></span></div></td>
+<td><span class="check-id mono">${f.checkId}</span><span class="check-name">${f.checkName}</span></td>
+<td><span class="message"><span class="glyph s-${f.status}" title="${STATUS_WORD[f.status]}">${STATUS_GLYPH[f.status]}</span>${f.message}</span>${withNames ? html`<span class="who">${whoHas(f)}</span>` : ''}</td>
+</tr>`;
+}
+
+function failureTable(rows: Html[], cls: string): Html {
+  return html`<table class="failures ${cls}">
+<thead><tr><th scope="col">#</th><th scope="col">Learners</th><th scope="col">Check</th><th scope="col">Message</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
+/**
+ * Real failures first, ranked; the checks that still throw their starting
+ * TODO apart (a learner who has not begun needs time, not a second
+ * explanation). Every group is on the page, so each failed cell has a target.
+ */
+function failuresSection(failures: FailureGroup[], classSize: number, top: number, anchors: Map<string, string>): Html {
+  const real = failures.filter((f) => !f.startingTodo);
+  const todos = failures.filter((f) => f.startingTodo);
   if (failures.length === 0) {
     return html`<section id="failures" aria-labelledby="failures-h"><h2 id="failures-h">Most common failures</h2><p>No learner has a failing check or an error.</p></section>`;
   }
-  const shown = failures.slice(0, top);
+  const shown = real.slice(0, top);
+  const rest = real.slice(top);
   return html`<section id="failures" aria-labelledby="failures-h">
 <h2 id="failures-h">Most common failures</h2>
-<p class="explain">Failures and errors grouped by check and message (details such as numbers, values and file locations set aside), ranked by how many learners have them: where to explain again.${failures.length > top ? ` The first ${top} of ${failures.length}.` : ''}</p>
-<table class="failures">
-<thead><tr><th scope="col">#</th><th scope="col">Learners</th><th scope="col">Check</th><th scope="col">Message</th></tr></thead>
-<tbody>
-${shown.map(
-  (f, i) => html`<tr class="failure" data-check="${f.checkId}" data-count="${f.count}">
-<td class="rank">${i + 1}</td>
-<td class="count"><strong>${f.count}</strong> of ${classSize}<div class="meter share" aria-hidden="true"><span style="width:${Math.round((f.count / classSize) * 100)}%"></span></div></td>
-<td><span class="check-id mono">${f.checkId}</span><span class="check-name">${f.checkName}</span></td>
-<td><span class="message"><span class="glyph s-${f.status}" title="${STATUS_WORD[f.status]}">${STATUS_GLYPH[f.status]}</span>${f.message}</span><span class="who">${f.learners.join(', ')}</span></td>
-</tr>`,
-)}
-</tbody>
-</table>
+${real.length === 0
+  ? html`<p>No failure yet beyond the starting TODOs below.</p>`
+  : html`<p class="explain">Failures and errors grouped by check and message (details such as numbers, values and file locations set aside), ranked by how many learners have them: where to explain again.${rest.length > 0 ? ` The first ${top} of ${real.length}; the others follow, folded.` : ''}</p>
+${failureTable(shown.map((f, i) => failureRow(f, i + 1, classSize, anchors, true)), 'top')}`}
+${rest.length > 0
+  ? html`<details class="more-failures"><summary>The other ${rest.length} failures</summary>
+${failureTable(rest.map((f, i) => failureRow(f, top + i + 1, classSize, anchors, false)), 'rest')}
+</details>`
+  : ''}
+${todos.length > 0
+  ? html`<h3 id="todos-h">Not written yet</h3>
+<p class="explain">Checks of functions that still throw the starting TODO: these learners have not begun that part yet.</p>
+${failureTable(todos.map((f) => failureRow(f, '·', classSize, anchors, true)), 'todos')}`
+  : ''}
 </section>`;
 }
 

@@ -58,7 +58,7 @@ table.matrix th.check span { writing-mode: vertical-rl; transform: rotate(180deg
 table.matrix th.learner-col, table.matrix th[scope=row] { position: sticky; left: 0; z-index: 1; background: #fff; text-align: left; padding: 6px 14px 6px 12px; border-right: 1px solid var(--line); min-width: 190px; max-width: 260px; }
 table.matrix th[scope=row] .who { display: block; font-weight: 600; overflow-wrap: anywhere; }
 table.matrix th[scope=row] .sub { display: block; font-size: 12px; color: var(--muted); font-weight: 400; }
-table.matrix td.cell { position: relative; text-align: center; width: 32px; min-width: 32px; height: 40px; padding: 0; font-size: 19px; font-weight: 700; border-left: 1px solid #fff; }
+table.matrix td.c { position: relative; text-align: center; width: 32px; min-width: 32px; height: 40px; padding: 0; font-size: 19px; font-weight: 700; border-left: 1px solid #fff; }
 table.matrix td.first, table.matrix th.first { border-left: 2px solid var(--ink); }
 table.matrix td.total, table.matrix th.total { text-align: right; padding: 4px 12px; white-space: nowrap; font-variant-numeric: tabular-nums; border-left: 2px solid var(--ink); }
 table.matrix tfoot th, table.matrix tfoot td { background: var(--soft); font-size: 12px; font-weight: 600; color: var(--ink); }
@@ -69,6 +69,12 @@ table.matrix tbody tr:hover th, table.matrix tbody tr:hover td.total { backgroun
 .s-fail { background: var(--fail-bg); color: var(--fail-ink); }
 .s-error { background: var(--error-bg); color: var(--error-ink); }
 .s-skipped { background: var(--skipped-bg); color: var(--skipped-ink); }
+table.matrix td.c a { color: inherit; text-decoration: none; display: block; }
+table.matrix td.c a:hover, table.matrix td.c a:focus { text-decoration: underline; }
+table.completion td.not-run { color: var(--muted); font-style: italic; }
+details.learners > summary { cursor: pointer; font-weight: 600; margin: 10px 0; }
+details.more-failures summary { cursor: pointer; color: var(--accent); margin: 12px 0; }
+table.failures.todos .message { color: var(--muted); }
 .s-none { background: #fff; color: var(--none-ink); font-weight: 400 !important; }
 .tag { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; padding: 0 5px; border-radius: 3px; border: 1px solid var(--line); color: var(--muted); margin-left: 4px; vertical-align: 1px; }
 

@@ -9,6 +9,12 @@ export class LearnerError extends Error {
 }
 
 export const TODO_MARKER = 'TODO';
+const NOT_WRITTEN = 'is not written yet: it still throws the starting TODO';
+
+/** True for the message of a function that still throws its starting TODO (see describeThrow). */
+export function isStartingTodo(message: string): boolean {
+  return message.includes(NOT_WRITTEN);
+}
 
 /** "exercises/02-cache-aside.ts:14:11" for the first frame inside the learner's file. */
 export function locationIn(err: unknown, file: string): string | undefined {
@@ -26,7 +32,7 @@ export function describeThrow(fn: string, err: unknown, file: string): string {
   const where = locationIn(err, file);
   const at = where ? ` (at ${where})` : '';
   const message = err instanceof Error ? err.message : String(err);
-  if (message.includes(TODO_MARKER)) return `${fn} is not written yet: it still throws the starting TODO${at}`;
+  if (message.includes(TODO_MARKER)) return `${fn} ${NOT_WRITTEN}${at}`;
   const kind = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return `${fn} threw ${kind}${message}${at}`;
 }

@@ -54,6 +54,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   let measurement: unknown;
   let current: string | undefined;
   let stopReason: { status: 'fail' | 'error'; message: string } | undefined;
+  let loadFailed = false;
 
   const tag = randomUUID();
   // Its own process group: whatever the learner's code starts belongs to it and is killed with it,
@@ -108,6 +109,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
           break;
         case 'load-failed':
           stopReason = { status: 'fail', message: message.message };
+          loadFailed = true;
           break;
         case 'environment':
           stopReason = { status: 'error', message: message.message };
@@ -152,6 +154,8 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   releaseStop();
   // A run cut short by Ctrl-C is not judged: the child was killed by the stop, not by the learner's code.
   throwIfStopped();
+
+  if (loadFailed && stopReason) return { measurement, results: notLoaded(checks, options.exerciseId, label, stopReason.message) };
 
   return {
     measurement,
@@ -218,6 +222,25 @@ function killTagged(tag: string): void {
 function closePipes(child: ChildProcess): void {
   child.stdout?.destroy();
   child.stderr?.destroy();
+}
+
+export const LOAD_HINT = 'Fix the line named above and save: every check of this exercise runs once the file loads.';
+
+/**
+ * A file that does not load (a syntax error, a ReferenceError at the top
+ * level) fails every check, but says why once: under the first check, with
+ * the file and line. The others are "not run" without repeating it, and
+ * without their own hints, which would point at the wrong problem.
+ */
+function notLoaded(checks: Array<{ id: string; name: string }>, group: string, label: string, message: string): CheckResult[] {
+  return checks.map((check, i) => ({
+    id: check.id,
+    name: check.name,
+    group,
+    durationMs: 0,
+    status: 'fail' as const,
+    ...(i === 0 ? { message, hint: LOAD_HINT } : { message: `not run: ${label} did not load (the reason is under the first check of this exercise)` }),
+  }));
 }
 
 function nameOf(checks: Array<{ id: string; name: string }>, id: string): string {

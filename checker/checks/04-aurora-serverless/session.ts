@@ -115,7 +115,8 @@ export class ServerlessHarness extends LearnerCalls {
   }
 }
 
-async function ensureLoadTable(sql: Connection): Promise<void> {
+/** The load table the exercises query, filled once (kept when it already holds every row). */
+export async function ensureLoadTable(sql: Connection): Promise<void> {
   const [rows] = await sql.query(
     'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
     [LOAD_TABLE],

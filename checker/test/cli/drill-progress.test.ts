@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { lab01 } from '../../../labs/01-rds-multi-az/lab.js';
 import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
-import { reportProgress } from '../../cli/check.js';
+import { reportProgress } from '../../cli/report-progress.js';
 import { loadProgress } from '../../progress/state.js';
 import { runDoc, tempDir } from '../progress/helpers.js';
 

@@ -30,7 +30,7 @@ function scriptedAsk(keys: string[][]): { ask: Ask; screen: () => string } {
 
 describe('the lab menu', () => {
   it('offers every action the lab promises', () => {
-    expect(MENU.map((m) => m.value)).toEqual(['run-local', 'watch', 'hint', 'lesson', 'deploy', 'check-aws', 'run-aws', 'destroy', 'quit']);
+    expect(MENU.map((m) => m.value)).toEqual(['run-local', 'watch', 'shell', 'hint', 'lesson', 'deploy', 'check-aws', 'run-aws', 'destroy', 'quit']);
   });
 
   it('is driven by keys: hint for exercise 02, then quit', async () => {

@@ -27,7 +27,7 @@ function enginePids(dir: string): string[] {
 }
 
 describe('watch mode', () => {
-  it('re-runs an exercise when its file is saved (polling, as on WSL)', async () => {
+  it('re-runs an exercise when its file is saved (polling, as on WSL), and offers the reference once it passes', async () => {
     // A copy of the exercises: the repository's starting files stay untouched for the tests running beside this one.
     const dir = mkdtempSync(join(tmpdir(), 'dtl-watch-'));
     cpSync(join(ROOT, 'labs/05-elasticache-redis/exercises'), dir, { recursive: true });
@@ -36,6 +36,7 @@ describe('watch mode', () => {
     {
       const watching = watchExercises(lab05, makeChalk({ noColor: true }), {
         dir,
+        progressFile: join(dir, 'progress.json'),
         poll: true,
         maxRuns: 2,
         write: (t) => {
@@ -54,6 +55,8 @@ describe('watch mode', () => {
     const secondRun = lines.slice(lines.indexOf(runs[1]));
     expect(secondRun.join('\n')).toContain('✔ PASS  no stale read after an update');
     expect(secondRun.join('\n')).not.toContain('✘ FAIL  no stale read');
+    expect(lines.slice(0, lines.indexOf(runs[1])).join('\n')).not.toContain('compare it with the reference');
+    expect(secondRun.join('\n')).toContain('Your version of 04 Invalidation on update passes: compare it with the reference in solutions/05-elasticache-redis/exercises/04-invalidation.ts');
   });
 });
 

@@ -21,8 +21,8 @@ export interface ReportRun {
   stderr: string;
 }
 
-/** Runs `npm run report` the way CI would: no TTY, no colour. */
-export function runReport(args: string[], cwd = ROOT): Promise<ReportRun> {
+/** Runs `npm run report` the way CI would: no TTY, no colour. A run that outlives `timeoutMs` is killed (code null). */
+export function runReport(args: string[], cwd = ROOT, timeoutMs = 60_000): Promise<ReportRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'checker/cli/report.ts'), ...args], {
       cwd,
@@ -33,7 +33,11 @@ export function runReport(args: string[], cwd = ROOT): Promise<ReportRun> {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

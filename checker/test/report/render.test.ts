@@ -114,3 +114,47 @@ describe('measured figures', () => {
     expect(svg.match(/class="tick"/g)?.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('what the class report says (issue 10)', () => {
+  const todo = (id: string) => check(id, 'fail', `fn is not written yet: it still throws the starting TODO (at labs/05-elasticache-redis/exercises/01.ts:${id.length})`);
+
+  it('names each lab once in a figure’s caption (no "Lab 6. Lab 6:")', () => {
+    const lab6 = labDoc([check('06.01.top', 'pass', 'ok', '01-top-sql')], { lab: 6, slug: 'performance-insights', measurements: { topSqlFix: { rowsExaminedFactor: 120 } } });
+    const lab4 = labDoc([check('04.01.step', 'pass', 'ok', '01-load-step')], { lab: 4, slug: 'aurora-serverless', measurements: { loadRamp: { steps: [{ opsPerSecond: 900 }] } } });
+    const page = renderReport({ learners: [learner('a', [lab4, lab6])], leftOut: [] });
+    expect(page).toContain('<figure class="chart" data-metric="topSqlFix"');
+    expect(page).toContain('<figure class="chart" data-metric="loadRamp"');
+    expect(page).not.toMatch(/Lab (\d+)\. Lab \1\b/);
+  });
+
+  it('ranks real failures first and shows the starting TODOs apart', () => {
+    const learners = ['a', 'b', 'c', 'd'].map((id, i) =>
+      learner(id, [labDoc([todo('05.01.string-stored'), todo('05.01.string-read'), check('05.02.ttl-bounded', i < 2 ? 'fail' : 'pass', `user:${i} has no TTL`)])]),
+    );
+    const page = renderReport({ learners, leftOut: [] });
+    const top = /<table class="failures top">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
+    const todos = /<table class="failures todos">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
+    expect([...top.matchAll(/data-check="([^"]+)"/g)].map((m) => m[1])).toEqual(['05.02.ttl-bounded']);
+    expect([...todos.matchAll(/data-check="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(['05.01.string-read', '05.01.string-stored']);
+    expect(top).not.toContain('not written yet');
+  });
+
+  it('says "not run" for a group no learner ran (AWS checks of a class that stayed local), not 0%', () => {
+    const local = labDoc([check('05.01.a', 'pass'), check('05.aws.resources', 'skipped')]);
+    const page = renderReport({ learners: [learner('a', [local]), learner('b', [local])], leftOut: [] });
+    const aws = /<tr class="not-run"><th scope="row">AWS resources<\/th>(.*?)<\/tr>/.exec(page)?.[1];
+    expect(aws).toContain('not run');
+    expect(page).not.toMatch(/AWS resources<\/th>\s*<td><div class="meter/);
+    expect(page).toContain('<td class="rate not-run first" title="05.aws.resources: not run by any learner">–</td>');
+  });
+
+  it('links every failed or errored cell to the place its message is written', () => {
+    const data = readClassFiles(classFiles());
+    const page = renderReport(data);
+    const links = [...page.matchAll(/<td class="c s-(fail|error)[^"]*"><a href="#(f\d+)">/g)].map((m) => m[2]);
+    const failed = data.learners.flatMap((l) => l.labs.flatMap((d) => d.checks)).filter((c) => c.status === 'fail' || c.status === 'error');
+    expect(failed.length).toBeGreaterThan(30);
+    expect(links.length).toBe(failed.length);
+    for (const id of new Set(links)) expect(page).toContain(`id="${id}"`);
+  });
+});

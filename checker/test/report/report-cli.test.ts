@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandInputs } from '../../cli/report.js';
-import { CLASS_DIR, classFiles, fixture, runReport, STACK_TRACE } from './helpers.js';
+import { CLASS_DIR, classFiles, fixture, ROOT, runReport, STACK_TRACE } from './helpers.js';
 
 const BROKEN = ['future-version.json', 'linus-old.json', 'malformed.json', 'truncated.json', 'wrong-schema.json'];
 
@@ -48,6 +49,52 @@ describe('npm run report', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--colour'/);
     expect(unknown.stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe('npm run report with hostile or unusual paths', () => {
+  const ESCAPES = /[\u001b\u0007\u009b]/;
+
+  it('shows learner ids and file names without escape sequences, on the terminal and in the page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtl-report-'));
+    const ada = JSON.parse(readFileSync(fixture('ada.json'), 'utf8'));
+    const evilId = 'ada\u001b]0;pwned\u0007\u001b[2J\u001b[31m';
+    const newer = { ...ada, learner: { id: evilId }, generatedAt: '2026-11-21T10:00:00.000Z' };
+    const older = { ...ada, learner: { id: evilId }, generatedAt: '2026-11-20T10:00:00.000Z' };
+    writeFileSync(join(dir, 'newer.json'), JSON.stringify(newer));
+    writeFileSync(join(dir, 'older\u001b[8mhidden.json'), JSON.stringify(older));
+    writeFileSync(join(dir, 'broken\u001b]8;;x\u0007.json'), '{');
+    const out = join(dir, 'r.html');
+    const run = await runReport([dir, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('is an older file from learner "ada"');
+    expect(run.stderr).toContain(`Left out ${join(dir, 'olderhidden.json')}`);
+    expect(run.stderr).toContain(`Left out ${join(dir, 'broken.json')}`);
+    expect(run.stderr).not.toMatch(ESCAPES);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('data-learner="ada"');
+    expect(page).not.toMatch(ESCAPES);
+  });
+
+  it('fails at once with exit 2 and one paragraph when --out cannot be created (under /proc)', async () => {
+    const started = Date.now();
+    const run = await runReport([fixture('ada.json'), '--out', '/proc/x/y.html'], ROOT, 20_000);
+    expect(run.code, 'the report hung').toBe(2);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.stderr.trim()).toMatch(/^Could not write the report to \/proc\/x\/y\.html: the folder \/proc\/x cannot be created \(ENOENT\)\. Choose another place with --out/);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('refuses a named pipe (or any file that is not a regular file) given as input, exit 2, instead of waiting forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtl-report-'));
+    const fifo = join(dir, 'ada.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    for (const args of [[fifo], [dir], ['/dev/zero']]) {
+      const run = await runReport([...args, '--out', join(dir, 'r.html')], ROOT, 20_000);
+      expect(run.code, `npm run report ${args.join(' ')} hung or did not refuse`).toBe(2);
+      expect(run.stderr.trim()).toMatch(/^The report reads results files saved on disk, and .* is (a named pipe \(FIFO\)|a device): reading it could wait forever\. Save what the learners sent/);
+      expect(run.stderr).not.toMatch(STACK_TRACE);
+    }
   });
 });
 

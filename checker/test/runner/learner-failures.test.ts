@@ -10,7 +10,9 @@ import type { CheckResult } from '../../core/result.js';
 import { freePort, startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import type { CacheEndpoints } from '../../engines/endpoints.js';
 import { checksFor } from '../../checks/registry.js';
-import { runExercise, type RunExerciseOptions } from '../../runner/run-exercise.js';
+import { LOAD_HINT, runExercise, type RunExerciseOptions } from '../../runner/run-exercise.js';
+import { renderCheck } from '../../render/terminal.js';
+import { makeChalk } from '../../cli/terminal.js';
 import { describeResults, repoPath, runningExerciseChildren } from '../gate/support.js';
 
 const EXERCISE = '01-redis-basics';
@@ -47,6 +49,25 @@ async function run(name: string, options: Partial<RunExerciseOptions> = {}): Pro
   return { results, all: describeResults(results) };
 }
 
+/**
+ * A file that does not load: every check fails (the kit gate's rule), the
+ * reason is on the first check only, with a hint about loading rather than
+ * the check's own, and the rendered run shows the reason once.
+ */
+function expectSaidOnce(results: CheckResult[], all: string, reason: RegExp, name: string): void {
+  for (const r of results) expect(r.status, all).toBe('fail');
+  const [first, ...rest] = results;
+  expect(first.message, all).toMatch(reason);
+  expect(first.hint).toBe(LOAD_HINT);
+  for (const r of rest) {
+    expect(r.message, all).toBe(`not run: ${label(name)} did not load (the reason is under the first check of this exercise)`);
+    expect(r.hint, all).toBeUndefined();
+  }
+  const rendered = results.map((r) => renderCheck(makeChalk({ noColor: true }), r)).join('\n');
+  expect(rendered.split(first.message).length - 1, rendered).toBe(1);
+  expect(rendered.match(/hint:/g), rendered).toHaveLength(1);
+}
+
 function expectNoPass(results: CheckResult[], all: string): void {
   expect(results.filter((r) => r.status === 'pass').map((r) => r.id), `a broken file passed:\n${all}`).toEqual([]);
 }
@@ -69,15 +90,20 @@ describe('learner files that break are reported as failures, with the reason', (
     expect(byId['05.01.ttl-set']).toContain(`:${lineOf(name, "parts[3].trim()")})`);
   });
 
-  it('a module that throws while loading: every check fails with "failed while loading" and the line', async () => {
+  it('a module that throws while loading: every check fails; "failed while loading" and the line are said once', async () => {
     const name = 'throws-on-load.ts';
     const { results, all } = await run(name);
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
     const line = lineOf(name, 'config.otp!.ttl');
-    for (const r of results) {
-      expect(r.status, all).toBe('fail');
-      expect(r.message, all).toMatch(new RegExp(`^${escape(label(name))} failed while loading: .*TypeError.*\\(at ${escape(label(name))}:${line}\\)`));
-    }
+    expectSaidOnce(results, all, new RegExp(`^${escape(label(name))} failed while loading: .*TypeError.*\\(at ${escape(label(name))}:${line}\\)`), name);
+  });
+
+  it('a ReferenceError while loading: every check fails; the error and its line are said once', async () => {
+    const name = 'reference-error-on-load.ts';
+    const { results, all } = await run(name);
+    expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
+    const line = lineOf(name, 'otpSetings.ttl');
+    expectSaidOnce(results, all, new RegExp(`^${escape(label(name))} failed while loading: the module threw ReferenceError: otpSetings is not defined \\(at ${escape(label(name))}:${line}\\)`), name);
   });
 
   it('a promise that never settles: each call is abandoned after callTimeoutMs with "did not return within"', async () => {
@@ -106,15 +132,12 @@ describe('learner files that break are reported as failures, with the reason', (
     }
   });
 
-  it('a file that does not compile: every check fails with "does not compile" and the line', async () => {
+  it('a file that does not compile: every check fails; "does not compile" and the line are said once', async () => {
     const name = 'does-not-compile.ts';
     const { results, all } = await run(name);
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
     const line = lineOf(name, 'return ctx.redis.get(`greeting:${name}`;');
-    for (const r of results) {
-      expect(r.status, all).toBe('fail');
-      expect(r.message, all).toMatch(new RegExp(`^${escape(label(name))} does not compile: line ${line}, column \\d+: .+`));
-    }
+    expectSaidOnce(results, all, new RegExp(`^${escape(label(name))} does not compile: line ${line}, column \\d+: .+`), name);
   });
 
   it('a missing or renamed export: the checks that need it fail with "does not export a function named"', async () => {
