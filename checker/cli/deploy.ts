@@ -51,6 +51,7 @@ export async function deployMain(argv: string[]): Promise<number> {
 
   if (verb === 'deploy') {
     if (!skipDoctor) await preflight(lab, flags);
+    await refuseRejectedUpdate(lab, flags);
     announceDeploy(lab, flags);
   } else {
     say(makeChalk(flags, process.stderr).bold(`Destroying lab ${lab.id} (${lab.stack.name}): every resource of the stack is deleted, with no snapshot kept.`));
@@ -95,6 +96,27 @@ async function preflight(lab: LabMeta, flags: CommonFlags): Promise<void> {
       'The preflight found a problem (above), so nothing was deployed.',
       'Fix it and deploy again, or add -- --skip-doctor if the failing line does not matter for this deploy (for example the Session Manager plugin, needed only for tunnels).',
     );
+  }
+}
+
+/**
+ * Lab 5: an update that adds replicas and turns on automatic failover at once
+ * fails in CloudFormation after many minutes; compare the deployed template
+ * with the synthesised one and stop before cdk runs.
+ */
+async function refuseRejectedUpdate(lab: LabMeta, flags: CommonFlags): Promise<void> {
+  const { LAB05_STACK_NAME } = await import('../../stacks/05-elasticache-redis.js');
+  if (lab.stack?.name !== LAB05_STACK_NAME) return;
+  const { makeAwsClients, destroyAwsClients } = await import('../aws/clients.js');
+  const { deployedTemplate, synthesisedLab05Template, refuseImpossibleCacheUpdate } = await import('../ops/cache-update-guard.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  try {
+    const deployed = await deployedTemplate(clients.cloudformation, LAB05_STACK_NAME, flags.region);
+    if (deployed === undefined) return;
+    const configFile = `${flags.solutions ? 'solutions' : 'labs'}/05-elasticache-redis/stack-config.ts`;
+    refuseImpossibleCacheUpdate(deployed, await synthesisedLab05Template(flags.solutions === true), configFile);
+  } finally {
+    destroyAwsClients(clients);
   }
 }
 
