@@ -163,6 +163,17 @@ describe('top SQL from the PI API', () => {
     expect(lines[4]).toMatch(/^\s+2\.\s+█{3}·{7}\s+25%$/);
   });
 
+  it('finds the total by its missing Dimensions, wherever it is in MetricList (the API promises no order)', async () => {
+    const [total, ...statements] = WORKLOAD;
+    pi.on(GetResourceMetricsCommand).resolves({ Identifier: DBI, MetricList: [statements[1]!, statements[0]!, total!, statements[2]!] });
+    const { topSql } = await topSqlCheck(fakeClients(), DBI, since, quick);
+    expect(topSql!.totalLoad).toBe(2);
+    expect(topSql!.rows.map((r) => [r.id, Number(r.share.toFixed(3))])).toEqual([
+      ['A', 0.7],
+      ['B', 0.25],
+    ]);
+  });
+
   it('fails when PI recorded no statement load (after waiting for it)', async () => {
     pi.on(GetResourceMetricsCommand).resolves({ Identifier: DBI, MetricList: [series([0, 0])] });
     const { check } = await topSqlCheck(fakeClients(), DBI, since, quick);
