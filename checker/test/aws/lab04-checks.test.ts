@@ -118,12 +118,12 @@ describe('capacityRoseCheck', () => {
   const since = new Date('2026-11-22T12:05:10Z');
   const quick = { now: () => NOW, sleep: async () => {}, waitMs: 0 };
 
-  it('passes when the capacity rose above the minimum, with the per-minute series', async () => {
+  it('passes when the capacity rose above its level at the start of the ramp, with the per-minute series', async () => {
     cw.on(GetMetricDataCommand).resolves(capacity([1, 2.5, 1.5, 0]));
     const { check, figures } = await capacityRoseCheck(fakeClients(), CL, since, quick);
     expect(check).toMatchObject({ id: '04.aws.capacity-rose', status: 'pass' });
-    expect(check.message).toBe(`ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`);
-    expect(figures.peak).toBe(2.5);
+    expect(check.message).toBe(`ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`);
+    expect(figures).toMatchObject({ peak: 2.5, baseline: 0, threshold: 0.5 });
     expect(cw).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date('2026-11-22T12:04:00Z'),
       EndTime: new Date('2026-11-22T12:12:00Z'),
@@ -135,12 +135,29 @@ describe('capacityRoseCheck', () => {
     cw.on(GetMetricDataCommand).resolves(capacity([0.5, 0.5]));
     const flat = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0.5 });
     note([flat.check]);
-    expect(flat.check.message).toContain('stayed at 0.5 ACU');
+    expect(flat.check.message).toContain('never rose above 0.5 ACU at the start of the ramp');
     cw.reset();
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'acu', Timestamps: [], Values: [] }] });
     const empty = await capacityRoseCheck(fakeClients(), CL, since, quick);
     expect(empty.check).toMatchObject({ status: 'fail' });
     expect(empty.check.message).toContain('no ServerlessDatabaseCapacity datapoints');
+  });
+
+  it('with a 0-ACU minimum, a bare resume (0 -> 0.5 ACU) is not scaling', async () => {
+    cw.on(GetMetricDataCommand).resolves(capacity([0.5, 0.5, 0]));
+    const { check, figures } = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0 });
+    note([check]);
+    expect(check.status).toBe('fail');
+    expect(check.message).toContain('rose only to 0.5 ACU, a resume from a pause (0.5 ACU) rather than scaling; it had 0 ACU at the start of the ramp');
+    expect(figures).toMatchObject({ baseline: 0, threshold: 0.5, peak: 0.5 });
+  });
+
+  it('a cluster already at 3 ACU when the ramp started must go above 3, not above the minimum', async () => {
+    cw.on(GetMetricDataCommand).resolves(capacity([2.5, 3, 3]));
+    const { check } = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0 });
+    note([check]);
+    expect(check.status).toBe('fail');
+    expect(check.message).toContain('never rose above 3 ACU at the start of the ramp');
   });
 
   it('waits for CloudWatch to publish the load, then passes', async () => {
