@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actionMatches,
   allowingStatements,
+  allowsRequest,
   isAllowed,
   scanChecker,
   scanSource,
@@ -216,6 +217,23 @@ describe('docs/iam/learner-policy.json is least privilege', () => {
       const scoped = !list(s.Resource).includes('*') && (conditionText(s).includes('data-tier-labs:managed') || list(s.Resource).every((r) => !r.endsWith(':secret:*')));
       expect(scoped, `${s.Sid} must limit GetSecretValue to the lab secrets`).toBe(true);
     }
+  });
+
+  it('reads the RDS-managed (rds!) secret of a lab instance or cluster whether or not RDS copied the kit tag, and no other', () => {
+    const secret = (kind: 'db' | 'cluster', suffix: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!${kind}-${suffix}`;
+    const labDb = 'arn:aws:rds:eu-west-1:123456789012:db:datatierlabs-01-rdsmultiaz-databaseinstance6b2e4c1d-q8x3m2ab7kfz';
+    const labCluster = 'arn:aws:rds:eu-west-1:123456789012:cluster:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
+    const get = (resource: string, resourceTags: Record<string, string>) => allowsRequest(learner, { action: 'secretsmanager:GetSecretValue', resource, resourceTags });
+    const rdsOwned = { 'aws:secretsmanager:owningService': 'rds' };
+    // RDS did not copy the stack's tags: only its own tags are on the secret.
+    expect(get(secret('db', '1a2b3c4d-AbCdEf'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': labDb })).toBe(true);
+    expect(get(secret('cluster', '5e6f7a8b-GhIjKl'), { ...rdsOwned, 'aws:rds:primaryDBClusterArn': labCluster })).toBe(true);
+    // RDS copied them: the kit tag alone is enough.
+    expect(get(secret('db', '1a2b3c4d-AbCdEf'), { 'data-tier-labs:managed': 'true' })).toBe(true);
+    // Someone else's database in the same account stays unreadable.
+    expect(get(secret('db', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:prod-orders' })).toBe(false);
+    expect(get(secret('cluster', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBClusterArn': labDb.replace(':db:', ':cluster:').replace('datatierlabs', 'billing') })).toBe(false);
+    expect(get('arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key-AbCdEf', {})).toBe(false);
   });
 
   it('opens sessions only on lab-tagged instances, with the port forwarding document, and checks the document', () => {
