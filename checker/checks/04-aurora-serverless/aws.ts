@@ -11,7 +11,7 @@
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import {
-  auroraVersionIsCurrent,
+  auroraSupportsAutoPause,
   clusterNotFound,
   clusterRoles,
   describeClusterInstances,
@@ -20,6 +20,8 @@ import {
   type Lab04Resources,
 } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
+import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../aws/engine-lifecycle.js';
+import { explainAwsError } from '../../aws/errors.js';
 import { readServerlessCapacity, type CapacityPoint } from '../../aws/serverless-capacity.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -50,6 +52,8 @@ const MINUTE = 60_000;
 export interface Lab04AwsCheckOptions {
   region?: string;
   profile?: string;
+  /** The date support phases are judged at (tests); default now. */
+  now?: Date;
 }
 
 function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
@@ -101,28 +105,39 @@ export async function runLab04AwsChecks(clients: AwsClients, resources: Lab04Res
     status === 'available'
       ? result('cluster', 'pass', `DB cluster ${id} is available.`, undefined, elapsed(t0))
       : result('cluster', 'fail', `DB cluster ${id} has status "${status}", not "available".`, 'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.', elapsed(t0)),
-    engineCheck(cluster, id),
+    await engineCheck(clients, cluster, id, ctx, options.now ?? new Date()),
     scalingCheck(cluster, id),
     instanceClassCheck(cluster, instances, id, resources.writerInstanceId),
   ];
   return { checks, cluster, instances };
 }
 
-function engineCheck(cluster: DBCluster, id: string): CheckResult {
+/**
+ * Two questions: does the version have the feature the lab needs (scaling to
+ * 0 ACUs arrived in Aurora MySQL 3.08.0, a fixed fact), and is it still in
+ * standard support and offered (read from RDS, since minors age out)?
+ */
+async function engineCheck(clients: AwsClients, cluster: DBCluster, id: string, ctx: { region?: string; profile?: string }, now: Date): Promise<CheckResult> {
   const engine = cluster.Engine ?? 'unknown';
   const version = cluster.EngineVersion ?? '';
+  const upgrade = `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`;
   if (engine !== 'aurora-mysql') {
     return result('engine', 'fail', `DB cluster ${id} runs the engine "${engine}"; the lab is written for Aurora MySQL (aurora-mysql).`, `Deploy the lab stack (\`${DEPLOY}\`), which uses ${STACK_VERSION}.`);
   }
-  if (!auroraVersionIsCurrent(version)) {
-    return result(
-      'engine',
-      'fail',
-      `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer, and older versions leave standard support.`,
-      `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`,
-    );
+  if (!auroraSupportsAutoPause(version)) {
+    return result('engine', 'fail', `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer.`, upgrade);
   }
-  return result('engine', 'pass', `Aurora MySQL ${version}.`);
+  let lifecycle;
+  try {
+    lifecycle = await readEngineLifecycle(clients.rds, engine, version, now);
+  } catch (err) {
+    const e = explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile });
+    return result('engine', 'error', e.message, e.nextStep);
+  }
+  // Serverless v2 is billed for Extended Support per ACU-hour, so no instance class is given.
+  const problem = lifecycleProblem(lifecycle);
+  if (problem) return result('engine', 'fail', `DB cluster ${id}: ${problem}`, upgrade);
+  return result('engine', 'pass', `Aurora MySQL ${lifecycleSummary(lifecycle)}.`);
 }
 
 function scalingTask(id: string): string {

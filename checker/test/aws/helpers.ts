@@ -1,6 +1,7 @@
 /** Compliant AWS responses for lab 05 and small builders the unit tests vary. */
 import type { CacheCluster, ReplicationGroup } from '@aws-sdk/client-elasticache';
-import type { DBInstance } from '@aws-sdk/client-rds';
+import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, type DBInstance, type RDSClient } from '@aws-sdk/client-rds';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import type { Lab05Resources } from '../../aws/lab05-resources.js';
 import type { CheckResult } from '../../core/result.js';
@@ -144,4 +145,11 @@ export function lifecycleAnswers(offered: (engine: string, version: string) => s
       return { DBEngineVersions: status ? [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: status }] : [] };
     },
   };
+}
+
+/** Makes a mocked RDS client answer the two lifecycle calls from LIFECYCLES (call after each reset). */
+export function answerLifecycles(rds: AwsClientStub<RDSClient>, offered?: (engine: string, version: string) => string | undefined): void {
+  const answers = lifecycleAnswers(offered);
+  rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(answers.majors);
+  rds.on(DescribeDBEngineVersionsCommand).callsFake(answers.versions);
 }

@@ -10,7 +10,8 @@ import { findLab03Resources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { runLab03AwsChecks } from '../../checks/03-aurora-cluster/aws.js';
 import { drillCheck, runLab03FailoverDrill } from '../../checks/03-aurora-cluster/failover-drill.js';
-import { fixture, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { LIFECYCLES } from './helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake-secret-key-for-wire-tests' };
 const CL = 'datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
@@ -36,6 +37,8 @@ afterEach(async () => {
 /** RDS as it answers before and after a failover. */
 function rds(state: { failedOver: boolean; status?: string }): WireHandler {
   return (req) => {
+    const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+    if (lifecycle) return lifecycle;
     switch (req.operation) {
       case 'DescribeStacks':
         return xml(fixture('lab03-cloudformation-describe-stacks.xml'));

@@ -8,7 +8,7 @@ import { findLab04Resources, type Lab04Resources } from '../../aws/aurora-resour
 import { sampleServerlessCapacity } from '../../aws/serverless-capacity.js';
 import { LAB04_AWS_CHECKS, LAB04_SCALING, capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsError, byId, fakeClients } from './helpers.js';
+import { answerLifecycles, awsError, byId, fakeClients } from './helpers.js';
 
 const rds = mockClient(RDSClient);
 const cw = mockClient(CloudWatchClient);
@@ -54,6 +54,7 @@ function capacity(values: number[], endMinute = Date.parse('2026-11-22T12:09:00Z
 
 beforeEach(() => {
   rds.reset();
+  answerLifecycles(rds);
   cw.reset();
   cfn.reset();
 });
@@ -72,6 +73,10 @@ describe('runLab04AwsChecks', () => {
     const old = (await run(cluster({ EngineVersion: '8.0.mysql_aurora.3.05.2' })))['04.aws.engine']!;
     expect(old).toMatchObject({ status: 'fail' });
     expect(old.message).toContain('scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer');
+    answerLifecycles(rds, () => 'deprecated');
+    const retired = (await run(cluster({ EngineVersion: '8.0.mysql_aurora.3.08.0' })))['04.aws.engine']!;
+    expect(retired.status).toBe('fail');
+    expect(retired.message).toContain('8.0.mysql_aurora.3.08.0 is no longer offered by RDS (status deprecated)');
   });
 
   it('a provisioned cluster has no scaling configuration', async () => {

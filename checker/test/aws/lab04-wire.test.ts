@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findLab04Resources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
-import { fixture, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { LIFECYCLES } from './helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake-secret-key-for-wire-tests' };
 const CL = 'datatierlabs-04-auroraserverless-cluster8f3d1b7a-t2v5x8z1b4d7';
@@ -29,6 +30,8 @@ afterEach(async () => {
 });
 
 const handler: WireHandler = (req) => {
+  const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+  if (lifecycle) return lifecycle;
   if (req.operation === 'DescribeStacks') return xml(fixture('lab04-cloudformation-describe-stacks.xml'));
   if (req.operation === 'DescribeDBClusters') return xml(fixture('rds-describe-db-clusters-lab04-serverless.xml'));
   if (req.operation === 'DescribeDBInstances') return xml(fixture('rds-describe-db-instances-lab04-writer.xml'));
