@@ -38,18 +38,22 @@ export function supportPhase(standardEnds: Date | undefined, extendedEnds: Date 
   return 'ended';
 }
 
+/** The major version's standard and Extended Support end dates, as DescribeDBMajorEngineVersions reports them. */
+export async function readSupportDates(rds: RDSClient, engine: string, majorVersion: string): Promise<{ standardSupportEnds?: Date; extendedSupportEnds?: Date }> {
+  const out = await rds.send(new DescribeDBMajorEngineVersionsCommand({ Engine: engine, MajorEngineVersion: majorVersion }));
+  const major = (out?.DBMajorEngineVersions ?? []).find((m) => m.MajorEngineVersion === majorVersion);
+  const end = (name: string) => major?.SupportedEngineLifecycles?.find((l) => l.LifecycleSupportName === name)?.LifecycleSupportEndDate;
+  return { standardSupportEnds: end(STANDARD_SUPPORT), extendedSupportEnds: end(EXTENDED_SUPPORT) };
+}
+
 export async function readEngineLifecycle(rds: RDSClient, engine: string, version: string, now: Date = new Date()): Promise<EngineLifecycle> {
   const majorVersion = majorVersionOf(version) ?? version;
-  const [majors, versions] = await Promise.all([
-    rds.send(new DescribeDBMajorEngineVersionsCommand({ Engine: engine, MajorEngineVersion: majorVersion })),
+  const [dates, versions] = await Promise.all([
+    readSupportDates(rds, engine, majorVersion),
     rds.send(new DescribeDBEngineVersionsCommand({ Engine: engine, EngineVersion: version, IncludeAll: true })),
   ]);
-  const major = (majors?.DBMajorEngineVersions ?? []).find((m) => m.MajorEngineVersion === majorVersion);
-  const end = (name: string) => major?.SupportedEngineLifecycles?.find((l) => l.LifecycleSupportName === name)?.LifecycleSupportEndDate;
-  const standardSupportEnds = end(STANDARD_SUPPORT);
-  const extendedSupportEnds = end(EXTENDED_SUPPORT);
   const offered = (versions?.DBEngineVersions ?? []).find((v) => v.EngineVersion === version)?.Status;
-  return { engine, majorVersion, version, standardSupportEnds, extendedSupportEnds, offered, phase: supportPhase(standardSupportEnds, extendedSupportEnds, now) };
+  return { engine, majorVersion, version, ...dates, offered, phase: supportPhase(dates.standardSupportEnds, dates.extendedSupportEnds, now) };
 }
 
 /** vCPUs of an RDS instance class by its size (db.t4g.micro -> 2, db.r7g.2xlarge -> 8); undefined for a size not listed. */
@@ -61,7 +65,7 @@ export function vcpusOfClass(instanceClass: string): number | undefined {
   return n ? Number(n) * 4 : undefined;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+export const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** One sentence on what Extended Support costs for this class, from the kit's price table. */
 export function extendedSupportCost(instanceClass: string | undefined): string {

@@ -10,6 +10,7 @@ import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
 import { resolvedRegion } from '../aws/clients.js';
+import { day, extendedSupportCost, majorVersionOf, readSupportDates, supportPhase } from '../aws/engine-lifecycle.js';
 import { classifyAwsError, explainAwsError, whoAmI, type CallerIdentity } from '../aws/errors.js';
 import { defaultRunner, detectTunnelTools, installAdvice, type CommandRunner } from '../aws/tunnel.js';
 import { KitError } from '../core/errors.js';
@@ -49,6 +50,8 @@ export interface DoctorOptions {
   /** Default: environment variables or ~/.aws files are present. */
   credentialsConfigured?: boolean;
   platform?: NodeJS.Platform;
+  /** The date engine support phases are judged at (tests); default now. */
+  now?: Date;
 }
 
 type Extra = Partial<Pick<CheckResult, 'hint' | 'group'>>;
@@ -146,6 +149,8 @@ interface AwsContext {
   clients: OpsClients;
   region: string;
   profile?: string;
+  /** The date support phases are judged at; default now. */
+  now?: Date;
 }
 
 function awsFailure(id: string, name: string, err: unknown, action: string, ctx: AwsContext, group: string): CheckResult {
@@ -219,7 +224,7 @@ export async function checkRdsEngineVersion(ctx: AwsContext, lab: LabMeta, req: 
   try {
     const out = await ctx.clients.rds.send(new DescribeDBEngineVersionsCommand({ Engine: req.engine, EngineVersion: req.engineVersion }));
     const v = (out?.DBEngineVersions ?? []).find((e) => e.EngineVersion === req.engineVersion);
-    if (v && (v.Status ?? 'available') === 'available') return line(id, name, 'pass', `RDS offers ${req.engine} ${req.engineVersion} in ${ctx.region}.`, { group: labGroup(lab) });
+    if (v && (v.Status ?? 'available') === 'available') return await supportPhaseLine(ctx, lab, req, id, name);
     const why = v ? `is ${v.Status} in ${ctx.region}: new instances cannot use it` : `is not offered in ${ctx.region} (retired, or not yet released there)`;
     return line(id, name, 'fail', `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, which ${why}; the deploy would fail after several minutes.`, {
       group: labGroup(lab),
@@ -228,6 +233,31 @@ export async function checkRdsEngineVersion(ctx: AwsContext, lab: LabMeta, req: 
   } catch (err) {
     return awsFailure(id, name, err, 'rds:DescribeDBEngineVersions', ctx, labGroup(lab));
   }
+}
+
+/**
+ * The pinned version is offered; is its major version still in standard
+ * support (DescribeDBMajorEngineVersions)? Past it, every hour of the lab
+ * costs Extended Support on top of the instance.
+ */
+async function supportPhaseLine(ctx: AwsContext, lab: LabMeta, req: RdsRequirement, id: string, name: string): Promise<CheckResult> {
+  const major = majorVersionOf(req.engineVersion) ?? req.engineVersion;
+  const offered = `RDS offers ${req.engine} ${req.engineVersion} in ${ctx.region}`;
+  const dates = await readSupportDates(ctx.clients.rds, req.engine, major);
+  const phase = supportPhase(dates.standardSupportEnds, dates.extendedSupportEnds, ctx.now ?? new Date());
+  if (phase === 'standard') return line(id, name, 'pass', `${offered}; ${req.engine} ${major} is in standard support until ${day(dates.standardSupportEnds!)}.`, { group: labGroup(lab) });
+  if (phase === 'unknown') return line(id, name, 'pass', `${offered} (RDS reported no support dates for ${req.engine} ${major}).`, { group: labGroup(lab) });
+  return line(
+    id,
+    name,
+    'fail',
+    `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, but RDS ended standard support for ${req.engine} ${major} on ${day(dates.standardSupportEnds!)}: ` +
+      `${phase === 'extended' ? 'the lab would run on paid Extended Support.' : 'Extended Support has ended too.'} ${extendedSupportCost(req.instanceClass)}`,
+    {
+      group: labGroup(lab),
+      hint: `Move the pin (lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}) to a major version in standard support: \`aws rds describe-db-major-engine-versions --engine ${req.engine} --region ${ctx.region}\`.`,
+    },
+  );
 }
 
 export async function checkRdsInstanceClass(ctx: AwsContext, lab: LabMeta, req: RdsRequirement, minAzs: number): Promise<CheckResult> {
@@ -286,13 +316,31 @@ export async function checkCacheEngineVersion(ctx: AwsContext, lab: LabMeta, req
         hint,
       });
     }
-    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.`, { group: labGroup(lab) });
+    const newer = await newerCacheMajors(ctx, req);
+    const note = newer.length ? ` Newer ${req.engine} versions on offer: ${newer.join(', ')} (the lab stays on ${req.engineVersion}; the lesson says why).` : '';
+    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.${note}`, { group: labGroup(lab) });
   } catch (err) {
     const errName = (err as { name?: string }).name ?? '';
     if (NOT_OFFERED.has(errName)) {
       return line(id, name, 'fail', `ElastiCache rejected ${req.engine} ${req.engineVersion} in ${ctx.region} (${errName}): it is not offered there.`, { group: labGroup(lab), hint });
     }
     return awsFailure(id, name, err, 'elasticache:DescribeCacheEngineVersions', ctx, labGroup(lab));
+  }
+}
+
+/**
+ * Versions of a later major line than the pin that ElastiCache offers
+ * (DescribeCacheEngineVersions lists what is on offer; it has no lifecycle
+ * dates). Informational: a failed lookup lists nothing.
+ */
+async function newerCacheMajors(ctx: AwsContext, req: ElastiCacheRequirement): Promise<string[]> {
+  try {
+    const out = await ctx.clients.elasticache.send(new DescribeCacheEngineVersionsCommand({ Engine: req.engine }));
+    const pinnedMajor = Number(req.engineVersion.split('.')[0]);
+    const versions = (out?.CacheEngineVersions ?? []).map((v) => v.EngineVersion ?? '').filter((v) => Number(v.split('.')[0]) > pinnedMajor);
+    return [...new Set(versions)].sort((a, b) => compareVersions(a, b));
+  } catch {
+    return [];
   }
 }
 
@@ -378,7 +426,7 @@ async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promis
         }),
       ];
     }
-    const ctx: AwsContext = { clients, region, profile: options.profile };
+    const ctx: AwsContext = { clients, region, profile: options.profile, now: options.now };
     const first = line('aws-credentials', `AWS credentials: account ${me.account}, region ${region}`, 'pass', `Signed in as ${me.arn}.`, { group: 'aws' });
     const minAzs = Math.max(0, ...labs.map((l) => l.requires?.minAvailabilityZones ?? 0));
     const [bootstrap, azs, ...perLab] = await Promise.all([

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAvailabilityZonesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { CheckResult } from '../../core/result.js';
 import { doctorExitCode, MIN_NODE, runDoctor, type DoctorOptions } from '../../ops/doctor-checks.js';
 import { labs } from '../../../labs/index.js';
 import { ACCOUNT, awsError, fakeOpsClients, fakeRunner, REGION } from './helpers.js';
+import { DECEMBER_2026, lifecycleAnswers } from '../aws/helpers.js';
 
 const sts = mockClient(STSClient);
 const cfn = mockClient(CloudFormationClient);
@@ -262,6 +263,23 @@ describe('the AWS part', () => {
     expect((await doctor()).by['lab05-rds-mysql-version']!.message).toMatch(/is deprecated/);
   });
 
+  it('reads the support lifecycle of the pinned major: standard support passes with its end date', async () => {
+    rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycleAnswers().majors);
+    const line = (await doctor({ now: DECEMBER_2026 })).by['lab05-rds-mysql-version']!;
+    expect(line.status).toBe('pass');
+    expect(line.message).toBe(`RDS offers mysql ${mysql.engineVersion} in us-east-1; mysql 8.4 is in standard support until 2029-07-31.`);
+    expect(rds).toHaveReceivedCommandWith(DescribeDBMajorEngineVersionsCommand, { Engine: 'mysql', MajorEngineVersion: '8.4' });
+  });
+
+  it('fails a pin on a major past standard support, with the Extended Support cost', async () => {
+    rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycleAnswers().majors);
+    const pinned80 = { ...lab05, requires: { ...lab05.requires!, rds: [{ ...mysql, engineVersion: '8.0.43' }] } };
+    const line = (await doctor({ now: DECEMBER_2026, labs: [pinned80] })).by['lab05-rds-mysql-version']!;
+    expect(line.status).toBe('fail');
+    expect(line.message).toMatch(/pins mysql 8\.0\.43, but RDS ended standard support for mysql 8\.0 on 2026-07-31: the lab would run on paid Extended Support\. .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour/);
+    expect(line.hint).toContain('aws rds describe-db-major-engine-versions --engine mysql');
+  });
+
   it('fails when the instance class is not orderable, or not with gp3, or in too few AZs', async () => {
     rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({ OrderableDBInstanceOptions: [] });
     const none = (await doctor()).by['lab05-rds-db.t4g.micro']!;
@@ -289,6 +307,18 @@ describe('the AWS part', () => {
 
     ec.on(DescribeCacheEngineVersionsCommand).resolves({ CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey9' }] });
     expect((await doctor()).by['lab05-elasticache-valkey-version']!.message).toMatch(/family valkey9/);
+  });
+
+  it('names newer Valkey major versions on offer without failing the pinned one', async () => {
+    ec.on(DescribeCacheEngineVersionsCommand, { Engine: 'valkey', EngineVersion: valkey.engineVersion }).resolves({
+      CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey8' }],
+    });
+    ec.on(DescribeCacheEngineVersionsCommand, { Engine: 'valkey' }).resolves({
+      CacheEngineVersions: ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1'].map((v) => ({ Engine: 'valkey', EngineVersion: v, CacheParameterGroupFamily: `valkey${v[0]}` })),
+    });
+    const line = (await doctor()).by['lab05-elasticache-valkey-version']!;
+    expect(line.status).toBe('pass');
+    expect(line.message).toContain('Newer valkey versions on offer: 9.0, 9.1 (the lab stays on 8.2; the lesson says why).');
   });
 
   it('fails when the cache node type is not on sale in the region', async () => {
