@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeAvailabilityZonesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeInstanceTypeOfferingsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -56,6 +56,9 @@ function healthyAccount(): void {
   ec2.on(DescribeAvailabilityZonesCommand).resolves({
     AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `${REGION}${z}`, State: 'available', ZoneType: 'availability-zone' })),
   });
+  ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
+    InstanceTypeOfferings: ['a', 'b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
+  });
   // Every engine version and class a lab asks for is offered (Aurora's have no storage type to choose).
   rds.on(DescribeDBEngineVersionsCommand).callsFake((input) => ({ DBEngineVersions: [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: 'available' }] }));
   rds.on(DescribeOrderableDBInstanceOptionsCommand).callsFake((input) => ({
@@ -101,18 +104,24 @@ describe('a ready machine and account', () => {
       'azs',
       'lab01-rds-mysql-version',
       'lab01-rds-db.t4g.micro',
+      'lab01-azs',
       'lab02-rds-mysql-version',
       'lab02-rds-db.t4g.micro',
+      'lab02-azs',
       'lab03-rds-aurora-mysql-version',
       'lab03-rds-db.t4g.medium',
+      'lab03-azs',
       'lab04-rds-aurora-mysql-version',
       'lab04-rds-db.serverless',
+      'lab04-azs',
       'lab05-rds-mysql-version',
       'lab05-rds-db.t4g.micro',
       'lab05-elasticache-valkey-version',
       'lab05-elasticache-cache.t4g.micro',
+      'lab05-azs',
       'lab06-rds-mysql-version',
       'lab06-rds-db.t4g.medium',
+      'lab06-azs',
     ]);
   });
 
@@ -326,6 +335,38 @@ describe('the AWS part', () => {
     const line = (await doctor()).by['lab05-elasticache-cache.t4g.micro']!;
     expect(line.status).toBe('fail');
     expect(line.message).toMatch(/does not sell cache\.t4g\.micro/);
+  });
+
+  it('fails when one of the two zones the stack would take lacks the bastion type, and names two that fit as --azs', async () => {
+    ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
+      InstanceTypeOfferings: ['b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
+    });
+    const line = (await doctor({ labs: [lab05] })).by['lab05-azs']!;
+    expect(line.status).toBe('fail');
+    expect(line.message).toBe(
+      'us-east-1a does not offer t4g.nano (bastion): the deploy would fail in that zone. Checked the first two zones of the region, which the stack uses unless told otherwise (us-east-1a, us-east-1b).',
+    );
+    // db.t4g.micro gp3 is orderable in a, b and c; only b and c have the bastion type.
+    expect(line.hint).toBe('Name two zones that offer everything: `npm run deploy 5 -- --azs us-east-1b,us-east-1c` (CDK context azs=us-east-1b,us-east-1c).');
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypeOfferingsCommand, { LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['t4g.nano'] }] });
+  });
+
+  it('checks the zones --azs names, and a DB class missing from one of them', async () => {
+    rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
+      OrderableDBInstanceOptions: [{ DBInstanceClass: mysql.instanceClass, StorageType: 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] }],
+    });
+    const named = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1c'] })).by['lab05-azs']!;
+    expect(named.status).toBe('fail');
+    expect(named.message).toContain('us-east-1c does not offer db.t4g.micro (mysql)');
+    expect(named.message).toContain('the zones you named with --azs');
+    expect(named.hint).toContain('--azs us-east-1a,us-east-1b');
+    const fine = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1b'] })).by['lab05-azs']!;
+    expect(fine).toMatchObject({ status: 'pass', message: 'us-east-1a and us-east-1b (the zones you named with --azs) both offer t4g.nano (bastion) and db.t4g.micro (mysql).' });
+  });
+
+  it('says to change region when fewer than two zones offer everything', async () => {
+    ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({ InstanceTypeOfferings: [{ InstanceType: 't4g.nano', LocationType: 'availability-zone', Location: `${REGION}c` }] });
+    expect((await doctor({ labs: [lab05] })).by['lab05-azs']!.hint).toBe('Only us-east-1c of us-east-1 offers everything the lab needs; deploy to another region (--region).');
   });
 
   it('fails with one Availability Zone', async () => {
