@@ -288,6 +288,8 @@ export interface PolicyRequest {
   action: string;
   resource: string;
   resourceTags?: Record<string, string>;
+  /** Other condition keys of the request, e.g. `aws:RequestTag/...` or `iam:PassedToService`. */
+  context?: Record<string, string>;
 }
 
 /** Case-sensitive ARN match with IAM's * and ? wildcards. */
@@ -301,16 +303,16 @@ function resourceMatches(pattern: string, arn: string): boolean {
 
 /**
  * Whether a statement's Condition holds for the request. Only StringEquals and
- * StringLike on aws:ResourceTag/<key> are understood; any other operator or
- * key makes the statement not apply, so the answer errs towards "denied".
+ * StringLike are understood, on aws:ResourceTag/<key> (the resource's tags) or
+ * any key of the request's context; any other operator, or a key the request
+ * does not carry, makes the statement not apply, so the answer errs towards "denied".
  */
 function conditionHolds(s: PolicyStatement, req: PolicyRequest): boolean {
   for (const [operator, keys] of Object.entries(s.Condition ?? {})) {
     if (operator !== 'StringEquals' && operator !== 'StringLike') return false;
     for (const [key, wanted] of Object.entries(keys)) {
       const tag = /^aws:ResourceTag\/(.+)$/.exec(key)?.[1];
-      if (!tag) return false;
-      const value = req.resourceTags?.[tag];
+      const value = tag ? req.resourceTags?.[tag] : req.context?.[key];
       if (value === undefined) return false;
       const ok = list(wanted).some((w) => (operator === 'StringEquals' ? w === value : resourceMatches(w, value)));
       if (!ok) return false;
