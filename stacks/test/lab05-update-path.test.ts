@@ -117,3 +117,25 @@ describe('Lab 5 texts explain the two deploys', () => {
     expect(lab05.hints.join(' ')).toMatch(/two deploys: replicasPerPrimary first, then multiAz and automaticFailover/);
   });
 });
+
+describe('Lab 5 lesson on engine versions', () => {
+  const lesson = readFileSync(new URL('../../labs/05-elasticache-redis/README.md', import.meta.url), 'utf8');
+
+  it('says Valkey 9.0 and 9.1 are offered, what 9.x adds, and why the stack stays on 8.2', () => {
+    expect(lesson).toMatch(/ElastiCache offers Valkey\s+9\.0 and 9\.1/);
+    expect(lesson).toMatch(/per-field expiry on hashes/);
+    expect(lesson).toMatch(/\*\*durability options\*\*/);
+    expect(lesson).toMatch(/The\s+lab stays on 8\.2 on purpose/);
+  });
+
+  it('says Redis OSS 4 and 5 are on paid extended support', () => {
+    expect(lesson).toMatch(/Redis OSS 4\s+and 5 reached the end of standard support in early 2026 and now run on paid\s+extended support/);
+  });
+});
+
+describe('Lab 6 lesson on Performance Insights classes', () => {
+  it('names the t2 and t3 micro and small classes too', () => {
+    const lesson = readFileSync(new URL('../../labs/06-performance-insights/README.md', import.meta.url), 'utf8');
+    expect(lesson).toMatch(/db\.t3\.micro and db\.t3\.small and the previous-generation\s+db\.t2\.micro and db\.t2\.small/);
+  });
+});
