@@ -139,7 +139,7 @@ describe('top SQL from the PI API', () => {
   const since = new Date('2026-11-22T12:00:30Z');
   const quick = { now: () => new Date('2026-11-22T12:05:00Z'), sleep: async () => {}, waitMs: 0 };
 
-  it('asks for db.load.avg by db.sql_tokenized with the DbiResourceId, and ranks statements by share of the total (the first series)', async () => {
+  it('asks for db.load.avg by db.sql_tokenized with the DbiResourceId, and ranks statements by share of the total (the series without Dimensions)', async () => {
     pi.on(GetResourceMetricsCommand).resolves({ Identifier: DBI, MetricList: WORKLOAD });
     const { check, topSql } = await topSqlCheck(fakeClients(), DBI, since, quick);
     expect(pi).toHaveReceivedCommandWith(GetResourceMetricsCommand, {
