@@ -48,3 +48,17 @@ describe("the doctor's bastion type", () => {
     expect(instances.map((i) => i.Properties?.InstanceType)).toEqual([BASTION_INSTANCE_TYPE]);
   }, SYNTH_TIMEOUT_MS);
 });
+
+describe('every stack with named zones, as `cdk deploy -c azs=...` builds it', () => {
+  it('synthesises with no validation warning or error and no unacknowledged cdk-nag finding', async () => {
+    const { buildLabStacks, SOLUTION_CONTEXT_KEY } = await import('../lab-app.js');
+    for (const solution of [false, true]) {
+      const app = new App({ context: { ...cdkJsonContext(), [AZS_CONTEXT_KEY]: 'eu-west-1a,eu-west-1c', ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}) } });
+      buildLabStacks(app);
+      const assembly = app.synth();
+      const problems = assembly.stacks.flatMap((s) => s.messages.filter((m) => m.level === 'warning' || m.level === 'error').map((m) => `${s.stackName}: ${String(m.entry.data)}`));
+      expect(problems, solution ? 'solution' : 'learner').toEqual([]);
+      expect(assembly.stacks).toHaveLength(6);
+    }
+  }, 4 * SYNTH_TIMEOUT_MS);
+});
