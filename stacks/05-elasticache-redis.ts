@@ -2,9 +2,10 @@
  * Lab 5: an ElastiCache for Valkey replication group in front of RDS for
  * MySQL, reachable only through an SSM-managed bastion.
  */
-import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LabBastion } from './shared/bastion.js';
+import { labAvailabilityZone } from './shared/lab-azs.js';
 import type { CacheReplicationConfig } from './shared/cache-replication.js';
 import { LabMysql } from './shared/mysql.js';
 import { LabNetwork } from './shared/network.js';
@@ -76,10 +77,11 @@ export class ElastiCacheRedisStack extends Stack {
   /**
    * The two AZs are chosen by CloudFormation at deploy time (Fn::GetAZs), so a
    * stack with an explicit account and region needs no AZ lookup at synth
-   * (works offline, no cdk.context.json) and no AZ name is hard-coded.
+   * (works offline, no cdk.context.json) and no AZ name is hard-coded;
+   * `-c azs=a,b` names them instead (stacks/shared/lab-azs.ts).
    */
   override get availabilityZones(): string[] {
-    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
+    return [0, 1].map((i) => labAvailabilityZone(this, i));
   }
 
   private addOutputs(): void {

@@ -295,11 +295,14 @@ export function clusterNotFound(
 }
 
 /**
- * Aurora MySQL versions in standard support (November 2026): version 3
- * (MySQL 8.0 compatible) from 3.08.0, and any later major line.
- * `8.0.mysql_aurora.3.10.4` -> current; `5.7.mysql_aurora.2.12.5` -> not.
+ * Whether the version can scale Serverless v2 to 0 ACUs (auto-pause): Aurora
+ * MySQL 3.08.0 or later (any later major line too). A feature floor, not a
+ * support judgement: whether a version is still supported comes from RDS
+ * (checker/aws/engine-lifecycle.ts).
+ * `8.0.mysql_aurora.3.10.4` -> true; `8.0.mysql_aurora.3.05.2` -> false;
+ * `8.4.mysql_aurora.8.4.7` -> true.
  */
-export function auroraVersionIsCurrent(version: string | undefined): boolean {
+export function auroraSupportsAutoPause(version: string | undefined): boolean {
   const m = /^\d+\.\d+\.mysql_aurora\.(\d+)\.(\d+)\.\d+$/.exec(version ?? '');
   if (!m) return false;
   const major = Number(m[1]);

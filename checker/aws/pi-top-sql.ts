@@ -1,10 +1,11 @@
 /**
  * Top SQL from the Performance Insights API (unchanged under CloudWatch
  * Database Insights): GetResourceMetrics for db.load.avg grouped by
- * db.sql_tokenized, identified by the instance's DbiResourceId. The first
- * series of the answer is the instance's total load; each further series is
- * one statement's. A statement's share is its sum over the window divided by
- * the total's sum.
+ * db.sql_tokenized, identified by the instance's DbiResourceId. The
+ * answer holds the instance's total load (the series whose key has no
+ * Dimensions) and one series per statement; the API promises no order, so the
+ * total is picked by its key, not by position. A statement's share is its sum
+ * over the window divided by the total's sum.
  */
 import { GetResourceMetricsCommand, PIClient, type MetricKeyDataPoints } from '@aws-sdk/client-pi';
 import type { AwsClients } from './clients.js';
@@ -73,7 +74,9 @@ export async function readTopSql(
   } catch (err) {
     throw explainAwsError(err, { action: 'pi:GetResourceMetrics', region: ctx.region, profile: ctx.profile, resource: { kind: 'Performance Insights resource', id: dbiResourceId } });
   }
-  const [total, ...statements] = series;
+  const isTotal = (s: MetricKeyDataPoints) => Object.keys(s.Key?.Dimensions ?? {}).length === 0;
+  const total = series.find(isTotal);
+  const statements = series.filter((s) => !isTotal(s));
   const totalSum = sum(total);
   const periods = Math.max(1, (total?.DataPoints ?? []).length);
   const rows = statements

@@ -19,7 +19,7 @@ import { canPrompt, makeChalk, say } from './terminal.js';
 import { awsConfigured } from './targets.js';
 
 export const DEPLOY_USAGE =
-  'Usage: npm run deploy <lab> [-- --solutions] [--profile P] [--region R] [--yes] [--skip-doctor]; ' +
+  'Usage: npm run deploy <lab> [-- --solutions] [--profile P] [--region R] [--azs <az1>,<az2>] [--yes] [--skip-doctor]; ' +
   'npm run destroy <lab> [-- --yes]; npm run destroy -- --all [--yes]. Example: npm run deploy 5';
 
 export const DEPLOY_HELP = [
@@ -32,6 +32,7 @@ export const DEPLOY_HELP = [
   '  --yes, -y                 go ahead without asking (needed without a terminal)',
   '  --solutions               deploy: the finished variant of the stack',
   '  --skip-doctor             deploy: skip the preflight',
+  '  --azs a,b                 deploy: the two Availability Zones to use (npm run doctor suggests them)',
   '  --no-input, --no-color',
 ].join('\n');
 
@@ -39,19 +40,47 @@ const DEPLOY_FLAGS = ['profile', 'region', 'yes', 'solutions', 'stack', 'no-inpu
 
 type Verb = 'deploy' | 'destroy';
 
-export function cdkArgs(verb: Verb, stackName: string, options: { solution?: boolean; profile?: string }): string[] {
+export function cdkArgs(verb: Verb, stackName: string, options: { solution?: boolean; profile?: string; azs?: string }): string[] {
   return [
     verb,
     stackName,
     ...(verb === 'deploy' ? ['--require-approval', 'never'] : ['--force']),
     ...(options.solution ? ['-c', 'solution=true'] : []),
+    ...(options.azs && verb === 'deploy' ? ['-c', `azs=${options.azs}`] : []),
     ...(options.profile ? ['--profile', options.profile] : []),
   ];
 }
 
+const AZ_LIST = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z],[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+
+/**
+ * Takes `--azs a,b` (or `--azs=a,b`) out of the arguments: deploy's own flag,
+ * passed to cdk as `-c azs=a,b` (stacks/shared/lab-azs.ts) and to the preflight.
+ */
+export function takeAzsFlag(args: string[]): { azs?: string; rest: string[] } {
+  const rest: string[] = [];
+  let azs: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--azs' || a.startsWith('--azs=')) {
+      const value = a === '--azs' ? args[++i] : a.slice('--azs='.length);
+      const names = (value ?? '').split(',').map((n) => n.trim());
+      if (!AZ_LIST.test(names.join(',')) || names[0] === names[1] || names[0]!.slice(0, -1) !== names[1]!.slice(0, -1)) {
+        throw new UsageError(
+          `--azs needs two different Availability Zones of one region, comma-separated, e.g. --azs eu-west-1a,eu-west-1c (got "${value ?? ''}").`,
+          '`npm run doctor` lists the zones that offer what the lab needs.',
+        );
+      }
+      azs = names.join(',');
+    } else rest.push(a);
+  }
+  return { azs, rest };
+}
+
 export async function deployMain(argv: string[]): Promise<number> {
-  const [verb, ...given] = argv;
+  const [verb, ...givenWithAzs] = argv;
   if (verb !== 'deploy' && verb !== 'destroy') throw new UsageError(`Unknown action ${echo(verb ?? '')}.`, DEPLOY_USAGE);
+  const { azs, rest: given } = verb === 'deploy' ? takeAzsFlag(givenWithAzs) : { azs: undefined, rest: givenWithAzs };
   const skipDoctor = verb === 'deploy' && given.includes('--skip-doctor');
   const flags = parseFlags(skipDoctor ? given.filter((a) => a !== '--skip-doctor') : given, DEPLOY_USAGE, {
     script: verb,
@@ -69,8 +98,9 @@ export async function deployMain(argv: string[]): Promise<number> {
   await requireAwsSetup(flags, lab);
 
   if (verb === 'deploy') {
-    if (!skipDoctor) await preflight(lab, flags);
+    if (!skipDoctor) await preflight(lab, flags, azs);
     announceDeploy(lab, flags);
+    await refuseRejectedUpdate(lab, flags);
   } else {
     say(makeChalk(flags, process.stderr).bold(`Destroying lab ${lab.id} (${lab.stack.name}): every resource of the stack is deleted, with no snapshot kept.`));
   }
@@ -79,7 +109,7 @@ export async function deployMain(argv: string[]): Promise<number> {
     say('Nothing was changed.');
     return 0;
   }
-  await runCdk(verb, lab, flags);
+  await runCdk(verb, lab, flags, azs);
   if (verb === 'deploy') {
     say(`Deployed. Next: npm run check -- ${lab.id} --target aws`);
     return 0;
@@ -107,18 +137,47 @@ async function requireAwsSetup(flags: CommonFlags, lab?: LabMeta): Promise<void>
   if (region === undefined) throw noRegion();
 }
 
-async function preflight(lab: LabMeta, flags: CommonFlags): Promise<void> {
+async function preflight(lab: LabMeta, flags: CommonFlags, azs?: string): Promise<void> {
   const { runDoctor, doctorExitCode } = await import('../ops/doctor-checks.js');
   const { renderCheck } = await import('../render/terminal.js');
   const c = makeChalk(flags, process.stderr);
   say(c.bold('Preflight (npm run doctor) for this deploy:'));
-  const results = await runDoctor({ labs: [lab], profile: flags.profile, region: flags.region });
+  const results = await runDoctor({ labs: [lab], profile: flags.profile, region: flags.region, azs: azs?.split(',') });
   for (const r of results) say(renderCheck(c, r, false));
   if (doctorExitCode(results) !== 0) {
     throw new EnvironmentError(
       'The preflight found a problem (above), so nothing was deployed.',
       'Fix it and deploy again, or add -- --skip-doctor if the failing line does not matter for this deploy (for example the Session Manager plugin, needed only for tunnels).',
     );
+  }
+}
+
+/**
+ * Lab 5: an update that adds replicas and turns on automatic failover at once
+ * fails in CloudFormation after many minutes; compare the deployed template
+ * with the synthesised one and stop before cdk runs. A failed lookup does not
+ * block the deploy (cdk then says what is wrong with the account).
+ */
+async function refuseRejectedUpdate(lab: LabMeta, flags: CommonFlags): Promise<void> {
+  const { LAB05_STACK_NAME } = await import('../../stacks/05-elasticache-redis.js');
+  if (lab.stack?.name !== LAB05_STACK_NAME) return;
+  const { makeAwsClients, destroyAwsClients } = await import('../aws/clients.js');
+  const { deployedTemplate, synthesisedLab05Template, refuseImpossibleCacheUpdate } = await import('../ops/cache-update-guard.js');
+  const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
+  try {
+    let deployed: unknown;
+    try {
+      deployed = await deployedTemplate(clients.cloudformation, LAB05_STACK_NAME, flags.region);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      say(makeChalk(flags, process.stderr).dim(`Could not compare with the deployed template, so the replica/failover order is not checked: ${why}`));
+      return;
+    }
+    if (deployed === undefined) return;
+    const configFile = `${flags.solutions ? 'solutions' : 'labs'}/05-elasticache-redis/stack-config.ts`;
+    refuseImpossibleCacheUpdate(deployed, await synthesisedLab05Template(flags.solutions === true), configFile);
+  } finally {
+    destroyAwsClients(clients);
   }
 }
 
@@ -138,11 +197,11 @@ async function confirmed(verb: Verb, flags: CommonFlags, what = ''): Promise<boo
   return confirm({ message: `${verb === 'deploy' ? 'Deploy' : 'Destroy'} ${what}now?`, default: verb === 'destroy' });
 }
 
-async function runCdk(verb: Verb, lab: LabMeta, flags: CommonFlags): Promise<void> {
+async function runCdk(verb: Verb, lab: LabMeta, flags: CommonFlags, azs?: string): Promise<void> {
   const env = { ...process.env, ...(flags.region ? { AWS_REGION: flags.region, CDK_DEFAULT_REGION: flags.region } : {}) };
   const cdk = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(cdk, cdkArgs(verb, lab.stack!.name, { solution: flags.solutions, profile: flags.profile }), { cwd: join(REPO_ROOT, 'stacks'), stdio: 'inherit', env });
+    const child = spawn(cdk, cdkArgs(verb, lab.stack!.name, { solution: flags.solutions, profile: flags.profile, azs }), { cwd: join(REPO_ROOT, 'stacks'), stdio: 'inherit', env });
     child.on('exit', (status) => resolve(status ?? 1));
     child.on('error', () => resolve(127));
   });

@@ -86,6 +86,14 @@ export const PRICES = {
     what: 'RDS for MySQL db.t4g.medium, Single-AZ (the smallest class Performance Insights supports)',
     source: RDS_MYSQL_PRICING,
   },
+  // RDS Extended Support: charged on top of the instance for a major version past standard support
+  'rds:extended-support-vcpu': {
+    usd: 0.1,
+    unit: 'hour',
+    what: 'RDS Extended Support (MySQL, Aurora MySQL), per vCPU-hour in years 1 and 2 after standard support ends',
+    source: RDS_MYSQL_PRICING,
+    unsure: 'Year 3 costs twice as much ($0.200 per vCPU-hour); Aurora Serverless v2 is charged per ACU-hour instead.',
+  },
   // Aurora MySQL (Aurora Standard storage configuration)
   'aurora:db.t4g.medium:mysql': {
     usd: 0.073,

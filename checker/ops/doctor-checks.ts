@@ -6,10 +6,11 @@
  * offer in the region, read from the labs' `requires` metadata.
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeInstanceTypeOfferingsCommand } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
 import { resolvedRegion } from '../aws/clients.js';
+import { day, extendedSupportCost, majorVersionOf, readSupportDates, supportPhase } from '../aws/engine-lifecycle.js';
 import { classifyAwsError, explainAwsError, MissingRegionError, whoAmI, type CallerIdentity } from '../aws/errors.js';
 import { AWS_CLI_DOC, defaultRunner, detectTunnelTools, installAdvice, type CommandRunner } from '../aws/tunnel.js';
 import { KitError } from '../core/errors.js';
@@ -49,6 +50,10 @@ export interface DoctorOptions {
   /** Default: environment variables or ~/.aws files are present. */
   credentialsConfigured?: boolean;
   platform?: NodeJS.Platform;
+  /** The date engine support phases are judged at (tests); default now. */
+  now?: Date;
+  /** The two Availability Zones a deploy will name (`npm run deploy N -- --azs a,b`); default the first two Fn::GetAZs picks. */
+  azs?: string[];
 }
 
 type Extra = Partial<Pick<CheckResult, 'hint' | 'group'>>;
@@ -146,6 +151,9 @@ interface AwsContext {
   clients: OpsClients;
   region: string;
   profile?: string;
+  /** The date support phases are judged at; default now. */
+  now?: Date;
+  azs?: string[];
 }
 
 function awsFailure(id: string, name: string, err: unknown, action: string, ctx: AwsContext, group: string): CheckResult {
@@ -219,7 +227,7 @@ export async function checkRdsEngineVersion(ctx: AwsContext, lab: LabMeta, req: 
   try {
     const out = await ctx.clients.rds.send(new DescribeDBEngineVersionsCommand({ Engine: req.engine, EngineVersion: req.engineVersion }));
     const v = (out?.DBEngineVersions ?? []).find((e) => e.EngineVersion === req.engineVersion);
-    if (v && (v.Status ?? 'available') === 'available') return line(id, name, 'pass', `RDS offers ${req.engine} ${req.engineVersion} in ${ctx.region}.`, { group: labGroup(lab) });
+    if (v && (v.Status ?? 'available') === 'available') return await supportPhaseLine(ctx, lab, req, id, name);
     const why = v ? `is ${v.Status} in ${ctx.region}: new instances cannot use it` : `is not offered in ${ctx.region} (retired, or not yet released there)`;
     return line(id, name, 'fail', `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, which ${why}; the deploy would fail after several minutes.`, {
       group: labGroup(lab),
@@ -228,6 +236,31 @@ export async function checkRdsEngineVersion(ctx: AwsContext, lab: LabMeta, req: 
   } catch (err) {
     return awsFailure(id, name, err, 'rds:DescribeDBEngineVersions', ctx, labGroup(lab));
   }
+}
+
+/**
+ * The pinned version is offered; is its major version still in standard
+ * support (DescribeDBMajorEngineVersions)? Past it, every hour of the lab
+ * costs Extended Support on top of the instance.
+ */
+async function supportPhaseLine(ctx: AwsContext, lab: LabMeta, req: RdsRequirement, id: string, name: string): Promise<CheckResult> {
+  const major = majorVersionOf(req.engineVersion) ?? req.engineVersion;
+  const offered = `RDS offers ${req.engine} ${req.engineVersion} in ${ctx.region}`;
+  const dates = await readSupportDates(ctx.clients.rds, req.engine, major);
+  const phase = supportPhase(dates.standardSupportEnds, dates.extendedSupportEnds, ctx.now ?? new Date());
+  if (phase === 'standard') return line(id, name, 'pass', `${offered}; ${req.engine} ${major} is in standard support until ${day(dates.standardSupportEnds!)}.`, { group: labGroup(lab) });
+  if (phase === 'unknown') return line(id, name, 'pass', `${offered} (RDS reported no support dates for ${req.engine} ${major}).`, { group: labGroup(lab) });
+  return line(
+    id,
+    name,
+    'fail',
+    `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, but RDS ended standard support for ${req.engine} ${major} on ${day(dates.standardSupportEnds!)}: ` +
+      `${phase === 'extended' ? 'the lab would run on paid Extended Support.' : 'Extended Support has ended too.'} ${extendedSupportCost(req.instanceClass)}`,
+    {
+      group: labGroup(lab),
+      hint: `Move the pin (lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}) to a major version in standard support: \`aws rds describe-db-major-engine-versions --engine ${req.engine} --region ${ctx.region}\`.`,
+    },
+  );
 }
 
 export async function checkRdsInstanceClass(ctx: AwsContext, lab: LabMeta, req: RdsRequirement, minAzs: number): Promise<CheckResult> {
@@ -286,13 +319,31 @@ export async function checkCacheEngineVersion(ctx: AwsContext, lab: LabMeta, req
         hint,
       });
     }
-    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.`, { group: labGroup(lab) });
+    const newer = await newerCacheMajors(ctx, req);
+    const note = newer.length ? ` Newer ${req.engine} versions on offer: ${newer.join(', ')} (the lab stays on ${req.engineVersion}; the lesson says why).` : '';
+    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.${note}`, { group: labGroup(lab) });
   } catch (err) {
     const errName = (err as { name?: string }).name ?? '';
     if (NOT_OFFERED.has(errName)) {
       return line(id, name, 'fail', `ElastiCache rejected ${req.engine} ${req.engineVersion} in ${ctx.region} (${errName}): it is not offered there.`, { group: labGroup(lab), hint });
     }
     return awsFailure(id, name, err, 'elasticache:DescribeCacheEngineVersions', ctx, labGroup(lab));
+  }
+}
+
+/**
+ * Versions of a later major line than the pin that ElastiCache offers
+ * (DescribeCacheEngineVersions lists what is on offer; it has no lifecycle
+ * dates). Informational: a failed lookup lists nothing.
+ */
+async function newerCacheMajors(ctx: AwsContext, req: ElastiCacheRequirement): Promise<string[]> {
+  try {
+    const out = await ctx.clients.elasticache.send(new DescribeCacheEngineVersionsCommand({ Engine: req.engine }));
+    const pinnedMajor = Number(req.engineVersion.split('.')[0]);
+    const versions = (out?.CacheEngineVersions ?? []).map((v) => v.EngineVersion ?? '').filter((v) => Number(v.split('.')[0]) > pinnedMajor);
+    return [...new Set(versions)].sort((a, b) => compareVersions(a, b));
+  } catch {
+    return [];
   }
 }
 
@@ -330,14 +381,69 @@ export async function checkCacheNodeType(ctx: AwsContext, lab: LabMeta, req: Ela
   }
 }
 
+/** The lab bastion's instance type (stacks/shared/bastion.ts; a stack test keeps the two equal). */
+export const BASTION_INSTANCE_TYPE = 't4g.nano';
+
+async function availableZones(ctx: AwsContext): Promise<string[]> {
+  const out = await ctx.clients.ec2.send(
+    new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }, { Name: 'state', Values: ['available'] }] }),
+  );
+  return (out?.AvailabilityZones ?? []).filter((z) => (z.State ?? 'available') === 'available').map((z) => z.ZoneName ?? '').filter(Boolean).sort();
+}
+
+/**
+ * The two zones the stack will use (the ones `--azs` names, else the first
+ * two alphabetically, which is what Fn::GetAZs hands the stack) must each
+ * offer the bastion's instance type (ec2:DescribeInstanceTypeOfferings) and
+ * every DB class of the lab (rds:DescribeOrderableDBInstanceOptions). When
+ * they do not, the line names two zones that do, as the --azs value.
+ */
+export async function checkLabAzs(ctx: AwsContext, lab: LabMeta): Promise<CheckResult | undefined> {
+  const req = lab.requires;
+  if (!req || (!req.tunnel && req.rds.length === 0)) return undefined;
+  const id = `lab${labTag(lab)}-azs`;
+  const name = `Lab ${lab.id}'s two Availability Zones offer what it needs`;
+  try {
+    const zones = await availableZones(ctx);
+    const chosen = ctx.azs ?? zones.slice(0, 2);
+    const needs: Array<{ what: string; zones: Set<string> }> = [];
+    if (req.tunnel) {
+      const out = await ctx.clients.ec2.send(
+        new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: [BASTION_INSTANCE_TYPE] }] }),
+      );
+      needs.push({ what: `${BASTION_INSTANCE_TYPE} (bastion)`, zones: new Set((out?.InstanceTypeOfferings ?? []).map((o) => o.Location ?? '')) });
+    }
+    for (const r of req.rds) {
+      const out = await ctx.clients.rds.send(
+        new DescribeOrderableDBInstanceOptionsCommand({ Engine: r.engine, EngineVersion: r.engineVersion, DBInstanceClass: r.instanceClass, Vpc: true }),
+      );
+      const options = (out?.OrderableDBInstanceOptions ?? []).filter((o) => !r.storageType || o.StorageType === r.storageType);
+      needs.push({ what: `${r.instanceClass} (${r.engine})`, zones: new Set(options.flatMap((o) => (o.AvailabilityZones ?? []).map((z) => z.Name ?? ''))) });
+    }
+    const gaps = chosen.flatMap((z) => needs.filter((n) => !n.zones.has(z)).map((n) => `${z} does not offer ${n.what}`));
+    const all = needs.map((n) => n.what).join(' and ');
+    const how = ctx.azs ? 'the zones you named with --azs' : 'the first two zones of the region, which the stack uses unless told otherwise';
+    if (gaps.length === 0) return line(id, name, 'pass', `${chosen.join(' and ')} (${how}) both offer ${all}.`, { group: labGroup(lab) });
+    const fitting = zones.filter((z) => needs.every((n) => n.zones.has(z)));
+    const hint =
+      fitting.length >= 2
+        ? `Name two zones that offer everything: \`npm run deploy ${lab.id} -- --azs ${fitting.slice(0, 2).join(',')}\` (CDK context azs=${fitting.slice(0, 2).join(',')}).`
+        : `Only ${fitting.length === 1 ? fitting[0] : 'no zone'} of ${ctx.region} offers everything the lab needs; deploy to another region (--region).`;
+    return line(id, name, 'fail', `${gaps.join('; ')}: the deploy would fail in that zone. Checked ${how} (${chosen.join(', ')}).`, { group: labGroup(lab), hint });
+  } catch (err) {
+    return awsFailure(id, name, err, 'ec2:DescribeInstanceTypeOfferings', ctx, labGroup(lab));
+  }
+}
+
 export async function labRegionChecks(ctx: AwsContext, lab: LabMeta): Promise<CheckResult[]> {
   const req = lab.requires;
   if (!req) return [];
   const minAzs = req.minAvailabilityZones;
-  const checks: Array<Promise<CheckResult>> = [];
+  const checks: Array<Promise<CheckResult | undefined>> = [];
   for (const r of req.rds) checks.push(checkRdsEngineVersion(ctx, lab, r), checkRdsInstanceClass(ctx, lab, r, minAzs));
   for (const e of req.elasticache) checks.push(checkCacheEngineVersion(ctx, lab, e), checkCacheNodeType(ctx, lab, e));
-  return Promise.all(checks);
+  const azs = checkLabAzs(ctx, lab);
+  return (await Promise.all([...checks, azs])).filter((r): r is CheckResult => r !== undefined);
 }
 
 async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promise<CheckResult[]> {
@@ -379,7 +485,7 @@ async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promis
         }),
       ];
     }
-    const ctx: AwsContext = { clients, region, profile: options.profile };
+    const ctx: AwsContext = { clients, region, profile: options.profile, now: options.now, azs: options.azs };
     const first = line('aws-credentials', `AWS credentials: account ${me.account}, region ${region}`, 'pass', `Signed in as ${me.arn}.`, { group: 'aws' });
     const minAzs = Math.max(0, ...labs.map((l) => l.requires?.minAvailabilityZones ?? 0));
     const [bootstrap, azs, ...perLab] = await Promise.all([

@@ -17,7 +17,7 @@ export const lab05: LabMeta = {
   steps: [
     'Read the lesson: labs/05-elasticache-redis/README.md',
     'Complete the exercises in labs/05-elasticache-redis/exercises/ (run them locally; watch mode re-runs on save)',
-    'Deploy the stack, then give the replication group two replicas and Multi-AZ (see the lesson, "Your turn")',
+    'Deploy the stack, then give the replication group two replicas (one deploy) and then Multi-AZ with automatic failover (a second deploy; see the lesson, "Your turn")',
     'Check your AWS resources, run the exercises against the deployed cache through the tunnel',
     'Destroy the stack when you are done',
   ],
@@ -99,6 +99,7 @@ export const lab05: LabMeta = {
     'Every function receives a LabContext: ctx.redis (ioredis), ctx.db (query(sql, params) -> rows) and ctx.ttlSeconds.',
     'Keys are part of the contract: user:<id>, session:<id>, leaderboard:<name>, greeting:<name>, profile:<id>, otp:<user>.',
     'Run one exercise at a time: npm run check -- 5 --exercise 02',
+    'Making the cache highly available takes two deploys: replicasPerPrimary first, then multiAz and automaticFailover. CloudFormation refuses failover on a group that has no replica yet, so npm run deploy stops a change that does both at once.',
   ],
 };
 

@@ -3,8 +3,9 @@
  * DESTROY everywhere, and Availability Zones that CloudFormation picks at
  * deploy time. (Lab 5's stack predates this class and does the same by hand.)
  */
-import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { LAB_AZ_COUNT, labAvailabilityZone } from './lab-azs.js';
 import { applyLabDefaults, labTags } from './secure-defaults.js';
 
 export interface LabStackProps extends StackProps {
@@ -13,7 +14,7 @@ export interface LabStackProps extends StackProps {
 }
 
 /** How many AZs a lab VPC spans (LabNetwork's default). */
-export const LAB_AZ_COUNT = 2;
+export { LAB_AZ_COUNT };
 
 export class LabStack extends Stack {
   readonly labId: number;
@@ -33,14 +34,15 @@ export class LabStack extends Stack {
   /**
    * The AZs are chosen by CloudFormation at deploy time (Fn::GetAZs), so a
    * stack with an explicit account and region needs no AZ lookup at synth
-   * (works offline, no cdk.context.json) and no AZ name is hard-coded.
+   * (works offline, no cdk.context.json) and no AZ name is hard-coded;
+   * `-c azs=a,b` names them instead (stacks/shared/lab-azs.ts).
    */
   override get availabilityZones(): string[] {
     return Array.from({ length: LAB_AZ_COUNT }, (_, i) => this.availabilityZone(i));
   }
 
-  /** The i-th AZ of the lab VPC (wrapping around), as a deploy-time token. */
+  /** The i-th AZ of the lab VPC (wrapping around): a deploy-time token, or the name `-c azs` gave. */
   availabilityZone(index: number): string {
-    return Fn.select(((index % LAB_AZ_COUNT) + LAB_AZ_COUNT) % LAB_AZ_COUNT, Fn.getAzs());
+    return labAvailabilityZone(this, index);
   }
 }

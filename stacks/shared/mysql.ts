@@ -14,7 +14,15 @@ import { Construct } from 'constructs';
 import { assertPerformanceInsightsClass } from './performance-insights.js';
 import { LAB_BACKUP_RETENTION, LAB_REMOVAL_POLICY } from './secure-defaults.js';
 
+/**
+ * The exact version the labs pin. Automatic minor upgrades are off on every
+ * instance (AUTO_MINOR_VERSION_UPGRADE): with them on, RDS would move the
+ * instance to 8.4.11 at a maintenance window while the template still says
+ * 8.4.10, and the next deploy would ask RDS for a downgrade, which it refuses.
+ * Moving the pin here (and in the labs' `requires`) is how the version changes.
+ */
 export const MYSQL_ENGINE_VERSION = rds.MysqlEngineVersion.VER_8_4_10;
+export const AUTO_MINOR_VERSION_UPGRADE = false;
 export const MYSQL_PORT = 3306;
 /** The smallest class that supports Multi-AZ and read replicas (Graviton, burstable). */
 export const MYSQL_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
@@ -151,6 +159,7 @@ export class LabMysql extends Construct {
       storageType: MYSQL_STORAGE_TYPE,
       storageEncrypted: true,
       publiclyAccessible: false,
+      autoMinorVersionUpgrade: AUTO_MINOR_VERSION_UPGRADE,
       multiAz: this.multiAz,
       availabilityZone: props.availabilityZone,
       // Clients must use TLS (mysql2 `ssl: {}`; mysql CLI --ssl-mode=REQUIRED).
@@ -231,6 +240,7 @@ export class LabMysql extends Construct {
       maxAllocatedStorage: this.props.maxAllocatedStorage,
       parameterGroup: this.parameterGroup,
       publiclyAccessible: false,
+      autoMinorVersionUpgrade: AUTO_MINOR_VERSION_UPGRADE,
       multiAz: false,
       monitoringInterval: this.props.monitoringInterval,
       monitoringRole: this.monitoringRole,

@@ -11,6 +11,7 @@ import { DescribeSecurityGroupsCommand, type IpPermission, type SecurityGroup } 
 import { DescribeDBParametersCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { lab01 } from '../../../labs/01-rds-multi-az/lab.js';
 import type { AwsClients } from '../../aws/clients.js';
+import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../aws/engine-lifecycle.js';
 import { explainAwsError } from '../../aws/errors.js';
 import {
   describeDbInstance,
@@ -22,13 +23,12 @@ import {
 } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { compareVersions } from '../../ops/kit.js';
 
 export const AWS_GROUP = 'aws';
 
 export const LAB01_AWS_CHECKS = {
   dbInstance: { id: '01.aws.db-instance', name: 'DB instance exists and is available' },
-  engine: { id: '01.aws.engine', name: 'Engine is MySQL, a current version (8.0.42+ or 8.4.5+)' },
+  engine: { id: '01.aws.engine', name: 'Engine is MySQL in standard support (no Extended Support charge), a version RDS still offers' },
   multiAz: { id: '01.aws.multi-az', name: 'Multi-AZ is on, with the standby in another Availability Zone' },
   encryption: { id: '01.aws.encryption', name: 'Storage is encrypted' },
   notPublic: { id: '01.aws.not-public', name: 'Not publicly accessible' },
@@ -57,24 +57,11 @@ export function multiAzTask(dbInstanceId: string): string {
   );
 }
 
-/**
- * RDS for MySQL versions in standard support (November 2026): 8.0 from
- * 8.0.42, 8.4 from 8.4.5. A newer line than 8.4 counts as current; 5.7 and
- * the 8.1-8.3 innovation releases do not.
- */
-const CURRENT_MYSQL: Record<string, string> = { '8.0': '8.0.42', '8.4': '8.4.5' };
-export function mysqlVersionIsCurrent(version: string | undefined): boolean {
-  const m = /^(\d+)\.(\d+)\.\d+/.exec(version ?? '');
-  if (!m) return false;
-  const line = `${m[1]}.${m[2]}`;
-  const min = CURRENT_MYSQL[line];
-  if (min) return compareVersions(version!, min) >= 0;
-  return compareVersions(line, '8.4') > 0;
-}
-
 export interface Lab01AwsCheckOptions {
   region?: string;
   profile?: string;
+  /** The date support phases are judged at (tests); default now. */
+  now?: Date;
 }
 
 interface Ctx {
@@ -134,7 +121,7 @@ export async function runLab01AwsChecks(
   }
 
   const out: CheckResult[] = [instanceStatus(db, id, elapsed(t0))];
-  out.push(engineCheck(db, id), multiAzCheck(db, id), ...settingChecks(db, id));
+  out.push(await engineCheck(clients, db, id, ctx, options.now ?? new Date()), multiAzCheck(db, id), ...settingChecks(db, id));
   const [sg, tls] = await Promise.all([securityGroupCheck(clients, db, resources, ctx), tlsCheck(clients, db, resources, ctx)]);
   out.push(sg, tls);
   return out;
@@ -161,7 +148,13 @@ function instanceStatus(db: DBInstance, id: string, durationMs: number): CheckRe
   return result('dbInstance', 'fail', `DB instance ${id} has status "${status}", not "available".`, hint, durationMs);
 }
 
-function engineCheck(db: DBInstance, id: string): CheckResult {
+/**
+ * The engine's support phase comes from RDS (DescribeDBMajorEngineVersions and
+ * DescribeDBEngineVersions), not from a version floor written here: MySQL 8.0
+ * left standard support on 2026-07-31 and has been billed for Extended
+ * Support since, which a floor of "8.0.42" would never have noticed.
+ */
+async function engineCheck(clients: RdsLabClients, db: DBInstance, id: string, ctx: Ctx, now: Date): Promise<CheckResult> {
   const engine = db.Engine ?? 'unknown';
   const version = db.EngineVersion ?? '';
   if (engine !== 'mysql') {
@@ -172,15 +165,22 @@ function engineCheck(db: DBInstance, id: string): CheckResult {
       `Create the instance with the MySQL engine (the lab stack uses MySQL ${STACK_VERSION}: \`${DEPLOY}\`).`,
     );
   }
-  if (!mysqlVersionIsCurrent(version)) {
+  let lifecycle;
+  try {
+    lifecycle = await readEngineLifecycle(clients.rds, engine, version, now);
+  } catch (err) {
+    return errorResult('engine', explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile }));
+  }
+  const problem = lifecycleProblem(lifecycle, db.DBInstanceClass);
+  if (problem) {
     return result(
       'engine',
       'fail',
-      `DB instance ${id} runs MySQL ${version || '(no version reported)'}, which is not a current version (8.0.42 or newer on 8.0, 8.4.5 or newer on 8.4): older ones leave standard support and cost extra.`,
-      `Upgrade it (console Modify > DB engine version, or \`aws rds modify-db-instance --db-instance-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`), or deploy the lab stack, which uses MySQL ${STACK_VERSION}.`,
+      `DB instance ${id}: ${problem}`,
+      `Upgrade it to MySQL ${STACK_VERSION} (console Modify > DB engine version, or \`aws rds modify-db-instance --db-instance-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`), or deploy the lab stack, which uses it.`,
     );
   }
-  return result('engine', 'pass', `MySQL ${version}.`);
+  return result('engine', 'pass', `MySQL ${lifecycleSummary(lifecycle)}.`);
 }
 
 function multiAzCheck(db: DBInstance, id: string): CheckResult {

@@ -15,7 +15,6 @@ import { promises as dns } from 'node:dns';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import {
-  auroraVersionIsCurrent,
   clusterNotFound,
   clusterRoles,
   describeClusterInstances,
@@ -24,7 +23,8 @@ import {
   type Lab03Resources,
 } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { errorSummary } from '../../aws/errors.js';
+import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../aws/engine-lifecycle.js';
+import { errorSummary, explainAwsError } from '../../aws/errors.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 
@@ -59,6 +59,8 @@ export interface Lab03AwsCheckOptions {
   region?: string;
   profile?: string;
   resolve?: Resolver;
+  /** The date support phases are judged at (tests); default now. */
+  now?: Date;
 }
 
 /** The checks, and what they read, so the target can build the exercises' endpoints from it. */
@@ -116,7 +118,7 @@ export async function runLab03AwsChecks(clients: AwsClients, resources: Lab03Res
 
   const checks: CheckResult[] = [
     clusterStatus(cluster, id, elapsed(t0)),
-    engineCheck(cluster, id),
+    await engineCheck(clients, cluster, instances, id, ctx, options.now ?? new Date()),
     ...topologyChecks(cluster, instances, id),
     await readerEndpointCheck(cluster, id, options.resolve ?? systemResolver),
     encryptionCheck(cluster, id),
@@ -139,7 +141,8 @@ function clusterStatus(cluster: DBCluster, id: string, durationMs: number): Chec
   return result('cluster', 'fail', `DB cluster ${id} has status "${status}", not "available".`, hint, durationMs);
 }
 
-function engineCheck(cluster: DBCluster, id: string): CheckResult {
+/** Support phase and offer from RDS (DescribeDBMajorEngineVersions, DescribeDBEngineVersions), not a version floor in code. */
+async function engineCheck(clients: AwsClients, cluster: DBCluster, instances: DBInstance[], id: string, ctx: { region?: string; profile?: string }, now: Date): Promise<CheckResult> {
   const engine = cluster.Engine ?? 'unknown';
   const version = cluster.EngineVersion ?? '';
   if (engine !== 'aurora-mysql') {
@@ -150,15 +153,23 @@ function engineCheck(cluster: DBCluster, id: string): CheckResult {
       `Create the cluster with Aurora MySQL (the lab stack uses ${STACK_VERSION}: \`${DEPLOY}\`).`,
     );
   }
-  if (!auroraVersionIsCurrent(version)) {
+  let lifecycle;
+  try {
+    lifecycle = await readEngineLifecycle(clients.rds, engine, version, now);
+  } catch (err) {
+    const e = explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile });
+    return result('engine', 'error', e.message, e.nextStep);
+  }
+  const problem = lifecycleProblem(lifecycle, instances[0]?.DBInstanceClass);
+  if (problem) {
     return result(
       'engine',
       'fail',
-      `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}, which is not a current version (3.08 or newer): older ones leave standard support and cost extra.`,
+      `DB cluster ${id}: ${problem}`,
       `Upgrade it (console Modify > DB engine version, or \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`), or deploy the lab stack.`,
     );
   }
-  return result('engine', 'pass', `Aurora MySQL ${version}.`);
+  return result('engine', 'pass', `Aurora MySQL ${lifecycleSummary(lifecycle)}.`);
 }
 
 function topologyChecks(cluster: DBCluster, instances: DBInstance[], id: string): CheckResult[] {

@@ -3,7 +3,7 @@
  * sets it up - a current Aurora MySQL (auto-pause needs 3.08+), capacity
  * from the lab's minimum (0: auto-pause) to its maximum, pausing after five
  * idle minutes, a db.serverless writer - and, after the load ramp, did the
- * capacity really rise above the minimum (CloudWatch ServerlessDatabaseCapacity)?
+ * capacity really rise above where it was when the ramp started (CloudWatch ServerlessDatabaseCapacity)?
  *
  * `fail` names what is wrong and the value seen; `error` means AWS could not
  * be asked, explained by checker/aws/errors.ts.
@@ -11,7 +11,7 @@
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import {
-  auroraVersionIsCurrent,
+  auroraSupportsAutoPause,
   clusterNotFound,
   clusterRoles,
   describeClusterInstances,
@@ -20,6 +20,8 @@ import {
   type Lab04Resources,
 } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
+import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../aws/engine-lifecycle.js';
+import { explainAwsError } from '../../aws/errors.js';
 import { readServerlessCapacity, type CapacityPoint } from '../../aws/serverless-capacity.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -29,7 +31,7 @@ export const LAB04_AWS_CHECKS = {
   engine: { id: '04.aws.engine', name: 'Engine is Aurora MySQL 3.08 or newer (auto-pause needs it)' },
   scaling: { id: '04.aws.scaling', name: "Serverless v2 scaling: the lab's minimum, maximum and auto-pause" },
   instanceClass: { id: '04.aws.instance-class', name: 'The writer is a db.serverless instance' },
-  capacityRose: { id: '04.aws.capacity-rose', name: 'Under load, ServerlessDatabaseCapacity rose above the minimum' },
+  capacityRose: { id: '04.aws.capacity-rose', name: 'Under load, ServerlessDatabaseCapacity rose above its level at the start of the ramp (and above a bare resume)' },
 } as const;
 
 type CheckKey = keyof typeof LAB04_AWS_CHECKS;
@@ -50,6 +52,8 @@ const MINUTE = 60_000;
 export interface Lab04AwsCheckOptions {
   region?: string;
   profile?: string;
+  /** The date support phases are judged at (tests); default now. */
+  now?: Date;
 }
 
 function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
@@ -101,28 +105,39 @@ export async function runLab04AwsChecks(clients: AwsClients, resources: Lab04Res
     status === 'available'
       ? result('cluster', 'pass', `DB cluster ${id} is available.`, undefined, elapsed(t0))
       : result('cluster', 'fail', `DB cluster ${id} has status "${status}", not "available".`, 'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.', elapsed(t0)),
-    engineCheck(cluster, id),
+    await engineCheck(clients, cluster, id, ctx, options.now ?? new Date()),
     scalingCheck(cluster, id),
     instanceClassCheck(cluster, instances, id, resources.writerInstanceId),
   ];
   return { checks, cluster, instances };
 }
 
-function engineCheck(cluster: DBCluster, id: string): CheckResult {
+/**
+ * Two questions: does the version have the feature the lab needs (scaling to
+ * 0 ACUs arrived in Aurora MySQL 3.08.0, a fixed fact), and is it still in
+ * standard support and offered (read from RDS, since minors age out)?
+ */
+async function engineCheck(clients: AwsClients, cluster: DBCluster, id: string, ctx: { region?: string; profile?: string }, now: Date): Promise<CheckResult> {
   const engine = cluster.Engine ?? 'unknown';
   const version = cluster.EngineVersion ?? '';
+  const upgrade = `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`;
   if (engine !== 'aurora-mysql') {
     return result('engine', 'fail', `DB cluster ${id} runs the engine "${engine}"; the lab is written for Aurora MySQL (aurora-mysql).`, `Deploy the lab stack (\`${DEPLOY}\`), which uses ${STACK_VERSION}.`);
   }
-  if (!auroraVersionIsCurrent(version)) {
-    return result(
-      'engine',
-      'fail',
-      `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer, and older versions leave standard support.`,
-      `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`,
-    );
+  if (!auroraSupportsAutoPause(version)) {
+    return result('engine', 'fail', `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer.`, upgrade);
   }
-  return result('engine', 'pass', `Aurora MySQL ${version}.`);
+  let lifecycle;
+  try {
+    lifecycle = await readEngineLifecycle(clients.rds, engine, version, now);
+  } catch (err) {
+    const e = explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile });
+    return result('engine', 'error', e.message, e.nextStep);
+  }
+  // Serverless v2 is billed for Extended Support per ACU-hour, so no instance class is given.
+  const problem = lifecycleProblem(lifecycle);
+  if (problem) return result('engine', 'fail', `DB cluster ${id}: ${problem}`, upgrade);
+  return result('engine', 'pass', `Aurora MySQL ${lifecycleSummary(lifecycle)}.`);
 }
 
 function scalingTask(id: string): string {
@@ -204,14 +219,33 @@ export interface CapacityRoseOptions {
 export interface CapacityFigures {
   clusterId: string;
   minCapacity: number;
+  /** The capacity at the start of the ramp (the oldest datapoint of the window). */
+  baseline?: number;
+  /** What the peak had to exceed: the baseline, the minimum and a bare resume, whichever is highest. */
+  threshold?: number;
   peak?: number;
   points: CapacityPoint[];
 }
 
+/** Aurora Serverless v2 resumes from 0 ACU at this capacity: reaching it shows a resume, not scaling. */
+export const RESUME_CAPACITY_ACU = 0.5;
+
 /**
- * After the load ramp: did ServerlessDatabaseCapacity rise above the minimum
- * between `since` and now? CloudWatch publishes a minute or two late, so the
- * check keeps reading for a while before it gives up.
+ * The level the ramp must beat: the capacity at its start (the oldest point),
+ * the configured minimum, and a bare resume from a pause. With a 0-ACU
+ * minimum any resume is "above the minimum", so the minimum alone proves
+ * nothing.
+ */
+export function capacityThreshold(points: readonly CapacityPoint[], min: number): { baseline?: number; threshold: number } {
+  const oldest = points.length ? points.reduce((a, b) => (b.at < a.at ? b : a)) : undefined;
+  const baseline = oldest?.value;
+  return { baseline, threshold: Math.max(baseline ?? min, min, RESUME_CAPACITY_ACU) };
+}
+
+/**
+ * After the load ramp: did ServerlessDatabaseCapacity rise above where it was
+ * when the ramp started, and above a bare resume? CloudWatch publishes a
+ * minute or two late, so the check keeps reading for a while before it gives up.
  */
 export async function capacityRoseCheck(
   clients: AwsClients,
@@ -236,13 +270,15 @@ export async function capacityRoseCheck(
       const e = err as EnvironmentError;
       return { check: result('capacityRose', 'error', e.message, e.nextStep, elapsed(t0)), figures: { clusterId, minCapacity: min, points } };
     }
-    if (points.some((p) => p.value > min) || now().getTime() >= deadline) break;
+    const { threshold } = capacityThreshold(points, min);
+    if (points.some((p) => p.value > threshold) || now().getTime() >= deadline) break;
     options.onWaiting?.(`Waiting for CloudWatch to publish ServerlessDatabaseCapacity of ${clusterId} (it arrives a minute or two late)`);
     await sleep(pollMs);
   }
   const ms = elapsed(t0);
   const peak = points.length ? Math.max(...points.map((p) => p.value)) : undefined;
-  const figures: CapacityFigures = { clusterId, minCapacity: min, peak, points };
+  const { baseline, threshold } = capacityThreshold(points, min);
+  const figures: CapacityFigures = { clusterId, minCapacity: min, baseline, threshold, peak, points };
   const window = `since ${since.toISOString().slice(11, 16)} UTC`;
   if (peak === undefined) {
     return {
@@ -256,12 +292,14 @@ export async function capacityRoseCheck(
       figures,
     };
   }
-  if (peak <= min) {
+  if (peak <= threshold) {
+    const start = `${baseline} ACU at the start of the ramp`;
+    const why = peak <= (baseline ?? min) ? `never rose above ${start}` : `rose only to ${peak} ACU, a resume from a pause (${RESUME_CAPACITY_ACU} ACU) rather than scaling; it had ${start}`;
     return {
       check: result(
         'capacityRose',
         'fail',
-        `ServerlessDatabaseCapacity of ${clusterId} stayed at ${peak} ACU ${window} (minimum ${min}): the load did not make the cluster scale.`,
+        `ServerlessDatabaseCapacity of ${clusterId} ${why} (${window}, minimum ${min}): the load did not make the cluster scale.`,
         'Check that the ramp ran against this cluster and reached its later steps (the exercise 02 results), and that the maximum capacity is above the minimum; then run it again.',
         ms,
       ),
@@ -269,5 +307,5 @@ export async function capacityRoseCheck(
     };
   }
   const series = [...points].reverse().map((p) => p.value).join(' -> ');
-  return { check: result('capacityRose', 'pass', `ServerlessDatabaseCapacity of ${clusterId} rose to ${peak} ACU ${window} (minimum ${min}; per minute: ${series}).`, undefined, ms), figures };
+  return { check: result('capacityRose', 'pass', `ServerlessDatabaseCapacity of ${clusterId} rose to ${peak} ACU ${window}, from ${baseline} ACU at the start of the ramp (minimum ${min}; per minute: ${series}).`, undefined, ms), figures };
 }

@@ -1,6 +1,7 @@
 /** Compliant AWS responses for lab 05 and small builders the unit tests vary. */
 import type { CacheCluster, ReplicationGroup } from '@aws-sdk/client-elasticache';
-import type { DBInstance } from '@aws-sdk/client-rds';
+import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, type DBInstance, type RDSClient } from '@aws-sdk/client-rds';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import type { Lab05Resources } from '../../aws/lab05-resources.js';
 import type { CheckResult } from '../../core/result.js';
@@ -100,4 +101,55 @@ export function awsError(name: string, message: string, status = 400): Error {
   err.$metadata = { httpStatusCode: status };
   err.$fault = 'client';
   return err;
+}
+
+/** Support lifecycles as DescribeDBMajorEngineVersions reports them (December 2026): MySQL 8.0 is on Extended Support. */
+export const LIFECYCLES: Record<string, Record<string, { standardEnds: string; extendedEnds: string }>> = {
+  mysql: {
+    '8.0': { standardEnds: '2026-07-31T00:00:00Z', extendedEnds: '2029-07-31T00:00:00Z' },
+    '8.4': { standardEnds: '2029-07-31T00:00:00Z', extendedEnds: '2032-07-31T00:00:00Z' },
+    '9.7': { standardEnds: '2031-04-30T00:00:00Z', extendedEnds: '2034-04-30T00:00:00Z' },
+  },
+  'aurora-mysql': {
+    '8.0': { standardEnds: '2028-04-30T00:00:00Z', extendedEnds: '2031-04-30T00:00:00Z' },
+  },
+};
+
+/** The day the checks are judged at in these tests. */
+export const DECEMBER_2026 = new Date('2026-12-04T00:00:00Z');
+
+/** Answers DescribeDBMajorEngineVersions from LIFECYCLES and DescribeDBEngineVersions with `offered` (default: available unless in RETIRED_MINORS). */
+/** Minor versions RDS has stopped offering, in these tests. */
+export const RETIRED_MINORS = new Set(['8.4.3', '8.0.36', '8.0.mysql_aurora.3.05.2']);
+
+export function lifecycleAnswers(offered: (engine: string, version: string) => string | undefined = (_e, v) => (RETIRED_MINORS.has(v) ? 'deprecated' : 'available')) {
+  return {
+    majors: (input: { Engine?: string; MajorEngineVersion?: string }) => {
+      const lc = LIFECYCLES[input.Engine ?? '']?.[input.MajorEngineVersion ?? ''];
+      if (!lc) return { DBMajorEngineVersions: [] };
+      return {
+        DBMajorEngineVersions: [
+          {
+            Engine: input.Engine,
+            MajorEngineVersion: input.MajorEngineVersion,
+            SupportedEngineLifecycles: [
+              { LifecycleSupportName: 'open-source-rds-standard-support' as const, LifecycleSupportStartDate: new Date('2018-10-23T00:00:00Z'), LifecycleSupportEndDate: new Date(lc.standardEnds) },
+              { LifecycleSupportName: 'open-source-rds-extended-support' as const, LifecycleSupportStartDate: new Date(lc.standardEnds), LifecycleSupportEndDate: new Date(lc.extendedEnds) },
+            ],
+          },
+        ],
+      };
+    },
+    versions: (input: { Engine?: string; EngineVersion?: string }) => {
+      const status = offered(input.Engine ?? '', input.EngineVersion ?? '');
+      return { DBEngineVersions: status ? [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: status }] : [] };
+    },
+  };
+}
+
+/** Makes a mocked RDS client answer the two lifecycle calls from LIFECYCLES (call after each reset). */
+export function answerLifecycles(rds: AwsClientStub<RDSClient>, offered?: (engine: string, version: string) => string | undefined): void {
+  const answers = lifecycleAnswers(offered);
+  rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(answers.majors);
+  rds.on(DescribeDBEngineVersionsCommand).callsFake(answers.versions);
 }

@@ -3,7 +3,9 @@ import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sd
 import { DescribeSecurityGroupsCommand, EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
 import {
   DBInstanceNotFoundFault,
+  DescribeDBEngineVersionsCommand,
   DescribeDBInstancesCommand,
+  DescribeDBMajorEngineVersionsCommand,
   DescribeDBParametersCommand,
   RDSClient,
   type DBInstance,
@@ -12,10 +14,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findLab01Resources, type Lab01Resources } from '../../aws/rds-resources.js';
-import { LAB01_AWS_CHECKS, mysqlVersionIsCurrent, runLab01AwsChecks } from '../../checks/01-rds-multi-az/aws.js';
+import { LAB01_AWS_CHECKS, runLab01AwsChecks } from '../../checks/01-rds-multi-az/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsError, byId, fakeClients } from './helpers.js';
+import { awsError, byId, DECEMBER_2026, fakeClients, lifecycleAnswers } from './helpers.js';
 
 const rds = mockClient(RDSClient);
 const ec2 = mockClient(EC2Client);
@@ -75,6 +77,9 @@ function serve(db: DBInstance = compliantDb(), group: SecurityGroup = dbGroup(),
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [db] });
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [group] });
   rds.on(DescribeDBParametersCommand).resolves({ Parameters: param ? [param] : [] });
+  const lifecycle = lifecycleAnswers();
+  rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycle.majors);
+  rds.on(DescribeDBEngineVersionsCommand).callsFake(lifecycle.versions);
 }
 
 const seenFailing = new Set<string>();
@@ -85,7 +90,7 @@ function note(results: CheckResult[]): CheckResult[] {
 
 async function run(db?: DBInstance, group?: SecurityGroup, param?: Parameter | undefined, res: Lab01Resources = resources()) {
   serve(db, group, param);
-  return byId(note(await runLab01AwsChecks(fakeClients(), res)));
+  return byId(note(await runLab01AwsChecks(fakeClients(), res, { now: DECEMBER_2026 })));
 }
 
 beforeEach(() => {
@@ -94,29 +99,10 @@ beforeEach(() => {
   cfn.reset();
 });
 
-describe('mysqlVersionIsCurrent', () => {
-  it.each([
-    ['8.0.42', true],
-    ['8.0.43', true],
-    ['8.4.5', true],
-    ['8.4.10', true],
-    ['9.1.0', true],
-    ['8.0.41', false],
-    ['8.0.36', false],
-    ['8.4.4', false],
-    ['5.7.44', false],
-    ['8.3.0', false],
-    ['', false],
-    ['8.0', false],
-  ])('%s -> %s', (v, expected) => {
-    expect(mysqlVersionIsCurrent(v)).toBe(expected);
-  });
-});
-
 describe('runLab01AwsChecks: the compliant instance', () => {
   it('passes every check, in order, each in group aws', async () => {
     serve();
-    const results = await runLab01AwsChecks(fakeClients(), resources());
+    const results = await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 });
     expect(results.map((r) => [r.id, r.status])).toEqual(Object.values(LAB01_AWS_CHECKS).map((c) => [c.id, 'pass']));
     for (const r of results) expect(r.group).toBe('aws');
     const r = byId(results);
@@ -130,8 +116,10 @@ describe('runLab01AwsChecks: the compliant instance', () => {
     });
   });
 
-  it('accepts MySQL 8.0.42, "ON", all-TCP from the bastion, and a parameter on a later page', async () => {
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [compliantDb({ EngineVersion: '8.0.42' })] });
+  it('accepts MySQL 9.7 LTS, "ON", all-TCP from the bastion, and a parameter on a later page', async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [compliantDb({ EngineVersion: '9.7.0' })] });
+    rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycleAnswers().majors);
+    rds.on(DescribeDBEngineVersionsCommand).callsFake(lifecycleAnswers().versions);
     ec2.on(DescribeSecurityGroupsCommand).resolves({
       SecurityGroups: [dbGroup([{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, UserIdGroupPairs: [{ GroupId: BASTION_SG }] }])],
     });
@@ -139,8 +127,10 @@ describe('runLab01AwsChecks: the compliant instance', () => {
       .on(DescribeDBParametersCommand)
       .resolvesOnce({ Parameters: [{ ParameterName: 'autocommit', ParameterValue: '1' }], Marker: 'next' })
       .resolvesOnce({ Parameters: [{ ...TLS_ON, ParameterValue: 'ON' }] });
-    const r = byId(await runLab01AwsChecks(fakeClients(), resources()));
+    const r = byId(await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 }));
     expect(Object.values(r).filter((x) => x.status !== 'pass')).toEqual([]);
+    expect(r['01.aws.engine']?.message).toBe('MySQL 9.7.0, in standard support until 2031-04-30.');
+    expect(rds).toHaveReceivedCommandWith(DescribeDBMajorEngineVersionsCommand, { Engine: 'mysql', MajorEngineVersion: '9.7' });
     expect(rds).toHaveReceivedNthCommandWith(DescribeDBParametersCommand, 2, { Marker: 'next' });
   });
 
@@ -166,8 +156,15 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
   const cases: Array<{ id: string; why: string; db?: Partial<DBInstance>; group?: SecurityGroup; param?: Parameter; expected: RegExp; hint?: RegExp }> = [
     { id: '01.aws.db-instance', why: 'modifying', db: { DBInstanceStatus: 'modifying' }, expected: /still modifying/, hint: /re-run/ },
     { id: '01.aws.db-instance', why: 'stopped', db: { DBInstanceStatus: 'stopped' }, expected: /status "stopped"/, hint: /start-db-instance/ },
-    { id: '01.aws.engine', why: 'old 8.0', db: { EngineVersion: '8.0.36' }, expected: /MySQL 8\.0\.36, which is not a current version/, hint: /--engine-version 8\.4\.10/ },
-    { id: '01.aws.engine', why: 'old 8.4', db: { EngineVersion: '8.4.3' }, expected: /MySQL 8\.4\.3/ },
+    {
+      id: '01.aws.engine',
+      why: 'the newest 8.0, on paid Extended Support since August 2026',
+      db: { EngineVersion: '8.0.43' },
+      expected: /mysql 8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31, and it now runs on paid RDS Extended Support \(until 2029-07-31\)\. Extended Support is billed at \$0\.100 per vCPU-hour .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour, \$146 a month/,
+      hint: /--engine-version 8\.4\.10/,
+    },
+    { id: '01.aws.engine', why: 'an 8.4 minor RDS no longer offers', db: { EngineVersion: '8.4.3' }, expected: /mysql 8\.4\.3 is no longer offered by RDS \(status deprecated\)/ },
+    { id: '01.aws.engine', why: '5.7, past Extended Support too', db: { EngineVersion: '5.7.44' }, expected: /RDS reports no support lifecycle for mysql 5\.7: it is not a version RDS supports/ },
     { id: '01.aws.engine', why: 'MariaDB', db: { Engine: 'mariadb', EngineVersion: '11.4.5' }, expected: /engine "mariadb"/ },
     {
       id: '01.aws.multi-az',
@@ -257,7 +254,7 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
         compliantDb({ DBInstanceIdentifier: 'dtl01-mysql-old', TagList: [{ Key: 'data-tier-labs:lab', Value: '01' }] }),
       ],
     });
-    const results = note(await runLab01AwsChecks(fakeClients(), resources({ dbInstanceId: 'dtl01-msql', source: 'flags' })));
+    const results = note(await runLab01AwsChecks(fakeClients(), resources({ dbInstanceId: 'dtl01-msql', source: 'flags' }), { now: DECEMBER_2026 }));
     const r = byId(results);
     expect(r['01.aws.db-instance']?.status).toBe('fail');
     expect(r['01.aws.db-instance']?.message).toBe(
@@ -273,7 +270,7 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
   it('a name from the stack that no longer exists, with no lab instances left -> deploy hint', async () => {
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: DB_ID }).rejects(awsError('DBInstanceNotFound', 'DBInstance dtl01-mysql not found.', 404));
     rds.on(DescribeDBInstancesCommand, { MaxRecords: 100 }).resolves({ DBInstances: [compliantDb({ DBInstanceIdentifier: 'prod-orders' })] });
-    const r = byId(await runLab01AwsChecks(fakeClients(), resources()));
+    const r = byId(await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 }));
     expect(r['01.aws.db-instance']?.message).toContain('although the stack DataTierLabs-01-RdsMultiAz names it');
     expect(r['01.aws.db-instance']?.hint).toContain('npm run deploy 1');
   });
@@ -282,7 +279,7 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
     rds.on(DescribeDBInstancesCommand).rejects(
       awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:DescribeDBInstances', 403),
     );
-    const results = await runLab01AwsChecks(fakeClients(), resources());
+    const results = await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 });
     expect(results[0]).toMatchObject({ id: '01.aws.db-instance', status: 'error' });
     expect(results[0]?.message).toContain('rds:DescribeDBInstances');
     expect(results.slice(1).every((x) => x.status === 'skipped')).toBe(true);
@@ -294,7 +291,7 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
       awsError('UnauthorizedOperation', 'You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/learner is not authorized to perform: ec2:DescribeSecurityGroups', 403),
     );
     rds.on(DescribeDBParametersCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired', 403));
-    const r = byId(await runLab01AwsChecks(fakeClients(), resources()));
+    const r = byId(await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 }));
     expect(r['01.aws.security-group']?.status).toBe('error');
     expect(r['01.aws.security-group']?.message).toContain('ec2:DescribeSecurityGroups');
     expect(r['01.aws.tls-required']?.status).toBe('error');

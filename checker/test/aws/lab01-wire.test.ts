@@ -12,7 +12,8 @@ import { classifyAwsError } from '../../aws/errors.js';
 import { findLab01Resources } from '../../aws/rds-resources.js';
 import { LAB01_AWS_CHECKS, runLab01AwsChecks } from '../../checks/01-rds-multi-az/aws.js';
 import { runLab01FailoverDrill } from '../../checks/01-rds-multi-az/failover-drill.js';
-import { fixture, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { DECEMBER_2026, LIFECYCLES } from './helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake-secret-key-for-wire-tests' };
 const DB_ID = 'datatierlabs-01-rdsmultiaz-databaseinstance6b2e4c1d-q8x3m2ab7kfz';
@@ -112,6 +113,8 @@ describe('RDS DescribeDBInstances over the wire (awsQuery XML)', () => {
 describe('Lab 1 end to end over the wire', () => {
   it('stack outputs, instance, security group (EC2 query XML) and parameter group: every check passes', async () => {
     const { server } = await setup((req) => {
+      const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+      if (lifecycle) return lifecycle;
       switch (req.operation) {
         case 'DescribeStacks':
           return xml(fixture('lab01-cloudformation-describe-stacks.xml'));
@@ -135,14 +138,43 @@ describe('Lab 1 end to end over the wire', () => {
       parameterGroupName: PARAMS,
       bastionInstanceId: 'i-0c1d2e3f4a5b6c7d8',
     });
-    const results = await runLab01AwsChecks(clients!, resources);
+    const results = await runLab01AwsChecks(clients!, resources, { now: DECEMBER_2026 });
     expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
     expect(results).toHaveLength(Object.keys(LAB01_AWS_CHECKS).length);
+    expect(results.find((r) => r.id === '01.aws.engine')?.message).toMatch(/^MySQL 8\.4\.\d+, in standard support until 2029-07-31\.$/);
+    const majors = server.requests.find((r) => r.operation === 'DescribeDBMajorEngineVersions')!;
+    expect([majors.form?.get('Engine'), majors.form?.get('MajorEngineVersion')]).toEqual(['mysql', '8.4']);
 
     const sgReq = server.requests.find((r) => r.operation === 'DescribeSecurityGroups')!;
     expect(sgReq.form?.get('Version')).toBe('2016-11-15');
     expect(sgReq.form?.get('GroupId.1')).toBe('sg-0db1a2b3c4d5e6f70');
     expect(sgReq.headers.authorization).toMatch(/\/us-east-1\/ec2\/aws4_request/);
+  });
+});
+
+describe('Lab 1 engine lifecycle over the wire (RDS awsQuery XML)', () => {
+  it('fails MySQL 8.0 on Extended Support, with the cost, from the dates RDS returns', async () => {
+    await setup((req) => {
+      const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+      if (lifecycle) return lifecycle;
+      switch (req.operation) {
+        case 'DescribeStacks':
+          return xml(fixture('lab01-cloudformation-describe-stacks.xml'));
+        case 'DescribeDBInstances':
+          return xml(multiAz().replace(/<EngineVersion>8\.4\.\d+<\/EngineVersion>/, '<EngineVersion>8.0.43</EngineVersion>'));
+        case 'DescribeSecurityGroups':
+          return xml(fixture('lab01-ec2-describe-security-groups.xml'));
+        case 'DescribeDBParameters':
+          return xml(fixture('rds-describe-db-parameters.xml'));
+        default:
+          throw new Error(`unexpected ${req.operation}`);
+      }
+    });
+    const resources = await findLab01Resources(clients!, { region: 'us-east-1' });
+    const results = await runLab01AwsChecks(clients!, resources, { now: DECEMBER_2026 });
+    const engine = results.find((r) => r.id === '01.aws.engine')!;
+    expect(engine.status).toBe('fail');
+    expect(engine.message).toMatch(/8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31.*Extended Support.*\$0\.100 per vCPU-hour/);
   });
 });
 

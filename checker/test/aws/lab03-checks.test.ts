@@ -1,13 +1,13 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBMajorEngineVersionsCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { auroraVersionIsCurrent, clusterIdFromEndpoint, findLab03Resources, type Lab03Resources } from '../../aws/aurora-resources.js';
+import { auroraSupportsAutoPause, clusterIdFromEndpoint, findLab03Resources, type Lab03Resources } from '../../aws/aurora-resources.js';
 import { LAB03_AWS_CHECKS, runLab03AwsChecks, type Resolver } from '../../checks/03-aurora-cluster/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsError, byId, fakeClients } from './helpers.js';
+import { answerLifecycles, awsError, byId, DECEMBER_2026, fakeClients } from './helpers.js';
 
 const rds = mockClient(RDSClient);
 const cfn = mockClient(CloudFormationClient);
@@ -81,20 +81,21 @@ async function run(cluster?: DBCluster, instances?: DBInstance[], resolve: Resol
 beforeEach(() => {
   rds.reset();
   cfn.reset();
+  answerLifecycles(rds);
 });
 
-describe('auroraVersionIsCurrent', () => {
+describe('auroraSupportsAutoPause (a feature floor, not a support judgement)', () => {
   it.each([
     ['8.0.mysql_aurora.3.10.4', true],
     ['8.0.mysql_aurora.3.08.0', true],
     ['8.0.mysql_aurora.3.12.0', true],
-    ['8.4.mysql_aurora.4.0.0', true],
+    ['8.4.mysql_aurora.8.4.7', true],
     ['8.0.mysql_aurora.3.07.1', false],
     ['8.0.mysql_aurora.3.04.3', false],
     ['5.7.mysql_aurora.2.12.5', false],
     ['8.4.10', false],
     ['', false],
-  ])('%s -> %s', (v, expected) => expect(auroraVersionIsCurrent(v)).toBe(expected));
+  ])('%s -> %s', (v, expected) => expect(auroraSupportsAutoPause(v)).toBe(expected));
 });
 
 describe('runLab03AwsChecks: the compliant cluster', () => {
@@ -120,12 +121,26 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
     expect(r['03.aws.cluster']?.hint).toContain('start-db-cluster');
   });
 
-  it('another engine, and an old Aurora version', async () => {
+  it('another engine, and an Aurora minor RDS no longer offers (read from RDS, not from a floor in code)', async () => {
     expect((await run(compliantCluster({ Engine: 'aurora-postgresql', EngineVersion: '16.4' })))['03.aws.engine']?.message).toContain('"aurora-postgresql"');
-    const old = (await run(compliantCluster({ EngineVersion: '8.0.mysql_aurora.3.04.3' })))['03.aws.engine']!;
+    const old = (await run(compliantCluster({ EngineVersion: '8.0.mysql_aurora.3.05.2' })))['03.aws.engine']!;
     expect(old.status).toBe('fail');
-    expect(old.message).toContain('3.04.3, which is not a current version');
+    expect(old.message).toContain('aurora-mysql 8.0.mysql_aurora.3.05.2 is no longer offered by RDS (status deprecated)');
     expect(old.hint).toContain('--engine-version 8.0.mysql_aurora.3.10.4');
+    expect(rds).toHaveReceivedCommandWith(DescribeDBMajorEngineVersionsCommand, { Engine: 'aurora-mysql', MajorEngineVersion: '8.0' });
+  });
+
+  it('a 3.08 minor RDS still offers passes, though the old floor-in-code said 3.08 was the line', async () => {
+    const r = await run(compliantCluster({ EngineVersion: '8.0.mysql_aurora.3.08.2' }));
+    expect(r['03.aws.engine']).toMatchObject({ status: 'pass', message: 'Aurora MySQL 8.0.mysql_aurora.3.08.2, in standard support until 2028-04-30.' });
+  });
+
+  it('Aurora MySQL past standard support fails with the Extended Support cost of the writer class', async () => {
+    const later = new Date('2028-06-01T00:00:00Z');
+    serve();
+    const r = byId((await runLab03AwsChecks(fakeClients(), resources(), { now: later, resolve: PRIVATE })).checks);
+    expect(r['03.aws.engine']?.status).toBe('fail');
+    expect(r['03.aws.engine']?.message).toMatch(/past standard support: RDS ended standard support for aurora-mysql 8\.0 on 2028-04-30.*db\.t4g\.medium \(2 vCPUs\)/);
   });
 
   it('no writer, and two writers', async () => {

@@ -14,7 +14,8 @@ import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { parseFlags } from '../../cli/args.js';
 import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE, lab03ClusterEndpoints, lab03Hosts, runAuroraLabOnAws } from '../../cli/aws-target-aurora.js';
 import type { MysqlEndpoint } from '../../engines/endpoints.js';
-import { fixture, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { LIFECYCLES } from './helpers.js';
 
 const CL = 'datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
 const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'HOME', 'AWS_EC2_METADATA_DISABLED'] as const;
@@ -22,6 +23,8 @@ let saved: Partial<Record<(typeof KEYS)[number], string | undefined>> = {};
 let server: WireServer | undefined;
 
 const handler: WireHandler = (req) => {
+  const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+  if (lifecycle) return lifecycle;
   switch (req.operation) {
     case 'GetCallerIdentity':
       return xml(fixture('sts-get-caller-identity.xml'));

@@ -10,7 +10,8 @@ import { findLab03Resources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { runLab03AwsChecks } from '../../checks/03-aurora-cluster/aws.js';
 import { drillCheck, runLab03FailoverDrill } from '../../checks/03-aurora-cluster/failover-drill.js';
-import { fixture, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { DECEMBER_2026, LIFECYCLES } from './helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake-secret-key-for-wire-tests' };
 const CL = 'datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
@@ -36,6 +37,8 @@ afterEach(async () => {
 /** RDS as it answers before and after a failover. */
 function rds(state: { failedOver: boolean; status?: string }): WireHandler {
   return (req) => {
+    const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+    if (lifecycle) return lifecycle;
     switch (req.operation) {
       case 'DescribeStacks':
         return xml(fixture('lab03-cloudformation-describe-stacks.xml'));
@@ -65,7 +68,10 @@ describe('Lab 3 from the wire', () => {
     const { server } = await setup(rds({ failedOver: false }));
     const resources = await findLab03Resources(clients!, { region: 'us-east-1' });
     expect(resources).toMatchObject({ clusterId: CL, dbPort: 3306, dbName: 'labdb', bastionInstanceId: 'i-0b3a5c7e9d1f2a4c6', source: 'stack' });
-    const report = await runLab03AwsChecks(clients!, resources, { resolve: async () => ['10.0.3.41'] });
+    const report = await runLab03AwsChecks(clients!, resources, { resolve: async () => ['10.0.3.41'], now: DECEMBER_2026 });
+    expect(report.checks.find((c) => c.id === '03.aws.engine')?.message).toBe('Aurora MySQL 8.0.mysql_aurora.3.10.4, in standard support until 2028-04-30.');
+    const versions = server.requests.find((r) => r.operation === 'DescribeDBEngineVersions')!.form!;
+    expect([versions.get('Engine'), versions.get('EngineVersion'), versions.get('IncludeAll')]).toEqual(['aurora-mysql', '8.0.mysql_aurora.3.10.4', 'true']);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ['03.aws.cluster', 'pass'],
       ['03.aws.engine', 'pass'],

@@ -8,7 +8,7 @@ import { findLab04Resources, type Lab04Resources } from '../../aws/aurora-resour
 import { sampleServerlessCapacity } from '../../aws/serverless-capacity.js';
 import { LAB04_AWS_CHECKS, LAB04_SCALING, capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsError, byId, fakeClients } from './helpers.js';
+import { answerLifecycles, awsError, byId, fakeClients } from './helpers.js';
 
 const rds = mockClient(RDSClient);
 const cw = mockClient(CloudWatchClient);
@@ -54,6 +54,7 @@ function capacity(values: number[], endMinute = Date.parse('2026-11-22T12:09:00Z
 
 beforeEach(() => {
   rds.reset();
+  answerLifecycles(rds);
   cw.reset();
   cfn.reset();
 });
@@ -72,6 +73,10 @@ describe('runLab04AwsChecks', () => {
     const old = (await run(cluster({ EngineVersion: '8.0.mysql_aurora.3.05.2' })))['04.aws.engine']!;
     expect(old).toMatchObject({ status: 'fail' });
     expect(old.message).toContain('scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer');
+    answerLifecycles(rds, () => 'deprecated');
+    const retired = (await run(cluster({ EngineVersion: '8.0.mysql_aurora.3.08.0' })))['04.aws.engine']!;
+    expect(retired.status).toBe('fail');
+    expect(retired.message).toContain('8.0.mysql_aurora.3.08.0 is no longer offered by RDS (status deprecated)');
   });
 
   it('a provisioned cluster has no scaling configuration', async () => {
@@ -118,12 +123,12 @@ describe('capacityRoseCheck', () => {
   const since = new Date('2026-11-22T12:05:10Z');
   const quick = { now: () => NOW, sleep: async () => {}, waitMs: 0 };
 
-  it('passes when the capacity rose above the minimum, with the per-minute series', async () => {
+  it('passes when the capacity rose above its level at the start of the ramp, with the per-minute series', async () => {
     cw.on(GetMetricDataCommand).resolves(capacity([1, 2.5, 1.5, 0]));
     const { check, figures } = await capacityRoseCheck(fakeClients(), CL, since, quick);
     expect(check).toMatchObject({ id: '04.aws.capacity-rose', status: 'pass' });
-    expect(check.message).toBe(`ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`);
-    expect(figures.peak).toBe(2.5);
+    expect(check.message).toBe(`ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`);
+    expect(figures).toMatchObject({ peak: 2.5, baseline: 0, threshold: 0.5 });
     expect(cw).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date('2026-11-22T12:04:00Z'),
       EndTime: new Date('2026-11-22T12:12:00Z'),
@@ -135,12 +140,29 @@ describe('capacityRoseCheck', () => {
     cw.on(GetMetricDataCommand).resolves(capacity([0.5, 0.5]));
     const flat = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0.5 });
     note([flat.check]);
-    expect(flat.check.message).toContain('stayed at 0.5 ACU');
+    expect(flat.check.message).toContain('never rose above 0.5 ACU at the start of the ramp');
     cw.reset();
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'acu', Timestamps: [], Values: [] }] });
     const empty = await capacityRoseCheck(fakeClients(), CL, since, quick);
     expect(empty.check).toMatchObject({ status: 'fail' });
     expect(empty.check.message).toContain('no ServerlessDatabaseCapacity datapoints');
+  });
+
+  it('with a 0-ACU minimum, a bare resume (0 -> 0.5 ACU) is not scaling', async () => {
+    cw.on(GetMetricDataCommand).resolves(capacity([0.5, 0.5, 0]));
+    const { check, figures } = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0 });
+    note([check]);
+    expect(check.status).toBe('fail');
+    expect(check.message).toContain('rose only to 0.5 ACU, a resume from a pause (0.5 ACU) rather than scaling; it had 0 ACU at the start of the ramp');
+    expect(figures).toMatchObject({ baseline: 0, threshold: 0.5, peak: 0.5 });
+  });
+
+  it('a cluster already at 3 ACU when the ramp started must go above 3, not above the minimum', async () => {
+    cw.on(GetMetricDataCommand).resolves(capacity([2.5, 3, 3]));
+    const { check } = await capacityRoseCheck(fakeClients(), CL, since, { ...quick, minCapacity: 0 });
+    note([check]);
+    expect(check.status).toBe('fail');
+    expect(check.message).toContain('never rose above 3 ACU at the start of the ramp');
   });
 
   it('waits for CloudWatch to publish the load, then passes', async () => {

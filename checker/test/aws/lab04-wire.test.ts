@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findLab04Resources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
-import { fixture, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
+import { LIFECYCLES } from './helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake-secret-key-for-wire-tests' };
 const CL = 'datatierlabs-04-auroraserverless-cluster8f3d1b7a-t2v5x8z1b4d7';
@@ -29,6 +30,8 @@ afterEach(async () => {
 });
 
 const handler: WireHandler = (req) => {
+  const lifecycle = lifecycleWireAnswer(req, LIFECYCLES);
+  if (lifecycle) return lifecycle;
   if (req.operation === 'DescribeStacks') return xml(fixture('lab04-cloudformation-describe-stacks.xml'));
   if (req.operation === 'DescribeDBClusters') return xml(fixture('rds-describe-db-clusters-lab04-serverless.xml'));
   if (req.operation === 'DescribeDBInstances') return xml(fixture('rds-describe-db-instances-lab04-writer.xml'));
@@ -57,7 +60,7 @@ describe('Lab 4 from the wire', () => {
     const { server } = await setup(handler);
     const since = new Date('2026-11-22T12:01:10Z');
     const { check, figures } = await capacityRoseCheck(clients!, CL, since, { now: () => new Date('2026-11-22T12:07:30Z'), waitMs: 0 });
-    expect(check).toMatchObject({ status: 'pass', message: `ServerlessDatabaseCapacity of ${CL} rose to 3.5 ACU since 12:01 UTC (minimum 0; per minute: 0 -> 0.5 -> 1 -> 2.5 -> 3.5 -> 1.5).` });
+    expect(check).toMatchObject({ status: 'pass', message: `ServerlessDatabaseCapacity of ${CL} rose to 3.5 ACU since 12:01 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 0.5 -> 1 -> 2.5 -> 3.5 -> 1.5).` });
     expect(figures.points[0]).toEqual({ at: Date.parse('2026-11-22T12:06:00Z'), value: 1.5 });
     const req = server.requests.find((r) => r.operation === 'GetMetricData')!;
     const body = req.json as { StartTime: number; EndTime: number; MetricDataQueries: Array<Record<string, any>> };

@@ -139,7 +139,7 @@ describe('top SQL from the PI API', () => {
   const since = new Date('2026-11-22T12:00:30Z');
   const quick = { now: () => new Date('2026-11-22T12:05:00Z'), sleep: async () => {}, waitMs: 0 };
 
-  it('asks for db.load.avg by db.sql_tokenized with the DbiResourceId, and ranks statements by share of the total (the first series)', async () => {
+  it('asks for db.load.avg by db.sql_tokenized with the DbiResourceId, and ranks statements by share of the total (the series without Dimensions)', async () => {
     pi.on(GetResourceMetricsCommand).resolves({ Identifier: DBI, MetricList: WORKLOAD });
     const { check, topSql } = await topSqlCheck(fakeClients(), DBI, since, quick);
     expect(pi).toHaveReceivedCommandWith(GetResourceMetricsCommand, {
@@ -161,6 +161,17 @@ describe('top SQL from the PI API', () => {
     expect(lines[2]).toMatch(/^\s+1\.\s+█{7}·{3}\s+70%$/);
     expect(lines[3]?.trim()).toBe('SELECT * FROM `orders` WHERE `customer_id` = ?');
     expect(lines[4]).toMatch(/^\s+2\.\s+█{3}·{7}\s+25%$/);
+  });
+
+  it('finds the total by its missing Dimensions, wherever it is in MetricList (the API promises no order)', async () => {
+    const [total, ...statements] = WORKLOAD;
+    pi.on(GetResourceMetricsCommand).resolves({ Identifier: DBI, MetricList: [statements[1]!, statements[0]!, total!, statements[2]!] });
+    const { topSql } = await topSqlCheck(fakeClients(), DBI, since, quick);
+    expect(topSql!.totalLoad).toBe(2);
+    expect(topSql!.rows.map((r) => [r.id, Number(r.share.toFixed(3))])).toEqual([
+      ['A', 0.7],
+      ['B', 0.25],
+    ]);
   });
 
   it('fails when PI recorded no statement load (after waiting for it)', async () => {

@@ -2,7 +2,7 @@
  * Lab 06 at the wire level: DescribeDBInstances for the PI instance
  * (awsQuery XML: PerformanceInsightsEnabled, retention, DatabaseInsightsMode,
  * DbiResourceId), DescribeAlarmsForMetric (AWS JSON 1.0) and the PI API's
- * GetResourceMetrics (AWS JSON 1.1), whose first series is the total load.
+ * GetResourceMetrics (AWS JSON 1.1), whose total-load series (no Dimensions) may come in any position.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { findLab06Resources } from '../../aws/aurora-resources.js';
@@ -61,6 +61,17 @@ describe('Lab 6 from the wire', () => {
       { Namespace: 'AWS/RDS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }] },
       { Namespace: 'AWS/RDS', MetricName: 'DatabaseConnections', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }] },
     ]);
+  });
+
+  it('top SQL: the same ranking when the total series is not the first one in MetricList', async () => {
+    const recorded = JSON.parse(fixture('pi-get-resource-metrics-top-sql.json')) as { MetricList: Array<{ Key: { Dimensions?: unknown } }> };
+    const total = recorded.MetricList.findIndex((m) => m.Key.Dimensions === undefined);
+    expect(total).toBeGreaterThanOrEqual(0);
+    const reordered = { ...recorded, MetricList: [...recorded.MetricList.slice(0, total), ...recorded.MetricList.slice(total + 1), recorded.MetricList[total]] };
+    await setup((req) => (req.operation === 'GetResourceMetrics' ? json11(JSON.stringify(reordered)) : handler(req)));
+    const { topSql } = await topSqlCheck(clients!, DBI, new Date('2026-11-22T12:01:20Z'), { now: () => new Date('2026-11-22T12:05:40Z'), waitMs: 0 });
+    expect(topSql!.totalLoad).toBeCloseTo(1.6, 5);
+    expect(topSql!.rows.map((r) => (r.share * 100).toFixed(1))).toEqual(['80.8', '10.8', '6.1', '1.5']);
   });
 
   it('top SQL from GetResourceMetrics: ranked by share of the total series', async () => {

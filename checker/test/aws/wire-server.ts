@@ -112,3 +112,43 @@ export async function startWireServer(handler: WireHandler): Promise<WireServer>
       }),
   };
 }
+
+/**
+ * RDS DescribeDBMajorEngineVersions and DescribeDBEngineVersions answers in
+ * awsQuery XML, from the lifecycle dates the mock tests use too; undefined
+ * for any other operation.
+ */
+export function lifecycleWireAnswer(
+  req: WireRequest,
+  lifecycles: Record<string, Record<string, { standardEnds: string; extendedEnds: string }>>,
+  status: (engine: string, version: string) => string = () => 'available',
+): WireResponse | undefined {
+  const engine = req.form?.get('Engine') ?? '';
+  if (req.operation === 'DescribeDBMajorEngineVersions') {
+    const major = req.form?.get('MajorEngineVersion') ?? '';
+    const lc = lifecycles[engine]?.[major];
+    if (!lc) return xml('<DescribeDBMajorEngineVersionsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBMajorEngineVersionsResult><DBMajorEngineVersions/></DescribeDBMajorEngineVersionsResult><ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></DescribeDBMajorEngineVersionsResponse>');
+    return xml(
+      fixture('rds-describe-db-major-engine-versions.template.xml', {
+        Engine: engine,
+        MajorEngineVersion: major,
+        StandardStart: '2024-07-31T00:00:00Z',
+        StandardEnd: lc.standardEnds,
+        ExtendedEnd: lc.extendedEnds,
+      }),
+    );
+  }
+  if (req.operation === 'DescribeDBEngineVersions') {
+    const version = req.form?.get('EngineVersion') ?? '';
+    return xml(
+      fixture('rds-describe-db-engine-versions.template.xml', {
+        Engine: engine,
+        EngineVersion: version,
+        Family: engine === 'aurora-mysql' ? 'aurora-mysql8.0' : `mysql${version.split('.').slice(0, 2).join('.')}`,
+        Description: engine === 'aurora-mysql' ? 'Aurora MySQL' : 'MySQL Community Edition',
+        Status: status(engine, version),
+      }),
+    );
+  }
+  return undefined;
+}

@@ -282,3 +282,46 @@ export function isAllowed(policy: PolicyDocument, action: string): boolean {
 export function uncovered(policy: PolicyDocument, actions: Iterable<string>): string[] {
   return [...new Set(actions)].filter((a) => !isAllowed(policy, a)).sort();
 }
+
+/** One request to judge against a policy: the action, the resource ARN and the resource's tags. */
+export interface PolicyRequest {
+  action: string;
+  resource: string;
+  resourceTags?: Record<string, string>;
+  /** Other condition keys of the request, e.g. `aws:RequestTag/...` or `iam:PassedToService`. */
+  context?: Record<string, string>;
+}
+
+/** Case-sensitive ARN match with IAM's * and ? wildcards. */
+function resourceMatches(pattern: string, arn: string): boolean {
+  const body = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`).test(arn);
+}
+
+/**
+ * Whether a statement's Condition holds for the request. Only StringEquals and
+ * StringLike are understood, on aws:ResourceTag/<key> (the resource's tags) or
+ * any key of the request's context; any other operator, or a key the request
+ * does not carry, makes the statement not apply, so the answer errs towards "denied".
+ */
+function conditionHolds(s: PolicyStatement, req: PolicyRequest): boolean {
+  for (const [operator, keys] of Object.entries(s.Condition ?? {})) {
+    if (operator !== 'StringEquals' && operator !== 'StringLike') return false;
+    for (const [key, wanted] of Object.entries(keys)) {
+      const tag = /^aws:ResourceTag\/(.+)$/.exec(key)?.[1];
+      const value = tag ? req.resourceTags?.[tag] : req.context?.[key];
+      if (value === undefined) return false;
+      const ok = list(wanted).some((w) => (operator === 'StringEquals' ? w === value : resourceMatches(w, value)));
+      if (!ok) return false;
+    }
+  }
+  return true;
+}
+
+/** Allowed by an Allow statement whose action, resource and (understood) condition all match; no Deny considered beyond isAllowed's. */
+export function allowsRequest(policy: PolicyDocument, req: PolicyRequest): boolean {
+  return allowingStatements(policy, req.action).some((s) => list(s.Resource).some((r) => resourceMatches(r, req.resource)) && conditionHolds(s, req));
+}

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actionMatches,
   allowingStatements,
+  allowsRequest,
   isAllowed,
   scanChecker,
   scanSource,
@@ -24,6 +25,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const readPolicy = (name: string): PolicyDocument => JSON.parse(readFileSync(join(ROOT, 'docs', 'iam', name), 'utf8')) as PolicyDocument;
 const learner = readPolicy('learner-policy.json');
 const deployer = readPolicy('deployer-policy.json');
+const consoleLearner = readPolicy('console-learner-policy.json');
 const readme = readFileSync(join(ROOT, 'docs', 'iam', 'README.md'), 'utf8');
 
 /** The tunnel runs `aws ssm start-session`; listed here too in case the scanner ever stops seeing it. */
@@ -218,6 +220,23 @@ describe('docs/iam/learner-policy.json is least privilege', () => {
     }
   });
 
+  it('reads the RDS-managed (rds!) secret of a lab instance or cluster whether or not RDS copied the kit tag, and no other', () => {
+    const secret = (kind: 'db' | 'cluster', suffix: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!${kind}-${suffix}`;
+    const labDb = 'arn:aws:rds:eu-west-1:123456789012:db:datatierlabs-01-rdsmultiaz-databaseinstance6b2e4c1d-q8x3m2ab7kfz';
+    const labCluster = 'arn:aws:rds:eu-west-1:123456789012:cluster:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
+    const get = (resource: string, resourceTags: Record<string, string>) => allowsRequest(learner, { action: 'secretsmanager:GetSecretValue', resource, resourceTags });
+    const rdsOwned = { 'aws:secretsmanager:owningService': 'rds' };
+    // RDS did not copy the stack's tags: only its own tags are on the secret.
+    expect(get(secret('db', '1a2b3c4d-AbCdEf'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': labDb })).toBe(true);
+    expect(get(secret('cluster', '5e6f7a8b-GhIjKl'), { ...rdsOwned, 'aws:rds:primaryDBClusterArn': labCluster })).toBe(true);
+    // RDS copied them: the kit tag alone is enough.
+    expect(get(secret('db', '1a2b3c4d-AbCdEf'), { 'data-tier-labs:managed': 'true' })).toBe(true);
+    // Someone else's database in the same account stays unreadable.
+    expect(get(secret('db', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:prod-orders' })).toBe(false);
+    expect(get(secret('cluster', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBClusterArn': labDb.replace(':db:', ':cluster:').replace('datatierlabs', 'billing') })).toBe(false);
+    expect(get('arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key-AbCdEf', {})).toBe(false);
+  });
+
   it('opens sessions only on lab-tagged instances, with the port forwarding document, and checks the document', () => {
     const statements = allowingStatements(learner, 'ssm:StartSession');
     expect(statements.length).toBeGreaterThan(0);
@@ -271,9 +290,55 @@ describe('docs/iam/deployer-policy.json', () => {
   });
 });
 
+describe('docs/iam/console-learner-policy.json covers the lessons\' console and CLI paths, on lab resources only', () => {
+  const account = '123456789012';
+  const tagged = { 'data-tier-labs:managed': 'true' };
+  const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${account}:${resource}`;
+  const labDb = arn('rds', 'db:datatierlabs-01-rdsmultiaz-databaseinstance6b2e4c1d-q8x3m2ab7kfz');
+  const labCluster = arn('rds', 'cluster:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8');
+  const allow = (action: string, resource: string, resourceTags: Record<string, string> = {}, context: Record<string, string> = {}) =>
+    allowsRequest(consoleLearner, { action, resource, resourceTags, context });
+
+  it('allows every write the lessons\' console and CLI steps make, on the lab\'s resources', () => {
+    expect(allow('rds:ModifyDBInstance', labDb, tagged)).toBe(true);
+    expect(allow('rds:CreateDBInstanceReadReplica', labDb, tagged)).toBe(true);
+    expect(allow('rds:CreateDBInstanceReadReplica', `${labDb}-replica-1`)).toBe(true);
+    expect(allow('rds:CreateDBInstance', labCluster, tagged)).toBe(true);
+    expect(allow('rds:CreateDBInstance', arn('rds', 'db:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8-reader-1'))).toBe(true);
+    expect(allow('rds:DeleteDBInstance', arn('rds', 'db:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8-reader-1'))).toBe(true);
+    expect(allow('rds:ModifyDBCluster', labCluster, tagged)).toBe(true);
+    expect(allow('elasticache:IncreaseReplicaCount', arn('elasticache', 'replicationgroup:dat1abc2def3'), tagged)).toBe(true);
+    expect(allow('elasticache:ModifyReplicationGroup', arn('elasticache', 'replicationgroup:dat1abc2def3'), tagged)).toBe(true);
+    expect(allow('cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:datatierlabs-06-performanceinsights-database3c7e1a9b-w6y9a2c5e8g1-cpu-high'))).toBe(true);
+    expect(
+      allow('iam:PassRole', `arn:aws:iam::${account}:role/DataTierLabs-06-PerformanceIn-DatabaseMonitoringRole-AbC123`, {}, { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' }),
+    ).toBe(true);
+  });
+
+  it('refuses the same writes on anything that is not the lab\'s', () => {
+    expect(allow('rds:ModifyDBInstance', arn('rds', 'db:prod-orders'))).toBe(false);
+    expect(allow('rds:DeleteDBInstance', arn('rds', 'db:prod-orders'), { team: 'payments' })).toBe(false);
+    expect(allow('rds:ModifyDBCluster', arn('rds', 'cluster:prod-aurora'))).toBe(false);
+    expect(allow('elasticache:ModifyReplicationGroup', arn('elasticache', 'replicationgroup:prod-sessions'))).toBe(false);
+    expect(allow('cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:prod-billing'))).toBe(false);
+    expect(allow('iam:PassRole', `arn:aws:iam::${account}:role/Admin`, {}, { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' })).toBe(false);
+    expect(allow('iam:PassRole', `arn:aws:iam::${account}:role/DataTierLabs-06-X`, {}, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(false);
+    for (const action of ['rds:DeleteDBCluster', 'elasticache:DeleteReplicationGroup', 'cloudformation:DeleteStack', 'iam:CreateRole', 'secretsmanager:GetSecretValue']) {
+      expect(isAllowed(consoleLearner, action), action).toBe(false);
+    }
+  });
+
+  it('the learner policy alone does not allow those writes (so the console path needs this policy)', () => {
+    for (const action of ['rds:ModifyDBInstance', 'rds:CreateDBInstanceReadReplica', 'elasticache:IncreaseReplicaCount', 'elasticache:ModifyReplicationGroup', 'cloudwatch:PutMetricAlarm', 'iam:PassRole']) {
+      expect(isAllowed(learner, action), action).toBe(false);
+    }
+    expect(readme).toMatch(/\*\*Which policy for which path\.\*\*/);
+  });
+});
+
 describe('docs/iam/README.md', () => {
-  it('explains every statement of both policies', () => {
-    for (const policy of [learner, deployer]) {
+  it('explains every statement of every policy', () => {
+    for (const policy of [learner, deployer, consoleLearner]) {
       for (const s of policy.Statement) expect(readme, `README does not mention ${s.Sid}`).toContain(s.Sid!);
     }
   });

@@ -1,9 +1,9 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeAvailabilityZonesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeInstanceTypeOfferingsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { CheckResult } from '../../core/result.js';
 import { doctorExitCode, MIN_NODE, runDoctor, type DoctorOptions } from '../../ops/doctor-checks.js';
 import { labs } from '../../../labs/index.js';
 import { ACCOUNT, awsError, fakeOpsClients, fakeRunner, REGION } from './helpers.js';
+import { DECEMBER_2026, lifecycleAnswers } from '../aws/helpers.js';
 
 const sts = mockClient(STSClient);
 const cfn = mockClient(CloudFormationClient);
@@ -54,6 +55,9 @@ function healthyAccount(): void {
   });
   ec2.on(DescribeAvailabilityZonesCommand).resolves({
     AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `${REGION}${z}`, State: 'available', ZoneType: 'availability-zone' })),
+  });
+  ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
+    InstanceTypeOfferings: ['a', 'b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
   });
   // Every engine version and class a lab asks for is offered (Aurora's have no storage type to choose).
   rds.on(DescribeDBEngineVersionsCommand).callsFake((input) => ({ DBEngineVersions: [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: 'available' }] }));
@@ -100,18 +104,24 @@ describe('a ready machine and account', () => {
       'azs',
       'lab01-rds-mysql-version',
       'lab01-rds-db.t4g.micro',
+      'lab01-azs',
       'lab02-rds-mysql-version',
       'lab02-rds-db.t4g.micro',
+      'lab02-azs',
       'lab03-rds-aurora-mysql-version',
       'lab03-rds-db.t4g.medium',
+      'lab03-azs',
       'lab04-rds-aurora-mysql-version',
       'lab04-rds-db.serverless',
+      'lab04-azs',
       'lab05-rds-mysql-version',
       'lab05-rds-db.t4g.micro',
       'lab05-elasticache-valkey-version',
       'lab05-elasticache-cache.t4g.micro',
+      'lab05-azs',
       'lab06-rds-mysql-version',
       'lab06-rds-db.t4g.medium',
+      'lab06-azs',
     ]);
   });
 
@@ -262,6 +272,23 @@ describe('the AWS part', () => {
     expect((await doctor()).by['lab05-rds-mysql-version']!.message).toMatch(/is deprecated/);
   });
 
+  it('reads the support lifecycle of the pinned major: standard support passes with its end date', async () => {
+    rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycleAnswers().majors);
+    const line = (await doctor({ now: DECEMBER_2026 })).by['lab05-rds-mysql-version']!;
+    expect(line.status).toBe('pass');
+    expect(line.message).toBe(`RDS offers mysql ${mysql.engineVersion} in us-east-1; mysql 8.4 is in standard support until 2029-07-31.`);
+    expect(rds).toHaveReceivedCommandWith(DescribeDBMajorEngineVersionsCommand, { Engine: 'mysql', MajorEngineVersion: '8.4' });
+  });
+
+  it('fails a pin on a major past standard support, with the Extended Support cost', async () => {
+    rds.on(DescribeDBMajorEngineVersionsCommand).callsFake(lifecycleAnswers().majors);
+    const pinned80 = { ...lab05, requires: { ...lab05.requires!, rds: [{ ...mysql, engineVersion: '8.0.43' }] } };
+    const line = (await doctor({ now: DECEMBER_2026, labs: [pinned80] })).by['lab05-rds-mysql-version']!;
+    expect(line.status).toBe('fail');
+    expect(line.message).toMatch(/pins mysql 8\.0\.43, but RDS ended standard support for mysql 8\.0 on 2026-07-31: the lab would run on paid Extended Support\. .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour/);
+    expect(line.hint).toContain('aws rds describe-db-major-engine-versions --engine mysql');
+  });
+
   it('fails when the instance class is not orderable, or not with gp3, or in too few AZs', async () => {
     rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({ OrderableDBInstanceOptions: [] });
     const none = (await doctor()).by['lab05-rds-db.t4g.micro']!;
@@ -291,11 +318,55 @@ describe('the AWS part', () => {
     expect((await doctor()).by['lab05-elasticache-valkey-version']!.message).toMatch(/family valkey9/);
   });
 
+  it('names newer Valkey major versions on offer without failing the pinned one', async () => {
+    ec.on(DescribeCacheEngineVersionsCommand, { Engine: 'valkey', EngineVersion: valkey.engineVersion }).resolves({
+      CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey8' }],
+    });
+    ec.on(DescribeCacheEngineVersionsCommand, { Engine: 'valkey' }).resolves({
+      CacheEngineVersions: ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1'].map((v) => ({ Engine: 'valkey', EngineVersion: v, CacheParameterGroupFamily: `valkey${v[0]}` })),
+    });
+    const line = (await doctor()).by['lab05-elasticache-valkey-version']!;
+    expect(line.status).toBe('pass');
+    expect(line.message).toContain('Newer valkey versions on offer: 9.0, 9.1 (the lab stays on 8.2; the lesson says why).');
+  });
+
   it('fails when the cache node type is not on sale in the region', async () => {
     ec.on(DescribeReservedCacheNodesOfferingsCommand).resolves({ ReservedCacheNodesOfferings: [] });
     const line = (await doctor()).by['lab05-elasticache-cache.t4g.micro']!;
     expect(line.status).toBe('fail');
     expect(line.message).toMatch(/does not sell cache\.t4g\.micro/);
+  });
+
+  it('fails when one of the two zones the stack would take lacks the bastion type, and names two that fit as --azs', async () => {
+    ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
+      InstanceTypeOfferings: ['b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
+    });
+    const line = (await doctor({ labs: [lab05] })).by['lab05-azs']!;
+    expect(line.status).toBe('fail');
+    expect(line.message).toBe(
+      'us-east-1a does not offer t4g.nano (bastion): the deploy would fail in that zone. Checked the first two zones of the region, which the stack uses unless told otherwise (us-east-1a, us-east-1b).',
+    );
+    // db.t4g.micro gp3 is orderable in a, b and c; only b and c have the bastion type.
+    expect(line.hint).toBe('Name two zones that offer everything: `npm run deploy 5 -- --azs us-east-1b,us-east-1c` (CDK context azs=us-east-1b,us-east-1c).');
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypeOfferingsCommand, { LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['t4g.nano'] }] });
+  });
+
+  it('checks the zones --azs names, and a DB class missing from one of them', async () => {
+    rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
+      OrderableDBInstanceOptions: [{ DBInstanceClass: mysql.instanceClass, StorageType: 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] }],
+    });
+    const named = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1c'] })).by['lab05-azs']!;
+    expect(named.status).toBe('fail');
+    expect(named.message).toContain('us-east-1c does not offer db.t4g.micro (mysql)');
+    expect(named.message).toContain('the zones you named with --azs');
+    expect(named.hint).toContain('--azs us-east-1a,us-east-1b');
+    const fine = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1b'] })).by['lab05-azs']!;
+    expect(fine).toMatchObject({ status: 'pass', message: 'us-east-1a and us-east-1b (the zones you named with --azs) both offer t4g.nano (bastion) and db.t4g.micro (mysql).' });
+  });
+
+  it('says to change region when fewer than two zones offer everything', async () => {
+    ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({ InstanceTypeOfferings: [{ InstanceType: 't4g.nano', LocationType: 'availability-zone', Location: `${REGION}c` }] });
+    expect((await doctor({ labs: [lab05] })).by['lab05-azs']!.hint).toBe('Only us-east-1c of us-east-1 offers everything the lab needs; deploy to another region (--region).');
   });
 
   it('fails with one Availability Zone', async () => {

@@ -1,0 +1,43 @@
+/**
+ * Every DB instance whose template pins a full engine version (8.4.10, or an
+ * Aurora 3.10.4 cluster's members) has automatic minor upgrades off. With
+ * them on, RDS moves the instance to a newer minor at a maintenance window,
+ * the template still names the old one, and the next deploy asks for a
+ * downgrade RDS refuses.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { addLab01Stack, addLab02Stack, addLab03Stack, addLab04Stack, addLab05Stack, addLab06Stack } from '../lab-app.js';
+import { SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { templateApp } from './template-support.js';
+
+const ADDERS = { lab01: addLab01Stack, lab02: addLab02Stack, lab03: addLab03Stack, lab04: addLab04Stack, lab05: addLab05Stack, lab06: addLab06Stack };
+
+describe.each(VARIANTS)('$name variant', ({ solution }) => {
+  it.each(Object.entries(ADDERS))('%s: pinned versions are not upgraded behind the template', (_name, add) => {
+    const template = Template.fromStack(add(templateApp(), { solution })).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+    const resources = Object.values(template.Resources);
+    const clusterVersions = resources.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => String(r.Properties?.EngineVersion ?? ''));
+    const instances = resources.filter((r) => r.Type === 'AWS::RDS::DBInstance');
+    expect(instances.length).toBeGreaterThan(0);
+    for (const instance of instances) {
+      const p = instance.Properties ?? {};
+      const version = String(p.EngineVersion ?? clusterVersions[0] ?? '');
+      const fullyPinned = /^\d+\.\d+\.\d+$/.test(version) || /mysql_aurora\.\d+\.\d+\.\d+$/.test(version) || p.SourceDBInstanceIdentifier !== undefined;
+      expect(fullyPinned, `${String(p.DBInstanceIdentifier ?? 'instance')} ${version}`).toBe(true);
+      expect(p.AutoMinorVersionUpgrade, version).toBe(false);
+    }
+  }, SYNTH_TIMEOUT_MS);
+});
+
+describe('the Lab 1 lesson says which choice the stacks make, and what 8.4 vs 9.7 and Extended Support mean', () => {
+  it('names the setting, the LTS lines and the Extended Support cost', async () => {
+    const { readFileSync } = await import('node:fs');
+    const lesson = readFileSync(new URL('../../labs/01-rds-multi-az/README.md', import.meta.url), 'utf8');
+    expect(lesson).toContain('`autoMinorVersionUpgrade: false`');
+    expect(lesson).toMatch(/\*\*9\.7\*\*, the\s+newer LTS/);
+    expect(lesson).toMatch(/RDS for MySQL 8\.0 left standard support on 31 July 2026/);
+    expect(lesson).toMatch(/\$0\.100 per vCPU-hour/);
+    expect(lesson).not.toMatch(/8\.4 is the current\s+long-term-support release/);
+  });
+});
