@@ -7,8 +7,8 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
+import { parseCommandLine } from './command-line.js';
 import { printable } from '../core/printable.js';
 import { readClassFiles } from '../report/collect.js';
 import { renderReport } from '../report/render.js';
@@ -121,19 +121,13 @@ export function prepareOutput(out: string): void {
 }
 
 export async function reportMain(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { out: { type: 'string', short: 'o' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError(`${printable((err as Error).message.split('\n')[0])}.`, REPORT_USAGE);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    { out: { type: 'string', short: 'o' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { script: 'report', usage: REPORT_USAGE, maxPositionals: Number.MAX_SAFE_INTEGER },
+  );
   if (parsed.values.help) {
-    say(REPORT_USAGE);
+    process.stdout.write(`${REPORT_USAGE}\n`);
     return 0;
   }
   if (parsed.positionals.length === 0) {
