@@ -9,7 +9,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../cli/command-line.js';
+import { UsageError } from '../core/errors.js';
 import { startLocalEngines, type LocalEngines } from '../engines/local.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
 import { resetDatabase } from '../../labs/05-elasticache-redis/seed.js';
@@ -65,9 +66,14 @@ function failed(id: Id, title: string, err: unknown): Comparison {
 async function main(): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: process.argv.slice(2), options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, connections: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseCommandLine(
+      process.argv.slice(2),
+      { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, connections: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      { script: 'bench', usage: USAGE },
+    ));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message} ${err.nextStep ?? ''}\n`);
     return 2;
   }
   if (values.help) {
