@@ -22,7 +22,9 @@ beforeEach(() => {
   process.env.TMPDIR = scratch;
 });
 afterEach(() => {
-  process.env.TMPDIR = savedTmpdir;
+  // Assigning undefined to process.env stores the string "undefined": unset it instead.
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
 });
 afterAll(() => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
