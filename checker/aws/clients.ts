@@ -6,23 +6,13 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ElastiCacheClient, type ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
+import { awsClientConfig, type AwsClientOptions } from './client-config.js';
 
-export interface AwsClientOptions {
-  /** Named profile from ~/.aws/config; the SDK resolves SSO, role and key profiles itself. */
-  profile?: string;
-  /** Region for every client; when absent the SDK reads AWS_REGION or the profile's region. */
-  region?: string;
-  /** One endpoint for every service (tests only: a loopback server). */
-  endpoint?: string;
-  /** Fixed credentials (tests); normally left to the credential chain. */
-  credentials?: ElastiCacheClientConfig['credentials'];
-  /** SDK retry attempts; the SDK default is 3. */
-  maxAttempts?: number;
-}
+export type { AwsClientOptions };
 
 export interface AwsClients {
   rds: RDSClient;
@@ -37,13 +27,7 @@ export interface AwsClients {
 }
 
 export function makeAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
+  const config = awsClientConfig(options);
   return {
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),

@@ -6,6 +6,7 @@
  */
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { AwsLocation } from '../engines/endpoints.js';
+import { awsClientConfig } from './client-config.js';
 import { explainAwsError } from './errors.js';
 
 export interface CapacityPoint {
@@ -71,18 +72,23 @@ export async function readServerlessCapacity(
 /**
  * The latest ServerlessDatabaseCapacity of `aws.clusterId` over the last few
  * minutes, or undefined when CloudWatch has no datapoint yet (or no cluster
- * is named). Builds and closes its own client: it runs in the exercise
- * process, which has no AWS clients of its own.
+ * is named). Reads through `cloudwatch` when the caller has the run's shared
+ * clients; the exercise process has none, so then it builds (and closes) one
+ * from the same shared configuration for the location's region and profile.
  */
-export async function sampleServerlessCapacity(aws: AwsLocation, now: () => Date = () => new Date()): Promise<number | undefined> {
+export async function sampleServerlessCapacity(
+  aws: AwsLocation,
+  now: () => Date = () => new Date(),
+  cloudwatch?: CloudWatchClient,
+): Promise<number | undefined> {
   if (!aws.clusterId) return undefined;
-  const cloudwatch = new CloudWatchClient({ region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) });
+  const client = cloudwatch ?? new CloudWatchClient(awsClientConfig({ region: aws.region, profile: aws.profile }));
   try {
     const end = now();
     const start = new Date(end.getTime() - SAMPLE_WINDOW_MINUTES * MINUTE);
-    const points = await readServerlessCapacity(cloudwatch, aws.clusterId, start, end, { region: aws.region, profile: aws.profile });
+    const points = await readServerlessCapacity(client, aws.clusterId, start, end, { region: aws.region, profile: aws.profile });
     return points[0]?.value;
   } finally {
-    cloudwatch.destroy();
+    if (!cloudwatch) client.destroy();
   }
 }

@@ -1,7 +1,7 @@
 /** Command-line flags shared by the kit's commands. */
 import { UsageError } from '../core/errors.js';
 import { parseCommandLine } from './command-line.js';
-import { echo } from './echo.js';
+import { echo } from '../core/echo.js';
 
 export interface CommonFlags {
   lab?: number;

@@ -240,14 +240,14 @@ async function planLab04(clients: Clients, lookup: Lookup, flags: CommonFlags, c
     if (check.status === 'pass') progress.succeed();
     else progress.fail();
     if (!flags.resumeDrill) return { checks: [check], measurements: { serverlessCapacity: figures } };
-    const resume = await lab04ResumeDrill(_endpoints, r.clusterId, flags, lookup.region, solutions);
+    const resume = await lab04ResumeDrill(clients, _endpoints, r.clusterId, flags, lookup.region, solutions);
     return { checks: [check, resume.check], measurements: { serverlessCapacity: figures, resumeFromPause: resume.data } };
   };
   return { awsChecks: report.checks, makeEndpoints, after };
 }
 
 /** Waits (up to 12 minutes, reading CloudWatch only) for the cluster to pause, then times the resume with the learner's measureResume. */
-async function lab04ResumeDrill(endpoints: Endpoints, clusterId: string, flags: CommonFlags, region: string | undefined, solutions?: boolean) {
+async function lab04ResumeDrill(clients: Clients, endpoints: Endpoints, clusterId: string, flags: CommonFlags, region: string | undefined, solutions?: boolean) {
   const { waitForPause, resumeCheck } = await import('../checks/04-aurora-serverless/resume-drill.js');
   const { sampleServerlessCapacity } = await import('../aws/serverless-capacity.js');
   const { runExercise } = await import('../runner/run-exercise.js');
@@ -255,7 +255,7 @@ async function lab04ResumeDrill(endpoints: Endpoints, clusterId: string, flags: 
   const { lab04 } = await import('../../labs/04-aurora-serverless/lab.js');
   const aws = location(region, flags, { clusterId });
   const progress = startProgress(`Resume drill: waiting for ${clusterId} to pause`, flags.json);
-  const pause = await waitForPause(() => sampleServerlessCapacity(aws), { timeoutMs: 12 * 60_000, intervalMs: 20_000, onWaiting: (line) => progress.update(line) });
+  const pause = await waitForPause(() => sampleServerlessCapacity(aws, undefined, clients.cloudwatch), { timeoutMs: 12 * 60_000, intervalMs: 20_000, onWaiting: (line) => progress.update(line) });
   if (!pause.paused) {
     progress.fail();
     return { check: resumeCheck(pause), data: { pause } };

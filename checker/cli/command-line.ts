@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
-import { echo } from './echo.js';
+import { echo } from '../core/echo.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -12,7 +12,7 @@ import { EnvironmentError, UsageError } from '../core/errors.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
 import { usd } from '../render/lab-screen.js';
 import { parseFlags, type CommonFlags } from './args.js';
-import { echo } from './echo.js';
+import { echo } from '../core/echo.js';
 import { resolveLab } from './resolve-lab.js';
 import { runCommand } from './run-command.js';
 import { canPrompt, makeChalk, say } from './terminal.js';

@@ -10,7 +10,8 @@ import { doctorExitCode, runDoctor, type DoctorOptions } from '../ops/doctor-che
 import { renderCheck, renderGroupHeader } from '../render/terminal.js';
 import { parseCommandLine } from './command-line.js';
 import { runCommand } from './run-command.js';
-import { makeChalk, paint, say } from './terminal.js';
+import { paint } from '../render/status.js';
+import { makeChalk, say } from './terminal.js';
 
 export const DOCTOR_USAGE = 'Usage: npm run doctor [-- --offline] [--json] [--profile <name>] [--region <region>] [--no-color]';
 

@@ -1,7 +1,6 @@
 import { labs, findLab } from '../../labs/index.js';
-import type { LabMeta, ExerciseMeta } from '../core/lab.js';
+import type { LabMeta } from '../core/lab.js';
 import { UsageError } from '../core/errors.js';
-import { echo } from './echo.js';
 
 const ready = () => labs.filter((l) => l.status === 'ready').map((l) => String(l.id));
 
@@ -14,14 +13,4 @@ export function resolveLab(id: number): LabMeta {
     throw new UsageError(`Lab ${id} (${lab.title}) is coming but not available yet. Ready now: lab ${ready().join(', ')}.`, `Open one with \`npm run lab ${ready()[0]}\`.`);
   }
   return lab;
-}
-
-/** Accepts "2", "02" or "02-cache-aside". */
-export function resolveExercise(lab: LabMeta, which: string): ExerciseMeta {
-  const wanted = which.trim().toLowerCase();
-  const found = lab.exercises.find((e) => e.id === wanted || e.id.startsWith(`${wanted.padStart(2, '0')}-`) || e.id.split('-')[0] === wanted.padStart(2, '0'));
-  if (!found) {
-    throw new UsageError(`Lab ${lab.id} has no exercise ${echo(which)}. Its exercises: ${lab.exercises.map((e) => e.id).join(', ')}.`);
-  }
-  return found;
 }

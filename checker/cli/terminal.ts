@@ -1,9 +1,8 @@
 /**
- * Colour, glyphs and the prompt gate. chalk does not read NO_COLOR itself,
- * so the level is set here once; status is never shown by colour alone.
+ * Colour and the prompt gate. chalk does not read NO_COLOR itself, so the
+ * level is set here once (the status glyphs and colours are render/status.ts).
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckStatus } from '../core/result.js';
 
 export interface TerminalOptions {
   noColor?: boolean;
@@ -19,21 +18,6 @@ export function colourEnabled(options: TerminalOptions, stream: NodeJS.WriteStre
 
 export function makeChalk(options: TerminalOptions, stream?: NodeJS.WriteStream): ChalkInstance {
   return new Chalk({ level: colourEnabled(options, stream) ? 1 : 0 });
-}
-
-export const GLYPH: Record<CheckStatus, string> = { pass: '✔ PASS', fail: '✘ FAIL', error: '! ERROR', skipped: '○ SKIP' };
-
-export function paint(c: ChalkInstance, status: CheckStatus, text: string): string {
-  switch (status) {
-    case 'pass':
-      return c.green(text);
-    case 'fail':
-      return c.red(text);
-    case 'error':
-      return c.yellow(text);
-    case 'skipped':
-      return c.dim(text);
-  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { runLabExercises } from './run-lab.js';
 import { RunStopped, stopRequested } from '../core/stop-signals.js';
 import { defaultProgressPath } from '../progress/state.js';
 import { reportProgress } from './report-progress.js';
-import { GLYPH, paint } from './terminal.js';
+import { GLYPH, paint } from '../render/status.js';
 
 export interface WatchOptions {
   poll?: boolean;

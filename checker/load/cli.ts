@@ -14,7 +14,7 @@
 import mysql from 'mysql2/promise';
 import { UsageError } from '../core/errors.js';
 import { parseCommandLine } from '../cli/command-line.js';
-import { echo } from '../cli/echo.js';
+import { echo } from '../core/echo.js';
 import { checkServer, runEnvironmentProblem } from './environment.js';
 import type { ConnectionSettings } from '../exercise-api.js';
 import { runCommand } from '../cli/run-command.js';

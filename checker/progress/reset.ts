@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { labDir, labKey, type LabMeta } from '../core/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
-import { resolveExercise } from '../cli/resolve-lab.js';
+import { resolveExercise } from '../core/resolve-exercise.js';
 import { labs as kitLabs } from '../../labs/index.js';
 import { clearExercises, defaultProgressPath, displayPath, fileStamp, loadProgress, REPO_ROOT, writeProgress } from './state.js';
 

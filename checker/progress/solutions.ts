@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDir, labKey, type LabMeta } from '../core/lab.js';
 import { KitError } from '../core/errors.js';
-import { resolveExercise } from '../cli/resolve-lab.js';
+import { resolveExercise } from '../core/resolve-exercise.js';
 import { REPO_ROOT, summariseLab, type ProgressState } from './state.js';
 
 export interface SolutionOffer {

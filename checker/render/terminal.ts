@@ -1,7 +1,7 @@
 /** Renders a results document for a person at a terminal. */
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult, ResultsDocument } from '../core/result.js';
-import { GLYPH, paint } from '../cli/terminal.js';
+import { GLYPH, paint } from './status.js';
 import { terminalWidth, wrapIndented } from './wrap.js';
 
 const INDENT = ' '.repeat(10);

@@ -23,8 +23,7 @@ import {
 } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-
-export const AWS_GROUP = 'aws';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 
 export const LAB01_AWS_CHECKS = {
   dbInstance: { id: '01.aws.db-instance', name: 'DB instance exists and is available' },
@@ -40,6 +39,8 @@ export const LAB01_AWS_CHECKS = {
 } as const;
 
 type CheckKey = keyof typeof LAB01_AWS_CHECKS;
+
+const { result, errorResult, skipped } = awsResultBuilders(LAB01_AWS_CHECKS);
 
 const LAB_ID = 1;
 const CONFIG_FILE = 'labs/01-rds-multi-az/stack-config.ts';
@@ -67,23 +68,6 @@ export interface Lab01AwsCheckOptions {
 interface Ctx {
   region?: string;
   profile?: string;
-}
-
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB01_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: AWS_GROUP, durationMs };
-}
-
-function errorResult(key: CheckKey, err: EnvironmentError, durationMs = 0): CheckResult {
-  return result(key, 'error', err.message, err.nextStep, durationMs);
-}
-
-function skipped(key: CheckKey, why: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`);
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
 }
 
 const INSTANCE_DEPENDANTS = [

@@ -23,8 +23,7 @@ import {
 } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-
-export const AWS_GROUP = 'aws';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 
 export const LAB02_AWS_CHECKS = {
   primary: { id: '02.aws.primary', name: 'Primary DB instance exists and is available' },
@@ -36,6 +35,8 @@ export const LAB02_AWS_CHECKS = {
 } as const;
 
 type CheckKey = keyof typeof LAB02_AWS_CHECKS;
+
+const { result, errorResult, skipped } = awsResultBuilders(LAB02_AWS_CHECKS);
 
 const LAB_ID = 2;
 const CONFIG_FILE = 'labs/02-read-replicas/stack-config.ts';
@@ -67,23 +68,6 @@ export interface Lab02AwsCheckOptions {
 interface Ctx {
   region?: string;
   profile?: string;
-}
-
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB02_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: AWS_GROUP, durationMs };
-}
-
-function errorResult(key: CheckKey, err: EnvironmentError, durationMs = 0): CheckResult {
-  return result(key, 'error', err.message, err.nextStep, durationMs);
-}
-
-function skipped(key: CheckKey, why: string, hint?: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`, hint);
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
 }
 
 /** Always `skipped`: a write on the replica needs a database connection. */

@@ -27,6 +27,7 @@ import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../a
 import { errorSummary, explainAwsError } from '../../aws/errors.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 
 export const LAB03_AWS_CHECKS = {
   cluster: { id: '03.aws.cluster', name: 'Aurora DB cluster exists and is available' },
@@ -41,6 +42,8 @@ export const LAB03_AWS_CHECKS = {
 
 type CheckKey = keyof typeof LAB03_AWS_CHECKS;
 
+const { result, skipped } = awsResultBuilders(LAB03_AWS_CHECKS);
+
 const LAB_ID = 3;
 const CONFIG_FILE = 'labs/03-aurora-cluster/stack-config.ts';
 const DEPLOY = 'npm run deploy 3';
@@ -49,7 +52,6 @@ const STACK_CLASS = lab03.requires?.rds[0]?.instanceClass ?? 'db.t4g.medium';
 export const MIN_READERS = 2;
 export const MIN_ZONES = 2;
 export const MIN_BACKUP_RETENTION_DAYS = 7;
-const GROUP = 'aws';
 
 /** Resolves a host name to its addresses (the learner's own resolver by default). */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -79,15 +81,6 @@ export function addReadersTask(clusterId: string, have: number): string {
     `\`aws rds create-db-instance --db-cluster-identifier ${clusterId} --db-instance-identifier ${clusterId}-reader-${have + 1} --engine aurora-mysql --db-instance-class ${STACK_CLASS}\`. ` +
     'A reader takes about 10 minutes to create; re-run the check when it is available.'
   );
-}
-
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB03_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: GROUP, durationMs };
-}
-
-function skipped(key: CheckKey, why: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`);
 }
 
 const DEPENDANTS: CheckKey[] = ['engine', 'writer', 'readers', 'zones', 'readerEndpoint', 'encryption', 'backups'];
@@ -125,10 +118,6 @@ export async function runLab03AwsChecks(clients: AwsClients, resources: Lab03Res
     backupsCheck(cluster, id),
   ];
   return { checks, cluster, instances };
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
 }
 
 function clusterStatus(cluster: DBCluster, id: string, durationMs: number): CheckResult {

@@ -25,6 +25,7 @@ import { explainAwsError } from '../../aws/errors.js';
 import { readServerlessCapacity, type CapacityPoint } from '../../aws/serverless-capacity.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 
 export const LAB04_AWS_CHECKS = {
   cluster: { id: '04.aws.cluster', name: 'Aurora DB cluster exists and is available' },
@@ -36,6 +37,8 @@ export const LAB04_AWS_CHECKS = {
 
 type CheckKey = keyof typeof LAB04_AWS_CHECKS;
 
+const { result, skipped } = awsResultBuilders(LAB04_AWS_CHECKS);
+
 /**
  * What the lesson sets (solutions/04-aurora-serverless/stack-config.ts): scale
  * from 0 ACUs (paused) up to 16, pausing after 5 idle minutes.
@@ -46,7 +49,6 @@ const LAB_ID = 4;
 const CONFIG_FILE = 'labs/04-aurora-serverless/stack-config.ts';
 const DEPLOY = 'npm run deploy 4';
 const STACK_VERSION = lab04.requires?.rds[0]?.engineVersion ?? '8.0.mysql_aurora.3.10.4';
-const GROUP = 'aws';
 const MINUTE = 60_000;
 
 export interface Lab04AwsCheckOptions {
@@ -54,19 +56,6 @@ export interface Lab04AwsCheckOptions {
   profile?: string;
   /** The date support phases are judged at (tests); default now. */
   now?: Date;
-}
-
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB04_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: GROUP, durationMs };
-}
-
-function skipped(key: CheckKey, why: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`);
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
 }
 
 const DEPENDANTS: CheckKey[] = ['engine', 'scaling', 'instanceClass'];

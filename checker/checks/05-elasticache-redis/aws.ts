@@ -17,11 +17,10 @@ import {
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { classifyAwsError, explainAwsError } from '../../aws/errors.js';
 import type { Lab05Resources } from '../../aws/lab05-resources.js';
-
-export const AWS_GROUP = 'aws';
 
 export const LAB05_AWS_CHECKS = {
   replicationGroup: { id: '05.aws.replication-group', name: 'Replication group exists and is available' },
@@ -44,6 +43,8 @@ export const LAB05_AWS_CHECKS = {
 } as const;
 
 type CheckKey = keyof typeof LAB05_AWS_CHECKS;
+
+const { result, errorResult, skipped } = awsResultBuilders(LAB05_AWS_CHECKS);
 
 const CONFIG_FILE = 'labs/05-elasticache-redis/stack-config.ts';
 const REDEPLOY = '`npm run deploy 5`';
@@ -101,19 +102,6 @@ interface Ctx {
   profile?: string;
 }
 
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB05_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: AWS_GROUP, durationMs };
-}
-
-function errorResult(key: CheckKey, err: EnvironmentError, durationMs = 0): CheckResult {
-  return result(key, 'error', err.message, err.nextStep, durationMs);
-}
-
-function skipped(key: CheckKey, why: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`);
-}
-
 function parseVersion(v: string | undefined): [number, number] | undefined {
   const m = /^(\d+)\.(\d+)/.exec(v ?? '') ?? /^(\d+)$/.exec(v ?? '');
   if (!m) return undefined;
@@ -154,10 +142,6 @@ function replicaCount(group: ReplicationGroup): number {
       return Math.max(0, members.length - 1);
     }),
   );
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
 }
 
 async function describeGroup(clients: AwsClients, id: string): Promise<ReplicationGroup | undefined> {

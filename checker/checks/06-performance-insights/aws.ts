@@ -21,6 +21,7 @@ import { piClientFor, readTopSql, type TopSql } from '../../aws/pi-top-sql.js';
 import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
+import { awsResultBuilders, elapsed } from '../aws-results.js';
 import { renderTopSql } from '../../render/top-sql.js';
 
 export const LAB06_AWS_CHECKS = {
@@ -34,6 +35,8 @@ export const LAB06_AWS_CHECKS = {
 
 type CheckKey = keyof typeof LAB06_AWS_CHECKS;
 
+const { result, skipped } = awsResultBuilders(LAB06_AWS_CHECKS);
+
 /** What the lab's stack sets up. */
 export const LAB06_MONITORING = { piRetentionDays: 7, databaseInsightsMode: 'standard', monitoringIntervalSeconds: 60 } as const;
 /** The metrics the lab alarms on, with what each alarm is for. */
@@ -45,21 +48,7 @@ export const LAB06_ALARM_METRICS = [
 const LAB_ID = 6;
 const CONFIG_FILE = 'labs/06-performance-insights/stack-config.ts';
 const DEPLOY = 'npm run deploy 6';
-const GROUP = 'aws';
 const MINUTE = 60_000;
-
-function result(key: CheckKey, status: CheckResult['status'], message: string, hint?: string, durationMs = 0): CheckResult {
-  const { id, name } = LAB06_AWS_CHECKS[key];
-  return { id, name, status, message, ...(hint ? { hint } : {}), group: GROUP, durationMs };
-}
-
-function skipped(key: CheckKey, why: string, hint?: string): CheckResult {
-  return result(key, 'skipped', `Not checked: ${why}.`, hint);
-}
-
-function elapsed(start: number): number {
-  return Math.round(performance.now() - start);
-}
 
 /** The Lab 6 AWS checks as they appear on the local target: skipped, never passed. */
 export function lab06LocalSkips(): CheckResult[] {

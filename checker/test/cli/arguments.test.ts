@@ -10,7 +10,7 @@ import { refuseUnusedFlags, CHECK_USAGE } from '../../cli/check-flags.js';
 import { labMain } from '../../cli/lab.js';
 import { planFromFlags } from '../../cli/lab-progress.js';
 import { flagsNpmKept, parseCommandLine } from '../../cli/command-line.js';
-import { echo } from '../../cli/echo.js';
+import { echo } from '../../core/echo.js';
 import { explain } from '../../cli/run-command.js';
 import { UsageError } from '../../core/errors.js';
 import { labs } from '../../../labs/index.js';

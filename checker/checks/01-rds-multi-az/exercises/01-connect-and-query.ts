@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `01.01.${name}`;
 const USERS = [

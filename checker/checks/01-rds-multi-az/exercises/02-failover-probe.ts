@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../../engines/servers.js';
 import { CheckFailed, CheckSkipped, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `01.02.${name}`;
 type H = ReplicationHarness;

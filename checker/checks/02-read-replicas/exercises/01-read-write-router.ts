@@ -1,6 +1,7 @@
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
-import { serverIdIn, show, whichServer } from './shared.js';
+import { serverIdIn, whichServer } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `02.01.${name}`;
 type H = ReplicationHarness;

@@ -1,6 +1,6 @@
 import { expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
-import { show } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `02.02.${name}`;
 type H = ReplicationHarness;

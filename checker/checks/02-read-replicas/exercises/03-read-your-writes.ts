@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
-import { serverIdIn, show, whichServer } from './shared.js';
+import { serverIdIn, whichServer } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `02.03.${name}`;
 type H = ReplicationHarness;

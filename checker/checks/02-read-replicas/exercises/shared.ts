@@ -1,8 +1,6 @@
 /** What the Lab 2 checks share: which server answered. */
 import { CheckFailed } from '../../../runner/harness.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
-
-export { show };
+import { show } from '../../show-value.js';
 
 export function serverIdIn(rows: unknown, what: string): number {
   const first = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;

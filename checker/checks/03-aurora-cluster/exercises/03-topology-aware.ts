@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import { identityOf, type ClusterHarness } from '../session.js';
-import { role, show } from './shared.js';
+import { role } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `03.03.${name}`;
 type H = ClusterHarness;

@@ -1,9 +1,7 @@
 /** What the Lab 3 checks share: reading an identity the learner's code returned, and naming servers. */
 import type { ServerIdentity } from '../../../exercise-api.js';
 import { CheckFailed } from '../../../runner/harness.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
-
-export { show };
+import { show } from '../../show-value.js';
 
 export function learnerIdentity(value: unknown, what: string): ServerIdentity {
   const v = value as Partial<ServerIdentity> | undefined;

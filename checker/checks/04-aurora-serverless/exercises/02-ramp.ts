@@ -3,7 +3,8 @@ import type { RampPlan } from '../../../exercise-api.js';
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import type { LoadWindow } from '../load-db.js';
 import type { ServerlessHarness } from '../session.js';
-import { asStepResult, ms, show } from './shared.js';
+import { asStepResult, ms } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `04.02.${name}`;
 type H = ServerlessHarness;

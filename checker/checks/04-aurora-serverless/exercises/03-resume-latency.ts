@@ -3,7 +3,8 @@ import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness
 import { LearnerError } from '../../../runner/learner-call.js';
 import type { PauseOptions, PausedClusterProxy } from '../paused-cluster.js';
 import type { ServerlessHarness } from '../session.js';
-import { ms, show } from './shared.js';
+import { ms } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `04.03.${name}`;
 type H = ServerlessHarness;

@@ -1,9 +1,7 @@
 /** What the Lab 4 checks share: the learner's StepResult read defensively. */
 import type { StepResult } from '../../../exercise-api.js';
 import { CheckFailed } from '../../../runner/harness.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
-
-export { show };
+import { show } from '../../show-value.js';
 
 export function asStepResult(value: unknown, fn: string): StepResult {
   const r = value as Partial<StepResult> | undefined;

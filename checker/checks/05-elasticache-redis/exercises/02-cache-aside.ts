@@ -1,5 +1,6 @@
 import { expect, type ExerciseCheck } from '../../../runner/harness.js';
-import { cached, expectBoundedTtl, expireNow, requireCacheFill, sameUser, sampleUser, show } from './shared.js';
+import { cached, expectBoundedTtl, expireNow, requireCacheFill, sameUser, sampleUser } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `05.02.${name}`;
 

@@ -1,5 +1,6 @@
 import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
-import { cached, expectBoundedTtl, primeCachedUser, sameUser, sampleUser, show } from './shared.js';
+import { cached, expectBoundedTtl, primeCachedUser, sameUser, sampleUser } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `05.04.${name}`;
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailed, describeTtl, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
-import { expectBoundedTtl, expireNow, show } from './shared.js';
+import { expectBoundedTtl, expireNow } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `05.05.${name}`;
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleUser } from '../../../../labs/05-elasticache-redis/seed.js';
 import type { User } from '../../../exercise-api.js';
 import { CheckFailed, describeTtl, expect, type Harness } from '../../../runner/harness.js';
+import { show } from '../../show-value.js';
 
 export { sampleUser };
 
@@ -11,12 +12,6 @@ export function sameUser(actual: unknown, expected: User): boolean {
   const a = actual as Record<string, unknown>;
   return Number(a.id) === expected.id && a.name === expected.name && a.email === expected.email;
 }
-
-export const show = (value: unknown): string => {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
-};
 
 /** The cached entry for a key, parsed; undefined when the key is missing. */
 export async function cached(h: Harness, key: string): Promise<unknown> {

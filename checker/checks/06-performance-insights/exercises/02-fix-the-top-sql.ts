@@ -10,7 +10,8 @@ import { CUSTOMER_COUNT, expectedOrderIds, secondaryIndexes } from '../../../../
 import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
 import { avgMs } from '../digests.js';
 import type { InsightsHarness, MeasuredWorkload } from '../session.js';
-import { grouped, msText, quote, show } from './shared.js';
+import { grouped, msText, quote } from './shared.js';
+import { show } from '../../show-value.js';
 
 const id = (name: string) => `06.02.${name}`;
 

@@ -1,10 +1,8 @@
 /** What the Lab 6 checks share: the learner's top-SQL rows, read and matched against the server's digests. */
 import type { TopSqlRow } from '../../../exercise-api.js';
 import { CheckFailed } from '../../../runner/harness.js';
-import { show } from '../../05-elasticache-redis/exercises/shared.js';
+import { show } from '../../show-value.js';
 import { brief, type DigestRow } from '../digests.js';
-
-export { show };
 
 export const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
 export const msText = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3)} ms`;
