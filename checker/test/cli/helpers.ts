@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,3 +32,23 @@ export function runCli(script: 'check' | 'lab' | 'deploy', args: string[], env: 
 }
 
 export const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+/**
+ * redis-server and mariadbd processes started under `dir`: their command line names it, or (redis-server
+ * rewrites its command line) their working folder is inside it.
+ */
+export function enginePidsUnder(dir: string): string[] {
+  let pids: string[] = [];
+  try {
+    pids = execSync('pgrep -f "redis-server|mariadbd"', { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) || readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+    } catch {
+      return false;
+    }
+  });
+}

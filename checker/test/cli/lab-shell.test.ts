@@ -3,8 +3,8 @@
  * them. Scripted here: the chooser picks endpoints, each client reads one
  * statement from a pipe; afterwards nothing of the engines may be left.
  */
-import { spawn, execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,24 +13,7 @@ import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import { labShell, QUIT, runClientInForeground, shellEndpoints, type ShellEndpoint } from '../../cli/lab-shell.js';
 import type { Endpoints } from '../../engines/endpoints.js';
-import { runCli, STACK_TRACE } from './helpers.js';
-
-/** Engine processes whose command line names a folder under `dir` (their data folders are there). */
-function enginesUnder(dir: string): string[] {
-  let pids: string[] = [];
-  try {
-    pids = execSync('pgrep -f "redis-server|mariadbd"', { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-  return pids.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-    } catch {
-      return false;
-    }
-  });
-}
+import { runCli, STACK_TRACE, enginePidsUnder } from './helpers.js';
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -87,7 +70,7 @@ describe('npm run lab N -- --shell', () => {
     expect(all).toContain('There is no terminal to open a prompt in');
     expect(all).toContain('The local engines of Lab 3 are stopped.');
     expect(all).not.toMatch(STACK_TRACE);
-    expect(enginesUnder(scratch)).toEqual([]);
+    expect(enginePidsUnder(scratch)).toEqual([]);
   });
 
   it('Lab 3: a mariadb prompt on the writer and on the reader, then quit: the engines are gone', async () => {

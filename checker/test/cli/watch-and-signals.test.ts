@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { spawn, execSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import { watchExercises } from '../../cli/watch.js';
 import { makeChalk } from '../../cli/terminal.js';
-import { ROOT } from './helpers.js';
-
-/** Engine processes started under `dir` (redis-server rewrites its command line, so its working folder tells). */
-function enginePids(dir: string): string[] {
-  let pids: string[] = [];
-  try {
-    pids = execSync('pgrep -f "redis-server|mariadbd"', { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-  return pids.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) || readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-    } catch {
-      return false;
-    }
-  });
-}
+import { ROOT, enginePidsUnder } from './helpers.js';
 
 describe('watch mode', () => {
   it('re-runs an exercise when its file is saved (polling, as on WSL), and offers the reference once it passes', async () => {
@@ -71,14 +54,14 @@ describe('Ctrl-C', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // Wait until the engines are up and checks are running.
-    for (let i = 0; i < 200 && enginePids(scratch).length < 2; i += 1) await sleep(100);
-    expect(enginePids(scratch).length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < 200 && enginePidsUnder(scratch).length < 2; i += 1) await sleep(100);
+    expect(enginePidsUnder(scratch).length).toBeGreaterThanOrEqual(2);
     await sleep(500);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : null))));
     expect(code).not.toBe(0);
-    for (let i = 0; i < 50 && enginePids(scratch).length > 0; i += 1) await sleep(100);
-    expect(enginePids(scratch)).toEqual([]);
+    for (let i = 0; i < 50 && enginePidsUnder(scratch).length > 0; i += 1) await sleep(100);
+    expect(enginePidsUnder(scratch)).toEqual([]);
     expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });
 });
