@@ -33,6 +33,10 @@ export interface CommonFlags {
   resourcesOnly: boolean;
   showSolution?: string;
   learner?: string;
+  /** deploy: the two Availability Zones the stack should use, as given (checked by deploy). */
+  azs?: string;
+  /** deploy: go ahead without the preflight. */
+  skipDoctor: boolean;
   help: boolean;
 }
 
@@ -62,6 +66,8 @@ const OPTIONS = {
   'resources-only': { type: 'boolean' },
   'show-solution': { type: 'string' },
   learner: { type: 'string' },
+  azs: { type: 'string' },
+  'skip-doctor': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -118,6 +124,8 @@ export function parseFlags(argv: string[], usage: string, scope: FlagScope = ANY
     resourcesOnly: Boolean(v['resources-only']),
     showSolution: v['show-solution'],
     learner: v.learner,
+    azs: v.azs,
+    skipDoctor: Boolean(v['skip-doctor']),
     help: Boolean(v.help),
   };
 }

@@ -36,7 +36,8 @@ export const DEPLOY_HELP = [
   '  --no-input, --no-color',
 ].join('\n');
 
-const DEPLOY_FLAGS = ['profile', 'region', 'yes', 'solutions', 'stack', 'no-input', 'no-color', 'help'] as const;
+const DESTROY_FLAGS = ['profile', 'region', 'yes', 'solutions', 'stack', 'no-input', 'no-color', 'help'] as const;
+const DEPLOY_FLAGS = [...DESTROY_FLAGS, 'azs', 'skip-doctor'] as const;
 
 type Verb = 'deploy' | 'destroy';
 
@@ -53,39 +54,27 @@ export function cdkArgs(verb: Verb, stackName: string, options: { solution?: boo
 
 const AZ_LIST = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z],[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 
-/**
- * Takes `--azs a,b` (or `--azs=a,b`) out of the arguments: deploy's own flag,
- * passed to cdk as `-c azs=a,b` (stacks/shared/lab-azs.ts) and to the preflight.
- */
-export function takeAzsFlag(args: string[]): { azs?: string; rest: string[] } {
-  const rest: string[] = [];
-  let azs: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--azs' || a.startsWith('--azs=')) {
-      const value = a === '--azs' ? args[++i] : a.slice('--azs='.length);
-      const names = (value ?? '').split(',').map((n) => n.trim());
-      if (!AZ_LIST.test(names.join(',')) || names[0] === names[1] || names[0]!.slice(0, -1) !== names[1]!.slice(0, -1)) {
-        throw new UsageError(
-          `--azs needs two different Availability Zones of one region, comma-separated, e.g. --azs eu-west-1a,eu-west-1c (got "${value ?? ''}").`,
-          '`npm run doctor` lists the zones that offer what the lab needs.',
-        );
-      }
-      azs = names.join(',');
-    } else rest.push(a);
+/** Checks the value of deploy's `--azs a,b`, passed to cdk as `-c azs=a,b` (stacks/shared/lab-azs.ts) and to the preflight. */
+export function checkAzs(value: string): string {
+  const names = value.split(',').map((n) => n.trim());
+  if (!AZ_LIST.test(names.join(',')) || names[0] === names[1] || names[0]!.slice(0, -1) !== names[1]!.slice(0, -1)) {
+    throw new UsageError(
+      `--azs needs two different Availability Zones of one region, comma-separated, e.g. --azs eu-west-1a,eu-west-1c (got ${echo(value)}).`,
+      '`npm run doctor` lists the zones that offer what the lab needs.',
+    );
   }
-  return { azs, rest };
+  return names.join(',');
 }
 
 export async function deployMain(argv: string[]): Promise<number> {
-  const [verb, ...givenWithAzs] = argv;
+  const [verb, ...given] = argv;
   if (verb !== 'deploy' && verb !== 'destroy') throw new UsageError(`Unknown action ${echo(verb ?? '')}.`, DEPLOY_USAGE);
-  const { azs, rest: given } = verb === 'deploy' ? takeAzsFlag(givenWithAzs) : { azs: undefined, rest: givenWithAzs };
-  const skipDoctor = verb === 'deploy' && given.includes('--skip-doctor');
-  const flags = parseFlags(skipDoctor ? given.filter((a) => a !== '--skip-doctor') : given, DEPLOY_USAGE, {
+  const flags = parseFlags(given, DEPLOY_USAGE, {
     script: verb,
-    flags: verb === 'destroy' ? [...DEPLOY_FLAGS, 'all'] : DEPLOY_FLAGS,
+    flags: verb === 'destroy' ? [...DESTROY_FLAGS, 'all'] : DEPLOY_FLAGS,
   });
+  const azs = flags.azs === undefined ? undefined : checkAzs(flags.azs);
+  const skipDoctor = flags.skipDoctor;
   if (flags.help) {
     process.stdout.write(`${DEPLOY_HELP}\n`);
     return 0;
