@@ -141,7 +141,8 @@ export async function reportMain(argv: string[]): Promise<number> {
   const out = resolve(parsed.values.out ?? DEFAULT_OUT);
   prepareOutput(out);
 
-  const data = readClassFiles(files);
+  const { kitCatalog } = await import('./kit-catalog.js');
+  const data = readClassFiles(files, { catalog: await kitCatalog() });
   // File names and reasons quote what the learners sent (ids, names): shown without escape sequences.
   for (const left of data.leftOut) say(`Left out ${printable(left.file)}: it ${printable(left.reason)}`);
   if (data.learners.length === 0) {
@@ -158,6 +159,8 @@ export async function reportMain(argv: string[]): Promise<number> {
   } catch (err) {
     throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`, 'Choose another place with --out <file.html>.');
   }
+  const flagged = data.learners.filter((l) => l.flags.length > 0);
+  for (const l of flagged) say(`Needs a look: ${printable(l.file)} (${printable(l.id)}): ${printable(l.flags.join('; '))}.`);
   const left = data.leftOut.length;
   say(`Class report for ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'}${left > 0 ? ` (${left} ${left === 1 ? 'file' : 'files'} left out, named above)` : ''}; open it in a browser:`);
   process.stdout.write(`${printable(out)}\n`);

@@ -3,7 +3,9 @@
  * learner (the newest file wins when a learner sent two), and the files left
  * out with the reason, by name.
  */
+import { basename, extname } from 'node:path';
 import type { ResultsDocument } from '../core/result.js';
+import { auditResults, type AuditOptions } from './integrity.js';
 import { parseResultsFile, type LearnerResults, type ParseOutcome } from './learner-results.js';
 
 export interface ClassLearner {
@@ -14,6 +16,8 @@ export interface ClassLearner {
   generatedAt: string;
   /** One document per lab, in lab order (the newest run when a lab appears twice). */
   labs: ResultsDocument[];
+  /** What the report did not take as written (see integrity.ts), one sentence each. */
+  flags: string[];
 }
 
 export interface LeftOutFile {
@@ -31,8 +35,8 @@ export interface ParsedFile {
   outcome: ParseOutcome;
 }
 
-export function readClassFiles(files: string[]): ClassResults {
-  return collectClass(files.map((file) => ({ file, outcome: parseResultsFile(file) })));
+export function readClassFiles(files: string[], options: AuditOptions = {}): ClassResults {
+  return collectClass(files.map((file) => ({ file, outcome: parseResultsFile(file) })), options);
 }
 
 const time = (iso: string): number => {
@@ -40,10 +44,19 @@ const time = (iso: string): number => {
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 };
 
-/** Pure: keeps the newest file per learner (by generatedAt; the first one given on a tie). */
-export function collectClass(parsed: ParsedFile[]): ClassResults {
+const stem = (file: string) => basename(file, extname(file)).toLowerCase();
+
+/**
+ * Pure: keeps the newest file per learner (by generatedAt; the first one given
+ * on a tie). Two files that claim one learner id under different names, or
+ * where a file's name does not contain the id it claims, are an identity collision: the
+ * report keeps the newest as usual but flags it, so nobody is silently
+ * replaced by another.
+ */
+export function collectClass(parsed: ParsedFile[], options: AuditOptions = {}): ClassResults {
   const leftOut: LeftOutFile[] = [];
   const chosen = new Map<string, { file: string; results: LearnerResults }>();
+  const collisions = new Map<string, string[]>();
   const seenFiles = new Set<string>();
   for (const { file, outcome } of parsed) {
     if (seenFiles.has(file)) continue; // the same path given twice (a glob and a folder)
@@ -61,17 +74,26 @@ export function collectClass(parsed: ParsedFile[]): ClassResults {
     const newer = time(outcome.results.generatedAt) > time(kept.results.generatedAt);
     const [winner, loser] = newer ? [{ file, results: outcome.results }, kept] : [kept, { file, results: outcome.results }];
     chosen.set(key, winner);
+    const names = [winner, loser].map((f) => f.results.learner.name ?? '');
+    const namedForOther = [winner, loser].some((f) => !stem(f.file).includes(key));
+    if (names[0] !== names[1] || namedForOther) {
+      const said = (f: typeof winner) => `${f.file}${f.results.learner.name ? ` (name "${f.results.learner.name}")` : ''}`;
+      collisions.set(key, [...(collisions.get(key) ?? []), `${said(loser)} also claims learner id "${loser.results.learner.id}"; check who sent which file`]);
+    }
     leftOut.push({
       file: loser.file,
       reason: `is an older file from learner "${loser.results.learner.id}" (${loser.results.generatedAt}); ${winner.file} (${winner.results.generatedAt}) is used instead.`,
     });
   }
-  const learners = [...chosen.values()].map(({ file, results }) => toLearner(file, results));
+  const learners = [...chosen.entries()].map(([key, { file, results }]) => {
+    const audited = auditResults(results, options);
+    return toLearner(file, audited.results, [...(collisions.get(key) ?? []), ...audited.flags]);
+  });
   learners.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
   return { learners, leftOut };
 }
 
-function toLearner(file: string, results: LearnerResults): ClassLearner {
+function toLearner(file: string, results: LearnerResults, flags: string[]): ClassLearner {
   const byLab = new Map<number, ResultsDocument>();
   for (const doc of results.labs) {
     const other = byLab.get(doc.lab);
@@ -83,5 +105,6 @@ function toLearner(file: string, results: LearnerResults): ClassLearner {
     file,
     generatedAt: results.generatedAt,
     labs: [...byLab.values()].sort((a, b) => a.lab - b.lab),
+    flags,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { CheckResult, CheckStatus } from '../core/result.js';
 import { barChart } from './charts.js';
-import type { ClassResults } from './collect.js';
+import type { ClassLearner, ClassResults } from './collect.js';
 import { buildMatrix, chunkGroups, failureKey, labCompletion, rankFailures, type Column, type ColumnGroup, type ExerciseCompletion, type FailureGroup, type LabCompletion, type Matrix, type MatrixRow } from './aggregate.js';
 import { html, raw, type Html } from './escape.js';
 import { classFigures, type FigureSeries } from './metrics.js';
@@ -35,6 +35,7 @@ export function renderReport(data: ClassResults, options: RenderOptions = {}): s
   const anchors = failureAnchors([...failures.filter((f) => !f.startingTodo), ...failures.filter((f) => f.startingTodo)]);
   const figures = classFigures(learners);
   const filesRead = options.filesRead ?? learners.length + data.leftOut.length;
+  const flagged = learners.filter((l) => l.flags.length > 0);
 
   const page = html`<!doctype html>
 <html lang="en">
@@ -51,13 +52,15 @@ export function renderReport(data: ClassResults, options: RenderOptions = {}): s
 <h1>${title}</h1>
 <p class="meta"><strong>${learners.length}</strong> ${learners.length === 1 ? 'learner' : 'learners'} ·
 ${completion.map((c) => `Lab ${c.lab}`).join(', ') || 'no labs'} ·
-built ${formatDate(builtAt)} from ${filesRead} ${filesRead === 1 ? 'file' : 'files'}${data.leftOut.length > 0 ? html` (<a href="#left-out">${data.leftOut.length} left out</a>)` : ''}</p>
-<nav class="toc" aria-label="Sections"><a href="#completion">Completion</a><a href="#matrix">Every check, every learner</a><a href="#failures">Most common failures</a><a href="#figures">Measured figures</a>${data.leftOut.length > 0 ? html`<a href="#left-out">Files left out</a>` : ''}</nav>
+built ${formatDate(builtAt)} from ${filesRead} ${filesRead === 1 ? 'file' : 'files'}${data.leftOut.length > 0 ? html` (<a href="#left-out">${data.leftOut.length} left out</a>)` : ''}${flagged.length > 0 ? html` · <a href="#flagged">${flagged.length} ${flagged.length === 1 ? 'learner needs' : 'learners need'} a look</a>` : ''}</p>
+<p class="meta mode">Self-reported results: each verdict was computed on the learner's own machine and sent as a file. The report recomputes every lab's status from its checks and compares the checks with this kit's, but it cannot rerun the learner's code.</p>
+<nav class="toc" aria-label="Sections"><a href="#completion">Completion</a><a href="#matrix">Every check, every learner</a><a href="#failures">Most common failures</a><a href="#figures">Measured figures</a>${flagged.length > 0 ? html`<a href="#flagged">Needs a look</a>` : ''}${data.leftOut.length > 0 ? html`<a href="#left-out">Files left out</a>` : ''}</nav>
 </header>
 ${completionSection(completion)}
 ${matrixSection(matrix, anchors)}
 ${failuresSection(failures, learners.length, options.topFailures ?? 15, anchors)}
 ${figuresSection(figures)}
+${flaggedSection(flagged)}
 ${leftOutSection(data)}
 <footer>Data Tier Labs · status is shown by symbol and colour: ✔ passed, ✘ failed, ! could not run, ○ skipped, – not run. Hover a cell for the checker's message.</footer>
 </main>
@@ -155,7 +158,7 @@ ${rows.map((row) => {
   const counted = cells.filter((c) => c && c.status !== 'skipped').length;
   const errors = cells.filter((c) => c?.status === 'error').length;
   return html`<tr data-learner="${row.learner.id}">
-<th scope="row"><span class="who">${row.learner.name}</span><span class="sub">${row.learner.name !== row.learner.id ? `${row.learner.id} · ` : ''}${targets.join(', ')}</span></th>
+<th scope="row"><span class="who">${row.learner.name}</span>${row.learner.flags.length > 0 ? html` <a class="flag" href="#flagged-${row.learner.id}" title="${row.learner.flags.join('; ')}">⚑</a>` : ''}<span class="sub">${row.learner.name !== row.learner.id ? `${row.learner.id} · ` : ''}${targets.join(', ')}</span></th>
 ${columns.map((c, i) => {
   const check = cells[i];
   const anchor = check && (check.status === 'fail' || check.status === 'error') ? anchors.get(failureKey(c.lab, check)) : undefined;
@@ -292,6 +295,15 @@ function figuresSection(figures: FigureSeries[]): Html {
   return html`<section id="figures" aria-labelledby="figures-h">
 <h2 id="figures-h">Measured figures</h2>
 ${figures.length === 0 ? html`<p>No measured figures in these files yet: the checker measures the cache speed-up only after every exercise of the lab passed.</p>` : html`<div class="charts">${figures.map(figure)}</div>`}
+</section>`;
+}
+
+function flaggedSection(flagged: ClassLearner[]): Html | string {
+  if (flagged.length === 0) return '';
+  return html`<section id="flagged" aria-labelledby="flagged-h">
+<h2 id="flagged-h">Needs a look</h2>
+<p>These files say things the kit cannot have written. What could not be trusted is left out of the figures above; ask the learner to run the check again.</p>
+<dl class="flagged">${flagged.map((l) => html`<dt id="flagged-${l.id}">${l.name} <code>${l.file}</code></dt>${l.flags.map((f) => html`<dd>${f}</dd>`)}`)}</dl>
 </section>`;
 }
 

@@ -108,6 +108,12 @@ svg.chart .median text { fill: #c4432b; font-size: 13px; font-weight: 600; }
 svg.chart .axis-label { fill: var(--ink); font-size: 14px; }
 .note { font-size: 14px; color: var(--muted); }
 
+/* learners whose files need a look */
+a.flag { color: #b3261e; text-decoration: none; font-weight: 700; }
+dl.flagged dt { margin-top: 10px; font-weight: 600; }
+dl.flagged dd { margin: 2px 0 2px 20px; }
+p.mode { font-size: 14px; }
+
 /* files left out */
 ul.left-out li { margin: 4px 0; }
 footer { margin-top: 48px; font-size: 13px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 10px; }

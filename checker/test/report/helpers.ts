@@ -59,5 +59,5 @@ export function labDoc(checks: CheckResult[], extra: Partial<ResultsDocument> = 
 }
 
 export function learner(id: string, labs: ResultsDocument[], name = id): ClassLearner {
-  return { id, name, file: `${id}.json`, generatedAt: '2026-11-20T10:00:00.000Z', labs };
+  return { id, name, file: `${id}.json`, generatedAt: '2026-11-20T10:00:00.000Z', labs, flags: [] };
 }

@@ -22,6 +22,66 @@ describe('npm run report', () => {
     expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
+  it('flags forged and inconsistent files (the shortcuts a learner could take) on stderr and in the page, and keeps them out of the figures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtl-report-'));
+    const honest = JSON.parse(readFileSync(fixture('ada.json'), 'utf8')) as { learner: { id: string; name?: string }; generatedAt: string; labs: Array<Record<string, unknown> & { checks: Array<Record<string, unknown>>; measurements?: unknown }> };
+    const forge = (name: string, change: (doc: typeof honest) => void) => {
+      const doc = structuredClone(honest);
+      change(doc);
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify(doc));
+    };
+    forge('status', (d) => {
+      d.learner = { id: 'status' };
+      d.labs[0].checks = d.labs[0].checks.map((c) => ({ ...c, status: 'fail' }));
+      d.labs[0].status = 'pass';
+    });
+    forge('unknown', (d) => {
+      d.learner = { id: 'unknown' };
+      d.labs[0].lab = 42;
+    });
+    forge('empty', (d) => {
+      d.learner = { id: 'empty' };
+      d.labs[0].checks = [];
+    });
+    forge('invented', (d) => {
+      d.learner = { id: 'invented' };
+      d.labs[0].checks.push({ ...d.labs[0].checks[0] }, { ...d.labs[0].checks[0], id: '05.01.bonus-points' });
+    });
+    forge('speedup', (d) => {
+      d.learner = { id: 'speedup' };
+      d.labs[0].measurements = { cacheSpeedup: { comparisons: [{ label: 'forged', speedup: 1e300 }] } };
+    });
+    forge('future', (d) => {
+      d.learner = { id: 'future' };
+      d.generatedAt = '2099-01-01T00:00:00.000Z';
+    });
+    forge('mallory', (d) => {
+      d.learner = { id: 'ada', name: 'Mallory' };
+      d.generatedAt = '2099-01-01T00:00:00.000Z';
+    });
+    copyFileSync(fixture('ada.json'), join(dir, 'ada.json'));
+    const out = join(dir, 'r.html');
+    const run = await runReport([dir, '--out', out]);
+    expect(run.code).toBe(0);
+    const flagged = (who: string) => run.stderr.split('\n').filter((l) => l.startsWith('Needs a look: ') && l.includes(`(${who})`)).join('\n');
+    expect(flagged('status')).toMatch(/says "pass" but its checks add up to "fail"/);
+    expect(flagged('unknown')).toMatch(/Lab 42 is not a lab of this kit/);
+    expect(flagged('empty')).toMatch(/has no checks at all/);
+    expect(flagged('invented')).toMatch(/more than once .*this kit does not have \(05\.01\.bonus-points\)/s);
+    expect(flagged('speedup')).toMatch(/speedup = 1e\+300/);
+    expect(flagged('future')).toMatch(/in the future/);
+    expect(flagged('ada')).toMatch(/ada\.json \(name "Ada Lovelace"\) also claims learner id "ada"/);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('id="flagged"');
+    expect(page).toContain('Self-reported results');
+    expect(page).not.toContain('data-check="05.01.bonus-points"');
+    const figures = page.slice(page.indexOf('<section id="figures"'), page.indexOf('<section id="flagged"'));
+    expect(figures).toContain('Measured figures');
+    expect(figures).not.toContain('forged');
+    expect(page.split('id="flagged"')[1]).toContain('05.01.bonus-points');
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('writes class-report.html in the current folder by default, and reads a folder given instead of files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtl-report-'));
     const run = await runReport([CLASS_DIR], dir);
