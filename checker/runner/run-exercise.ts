@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checksFor } from '../checks/registry.js';
 import type { CheckResult } from '../core/result.js';
+import { redact, redactResult, secretsOf } from '../core/redact.js';
 import { onStop, throwIfStopped } from '../core/stop-signals.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
@@ -50,6 +51,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   const callTimeoutMs = options.callTimeoutMs ?? 3_000;
   const checkTimeoutMs = options.checkTimeoutMs ?? callTimeoutMs + 12_000;
   const label = relative(REPO_ROOT, options.file);
+  const secrets = secretsOf(options.endpoints);
   const results = new Map<string, CheckResult>();
   let measurement: unknown;
   let current: string | undefined;
@@ -101,24 +103,26 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
             message: `did not finish within ${Math.round(checkTimeoutMs / 1000)} s, so the checker stopped it: a loop that never ends blocks everything (${label})`,
           }));
           break;
-        case 'result':
-          results.set(message.result.id, message.result);
-          options.onResult?.(message.result);
+        case 'result': {
+          const result = redactResult(message.result, secrets);
+          results.set(result.id, result);
+          options.onResult?.(result);
           current = undefined;
           arm(checkTimeoutMs, () => ({ status: 'error', message: `The exercise runner stopped answering after a check (${label}).` }));
           break;
+        }
         case 'load-failed':
-          stopReason = { status: 'fail', message: message.message };
+          stopReason = { status: 'fail', message: redact(message.message, secrets) };
           loadFailed = true;
           break;
         case 'environment':
-          stopReason = { status: 'error', message: message.message };
+          stopReason = { status: 'error', message: redact(message.message, secrets) };
           break;
         case 'event':
           options.onEvent?.(message.name);
           break;
         case 'measurement':
-          measurement = message.data;
+          measurement = secrets.length > 0 && message.data !== undefined ? JSON.parse(redact(JSON.stringify(message.data), secrets)) : message.data;
           arm(60_000, () => ({ status: 'error', message: 'The measurement did not finish within 60 s.' }));
           break;
         case 'done':
