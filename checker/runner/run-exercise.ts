@@ -16,6 +16,8 @@ import { relative } from 'node:path';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
+/** Refuses learner imports of solutions/ and of the checker's internals (see import-guard-hooks.mjs). */
+const IMPORT_GUARD = fileURLToPath(new URL('./import-guard.mjs', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** After the exercise process exits, how long its pipes may take to deliver their last bytes. */
 const PIPE_GRACE_MS = 300;
@@ -63,7 +65,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   // and a Ctrl-C at the terminal reaches the checker, which then stops it.
   const child = fork(CHILD, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', TSX],
+    execArgv: ['--import', TSX, '--import', IMPORT_GUARD],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '', [RUN_TAG]: tag },
     detached: true,
