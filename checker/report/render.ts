@@ -23,6 +23,8 @@ export interface RenderOptions {
   filesRead?: number;
   /** How many failure groups to list. */
   topFailures?: number;
+  /** Where the verdicts come from: the learners' own results files (default) or `npm run grade`. */
+  mode?: 'self-reported' | 'graded';
 }
 
 export function renderReport(data: ClassResults, options: RenderOptions = {}): string {
@@ -53,7 +55,7 @@ export function renderReport(data: ClassResults, options: RenderOptions = {}): s
 <p class="meta"><strong>${learners.length}</strong> ${learners.length === 1 ? 'learner' : 'learners'} ·
 ${completion.map((c) => `Lab ${c.lab}`).join(', ') || 'no labs'} ·
 built ${formatDate(builtAt)} from ${filesRead} ${filesRead === 1 ? 'file' : 'files'}${data.leftOut.length > 0 ? html` (<a href="#left-out">${data.leftOut.length} left out</a>)` : ''}${flagged.length > 0 ? html` · <a href="#flagged">${flagged.length} ${flagged.length === 1 ? 'learner needs' : 'learners need'} a look</a>` : ''}</p>
-<p class="meta mode">Self-reported results: each verdict was computed on the learner's own machine and sent as a file. The report recomputes every lab's status from its checks and compares the checks with this kit's, but it cannot rerun the learner's code.</p>
+<p class="meta mode">${options.mode === 'graded' ? "Graded: every verdict was computed by this kit's checker from the learner's submitted exercise files, each learner in a fresh copy of the kit." : "Self-reported results: each verdict was computed on the learner's own machine and sent as a file. The report recomputes every lab's status from its checks and compares the checks with this kit's, but it cannot rerun the learner's code; for assessment, grade their submissions (npm run grade)."}</p>
 <nav class="toc" aria-label="Sections"><a href="#completion">Completion</a><a href="#matrix">Every check, every learner</a><a href="#failures">Most common failures</a><a href="#figures">Measured figures</a>${flagged.length > 0 ? html`<a href="#flagged">Needs a look</a>` : ''}${data.leftOut.length > 0 ? html`<a href="#left-out">Files left out</a>` : ''}</nav>
 </header>
 ${completionSection(completion)}
