@@ -103,6 +103,11 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
     }),
   );
 
+  const { modifiedKitFiles } = await import('./kit-fingerprint.js');
+  const changed = modifiedKitFiles() ?? [];
+  if (changed.length > 0) {
+    say(`Note: ${changed.length === 1 ? 'a file' : `${changed.length} files`} of the kit itself ${changed.length === 1 ? 'differs' : 'differ'} from its commit (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', ...' : ''}); results files record this and the class report flags it. Restore with git checkout -- <file> unless you meant to change the kit.`);
+  }
   // A run cut short by Ctrl-C has not judged anything.
   if (!flags.solutions && !stopRequested()) reportProgress(lab, doc);
   if (!flags.json) {
@@ -132,7 +137,10 @@ async function checkAll(flags: CommonFlags): Promise<number> {
   if (flags.json) {
     const { makeLearnerResults } = await import('../report/learner-results.js');
     const { learnerIdentity, kitVersion } = await import('./learner.js');
-    process.stdout.write(`${JSON.stringify(makeLearnerResults(learnerIdentity(flags.learner), docs, kitVersion()), null, 2)}\n`);
+    const { kitHash, modifiedKitFiles } = await import('./kit-fingerprint.js');
+    const modified = modifiedKitFiles();
+    const kit = { version: kitVersion(), hash: kitHash(), ...(modified ? { modified } : {}) };
+    process.stdout.write(`${JSON.stringify(makeLearnerResults(learnerIdentity(flags.learner), docs, kit), null, 2)}\n`);
   }
   const codes = docs.map((d) => exitCodeFor(d.status));
   return codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0;

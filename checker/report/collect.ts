@@ -85,12 +85,33 @@ export function collectClass(parsed: ParsedFile[], options: AuditOptions = {}): 
       reason: `is an older file from learner "${loser.results.learner.id}" (${loser.results.generatedAt}); ${winner.file} (${winner.results.generatedAt}) is used instead.`,
     });
   }
+  const usual = usualKitHashes([...chosen.values()].map((c) => c.results));
   const learners = [...chosen.entries()].map(([key, { file, results }]) => {
     const audited = auditResults(results, options);
-    return toLearner(file, audited.results, [...(collisions.get(key) ?? []), ...audited.flags]);
+    const expected = usual.get(results.kit.version);
+    const odd = results.kit.hash && expected && results.kit.hash !== expected ? [`its kit ${results.kit.version} hashes to ${results.kit.hash}, unlike the class's ${expected}: the kit's own files were changed`] : [];
+    return toLearner(file, audited.results, [...(collisions.get(key) ?? []), ...odd, ...audited.flags]);
   });
   learners.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
   return { learners, leftOut };
+}
+
+/** Per kit version, the kit hash most files share (when most do): a file whose kit hashes otherwise was judged by a changed kit. */
+function usualKitHashes(all: LearnerResults[]): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const r of all) {
+    if (!r.kit.hash) continue;
+    const byHash = counts.get(r.kit.version) ?? new Map<string, number>();
+    byHash.set(r.kit.hash, (byHash.get(r.kit.hash) ?? 0) + 1);
+    counts.set(r.kit.version, byHash);
+  }
+  const usual = new Map<string, string>();
+  for (const [version, byHash] of counts) {
+    const total = [...byHash.values()].reduce((a, b) => a + b, 0);
+    const [hash, n] = [...byHash.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    if (n * 2 > total) usual.set(version, hash);
+  }
+  return usual;
 }
 
 function toLearner(file: string, results: LearnerResults, flags: string[]): ClassLearner {

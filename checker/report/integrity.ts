@@ -39,6 +39,11 @@ export function auditResults(results: LearnerResults, options: AuditOptions = {}
   const now = (options.now ?? new Date()).getTime();
   const generated = Date.parse(results.generatedAt);
   if (generated > now + CLOCK_SKEW_MS) flags.push(`the file says it was written ${results.generatedAt}, which is in the future`);
+  const modified = results.kit.modified ?? [];
+  if (modified.length > 0) {
+    const shown = modified.slice(0, 3).join(', ') + (modified.length > 3 ? ` and ${modified.length - 3} more` : '');
+    flags.push(`the kit that judged it had changed files of its own (${shown}): its checks may not be this kit's`);
+  }
   const labs: ResultsDocument[] = [];
   for (const doc of results.labs) {
     const kept = auditDocument(doc, options.catalog, now, flags);

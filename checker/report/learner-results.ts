@@ -17,17 +17,25 @@ export interface LearnerResults {
   learner: { id: string; name?: string };
   /** When the file was written (ISO 8601). */
   generatedAt: string;
-  kit: { version: string };
+  kit: KitStamp;
   labs: ResultsDocument[];
+}
+
+/** Which kit wrote the file: its version, a hash of its own files, and those that differ from its commit. */
+export interface KitStamp {
+  version: string;
+  hash?: string;
+  /** Kit files changed from the checked-out commit; absent when unknown (not a git checkout). */
+  modified?: string[];
 }
 
 export function makeLearnerResults(
   learner: LearnerResults['learner'],
   labs: ResultsDocument[],
-  kitVersion: string,
+  kit: string | KitStamp,
   now: Date = new Date(),
 ): LearnerResults {
-  return { schema: LEARNER_RESULTS_SCHEMA, learner, generatedAt: now.toISOString(), kit: { version: kitVersion }, labs };
+  return { schema: LEARNER_RESULTS_SCHEMA, learner, generatedAt: now.toISOString(), kit: typeof kit === 'string' ? { version: kit } : kit, labs };
 }
 
 /** Why a file was left out; `problem` is a sentence for the instructor. */
@@ -154,10 +162,15 @@ export function parseResultsText(text: string, fallbackLearnerId: string): Parse
       schema: LEARNER_RESULTS_SCHEMA,
       learner: name ? { id: id as string, name } : { id: id as string },
       generatedAt: data.generatedAt as string,
-      kit: { version: (kit as { version: string }).version },
+      kit: stampOf(kit as Record<string, unknown>),
       labs,
     },
   };
+}
+
+function stampOf(kit: Record<string, unknown>): KitStamp {
+  const modified = Array.isArray(kit.modified) && kit.modified.every((f) => typeof f === 'string') ? (kit.modified as string[]) : undefined;
+  return { version: kit.version as string, ...(typeof kit.hash === 'string' ? { hash: kit.hash } : {}), ...(modified ? { modified } : {}) };
 }
 
 function invalid(errors: string[]): ParseOutcome {

@@ -111,3 +111,55 @@ describe('identity collisions: a resent file is not a collision', () => {
     expect(collectClass([one('linus-old.json', '2026-11-20T09:00:00Z'), one('linus.json', '2026-11-20T10:00:00Z')]).learners[0].flags).toEqual([]);
   });
 });
+
+describe('which kit judged a file', () => {
+  const stamped = (id: string, hash: string, modified?: string[]) => ({
+    file: `${id}.json`,
+    outcome: { ok: true as const, bare: false, results: makeLearnerResults({ id }, [labDoc([check('05.01.a', 'pass')])], { version: '0.1.0', hash, ...(modified ? { modified } : {}) }, new Date('2026-11-20T10:00:00Z')) },
+  });
+
+  it('flags a file whose kit had changed files of its own', () => {
+    const out = collectClass([stamped('ada', 'sha256:a', ['checker/runner/harness.ts'])], { now: NOW });
+    expect(out.learners[0].flags).toEqual([expect.stringContaining('changed files of its own (checker/runner/harness.ts)')]);
+  });
+
+  it('flags the one file whose kit hash differs from the rest of the class on the same version', () => {
+    const out = collectClass([stamped('ada', 'sha256:a'), stamped('bob', 'sha256:a'), stamped('eve', 'sha256:e')], { now: NOW });
+    expect(out.learners.find((l) => l.id === 'eve')!.flags).toEqual([expect.stringContaining('hashes to sha256:e, unlike the class\'s sha256:a')]);
+    expect(out.learners.filter((l) => l.flags.length > 0).map((l) => l.id)).toEqual(['eve']);
+  });
+
+  it('the kit hash is stable and the results file of check --all carries it', async () => {
+    const { kitHash, kitFiles } = await import('../../cli/kit-fingerprint.js');
+    expect(kitHash()).toBe(kitHash());
+    expect(kitHash()).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(kitFiles()).toContain('checker/runner/run-exercise.ts');
+    expect(kitFiles()).toContain('labs/05-elasticache-redis/lab.ts');
+    expect(kitFiles().some((f) => f.includes('/test/'))).toBe(false);
+  });
+});
+
+describe('kit files changed from the commit', () => {
+  it('lists changed and new kit files in a git checkout, ignores tests and learner files, and says undefined outside git', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { modifiedKitFiles } = await import('../../cli/kit-fingerprint.js');
+    const root = mkdtempSync(join(tmpdir(), 'dtl-kit-'));
+    for (const dir of ['checker/runner', 'checker/test', 'stacks', 'labs/05-x/exercises']) mkdirSync(join(root, dir), { recursive: true });
+    for (const file of ['checker/runner/harness.ts', 'checker/test/a.test.ts', 'stacks/app.ts', 'labs/05-x/lab.ts', 'labs/05-x/exercises/01.ts']) writeFileSync(join(root, file), 'export {};\n');
+    expect(modifiedKitFiles(root)).toBeUndefined();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=k@x', '-c', 'user.name=k', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'kit');
+    expect(modifiedKitFiles(root)).toEqual([]);
+    writeFileSync(join(root, 'checker/runner/harness.ts'), 'export const patched = true;\n');
+    writeFileSync(join(root, 'checker/runner/extra.ts'), 'export {};\n');
+    writeFileSync(join(root, 'checker/test/a.test.ts'), '// changed test\n');
+    writeFileSync(join(root, 'labs/05-x/exercises/01.ts'), '// the learner works here\n');
+    writeFileSync(join(root, 'labs/05-x/lab.ts'), '// lab changed\n');
+    expect(modifiedKitFiles(root)?.sort()).toEqual(['checker/runner/extra.ts', 'checker/runner/harness.ts', 'labs/05-x/lab.ts']);
+  });
+});

@@ -47,6 +47,11 @@ describe('parseResultsFile: files the report can use', () => {
     expect(outcome).toEqual({ ok: true, bare: false, results: written });
   });
 
+  it('round-trips the kit stamp (version, hash, files changed from the commit)', () => {
+    const written = makeLearnerResults({ id: 'ada' }, [labDoc([check('05.01.string-stored', 'pass')])], { version: '0.1.0', hash: 'sha256:0123456789abcdef', modified: ['checker/runner/harness.ts'] }, new Date('2026-11-20T10:00:00Z'));
+    expect(parseResultsText(JSON.stringify(written), 'x')).toEqual({ ok: true, bare: false, results: written });
+  });
+
   it('drops the banner `npm run` prints on stdout before the JSON', () => {
     const text = `\n> data-tier-labs@0.1.0 check\n> tsx checker/cli/check.ts --all --json --learner ada\n\n${JSON.stringify(good())}\n`;
     expect(parseResultsText(text, 'ada').ok).toBe(true);
