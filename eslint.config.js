@@ -18,7 +18,8 @@ const layers = ['core', 'engines', 'aws', 'cost', 'runner', 'checks', 'render', 
 const allowed = {
   core: [],
   engines: ['core'],
-  aws: ['core'],
+  // cost is the price table and its arithmetic (core only): engine-lifecycle prices a stopped instance.
+  aws: ['core', 'cost'],
   cost: ['core'],
   runner: ['core', 'engines'],
   checks: ['core', 'engines', 'aws', 'runner'],
