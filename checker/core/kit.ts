@@ -99,5 +99,5 @@ export function credentialsConfigured(env: NodeJS.ProcessEnv = process.env, home
 
 /** Quotes a word for a POSIX shell when it has anything beyond the safe characters. */
 export function shellWord(word: string): string {
-  return /^[A-Za-z0-9._\/:@=+,%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9._/:@=+,%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
