@@ -40,6 +40,7 @@ const lab = (id) => [`labs/${id}`, `checker/checks/${id}`, `solutions/${id}`];
 const otherLabs = (id) => labs.filter((other) => other !== id).flatMap(lab);
 
 const layerMessage = 'A layer imports only the layers below it: see "The house" in docs/contributing.md.';
+const learnerMessage = 'Learner-facing files (labs/*/exercises, solutions/*) import only checker/exercise-api.ts and libraries.';
 const labMessage = 'Generic layers never import a lab (checker/checks/NN-*, labs/NN-*, solutions/NN-*); the top layers loop over labs/index.ts.';
 
 /** Imports refused whether type-only or not. */
@@ -67,13 +68,13 @@ const zones = [
     from: [...layers.filter((name) => name !== 'core' && name !== 'cost').map(folder), ...otherLabs(id), `solutions/${id}`, 'labs/index.ts'],
     message: "A lab's own files import checker/core, checker/cost and their own folder only.",
   })),
-  // What the learner reads and edits imports only checker/exercise-api.ts and libraries
-  // (and its own lab's files: the "A lab's own files" zone above keeps labs/NN-*/*.ts small).
-  ...labs.map((id) => ({
-    target: [`labs/${id}/exercises`, `solutions/${id}/exercises`],
-    from: [...layers.map(folder), 'labs/index.ts', 'stacks', ...otherLabs(id)],
-    message: 'Learner-facing files (labs/*/exercises, solutions/*) import only checker/exercise-api.ts and libraries.',
-  })),
+  // What the learner reads and edits imports only checker/exercise-api.ts, libraries and its own exercises folder.
+  ...labs.flatMap((id) =>
+    ['labs', 'solutions'].flatMap((side) => [
+      { target: `${side}/${id}/exercises`, from: [...layers.map(folder), 'stacks', side === 'labs' ? 'solutions' : 'labs'], message: learnerMessage },
+      { target: `${side}/${id}/exercises`, from: side, except: [`${id}/exercises`], message: learnerMessage },
+    ]),
+  ),
 ];
 /** Refused unless the import is type-only (`import type`). */
 const valueZones = layers
