@@ -13,7 +13,7 @@ const labs = readdirSync(`${root}/labs`, { withFileTypes: true })
   .map((entry) => entry.name);
 
 // ---- The layers, bottom to top (folders under checker/) ----
-const layers = ['core', 'engines', 'aws', 'cost', 'runner', 'checks', 'render', 'progress', 'report', 'ops', 'load', 'bench', 'cli'];
+const layers = ['core', 'engines', 'aws', 'cost', 'runner', 'load', 'checks', 'render', 'progress', 'report', 'ops', 'bench', 'cli'];
 /** What each layer may import besides itself, checker/exercise-api.ts and libraries. `types`: type-only imports. */
 const allowed = {
   core: [],
@@ -22,17 +22,18 @@ const allowed = {
   aws: ['core', 'cost'],
   cost: ['core'],
   runner: ['core', 'engines'],
-  checks: ['core', 'engines', 'aws', 'runner'],
-  render: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'checks'] }],
-  progress: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'checks'] }],
-  report: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'checks'] }],
+  // The shared load generator (Labs 4 and 6 use it); its command, load/cli.ts, is a top-layer entry point (zone below).
+  load: ['core', 'engines'],
+  checks: ['core', 'engines', 'aws', 'runner', 'load'],
+  render: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'load', 'checks'] }],
+  progress: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'load', 'checks'] }],
+  report: ['core', { types: ['engines', 'aws', 'cost', 'runner', 'load', 'checks'] }],
   ops: ['core', 'engines', 'aws', 'cost', 'runner', 'checks', 'render', 'progress', 'report'],
-  load: ['core', 'engines', 'aws', 'cost', 'runner', 'checks', 'render', 'progress', 'report'],
   bench: ['core', 'engines', 'aws', 'cost', 'runner', 'checks', 'render', 'progress', 'report', 'load'],
   cli: layers,
 };
 /** The layers that may read the lab registry (labs/index.ts). */
-const topLayers = ['cli', 'ops', 'load', 'bench'];
+const topLayers = ['cli', 'ops', 'bench'];
 const folder = (name) => `checker/${name}`;
 const plainAllowed = (name) => allowed[name].filter((entry) => typeof entry === 'string');
 const typeAllowed = (name) => allowed[name].flatMap((entry) => (typeof entry === 'string' ? [] : entry.types));
@@ -50,6 +51,8 @@ const zones = [
     from: layers.filter((other) => other !== name && !plainAllowed(name).includes(other) && !typeAllowed(name).includes(other)).map(folder),
     message: layerMessage,
   })).filter((zone) => zone.from.length > 0),
+  // `npm run load` is an entry point: nothing imports it.
+  { target: 'checker', from: 'checker/load/cli.ts', message: 'checker/load/cli.ts is the `npm run load` command; import the generator modules beside it.' },
   // Generic layers: no lab folder; below the top, not even the registry.
   ...layers.map((name) => ({
     target: name === 'checks' ? `${folder(name)}/*.ts` : folder(name),

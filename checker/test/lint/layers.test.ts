@@ -33,6 +33,12 @@ describe('layering rules', () => {
     expect(await layering('checker/runner/new.ts', "import { startLocalEngines } from '../engines/local.js';\nexport const s = startLocalEngines;\n")).toEqual([]);
   });
 
+  it('plug-ins use the shared load generator, and nothing imports the `npm run load` command', async () => {
+    const plugin = 'checker/checks/04-aurora-serverless/new.ts';
+    expect(await layering(plugin, "import { runLoad } from '../../load/load-generator.js';\nexport const r = runLoad;\n")).toEqual([]);
+    expect(await layering(plugin, "import { LOAD_USAGE } from '../../load/cli.js';\nexport const m = LOAD_USAGE;\n")).not.toEqual([]);
+  });
+
   it('render, progress and report may import types, not code, from the layers below', async () => {
     const typeOnly = "import type { LearnerError } from '../runner/learner-call.js';\nexport type E = LearnerError;\n";
     const value = "import { isStartingTodo } from '../runner/learner-call.js';\nexport const t = isStartingTodo;\n";
