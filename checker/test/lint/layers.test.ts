@@ -3,6 +3,7 @@
  * is reported) and lets through what the house allows. Sources are linted as
  * text under a path inside a layer; the imported files are real.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +86,14 @@ describe('the upward imports fixed on this branch stay fixed', () => {
   it('bench imports nothing from the CLI', async () => {
     const [result] = await eslint.lintFiles([`${root}checker/bench/run.ts`]);
     expect(result.messages.filter((m) => /\/cli\//.test(m.message))).toEqual([]);
+  });
+});
+
+describe('docs/contributing.md', () => {
+  it('names only files and folders that exist (placeholders such as NN-slug aside)', () => {
+    const text = readFileSync(`${root}docs/contributing.md`, 'utf8');
+    const paths = [...text.matchAll(/`([\w./-]+\/[\w./-]*)`/g)].map((m) => m[1]).filter((p) => /^(checker|labs|solutions|stacks|docs)\//.test(p) && !/NN|EE|\*/.test(p));
+    expect(paths.length).toBeGreaterThan(10);
+    expect(paths.filter((p) => !existsSync(`${root}${p}`))).toEqual([]);
   });
 });
