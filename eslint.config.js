@@ -46,11 +46,13 @@ const labMessage = 'Generic layers never import a lab (checker/checks/NN-*, labs
 
 /** Imports refused whether type-only or not. */
 const zones = [
-  ...layers.map((name) => ({
-    target: folder(name),
-    from: layers.filter((other) => other !== name && !plainAllowed(name).includes(other) && !typeAllowed(name).includes(other)).map(folder),
-    message: layerMessage,
-  })).filter((zone) => zone.from.length > 0),
+  ...layers
+    .map((name) => ({
+      target: folder(name),
+      from: layers.filter((other) => other !== name && !plainAllowed(name).includes(other) && !typeAllowed(name).includes(other)).map(folder),
+      message: layerMessage,
+    }))
+    .filter((zone) => zone.from.length > 0),
   // `npm run load` is an entry point: nothing imports it.
   { target: 'checker', from: 'checker/load/cli.ts', message: 'checker/load/cli.ts is the `npm run load` command; import the generator modules beside it.' },
   // Generic layers: no lab folder; below the top, not even the registry.
@@ -82,7 +84,11 @@ const zones = [
 /** Refused unless the import is type-only (`import type`). */
 const valueZones = layers
   .filter((name) => typeAllowed(name).length > 0)
-  .map((name) => ({ target: folder(name), from: typeAllowed(name).map(folder), message: `checker/${name} may import only types from ${typeAllowed(name).join(', ')}.` }));
+  .map((name) => ({
+    target: folder(name),
+    from: typeAllowed(name).map(folder),
+    message: `checker/${name} may import only types from ${typeAllowed(name).join(', ')}.`,
+  }));
 
 // import-x's no-restricted-paths, blind to type-only imports (they vanish at run time, so they cannot load a layer).
 const restrictedPaths = importX.rules['no-restricted-paths'];
@@ -112,7 +118,10 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // The checks' assertion is `ensure`; the old `expect` alias shadowed vitest's. A warning until every branch has moved.
-      'no-restricted-imports': ['warn', { patterns: [{ group: ['**/runner/harness.js'], importNames: ['expect'], message: 'Use `ensure` (same helper; `expect` shadows vitest).' }] }],
+      'no-restricted-imports': [
+        'warn',
+        { patterns: [{ group: ['**/runner/harness.js'], importNames: ['expect'], message: 'Use `ensure` (same helper; `expect` shadows vitest).' }] },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
     },
   },

@@ -31,7 +31,9 @@ describe('layering rules', () => {
   it('a lower layer cannot import a higher one', async () => {
     expect(await layering('checker/runner/new.ts', "import { say } from '../cli/terminal.js';\nsay();\n")).toHaveLength(1);
     expect(await layering('checker/load/new.ts', "import { say } from '../cli/terminal.js';\nsay();\n")).toHaveLength(1);
-    expect(await layering('checker/runner/new.ts', "import { startLocalEngines } from '../engines/local.js';\nexport const s = startLocalEngines;\n")).toEqual([]);
+    expect(await layering('checker/runner/new.ts', "import { startLocalEngines } from '../engines/local.js';\nexport const s = startLocalEngines;\n")).toEqual(
+      [],
+    );
   });
 
   it('plug-ins use the shared load generator, and nothing imports the `npm run load` command', async () => {
@@ -48,7 +50,9 @@ describe('layering rules', () => {
   });
 
   it('generic layers never import a lab; only the top layers read the registry', async () => {
-    expect(await layering('checker/runner/new.ts', "import { USER_COUNT } from '../../labs/05-elasticache-redis/seed.js';\nexport const n = USER_COUNT;\n")).not.toEqual([]);
+    expect(
+      await layering('checker/runner/new.ts', "import { USER_COUNT } from '../../labs/05-elasticache-redis/seed.js';\nexport const n = USER_COUNT;\n"),
+    ).not.toEqual([]);
     expect(await layering('checker/progress/new.ts', "import { labs } from '../../labs/index.js';\nexport const l = labs;\n")).not.toEqual([]);
     expect(await layering('checker/cli/new.ts', "import { lab05 } from '../../labs/05-elasticache-redis/lab.js';\nexport const l = lab05;\n")).not.toEqual([]);
     expect(await layering('checker/cli/new.ts', "import { labs } from '../../labs/index.js';\nexport const l = labs;\n")).toEqual([]);
@@ -58,14 +62,21 @@ describe('layering rules', () => {
     const plugin = 'checker/checks/05-elasticache-redis/new.ts';
     expect(await layering(plugin, "import { USER_COUNT } from '../../../labs/05-elasticache-redis/seed.js';\nexport const n = USER_COUNT;\n")).toEqual([]);
     expect(await layering(plugin, "import { lab06 } from '../../../labs/06-performance-insights/lab.js';\nexport const l = lab06;\n")).not.toEqual([]);
-    expect(await layering(plugin, "import * as s from '../../../solutions/05-elasticache-redis/exercises/02-cache-aside.js';\nexport const x = s;\n")).not.toEqual([]);
+    expect(
+      await layering(plugin, "import * as s from '../../../solutions/05-elasticache-redis/exercises/02-cache-aside.js';\nexport const x = s;\n"),
+    ).not.toEqual([]);
   });
 
   it('learner-facing files import only the exercise API', async () => {
     const exercise = 'labs/05-elasticache-redis/exercises/99-new.ts';
     expect(await layering(exercise, "import type { LabContext } from '../../../checker/exercise-api.js';\nexport type C = LabContext;\n")).toEqual([]);
     expect(await layering(exercise, "import { ensure } from '../../../checker/runner/harness.js';\nexport const e = ensure;\n")).not.toEqual([]);
-    expect(await layering('solutions/05-elasticache-redis/exercises/99-new.ts', "import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';\nexport const l = lab05;\n")).not.toEqual([]);
+    expect(
+      await layering(
+        'solutions/05-elasticache-redis/exercises/99-new.ts',
+        "import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';\nexport const l = lab05;\n",
+      ),
+    ).not.toEqual([]);
   });
 });
 
@@ -92,7 +103,9 @@ describe('the upward imports fixed on this branch stay fixed', () => {
 describe('docs/contributing.md', () => {
   it('names only files and folders that exist (placeholders such as NN-slug aside)', () => {
     const text = readFileSync(`${root}docs/contributing.md`, 'utf8');
-    const paths = [...text.matchAll(/`([\w./-]+\/[\w./-]*)`/g)].map((m) => m[1]).filter((p) => /^(checker|labs|solutions|stacks|docs)\//.test(p) && !/NN|EE|\*/.test(p));
+    const paths = [...text.matchAll(/`([\w./-]+\/[\w./-]*)`/g)]
+      .map((m) => m[1])
+      .filter((p) => /^(checker|labs|solutions|stacks|docs)\//.test(p) && !/NN|EE|\*/.test(p));
     expect(paths.length).toBeGreaterThan(10);
     expect(paths.filter((p) => !existsSync(`${root}${p}`))).toEqual([]);
   });
