@@ -42,6 +42,16 @@ describe('layering rules', () => {
     expect(await layering(plugin, "import { LOAD_USAGE } from '../../load/cli.js';\nexport const m = LOAD_USAGE;\n")).not.toEqual([]);
   });
 
+  it('a plug-in may draw with render, but render takes only types from the checks', async () => {
+    expect(
+      await layering('checker/checks/06-performance-insights/new.ts', "import { wrapIndented } from '../../render/wrap.js';\nexport const w = wrapIndented;\n"),
+    ).toEqual([]);
+    expect(await layering('checker/render/new.ts', "import { defineLabPlugin } from '../checks/plugin.js';\nexport const d = defineLabPlugin;\n")).toHaveLength(
+      1,
+    );
+    expect(await layering('checker/render/new.ts', "import type { LabPlugin } from '../checks/plugin.js';\nexport type P = LabPlugin;\n")).toEqual([]);
+  });
+
   it('render, progress and report may import types, not code, from the layers below', async () => {
     const typeOnly = "import type { LearnerError } from '../runner/learner-call.js';\nexport type E = LearnerError;\n";
     const value = "import { isStartingTodo } from '../runner/learner-call.js';\nexport const t = isStartingTodo;\n";
