@@ -14,7 +14,7 @@ import { lab04 } from '../../labs/04-aurora-serverless/lab.js';
 import { lab06 } from '../../labs/06-performance-insights/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import type { LabMeta } from '../core/lab.js';
-import { kitMatch, tagMap } from '../ops/kit.js';
+import { kitMatch, tagMap } from '../core/kit.js';
 import type { AwsClients } from './clients.js';
 import { classifyAwsError, explainAwsError } from './errors.js';
 import { dbInstanceIdFromEndpoint } from './lab05-resources.js';

@@ -13,7 +13,7 @@ import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds
 import { lab01 } from '../../labs/01-rds-multi-az/lab.js';
 import { lab02 } from '../../labs/02-read-replicas/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
-import { kitMatch, tagMap } from '../ops/kit.js';
+import { kitMatch, tagMap } from '../core/kit.js';
 import type { AwsClients } from './clients.js';
 import { classifyAwsError, explainAwsError } from './errors.js';
 import { dbInstanceIdFromEndpoint } from './lab05-resources.js';

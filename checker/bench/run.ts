@@ -9,7 +9,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine } from '../cli/command-line.js';
+import { parseCommandLine } from '../core/command-line.js';
 import { UsageError } from '../core/errors.js';
 import { startLocalEngines, type LocalEngines } from '../engines/local.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
@@ -21,7 +21,7 @@ import { benchLoad, type LoadCompareOptions } from './load-compare.js';
 import type { BenchDocument, Comparison } from './model.js';
 import { findTool, killActiveChildren, toolVersion } from './proc.js';
 import { renderReport } from './render.js';
-import { guardOutputStreams } from '../cli/output-errors.js';
+import { guardOutputStreams } from '../core/output-errors.js';
 
 const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]';
 const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;

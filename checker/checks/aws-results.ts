@@ -3,10 +3,10 @@
  * `checks/0N-*\/aws.ts` so each lab only lists its checks (id and name per key).
  */
 import type { EnvironmentError } from '../core/errors.js';
-import type { CheckResult } from '../core/result.js';
+import { AWS_GROUP, type CheckResult } from '../core/result.js';
 
-/** The group every AWS check result carries. */
-export const AWS_GROUP = 'aws';
+/** The group every AWS check result carries (defined in core so the report needs no check code). */
+export { AWS_GROUP };
 
 export interface AwsCheckName {
   id: string;

@@ -242,7 +242,7 @@ async function verifyAfterDestroy(flags: CommonFlags, labIds?: number[]): Promis
 async function destroyAll(flags: CommonFlags): Promise<number> {
   await requireAwsSetup(flags);
   const { makeOpsClients, destroyOpsClients } = await import('../ops/clients.js');
-  const { deployedLabs } = await import('../cost/status.js');
+  const { deployedLabs } = await import('../ops/deployed-labs.js');
   const clients = makeOpsClients({ profile: flags.profile, region: flags.region });
   const deployed = await deployedLabs(clients).finally(() => destroyOpsClients(clients));
   const toDestroy = [...new Set(deployed.map((d) => d.labId).filter((id): id is number => typeof id === 'number'))].map(resolveLab);

@@ -72,7 +72,7 @@ export function planFromFlags(flags: Pick<CommonFlags, 'all' | 'lab' | 'exercise
   if (flags.all) {
     if (flags.lab !== undefined) throw new UsageError(`--all resets every lab, and lab ${flags.lab} was named too: say one or the other.`, RESET_USAGE);
     if (flags.exercise !== undefined) throw new UsageError('--exercise names one exercise of one lab; --all resets every lab: say one or the other.', RESET_USAGE);
-    return planResetAll();
+    return planResetAll({ labs });
   }
   if (flags.lab === undefined) {
     throw new UsageError(flags.exercise !== undefined ? 'Reset an exercise of which lab? Name the lab too.' : 'Reset which lab? Name one, or pass --all.', RESET_USAGE);

@@ -4,7 +4,7 @@
  * list price, the total per hour, and a reminder for labs up past their plan.
  */
 import { EnvironmentError } from '../core/errors.js';
-import { labsStatus, renderStatus, statusJson } from '../cost/status.js';
+import { labsStatus, renderStatus, statusJson } from '../ops/deployed-labs.js';
 import { destroyOpsClients, makeOpsClients, type OpsClients } from '../ops/clients.js';
 import { credentialsConfigured } from '../ops/kit.js';
 import { parseCommandLine } from './command-line.js';

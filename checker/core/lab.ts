@@ -1,5 +1,4 @@
 /** Typed lab metadata: what a lab is, what it costs and what it checks. */
-import type { PriceKey } from '../cost/pricing.js';
 
 export interface BillableResource {
   /** What the resource is, e.g. "cache.t4g.micro node (Valkey)". */
@@ -7,8 +6,12 @@ export interface BillableResource {
   count: number;
   /** List price in us-east-1, USD per hour per unit (derived from `priceKey` by checker/cost/pricing.ts `billable()`). */
   usdPerHour: number;
-  /** The price this resource is billed at: a key of PRICES in checker/cost/pricing.ts. */
-  priceKey?: PriceKey;
+  /**
+   * The price this resource is billed at: a key of PRICES in checker/cost/pricing.ts.
+   * A plain string here so core stays below cost; `billable()` takes only known keys
+   * and checker/test/cost/pricing.test.ts fails on any lab resource the table lacks.
+   */
+  priceKey?: string;
   /**
    * How much of the price's unit one resource uses: GiB for a per-GiB-month
    * price, GiB per hour for a per-GiB price. Default 1.

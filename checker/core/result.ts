@@ -5,13 +5,16 @@
  */
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/** The group of the deployed-resource checks (the AWS target), shown last. */
+export const AWS_GROUP = 'aws';
+
 export interface CheckResult {
   id: string;
   name: string;
   status: CheckStatus;
   message: string;
   hint?: string;
-  /** Exercise or area the check belongs to, e.g. "02-cache-aside" or "aws". */
+  /** Exercise or area the check belongs to, e.g. "02-cache-aside" or AWS_GROUP. */
   group?: string;
   durationMs: number;
   /** What the learner's code printed while the check ran. */

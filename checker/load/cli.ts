@@ -13,13 +13,13 @@
  */
 import mysql from 'mysql2/promise';
 import { UsageError } from '../core/errors.js';
-import { parseCommandLine } from '../cli/command-line.js';
+import { parseCommandLine } from '../core/command-line.js';
 import { echo } from '../core/echo.js';
 import { checkServer, runEnvironmentProblem } from './environment.js';
 import type { ConnectionSettings } from '../exercise-api.js';
-import { runCommand } from '../cli/run-command.js';
-import { startProgress } from '../cli/spinner.js';
-import { say } from '../cli/terminal.js';
+import { runCommand } from '../core/run-command.js';
+import { startProgress } from '../core/spinner.js';
+import { say } from '../core/terminal.js';
 import { runLoad, type LoadStatement } from './load-generator.js';
 import { startProgressBar } from './progress.js';
 import { renderLoadSummary } from './render.js';

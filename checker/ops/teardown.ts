@@ -31,7 +31,7 @@ import type { ChalkInstance } from 'chalk';
 import { resolvedRegion } from '../aws/clients.js';
 import { classifyAwsError, explainAwsError } from '../aws/errors.js';
 import type { LabMeta } from '../core/lab.js';
-import { deployedLabs } from '../cost/status.js';
+import { deployedLabs } from './deployed-labs.js';
 import { labs as allLabs } from '../../labs/index.js';
 import type { OpsClients } from './clients.js';
 import { KIT_LAB_TAG, KIT_MANAGED_TAG, KIT_STACK_PREFIX, kitMatch, matchesLabs, shellWord, tagMap, type KitMatch, type TagMap } from './kit.js';

@@ -13,7 +13,6 @@ import { dirname, join } from 'node:path';
 import { labDir, labKey, type LabMeta } from '../core/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import { resolveExercise } from '../core/resolve-exercise.js';
-import { labs as kitLabs } from '../../labs/index.js';
 import { clearExercises, defaultProgressPath, displayPath, fileStamp, loadProgress, REPO_ROOT, writeProgress } from './state.js';
 
 export interface ResetOptions {
@@ -254,18 +253,17 @@ export function resetExercises(lab: LabMeta, options: ResetOptions = {}): ResetR
 }
 
 export interface ResetAllOptions extends Omit<ResetOptions, 'exerciseIds' | 'all'> {
-  /** The labs to consider; only ready ones are reset. Defaults to the kit's list. */
-  labs?: LabMeta[];
+  /** The labs to consider (the caller passes the registry, labs/index.ts); only ready ones are reset. */
+  labs: readonly LabMeta[];
 }
 
 /** Plans a reset of every ready lab; nothing is touched unless every lab can be reset. */
-export function planResetAll(options: ResetAllOptions = {}): ResetPlan[] {
-  const labs = options.labs ?? kitLabs;
-  return labs.filter((l) => l.status === 'ready').map((lab) => planReset(lab, options));
+export function planResetAll(options: ResetAllOptions): ResetPlan[] {
+  return options.labs.filter((l) => l.status === 'ready').map((lab) => planReset(lab, options));
 }
 
 /** Resets every ready lab (plan first for all, then apply). */
-export function resetAll(options: ResetAllOptions = {}): ResetResult[] {
+export function resetAll(options: ResetAllOptions): ResetResult[] {
   const plans = planResetAll(options);
   return plans.map((plan) => applyReset(plan, { progressPath: progressPathOf(options), now: options.now }));
 }

@@ -3,11 +3,11 @@
  * per lab and per exercise, and the failure messages most learners share.
  */
 import { findLab } from '../../labs/index.js';
-import type { CheckResult, CheckStatus } from '../core/result.js';
+import { AWS_GROUP, type CheckResult, type CheckStatus } from '../core/result.js';
 import type { ClassLearner } from './collect.js';
 import { isStartingTodo } from '../runner/learner-call.js';
 
-export const AWS_GROUP = 'aws';
+export { AWS_GROUP };
 
 export interface Column {
   /** `${lab}:${checkId}`: unique across labs. */

@@ -27,9 +27,12 @@ export class CheckSkipped extends Error {
 }
 
 /** Fails the check with `message` unless `condition` holds. */
-export function expect(condition: unknown, message: string): asserts condition {
+export function ensure(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailed(message);
 }
+
+/** @deprecated Use `ensure`: this name shadowed vitest's `expect` in tests. */
+export const expect: typeof ensure = ensure;
 
 export interface ContextOptions {
   ttlSeconds?: number;

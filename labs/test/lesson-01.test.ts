@@ -16,12 +16,11 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
 import type { LabMeta } from '../../checker/core/lab.js';
-import type { MysqlEndpoint } from '../../checker/engines/endpoints.js';
 import { startLocalEngines, type LocalEngines } from '../../checker/engines/local.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../checker/engines/replicated-mysql.js';
 import { lab01 } from '../01-rds-multi-az/lab.js';
 import { lab02 } from '../02-read-replicas/lab.js';
-import { read, optionsFor, type Fence, fences, prose, anchorsOf, relativeLinks, splitSql, blockNote, type Ran, runAll, embeddedSql, type KitCommand, npmCommands, splitTopLevel, parameterNames } from './lesson-support.js';
+import { read, optionsFor, type Fence, fences, anchorsOf, relativeLinks, splitSql, blockNote, type Ran, runAll, embeddedSql, npmCommands, splitTopLevel, parameterNames } from './lesson-support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const LESSON = 'labs/01-rds-multi-az/README.md';

@@ -168,7 +168,6 @@ export function splitArgs(line: string): string[] {
         }
         if (c === '"') {
           if (i + 1 < n && !/\s/.test(line[i + 1] ?? '')) throw new Error(`closing quote must be followed by a space in: ${line}`);
-          inDouble = false;
           i += 1;
           break;
         }
@@ -183,7 +182,6 @@ export function splitArgs(line: string): string[] {
         }
         if (c === "'") {
           if (i + 1 < n && !/\s/.test(line[i + 1] ?? '')) throw new Error(`closing quote must be followed by a space in: ${line}`);
-          inSingle = false;
           i += 1;
           break;
         }

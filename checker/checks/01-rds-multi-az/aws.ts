@@ -38,8 +38,6 @@ export const LAB01_AWS_CHECKS = {
   tlsRequired: { id: '01.aws.tls-required', name: 'TLS is required (require_secure_transport)' },
 } as const;
 
-type CheckKey = keyof typeof LAB01_AWS_CHECKS;
-
 const { result, errorResult, skipped } = awsResultBuilders(LAB01_AWS_CHECKS);
 
 const LAB_ID = 1;

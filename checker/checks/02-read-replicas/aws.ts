@@ -34,8 +34,6 @@ export const LAB02_AWS_CHECKS = {
   writesRefused: { id: '02.aws.writes-refused', name: 'The replica refuses writes (MySQL error 1290)' },
 } as const;
 
-type CheckKey = keyof typeof LAB02_AWS_CHECKS;
-
 const { result, errorResult, skipped } = awsResultBuilders(LAB02_AWS_CHECKS);
 
 const LAB_ID = 2;

@@ -55,7 +55,7 @@ async function probeLoop(probe: Probe | undefined, ctx: ClusterContext, duration
   if (!probe) return { attempts: 0, failures: 0, secondsWithoutService: durationMs / 1000, landedOnReader: 0, servers: [], error: createError };
   while (Date.now() - started < durationMs) {
     const at = Date.now();
-    let ok = false;
+    let ok: boolean;
     try {
       const identity = identityOf(await withLimit(Math.max(ctx.timeoutMs * 2, 1_000), () => probe(ctx.identitySql)));
       if (servers.at(-1) !== identity.serverId) servers.push(identity.serverId);

@@ -42,8 +42,6 @@ export const LAB05_AWS_CHECKS = {
   traffic: { id: '05.aws.traffic', name: 'Exercise traffic reached the cache (hits and misses in CloudWatch)' },
 } as const;
 
-type CheckKey = keyof typeof LAB05_AWS_CHECKS;
-
 const { result, errorResult, skipped } = awsResultBuilders(LAB05_AWS_CHECKS);
 
 const CONFIG_FILE = 'labs/05-elasticache-redis/stack-config.ts';

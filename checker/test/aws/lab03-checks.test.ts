@@ -7,7 +7,7 @@ import { auroraSupportsAutoPause, clusterIdFromEndpoint, findLab03Resources, typ
 import { LAB03_AWS_CHECKS, runLab03AwsChecks, type Resolver } from '../../checks/03-aurora-cluster/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { answerLifecycles, awsError, byId, DECEMBER_2026, fakeClients } from './helpers.js';
+import { answerLifecycles, awsError, byId, fakeClients } from './helpers.js';
 
 const rds = mockClient(RDSClient);
 const cfn = mockClient(CloudFormationClient);

@@ -8,7 +8,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { findLab06Resources, type Lab06Resources } from '../../aws/aurora-resources.js';
 import { readTopSql } from '../../aws/pi-top-sql.js';
 import { LAB06_AWS_CHECKS, lab06LocalSkips, runLab06AwsChecks, topSqlCheck } from '../../checks/06-performance-insights/aws.js';
-import type { CheckResult } from '../../core/result.js';
 import { awsError, byId, fakeClients } from './helpers.js';
 
 const rds = mockClient(RDSClient);

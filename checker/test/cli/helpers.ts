@@ -38,7 +38,7 @@ export const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
  * rewrites its command line) their working folder is inside it.
  */
 export function enginePidsUnder(dir: string): string[] {
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = execSync('pgrep -f "redis-server|mariadbd"', { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {

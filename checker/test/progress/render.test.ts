@@ -8,7 +8,6 @@ import { fakeLab, runDoc } from './helpers.js';
 
 const plain = new Chalk({ level: 0 });
 const colour = new Chalk({ level: 1 });
-// eslint-disable-next-line no-control-regex
 const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const UTC = { utc: true };
 

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
 import { show } from '../../show-value.js';
 
@@ -47,15 +47,15 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
     hint: 'mysql.createConnection({ ...ctx.connection, connectTimeout: ctx.timeoutMs }) - ctx.connection carries host, port, user, password, database and, on AWS, ssl.',
     async run(h) {
       const conn = (await h.call('connect', h.endpointContext())) as mysql.Connection | undefined;
-      expect(conn && typeof (conn as mysql.Connection).query === 'function', `connect() returned ${show(conn)}, not a mysql2 connection`);
+      ensure(conn && typeof (conn as mysql.Connection).query === 'function', `connect() returned ${show(conn)}, not a mysql2 connection`);
       try {
         const [rows] = await conn.query('SELECT @@server_id AS id');
         const serverId = Number((rows as Array<{ id: number }>)[0]?.id);
-        expect(Number.isFinite(serverId), 'the connection from connect() could not run SELECT @@server_id');
+        ensure(Number.isFinite(serverId), 'the connection from connect() could not run SELECT @@server_id');
         const [status] = await conn.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
         const cipher = String((status as Array<{ Value: string }>)[0]?.Value ?? '');
         if (h.endpoints.target === 'aws') {
-          expect(cipher !== '', 'the connection is not encrypted: keep the ssl options from ctx.connection (the endpoint requires TLS)');
+          ensure(cipher !== '', 'the connection is not encrypted: keep the ssl options from ctx.connection (the endpoint requires TLS)');
           return `connected over TLS (${cipher}) to server ${serverId}`;
         }
         return `connected to server ${serverId} (TLS is checked on --target aws; the local engines run without certificates)`;
@@ -74,9 +74,9 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         await h.call('createUsersTable', conn);
         const cols = await columns(h);
         const byName = new Map(cols.map((c) => [c.name.toLowerCase(), c]));
-        expect(cols.length > 0, 'after createUsersTable there is no users table');
-        for (const column of ['id', 'name', 'email']) expect(byName.has(column), `the users table has no ${column} column (it has ${cols.map((c) => c.name).join(', ')})`);
-        expect(byName.get('id')?.key === 'PRI', 'users.id is not the primary key');
+        ensure(cols.length > 0, 'after createUsersTable there is no users table');
+        for (const column of ['id', 'name', 'email']) ensure(byName.has(column), `the users table has no ${column} column (it has ${cols.map((c) => c.name).join(', ')})`);
+        ensure(byName.get('id')?.key === 'PRI', 'users.id is not the primary key');
         await h.call('createUsersTable', conn);
         return `users has ${cols.map((c) => c.name).join(', ')}; a second call changed nothing`;
       } finally {
@@ -98,8 +98,8 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
       }
       const [rows] = await h.primarySql.query('SELECT name, email FROM users ORDER BY id');
       const stored = rows as Array<{ name: string; email: string }>;
-      expect(stored.length === USERS.length, `after insertUsers with 3 users the table holds ${stored.length} rows`);
-      expect(JSON.stringify(stored) === JSON.stringify(USERS), `the table holds ${show(stored)}, expected ${show(USERS)}`);
+      ensure(stored.length === USERS.length, `after insertUsers with 3 users the table holds ${stored.length} rows`);
+      ensure(JSON.stringify(stored) === JSON.stringify(USERS), `the table holds ${show(stored)}, expected ${show(USERS)}`);
       const tricky = [{ name: "Dara O'Brien", email: 'dara@example.com' }];
       const again = await checkerConnection(h);
       try {
@@ -108,7 +108,7 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         await again.end();
       }
       const last = await h.rowOnPrimary<{ name: string }>('SELECT name FROM users ORDER BY id DESC LIMIT 1');
-      expect(last?.name === "Dara O'Brien", `a name with an apostrophe was stored as ${show(last?.name)}: use placeholders (?), not string concatenation`);
+      ensure(last?.name === "Dara O'Brien", `a name with an apostrophe was stored as ${show(last?.name)}: use placeholders (?), not string concatenation`);
       return '3 users stored as given (and a name with a quote survives: placeholders)';
     },
   },
@@ -129,7 +129,7 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
       const [rows] = await h.primarySql.query('SELECT id, name, email FROM users ORDER BY id');
       const expected = (rows as Array<{ id: number; name: string; email: string }>).map((r) => ({ id: Number(r.id), name: r.name, email: r.email }));
       const got = Array.isArray(listed) ? listed.map((r: { id: number; name: string; email: string }) => ({ id: Number(r.id), name: r.name, email: r.email })) : listed;
-      expect(JSON.stringify(got) === JSON.stringify(expected), `listUsers returned ${show(listed)}, expected ${show(expected)}`);
+      ensure(JSON.stringify(got) === JSON.stringify(expected), `listUsers returned ${show(listed)}, expected ${show(expected)}`);
       return `${expected.length} users, in id order`;
     },
   },

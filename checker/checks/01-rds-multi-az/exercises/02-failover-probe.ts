@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../../engines/servers.js';
-import { CheckFailed, CheckSkipped, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, CheckSkipped, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
 import { show } from '../../show-value.js';
 
@@ -33,8 +33,8 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const ctx = h.endpointContext();
       const result = (await h.call('probeOnce', ctx.connection, 1_000)) as { ok?: boolean; serverId?: number } | undefined;
-      expect(result?.ok === true, `probeOnce against the live endpoint returned ${show(result)}`);
-      expect(result.serverId === h.primary.serverId, `probeOnce reported server ${show(result.serverId)}, but the primary behind the endpoint is server ${h.primary.serverId}`);
+      ensure(result?.ok === true, `probeOnce against the live endpoint returned ${show(result)}`);
+      ensure(result.serverId === h.primary.serverId, `probeOnce reported server ${show(result.serverId)}, but the primary behind the endpoint is server ${h.primary.serverId}`);
       return `ok, answered by server ${result.serverId}`;
     },
   },
@@ -48,10 +48,10 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       const started = Date.now();
       const outcome = await h.attempt('probeOnce', closed, 500);
       const ms = Date.now() - started;
-      expect(outcome.ok, `probeOnce threw when nothing listened: ${outcome.ok ? '' : outcome.error.message}`);
+      ensure(outcome.ok, `probeOnce threw when nothing listened: ${outcome.ok ? '' : outcome.error.message}`);
       const result = outcome.value as { ok?: boolean; error?: string } | undefined;
-      expect(result?.ok === false, `probeOnce against a closed port returned ${show(result)}, expected { ok: false, ... }`);
-      expect(ms < 1_500, `probeOnce took ${ms} ms to notice a refused connection`);
+      ensure(result?.ok === false, `probeOnce against a closed port returned ${show(result)}, expected { ok: false, ... }`);
+      ensure(ms < 1_500, `probeOnce took ${ms} ms to notice a refused connection`);
       return `{ ok: false } in ${ms} ms (${result.error ?? 'no message'})`;
     },
   },
@@ -68,9 +68,9 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
         const started = Date.now();
         const outcome = await h.attempt('probeOnce', { ...h.endpointContext().connection, host: '127.0.0.1', port }, 400);
         const ms = Date.now() - started;
-        expect(outcome.ok, `probeOnce threw on a silent server: ${outcome.ok ? '' : outcome.error.message}`);
-        expect((outcome.value as { ok?: boolean })?.ok === false, `probeOnce against a silent server returned ${show(outcome.value)}`);
-        expect(ms < 1_400, `probeOnce waited ${ms} ms for a server that never answers, with a 400 ms timeout`);
+        ensure(outcome.ok, `probeOnce threw on a silent server: ${outcome.ok ? '' : outcome.error.message}`);
+        ensure((outcome.value as { ok?: boolean })?.ok === false, `probeOnce against a silent server returned ${show(outcome.value)}`);
+        ensure(ms < 1_400, `probeOnce waited ${ms} ms for a server that never answers, with a 400 ms timeout`);
         return `gave up after ${ms} ms with a 400 ms timeout`;
       } finally {
         silent.close();
@@ -93,11 +93,11 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       proxy.restore();
       const measured = (Date.now() - down) / 1000;
       const report = await probe;
-      expect(isReport(report), `runProbe returned ${show(report)}, not { attempts, failures, secondsWithoutService, servers }`);
-      expect(report.attempts >= 10, `runProbe made ${report.attempts} attempts in 4.5 s at a 150 ms interval: it should probe about every intervalMs`);
-      expect(report.failures > 0, 'runProbe counted no failure during a 2 s outage');
+      ensure(isReport(report), `runProbe returned ${show(report)}, not { attempts, failures, secondsWithoutService, servers }`);
+      ensure(report.attempts >= 10, `runProbe made ${report.attempts} attempts in 4.5 s at a 150 ms interval: it should probe about every intervalMs`);
+      ensure(report.failures > 0, 'runProbe counted no failure during a 2 s outage');
       const error = Math.abs(report.secondsWithoutService - measured);
-      expect(error <= 0.5, `runProbe reported ${report.secondsWithoutService.toFixed(2)} s without service; the outage lasted ${measured.toFixed(2)} s (off by ${error.toFixed(2)} s, more than 0.5 s)`);
+      ensure(error <= 0.5, `runProbe reported ${report.secondsWithoutService.toFixed(2)} s without service; the outage lasted ${measured.toFixed(2)} s (off by ${error.toFixed(2)} s, more than 0.5 s)`);
       return `reported ${report.secondsWithoutService.toFixed(2)} s for a ${measured.toFixed(2)} s outage (${report.attempts} attempts, ${report.failures} failed)`;
     },
   },
@@ -117,10 +117,10 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       proxy.repoint(h.replica.port);
       proxy.restore();
       const report = await probe;
-      expect(isReport(report), `runProbe returned ${show(report)}`);
+      ensure(isReport(report), `runProbe returned ${show(report)}`);
       const expected = [h.primary.serverId, h.replica.serverId];
-      expect(report.servers.at(-1) === h.replica.serverId, `after the endpoint moved to server ${h.replica.serverId}, runProbe's servers are ${show(report.servers)}: it never reconnected (or does not record server ids)`);
-      expect(JSON.stringify(report.servers) === JSON.stringify(expected), `runProbe reported servers ${show(report.servers)}, expected ${show(expected)} (each change once)`);
+      ensure(report.servers.at(-1) === h.replica.serverId, `after the endpoint moved to server ${h.replica.serverId}, runProbe's servers are ${show(report.servers)}: it never reconnected (or does not record server ids)`);
+      ensure(JSON.stringify(report.servers) === JSON.stringify(expected), `runProbe reported servers ${show(report.servers)}, expected ${show(expected)} (each change once)`);
       return `saw server ${expected[0]}, then ${expected[1]} after the endpoint moved`;
     },
   },

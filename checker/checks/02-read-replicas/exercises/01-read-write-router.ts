@@ -1,4 +1,4 @@
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
 import { serverIdIn, whichServer } from './shared.js';
 import { show } from '../../show-value.js';
@@ -33,11 +33,11 @@ export const readWriteRouterChecks: ExerciseCheck<H>[] = [
       const { ctx, primary, replica } = h.replicaContext();
       const r = router(h, await h.call('createRouter', ctx));
       const answered = serverIdIn(await routed(h, r, 'SELECT @@server_id AS id'), 'router.query');
-      expect(answered === h.replica.serverId, `SELECT @@server_id through the router was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: reads should go to the replica`);
+      ensure(answered === h.replica.serverId, `SELECT @@server_id through the router was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: reads should go to the replica`);
       const lower = serverIdIn(await routed(h, r, '  select @@server_id as id'), 'router.query');
-      expect(lower === h.replica.serverId, `"  select ..." (lower case, leading spaces) went to ${whichServer(lower, h.primary.serverId, h.replica.serverId)}`);
-      expect(primary.reads === 0, `the primary received ${primary.reads} of the reads`);
-      expect(replica.reads >= 2, 'the replica received none of the reads');
+      ensure(lower === h.replica.serverId, `"  select ..." (lower case, leading spaces) went to ${whichServer(lower, h.primary.serverId, h.replica.serverId)}`);
+      ensure(primary.reads === 0, `the primary received ${primary.reads} of the reads`);
+      ensure(replica.reads >= 2, 'the replica received none of the reads');
       return `answered by the replica (server ${answered})`;
     },
   },
@@ -50,8 +50,8 @@ export const readWriteRouterChecks: ExerciseCheck<H>[] = [
       const r = router(h, await h.call('createRouter', ctx));
       await routed(h, r, 'INSERT INTO users (name, email) VALUES (?, ?)', ['Katherine', 'katherine@example.com']);
       const row = await h.rowOnPrimary<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE name = 'Katherine'");
-      expect(Number(row?.n) === 1, 'the INSERT through the router did not reach the primary');
-      expect(replica.writes === 0 && primary.writes === 1, `writes went to the primary ${primary.writes} times and to the replica ${replica.writes} times`);
+      ensure(Number(row?.n) === 1, 'the INSERT through the router did not reach the primary');
+      ensure(replica.writes === 0 && primary.writes === 1, `writes went to the primary ${primary.writes} times and to the replica ${replica.writes} times`);
       return 'the INSERT landed on the primary';
     },
   },
@@ -66,8 +66,8 @@ export const readWriteRouterChecks: ExerciseCheck<H>[] = [
       await routed(h, r, 'DELETE FROM users WHERE name = ?', ['Alan']);
       const ada = await h.rowOnPrimary<{ email: string }>("SELECT email FROM users WHERE name = 'Ada'");
       const alan = await h.rowOnPrimary<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE name = 'Alan'");
-      expect(ada?.email === 'ada@new.example.com' && Number(alan?.n) === 0, 'the UPDATE or the DELETE through the router did not change the primary');
-      expect(primary.writes === 2, `the primary received ${primary.writes} of the 2 writes`);
+      ensure(ada?.email === 'ada@new.example.com' && Number(alan?.n) === 0, 'the UPDATE or the DELETE through the router did not change the primary');
+      ensure(primary.writes === 2, `the primary received ${primary.writes} of the 2 writes`);
       return 'UPDATE and DELETE landed on the primary';
     },
   },

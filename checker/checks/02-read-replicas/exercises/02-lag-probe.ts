@@ -1,4 +1,4 @@
-import { expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
 import { show } from '../../show-value.js';
 
@@ -16,10 +16,10 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
       const { ctx, primary, replica } = h.replicaContext();
       const lag = await h.call('measureLag', ctx);
       const after = await h.rowOnPrimary<{ n: number }>('SELECT COUNT(*) AS n FROM lag_markers');
-      expect(typeof lag === 'number' && Number.isFinite(lag) && lag >= 0, `measureLag returned ${show(lag)}, not a number of milliseconds`);
-      expect(Number(after?.n) === Number(before?.n) + 1 && primary.writes >= 1, 'measureLag did not write a marker row on the primary');
-      expect(replica.reads >= 1, 'measureLag never read the replica: lag is only visible there');
-      expect(lag < 2_000, `measureLag reported ${lag} ms on a replica that keeps up: is it waiting longer than it polls?`);
+      ensure(typeof lag === 'number' && Number.isFinite(lag) && lag >= 0, `measureLag returned ${show(lag)}, not a number of milliseconds`);
+      ensure(Number(after?.n) === Number(before?.n) + 1 && primary.writes >= 1, 'measureLag did not write a marker row on the primary');
+      ensure(replica.reads >= 1, 'measureLag never read the replica: lag is only visible there');
+      ensure(lag < 2_000, `measureLag reported ${lag} ms on a replica that keeps up: is it waiting longer than it polls?`);
       return `${lag} ms with replication keeping up`;
     },
   },
@@ -37,9 +37,9 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
       } finally {
         await resume;
       }
-      expect(typeof lag === 'number', `measureLag returned ${show(lag)}`);
-      expect(lag >= HELD_BACK_MS - 300, `measureLag reported ${lag} ms while the replica was held back ${HELD_BACK_MS} ms: is it reading the primary, or timing only the write?`);
-      expect(lag <= HELD_BACK_MS + 600, `measureLag reported ${lag} ms for a ${HELD_BACK_MS} ms hold-back: poll more often`);
+      ensure(typeof lag === 'number', `measureLag returned ${show(lag)}`);
+      ensure(lag >= HELD_BACK_MS - 300, `measureLag reported ${lag} ms while the replica was held back ${HELD_BACK_MS} ms: is it reading the primary, or timing only the write?`);
+      ensure(lag <= HELD_BACK_MS + 600, `measureLag reported ${lag} ms for a ${HELD_BACK_MS} ms hold-back: poll more often`);
       return `${lag} ms for a ${HELD_BACK_MS} ms hold-back`;
     },
   },

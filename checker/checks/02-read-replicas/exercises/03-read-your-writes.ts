@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ReplicationHarness } from '../../replication-session.js';
 import { serverIdIn, whichServer } from './shared.js';
 import { show } from '../../show-value.js';
@@ -32,7 +32,7 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       const s = await sessionRouter(h, 2_000);
       await s.write('ada');
       const answered = await s.readServer('ada');
-      expect(answered === h.primary.serverId, `ada's read right after her write was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: she may not see her own change`);
+      ensure(answered === h.primary.serverId, `ada's read right after her write was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: she may not see her own change`);
       return 'answered by the primary';
     },
   },
@@ -44,7 +44,7 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       const s = await sessionRouter(h, 2_000);
       await s.write('ada');
       const answered = await s.readServer('grace');
-      expect(answered === h.replica.serverId, `grace (who wrote nothing) was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: only the writer should be sent to the primary`);
+      ensure(answered === h.replica.serverId, `grace (who wrote nothing) was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: only the writer should be sent to the primary`);
       return 'grace read from the replica';
     },
   },
@@ -57,7 +57,7 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       await s.write('ada');
       await sleep(450);
       const answered = await s.readServer('ada');
-      expect(answered === h.replica.serverId, `450 ms after her write, with ctx.stickyMs = 300, ada was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}`);
+      ensure(answered === h.replica.serverId, `450 ms after her write, with ctx.stickyMs = 300, ada was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}`);
       return 'back on the replica once the window passed';
     },
   },
@@ -69,7 +69,7 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       const s = await sessionRouter(h, 2_000);
       await s.write('linus');
       const row = await h.rowOnPrimary<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE name = 'linus'");
-      expect(Number(row?.n) === 1 && s.replica.writes === 0, 'the write did not land on the primary');
+      ensure(Number(row?.n) === 1 && s.replica.writes === 0, 'the write did not land on the primary');
       return 'the write landed on the primary';
     },
   },

@@ -1,4 +1,4 @@
-import { expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { ClusterHarness } from '../session.js';
 import { learnerIdentity, role } from './shared.js';
 
@@ -14,8 +14,8 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       const ctx = h.context();
       const truth = await h.identityAt(ctx.writer);
       const got = learnerIdentity(await h.call('identify', ctx.writer, ctx), 'identify(ctx.writer)');
-      expect(got.serverId === truth.serverId, `identify(ctx.writer) said ${got.serverId}, but ${truth.serverId} answered`);
-      expect(got.readOnly === truth.readOnly, `identify(ctx.writer) said readOnly ${got.readOnly}, but ${truth.serverId} is ${role(truth.readOnly)}`);
+      ensure(got.serverId === truth.serverId, `identify(ctx.writer) said ${got.serverId}, but ${truth.serverId} answered`);
+      ensure(got.readOnly === truth.readOnly, `identify(ctx.writer) said readOnly ${got.readOnly}, but ${truth.serverId} is ${role(truth.readOnly)}`);
       return `${got.serverId}, read_only = 0`;
     },
   },
@@ -27,8 +27,8 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       const ctx = h.context();
       const readers = await h.readerIds();
       const got = learnerIdentity(await h.call('identify', ctx.reader, ctx), 'identify(ctx.reader)');
-      expect(readers.includes(got.serverId), `identify(ctx.reader) said ${got.serverId}, which is not one of the readers (${readers.join(', ')})`);
-      expect(got.readOnly, `identify(ctx.reader) said readOnly false, but ${got.serverId} is a reader`);
+      ensure(readers.includes(got.serverId), `identify(ctx.reader) said ${got.serverId}, which is not one of the readers (${readers.join(', ')})`);
+      ensure(got.readOnly, `identify(ctx.reader) said readOnly false, but ${got.serverId} is a reader`);
       return `${got.serverId}, read_only = 1`;
     },
   },
@@ -42,8 +42,8 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       const seen: string[] = [];
       for (const instance of ctx.instanceIds) {
         const got = learnerIdentity(await h.call('identify', ctx.instance(instance), ctx), `identify(ctx.instance('${instance}'))`);
-        expect(got.serverId === instance, `identify(ctx.instance('${instance}')) said ${got.serverId}`);
-        expect(got.readOnly === (instance !== writer), `identify(ctx.instance('${instance}')) said readOnly ${got.readOnly}, but it is ${role(instance !== writer)}`);
+        ensure(got.serverId === instance, `identify(ctx.instance('${instance}')) said ${got.serverId}`);
+        ensure(got.readOnly === (instance !== writer), `identify(ctx.instance('${instance}')) said readOnly ${got.readOnly}, but it is ${role(instance !== writer)}`);
         seen.push(`${got.serverId}${got.readOnly ? ' (reader)' : ' (writer)'}`);
       }
       return seen.join(', ');
@@ -59,7 +59,7 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       for (let i = 0; i < 5; i += 1) await h.call('identify', ctx.writer, ctx);
       await new Promise((resolve) => setTimeout(resolve, 150));
       const after = await h.openConnections();
-      expect(after <= before, `5 calls to identify left ${after - before} connection(s) open: a workshop of 30 would exhaust max_connections`);
+      ensure(after <= before, `5 calls to identify left ${after - before} connection(s) open: a workshop of 30 would exhaust max_connections`);
       return 'no connection left open after 5 calls';
     },
   },

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { identityOf, type ClusterHarness } from '../session.js';
 import { role } from './shared.js';
 import { show } from '../../show-value.js';
@@ -44,11 +44,11 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         const seen = new Set<string>();
         for (let i = 0; i < 3; i += 1) {
           const who = identityOf(await h.invoke('client.read', () => c.read(h.cluster.identitySql)));
-          expect(who.readOnly && readers.includes(who.serverId), `read() was answered by ${who.serverId}, ${role(who.readOnly)}: reads belong on the reader endpoint`);
+          ensure(who.readOnly && readers.includes(who.serverId), `read() was answered by ${who.serverId}, ${role(who.readOnly)}: reads belong on the reader endpoint`);
           seen.add(who.serverId);
         }
         const rows = await h.invoke('client.read', () => c.read('SELECT COUNT(*) AS n FROM cluster_notes'));
-        expect(Array.isArray(rows), `read('SELECT COUNT(*) ...') resolved to ${show(rows)}, not the rows`);
+        ensure(Array.isArray(rows), `read('SELECT COUNT(*) ...') resolved to ${show(rows)}, not the rows`);
         return `reads answered by ${[...seen].join(', ')}`;
       });
     },
@@ -70,9 +70,9 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
           const [rows] = await conn.query("SELECT COUNT(*) AS n FROM cluster_notes WHERE note = 'hello'");
           return Number((rows as Array<{ n: number }>)[0].n);
         });
-        expect(stored === 1, `after write(INSERT ...) the writer has ${stored} matching rows`);
+        ensure(stored === 1, `after write(INSERT ...) the writer has ${stored} matching rows`);
         const who = identityOf(await h.invoke('client.write', () => c.write(h.cluster.identitySql)));
-        expect(!who.readOnly, `write() was answered by ${who.serverId}, ${role(who.readOnly)}`);
+        ensure(!who.readOnly, `write() was answered by ${who.serverId}, ${role(who.readOnly)}`);
         return `the INSERT landed on ${who.serverId}, the writer`;
       });
     },
@@ -115,7 +115,7 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
       await h.invoke('client.close', () => c.close());
       await sleep(150);
       const after = await h.openConnections();
-      expect(after <= before, `after close() ${after - before} connection(s) were still open`);
+      ensure(after <= before, `after close() ${after - before} connection(s) were still open`);
       return 'both connections closed';
     },
   },

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { identityOf, type ClusterHarness } from '../session.js';
 import { role } from './shared.js';
 import { show } from '../../show-value.js';
@@ -33,7 +33,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const ctx = h.context();
       const writer = await h.writerId();
       const found = writerName(await h.call('findWriter', ctx));
-      expect(found === writer, `findWriter said ${found}, but the writer is ${writer}`);
+      ensure(found === writer, `findWriter said ${found}, but the writer is ${writer}`);
       return `found ${found}`;
     },
   },
@@ -46,7 +46,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const failover = await h.failover({ restartMs: 300, staleMs: 2_500 });
       await sleep(Math.max(0, failover.startedAt + 600 - Date.now()));
       const found = writerName(await h.call('findWriter', ctx));
-      expect(found === failover.to, `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? ' (the old writer, still behind the cluster endpoint)' : ''}`);
+      ensure(found === failover.to, `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? ' (the old writer, still behind the cluster endpoint)' : ''}`);
       await failover.settled;
       return `found the new writer ${found} while the cluster endpoint still led to ${failover.from}`;
     },
@@ -59,13 +59,13 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const c = client(await h.call('createTopologyAwareClient', h.context()));
       try {
         const who = identityOf(await h.invoke('client.query', () => c.query(h.cluster.identitySql)));
-        expect(!who.readOnly, `query() was answered by ${who.serverId}, ${role(who.readOnly)}`);
+        ensure(!who.readOnly, `query() was answered by ${who.serverId}, ${role(who.readOnly)}`);
         await h.invoke('client.query', () => c.query('INSERT INTO cluster_notes (note, written_by) VALUES (?, ?)', ['topology', 'check']));
         const stored = await h.onWriter(async (conn) => {
           const [rows] = await conn.query("SELECT COUNT(*) AS n FROM cluster_notes WHERE note = 'topology'");
           return Number((rows as Array<{ n: number }>)[0].n);
         });
-        expect(stored === 1, `after query(INSERT ...) the writer has ${stored} matching rows`);
+        ensure(stored === 1, `after query(INSERT ...) the writer has ${stored} matching rows`);
         return `statements ran on ${who.serverId}, the writer`;
       } finally {
         await h.invoke('client.close', () => c.close()).catch(() => {});
@@ -96,7 +96,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
           await sleep(100);
         }
         await failover.settled;
-        expect(readerHits.length === 0, `during the failover ${readerHits.length} of the client's queries were answered by ${[...new Set(readerHits)].join(', ')}, a reader: the client trusted a connection without checking who was behind it`);
+        ensure(readerHits.length === 0, `during the failover ${readerHits.length} of the client's queries were answered by ${[...new Set(readerHits)].join(', ')}, a reader: the client trusted a connection without checking who was behind it`);
         if (recoveredAfterMs === undefined) {
           throw new CheckFailed(`4.5 s after the failover (${failover.from} -> ${failover.to}) the client had not reached the new writer (${last}): it must find the writer again when a query fails`);
         }
@@ -105,7 +105,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
           const [rows] = await conn.query("SELECT COUNT(*) AS n FROM cluster_notes WHERE note = 'after-failover'");
           return Number((rows as Array<{ n: number }>)[0].n);
         });
-        expect(stored === 1, `after the failover, query(INSERT ...) did not reach the new writer ${failover.to}`);
+        ensure(stored === 1, `after the failover, query(INSERT ...) did not reach the new writer ${failover.to}`);
         return `back on the new writer ${failover.to} ${(recoveredAfterMs / 1000).toFixed(2)} s after the failover began, while the cluster endpoint was still stale; no query landed on a reader`;
       } finally {
         await h.invoke('client.close', () => c.close()).catch(() => {});

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepResult } from '../../../exercise-api.js';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { LearnerError } from '../../../runner/learner-call.js';
 import type { ServerlessHarness } from '../session.js';
 import { asStepResult, ms } from './shared.js';
@@ -60,12 +60,12 @@ const PLAIN = { workers: 5, durationMs: 1_200 };
 const plainStep = (h: H) => h.once('plain-step', () => observeStep(h, PLAIN.workers, PLAIN.durationMs));
 
 export function judgeConcurrency(o: ObservedStep, what = 'runStep'): string {
-  expect(o.queries > 0, `${what} sent no query through ctx.db: each worker loops on ctx.db.query(ctx.workload.sql, ctx.workload.params())`);
+  ensure(o.queries > 0, `${what} sent no query through ctx.db: each worker loops on ctx.db.query(ctx.workload.sql, ctx.workload.params())`);
   if (o.peak === 1 && o.workers > 1) {
     throw new CheckFailed(`with ${o.workers} workers, at most 1 query was in flight at a time: the workers ran one after another. Start them all first, then await them together (Promise.all)`);
   }
-  expect(o.peak <= o.workers, `with ${o.workers} workers, ${o.peak} queries were in flight at once: each worker should await its query before sending the next`);
-  expect(o.peak === o.workers, `with ${o.workers} workers, at most ${o.peak} queries were in flight at once: start all ${o.workers} workers at the same time`);
+  ensure(o.peak <= o.workers, `with ${o.workers} workers, ${o.peak} queries were in flight at once: each worker should await its query before sending the next`);
+  ensure(o.peak === o.workers, `with ${o.workers} workers, at most ${o.peak} queries were in flight at once: start all ${o.workers} workers at the same time`);
   return `${o.peak} queries in flight at once on ${o.connections} server connections`;
 }
 
@@ -77,7 +77,7 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const o = await plainStep(h);
       const seen = judgeConcurrency(o);
-      expect(o.result.workers === o.workers, `runStep reported workers: ${o.result.workers}, but it was asked for ${o.workers}`);
+      ensure(o.result.workers === o.workers, `runStep reported workers: ${o.result.workers}, but it was asked for ${o.workers}`);
       return `${o.workers} workers: ${seen}`;
     },
   },
@@ -87,9 +87,9 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
     hint: 'Count an operation for every ctx.db.query a worker sends (in the worker loop), and add the workers\' counts up at the end.',
     async run(h) {
       const o = await plainStep(h);
-      expect(o.queries >= o.workers * 2, `the workers sent only ${o.queries} queries in ${ms(o.durationMs)}: each worker should loop until the deadline`);
-      expect(o.result.operations === o.queries, `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries`);
-      expect(o.result.errors === 0, `runStep reported ${o.result.errors} errors, but no query failed`);
+      ensure(o.queries >= o.workers * 2, `the workers sent only ${o.queries} queries in ${ms(o.durationMs)}: each worker should loop until the deadline`);
+      ensure(o.result.operations === o.queries, `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries`);
+      ensure(o.result.errors === 0, `runStep reported ${o.result.errors} errors, but no query failed`);
       return `${o.queries} queries sent, ${o.result.operations} reported, 0 errors`;
     },
   },
@@ -100,13 +100,13 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const o = await plainStep(h);
       const d = o.durationMs;
-      expect(o.inFlightAtReturn === 0, `runStep returned while ${o.inFlightAtReturn} queries were still running: await every worker before returning`);
-      expect(o.lastStartMs !== undefined, 'runStep sent no query');
-      expect(o.lastStartMs <= d + 150, `a query started ${ms(o.lastStartMs)} after the call, past the ${ms(d)} duration: stop starting queries at the deadline`);
-      expect(o.lastStartMs >= d - 300, `the last query started ${ms(o.lastStartMs)} after the call: the load should last the whole ${ms(d)}`);
-      expect(o.callMs <= d + 600, `runStep took ${ms(o.callMs)} for a ${ms(d)} step`);
+      ensure(o.inFlightAtReturn === 0, `runStep returned while ${o.inFlightAtReturn} queries were still running: await every worker before returning`);
+      ensure(o.lastStartMs !== undefined, 'runStep sent no query');
+      ensure(o.lastStartMs <= d + 150, `a query started ${ms(o.lastStartMs)} after the call, past the ${ms(d)} duration: stop starting queries at the deadline`);
+      ensure(o.lastStartMs >= d - 300, `the last query started ${ms(o.lastStartMs)} after the call: the load should last the whole ${ms(d)}`);
+      ensure(o.callMs <= d + 600, `runStep took ${ms(o.callMs)} for a ${ms(d)} step`);
       const off = Math.abs(o.result.elapsedMs - o.callMs);
-      expect(off <= 250, `runStep reported elapsedMs ${ms(o.result.elapsedMs)}, but the step took ${ms(o.callMs)}`);
+      ensure(off <= 250, `runStep reported elapsedMs ${ms(o.result.elapsedMs)}, but the step took ${ms(o.callMs)}`);
       return `queries from ${ms(o.firstStartMs ?? 0)} to ${ms(o.lastStartMs)} of a ${ms(d)} step; returned after ${ms(o.callMs)}, reported ${ms(o.result.elapsedMs)}`;
     },
   },
@@ -117,14 +117,14 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const failEvery = 7;
       const o = await observeStep(h, 4, 1_000, failEvery);
-      expect(o.failed > 0, `the workers sent only ${o.queries} queries, too few for the checker to make one fail`);
-      expect(o.result.errors <= o.failed, `runStep reported ${o.result.errors} errors, but only ${o.failed} queries failed`);
-      expect(
+      ensure(o.failed > 0, `the workers sent only ${o.queries} queries, too few for the checker to make one fail`);
+      ensure(o.result.errors <= o.failed, `runStep reported ${o.result.errors} errors, but only ${o.failed} queries failed`);
+      ensure(
         o.result.errors === o.failed,
         `runStep under-reports errors: the checker made ${o.failed} of ${o.queries} queries fail (every ${failEvery}th), and runStep reported ${o.result.errors}. Count every failed query as an error: never swallow or retry it`,
       );
-      expect(o.result.operations === o.queries, `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries (a failed query is an operation too)`);
-      expect((o.lastStartMs ?? 0) >= o.durationMs - 300, `the workers stopped sending after ${ms(o.lastStartMs ?? 0)} of a ${ms(o.durationMs)} step: a failed query must not stop a worker`);
+      ensure(o.result.operations === o.queries, `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries (a failed query is an operation too)`);
+      ensure((o.lastStartMs ?? 0) >= o.durationMs - 300, `the workers stopped sending after ${ms(o.lastStartMs ?? 0)} of a ${ms(o.durationMs)} step: a failed query must not stop a worker`);
       return `${o.failed} of ${o.queries} queries failed, all ${o.result.errors} reported as errors; the load went on to the end`;
     },
   },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RampPlan } from '../../../exercise-api.js';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import type { LoadWindow } from '../load-db.js';
 import type { ServerlessHarness } from '../session.js';
 import { asStepResult, ms } from './shared.js';
@@ -39,12 +39,12 @@ function requireWindows(o: ObservedRamp): void {
   if (o.windows.length === 0) {
     throw new CheckFailed('rampLoad never called ctx.sampleCapacity(), so its steps cannot be told apart: sample the capacity right after each step');
   }
-  expect(o.windows.length === PLAN.steps, `rampLoad sampled the capacity ${o.windows.length} times for ${PLAN.steps} steps: once right after each step`);
+  ensure(o.windows.length === PLAN.steps, `rampLoad sampled the capacity ${o.windows.length} times for ${PLAN.steps} steps: once right after each step`);
 }
 
 function reportedSteps(o: ObservedRamp) {
-  expect(Array.isArray(o.reported), `rampLoad returned ${show(o.reported)}, not an array with one result per step`);
-  expect(o.reported.length === PLAN.steps, `rampLoad returned ${o.reported.length} step results for a plan of ${PLAN.steps} steps`);
+  ensure(Array.isArray(o.reported), `rampLoad returned ${show(o.reported)}, not an array with one result per step`);
+  ensure(o.reported.length === PLAN.steps, `rampLoad returned ${o.reported.length} step results for a plan of ${PLAN.steps} steps`);
   return o.reported.map((r) => asStepResult(r, 'rampLoad (a step of its result)'));
 }
 
@@ -61,10 +61,10 @@ export const rampChecks: ExerciseCheck<H>[] = [
       if (seen.every((p) => p === seen[0]) && seen.length > 1) {
         throw new CheckFailed(`every step ran ${seen[0]} queries at once (${seen.join(', ')}): the ramp does not grow; step k should run k x plan.workersPerStep = ${want.join(', ')} workers`);
       }
-      expect(JSON.stringify(seen) === JSON.stringify(want), `the steps ran ${seen.join(', ')} queries at once; a plan of ${PLAN.steps} steps of ${PLAN.workersPerStep} workers should run ${want.join(', ')}, one step after another`);
+      ensure(JSON.stringify(seen) === JSON.stringify(want), `the steps ran ${seen.join(', ')} queries at once; a plan of ${PLAN.steps} steps of ${PLAN.workersPerStep} workers should run ${want.join(', ')}, one step after another`);
       const steps = reportedSteps(o);
       const reportedWorkers = steps.map((s) => s.workers);
-      expect(JSON.stringify(reportedWorkers) === JSON.stringify(want), `rampLoad reported workers ${reportedWorkers.join(', ')} for steps that ran ${want.join(', ')}`);
+      ensure(JSON.stringify(reportedWorkers) === JSON.stringify(want), `rampLoad reported workers ${reportedWorkers.join(', ')} for steps that ran ${want.join(', ')}`);
       return `steps of ${seen.join(', ')} concurrent queries, in order`;
     },
   },
@@ -75,16 +75,16 @@ export const rampChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const o = await observeRamp(h);
       requireWindows(o);
-      expect(o.inFlightAtReturn === 0, `rampLoad returned while ${o.inFlightAtReturn} queries were still running: await the last step`);
+      ensure(o.inFlightAtReturn === 0, `rampLoad returned while ${o.inFlightAtReturn} queries were still running: await the last step`);
       const steps = reportedSteps(o);
       const lengths: string[] = [];
       o.windows.forEach((w, i) => {
         const from = w.firstStart ?? w.closedAt;
         const lasted = w.closedAt - from;
-        expect(w.queries > 0, `step ${i + 1} sent no query before the capacity was sampled`);
-        expect(Math.abs(lasted - PLAN.stepMs) <= 350, `step ${i + 1} ran for ${ms(lasted)} (first query to capacity sample); each step should last plan.stepMs = ${ms(PLAN.stepMs)}`);
-        expect(steps[i].operations === w.queries, `step ${i + 1} reports ${steps[i].operations} operations, but its workers sent ${w.queries} queries`);
-        expect(Math.abs(steps[i].elapsedMs - lasted) <= 300, `step ${i + 1} reports elapsedMs ${ms(steps[i].elapsedMs)}, but it ran for ${ms(lasted)}`);
+        ensure(w.queries > 0, `step ${i + 1} sent no query before the capacity was sampled`);
+        ensure(Math.abs(lasted - PLAN.stepMs) <= 350, `step ${i + 1} ran for ${ms(lasted)} (first query to capacity sample); each step should last plan.stepMs = ${ms(PLAN.stepMs)}`);
+        ensure(steps[i].operations === w.queries, `step ${i + 1} reports ${steps[i].operations} operations, but its workers sent ${w.queries} queries`);
+        ensure(Math.abs(steps[i].elapsedMs - lasted) <= 300, `step ${i + 1} reports elapsedMs ${ms(steps[i].elapsedMs)}, but it ran for ${ms(lasted)}`);
         lengths.push(`${ms(lasted)} (${w.queries} queries)`);
       });
       return `steps lasted ${lengths.join(', ')}`;
@@ -99,7 +99,7 @@ export const rampChecks: ExerciseCheck<H>[] = [
       requireWindows(o);
       const steps = reportedSteps(o);
       steps.forEach((s, i) => {
-        expect(s.capacity === o.samples[i], `step ${i + 1} reports capacity ${show(s.capacity)}, but ctx.sampleCapacity() returned ${o.samples[i]} right after it`);
+        ensure(s.capacity === o.samples[i], `step ${i + 1} reports capacity ${show(s.capacity)}, but ctx.sampleCapacity() returned ${o.samples[i]} right after it`);
       });
       return `capacities ${steps.map((s) => s.capacity).join(', ')} kept with steps 1-${steps.length} (scripted values; real ACUs on --target aws)`;
     },

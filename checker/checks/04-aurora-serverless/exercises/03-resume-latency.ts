@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { LearnerError } from '../../../runner/learner-call.js';
 import type { PauseOptions, PausedClusterProxy } from '../paused-cluster.js';
 import type { ServerlessHarness } from '../session.js';
@@ -32,8 +32,8 @@ async function observeResume(h: H, pause: PauseOptions): Promise<ObservedResume>
     }
     throw err;
   }
-  expect(typeof value === 'number' && Number.isFinite(value), `measureResume returned ${show(value)}, not a number of milliseconds`);
-  expect(proxy.resumeMs !== undefined, 'measureResume never connected to ctx.connection (the paused cluster saw no connection)');
+  ensure(typeof value === 'number' && Number.isFinite(value), `measureResume returned ${show(value)}, not a number of milliseconds`);
+  ensure(proxy.resumeMs !== undefined, 'measureResume never connected to ctx.connection (the paused cluster saw no connection)');
   return { reported: value, proxy, truthMs: proxy.resumeMs };
 }
 
@@ -44,11 +44,11 @@ function judge(o: ObservedResume): void {
       `measureResume reported ${ms(reported)}, but from the first connection attempt to the first answer the cluster took ${ms(truthMs)}: start the clock before the first attempt and stop it at the first answer`,
     );
   }
-  expect(
+  ensure(
     reported >= truthMs - EARLY_MS,
     `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt to the first answer: measure it every time (a fixed or remembered figure cannot follow the cluster)`,
   );
-  expect(reported <= truthMs + LATE_MS, `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt: stop the clock at the first answer`);
+  ensure(reported <= truthMs + LATE_MS, `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt: stop the clock at the first answer`);
 }
 
 async function closedBehind(proxy: PausedClusterProxy): Promise<number> {
@@ -65,7 +65,7 @@ export const resumeLatencyChecks: ExerciseCheck<H>[] = [
       const o = await observeResume(h, { holdMs: 1_200 });
       judge(o);
       const open = await closedBehind(o.proxy);
-      expect(open === 0, `measureResume left ${open} connection${open === 1 ? '' : 's'} open: end each connection it opens`);
+      ensure(open === 0, `measureResume left ${open} connection${open === 1 ? '' : 's'} open: end each connection it opens`);
       return `reported ${ms(o.reported)} for a resume that took ${ms(o.truthMs)}`;
     },
   },
@@ -85,7 +85,7 @@ export const resumeLatencyChecks: ExerciseCheck<H>[] = [
     hint: 'Catch the failed attempt, wait a little (100-200 ms) and try again, until ctx.giveUpMs has passed.',
     async run(h) {
       const o = await observeResume(h, { refuseMs: 700, holdMs: 600 });
-      expect(o.proxy.attempts >= 2, `measureResume made ${o.proxy.attempts} attempt against a cluster that refused it at first`);
+      ensure(o.proxy.attempts >= 2, `measureResume made ${o.proxy.attempts} attempt against a cluster that refused it at first`);
       judge(o);
       return `${o.proxy.refused} refused attempt${o.proxy.refused === 1 ? '' : 's'}, then an answer: reported ${ms(o.reported)} for ${ms(o.truthMs)}`;
     },

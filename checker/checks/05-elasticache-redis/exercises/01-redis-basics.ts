@@ -1,4 +1,4 @@
-import { describeTtl, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { describeTtl, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 
 const id = (name: string) => `05.01.${name}`;
 
@@ -11,9 +11,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.call('saveGreeting', ctx, 'ada', 'hello, Ada');
       const type = await h.redis.type('greeting:ada');
-      expect(type === 'string', `after saveGreeting(ctx, 'ada', 'hello, Ada') greeting:ada is of type "${type}", expected a string`);
+      ensure(type === 'string', `after saveGreeting(ctx, 'ada', 'hello, Ada') greeting:ada is of type "${type}", expected a string`);
       const value = await h.redis.get('greeting:ada');
-      expect(value === 'hello, Ada', `greeting:ada holds ${JSON.stringify(value)}, expected "hello, Ada"`);
+      ensure(value === 'hello, Ada', `greeting:ada holds ${JSON.stringify(value)}, expected "hello, Ada"`);
       return 'greeting:ada holds the text as a plain string';
     },
   },
@@ -25,9 +25,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.redis.set('greeting:grace', 'hi Grace');
       const found = await h.call('readGreeting', ctx, 'grace');
-      expect(found === 'hi Grace', `readGreeting(ctx, 'grace') returned ${JSON.stringify(found)} while the server holds "hi Grace"`);
+      ensure(found === 'hi Grace', `readGreeting(ctx, 'grace') returned ${JSON.stringify(found)} while the server holds "hi Grace"`);
       const missing = await h.call('readGreeting', ctx, 'nobody');
-      expect(missing === null, `readGreeting for a missing name returned ${JSON.stringify(missing)}, expected null`);
+      ensure(missing === null, `readGreeting for a missing name returned ${JSON.stringify(missing)}, expected null`);
       return 'reads the value from the server and null for a missing key';
     },
   },
@@ -40,9 +40,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const fields = { name: 'Ada', city: 'London', language: 'Analytical Engine' };
       await h.call('saveProfile', ctx, 7, fields);
       const type = await h.redis.type('profile:7');
-      expect(type === 'hash', `profile:7 is of type "${type}", expected a hash (HSET) with one field per property`);
+      ensure(type === 'hash', `profile:7 is of type "${type}", expected a hash (HSET) with one field per property`);
       const stored = await h.redis.hgetall('profile:7');
-      expect(JSON.stringify(stored) === JSON.stringify(fields) || sameFields(stored, fields), `profile:7 holds ${JSON.stringify(stored)}, expected ${JSON.stringify(fields)}`);
+      ensure(JSON.stringify(stored) === JSON.stringify(fields) || sameFields(stored, fields), `profile:7 holds ${JSON.stringify(stored)}, expected ${JSON.stringify(fields)}`);
       return 'profile:7 is a hash with the three fields';
     },
   },
@@ -54,9 +54,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.redis.hset('profile:8', { name: 'Grace', city: 'Arlington' });
       const found = await h.call('readProfile', ctx, 8);
-      expect(sameFields(found, { name: 'Grace', city: 'Arlington' }), `readProfile(ctx, 8) returned ${JSON.stringify(found)}, expected { name: 'Grace', city: 'Arlington' }`);
+      ensure(sameFields(found, { name: 'Grace', city: 'Arlington' }), `readProfile(ctx, 8) returned ${JSON.stringify(found)}, expected { name: 'Grace', city: 'Arlington' }`);
       const missing = await h.call('readProfile', ctx, 404);
-      expect(missing === null, `readProfile for a missing profile returned ${JSON.stringify(missing)}, expected null`);
+      ensure(missing === null, `readProfile for a missing profile returned ${JSON.stringify(missing)}, expected null`);
       return 'reads every field of the hash, and null for a missing profile';
     },
   },
@@ -68,9 +68,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.call('saveOneTimeCode', ctx, 'ada', '493817', 30);
       const value = await h.redis.get('otp:ada');
-      expect(value === '493817', `otp:ada holds ${JSON.stringify(value)}, expected "493817"`);
+      ensure(value === '493817', `otp:ada holds ${JSON.stringify(value)}, expected "493817"`);
       const pttl = await h.pttl('otp:ada');
-      expect(pttl > 28_000 && pttl <= 30_000, `otp:ada: ${describeTtl(pttl)}; expected about 30 s`);
+      ensure(pttl > 28_000 && pttl <= 30_000, `otp:ada: ${describeTtl(pttl)}; expected about 30 s`);
       return `otp:ada expires in ${(pttl / 1000).toFixed(1)} s as asked`;
     },
   },
@@ -82,9 +82,9 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.redis.set('otp:grace', '111222', 'EX', 77);
       const left = await h.call('secondsLeft', ctx, 'grace');
-      expect(left === 77 || left === 76, `secondsLeft(ctx, 'grace') returned ${JSON.stringify(left)} while the server reports 77 s`);
+      ensure(left === 77 || left === 76, `secondsLeft(ctx, 'grace') returned ${JSON.stringify(left)} while the server reports 77 s`);
       const missing = await h.call('secondsLeft', ctx, 'nobody');
-      expect(missing === null, `secondsLeft for a user without a code returned ${JSON.stringify(missing)}, expected null`);
+      ensure(missing === null, `secondsLeft for a user without a code returned ${JSON.stringify(missing)}, expected null`);
       return 'reports the TTL the server holds, and null without a code';
     },
   },

@@ -1,4 +1,4 @@
-import { expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { cached, expectBoundedTtl, expireNow, requireCacheFill, sameUser, sampleUser } from './shared.js';
 import { show } from '../../show-value.js';
 
@@ -12,11 +12,11 @@ export const cacheAsideChecks: ExerciseCheck[] = [
     async run(h) {
       const { ctx, db } = h.context();
       const user = await h.call('getUser', ctx, 1);
-      expect(sameUser(user, sampleUser(1)), `getUser(ctx, 1) returned ${show(user)}, expected ${show(sampleUser(1))} from the users table`);
-      expect(db.reads >= 1, 'the first getUser(1) on an empty cache sent no query to the database: where did the user come from?');
+      ensure(sameUser(user, sampleUser(1)), `getUser(ctx, 1) returned ${show(user)}, expected ${show(sampleUser(1))} from the users table`);
+      ensure(db.reads >= 1, 'the first getUser(1) on an empty cache sent no query to the database: where did the user come from?');
       const entry = await cached(h, 'user:1');
-      expect(entry !== undefined, 'after the first getUser(1), user:1 is not in Redis: the cache is never filled');
-      expect(sameUser(entry, sampleUser(1)), `user:1 in Redis holds ${show(entry)}, expected the user row as JSON`);
+      ensure(entry !== undefined, 'after the first getUser(1), user:1 is not in Redis: the cache is never filled');
+      ensure(sameUser(entry, sampleUser(1)), `user:1 in Redis holds ${show(entry)}, expected the user row as JSON`);
       return `1 database query, then user:1 cached`;
     },
   },
@@ -29,14 +29,14 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       await h.call('getUser', ctx, 1);
       db.resetCounts();
       for (let i = 0; i < 3; i += 1) await h.call('getUser', ctx, 1);
-      expect(db.reads === 0, `3 repeat reads of user 1 sent ${db.reads} queries to the database; expected 0 (cache hits)`);
+      ensure(db.reads === 0, `3 repeat reads of user 1 sent ${db.reads} queries to the database; expected 0 (cache hits)`);
       await h.redis.set('user:1', JSON.stringify({ ...sampleUser(1), name: 'Served From Redis' }), 'EX', 60);
       const fromCache = (await h.call('getUser', ctx, 1)) as { name?: string } | null;
-      expect(fromCache?.name === 'Served From Redis', `after the checker changed user:1 in Redis, getUser(1) returned ${show(fromCache)}: the value is not read from Redis (an in-process copy?)`);
+      ensure(fromCache?.name === 'Served From Redis', `after the checker changed user:1 in Redis, getUser(1) returned ${show(fromCache)}: the value is not read from Redis (an in-process copy?)`);
       await h.redis.del('user:1');
       db.resetCounts();
       await h.call('getUser', ctx, 1);
-      expect(db.reads >= 1, 'after user:1 was deleted from Redis, getUser(1) did not query the database: it answers from somewhere other than the cache');
+      ensure(db.reads >= 1, 'after user:1 was deleted from Redis, getUser(1) did not query the database: it answers from somewhere other than the cache');
       return '0 database queries for 3 repeat reads, and the value comes from Redis';
     },
   },
@@ -62,14 +62,14 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       await requireCacheFill(h);
       const { ctx } = h.context();
       const missing = await h.call('getUser', ctx, 999_999);
-      expect(missing === null || missing === undefined, `getUser(ctx, 999999) returned ${show(missing)} for an id that is not in the table; expected null`);
+      ensure(missing === null || missing === undefined, `getUser(ctx, 999999) returned ${show(missing)} for an id that is not in the table; expected null`);
       const pttl = await h.pttl('user:999999');
-      expect(pttl !== -1, 'the miss for user 999999 was cached with no TTL: if that user signs up, they stay invisible forever');
+      ensure(pttl !== -1, 'the miss for user 999999 was cached with no TTL: if that user signs up, they stay invisible forever');
       if (pttl > 0) await expectBoundedTtl(h, 'user:999999', ctx.ttlSeconds);
       await h.sql.query('INSERT INTO users (id, name, email) VALUES (999999, ?, ?)', ['Late Signup', 'late@example.com']);
       if (pttl > 0) await expireNow(h, 'user:999999');
       const found = (await h.call('getUser', ctx, 999_999)) as { name?: string } | null;
-      expect(found?.name === 'Late Signup', `after user 999999 was created (and any cached miss expired), getUser returned ${show(found)}`);
+      ensure(found?.name === 'Late Signup', `after user 999999 was created (and any cached miss expired), getUser returned ${show(found)}`);
       return pttl > 0 ? `miss cached for ${Math.round(pttl / 1000)} s, then the new user is found` : 'null, nothing cached, and the new user is found later';
     },
   },
@@ -80,15 +80,15 @@ export const cacheAsideChecks: ExerciseCheck[] = [
     async run(h) {
       const { ctx, db } = h.context();
       await h.call('getUser', ctx, 5);
-      expect((await h.pttl('user:5')) !== -2, 'getUser(5) did not put user:5 in the cache');
+      ensure((await h.pttl('user:5')) !== -2, 'getUser(5) did not put user:5 in the cache');
       await h.sql.query('UPDATE users SET name = ? WHERE id = 5', ['User 5 (renamed)']);
       await expireNow(h, 'user:5');
       db.resetCounts();
       const fresh = (await h.call('getUser', ctx, 5)) as { name?: string } | null;
-      expect(fresh?.name === 'User 5 (renamed)', `after user:5 expired, getUser(5) returned ${show(fresh)} instead of the row now in the database`);
-      expect(db.reads >= 1, 'after user:5 expired, getUser(5) did not query the database');
+      ensure(fresh?.name === 'User 5 (renamed)', `after user:5 expired, getUser(5) returned ${show(fresh)} instead of the row now in the database`);
+      ensure(db.reads >= 1, 'after user:5 expired, getUser(5) did not query the database');
       const entry = (await cached(h, 'user:5')) as { name?: string } | undefined;
-      expect(entry?.name === 'User 5 (renamed)', `after the refill, user:5 in Redis holds ${show(entry)}`);
+      ensure(entry?.name === 'User 5 (renamed)', `after the refill, user:5 in Redis holds ${show(entry)}`);
       await expectBoundedTtl(h, 'user:5', ctx.ttlSeconds);
       return 'the expired entry was reloaded from the database and cached again with a TTL';
     },
@@ -101,9 +101,9 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       await requireCacheFill(h);
       const { ctx, db } = h.context({ redisDown: true });
       const outcome = await h.attempt('getUser', ctx, 2);
-      expect(outcome.ok, `with Redis unreachable, ${outcome.ok ? '' : outcome.error.message}: a cache outage must degrade to the database, not fail`);
-      expect(sameUser(outcome.value, sampleUser(2)), `with Redis unreachable getUser(2) returned ${show(outcome.value)}, expected user 2 from the database`);
-      expect(db.reads >= 1, 'with Redis unreachable getUser(2) did not query the database');
+      ensure(outcome.ok, `with Redis unreachable, ${outcome.ok ? '' : outcome.error.message}: a cache outage must degrade to the database, not fail`);
+      ensure(sameUser(outcome.value, sampleUser(2)), `with Redis unreachable getUser(2) returned ${show(outcome.value)}, expected user 2 from the database`);
+      ensure(db.reads >= 1, 'with Redis unreachable getUser(2) did not query the database');
       return 'served user 2 from the database while Redis was down (degraded, not failed)';
     },
   },
@@ -117,11 +117,11 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       await h.attempt('getUser', broken.ctx, 3);
       const entry = await h.redis.get('user:3');
       const pttl = await h.pttl('user:3');
-      expect(entry === null || pttl > 0, `after a failed database read, user:3 was cached as ${show(entry)} with no TTL: the error would be served forever`);
+      ensure(entry === null || pttl > 0, `after a failed database read, user:3 was cached as ${show(entry)} with no TTL: the error would be served forever`);
       if (entry !== null) await expireNow(h, 'user:3');
       const { ctx } = h.context();
       const user = await h.call('getUser', ctx, 3);
-      expect(sameUser(user, sampleUser(3)), `once the database recovered, getUser(3) returned ${show(user)}: the failed read was cached`);
+      ensure(sameUser(user, sampleUser(3)), `once the database recovered, getUser(3) returned ${show(user)}: the failed read was cached`);
       return 'the failure was not cached; the next read returned user 3';
     },
   },
@@ -139,9 +139,9 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       };
       const first = await h.call('cacheAside', ctx, 'report:revenue', loader);
       const second = await h.call('cacheAside', ctx, 'report:revenue', loader);
-      expect(JSON.stringify(first) === JSON.stringify(report), `cacheAside returned ${show(first)} on a miss, expected the loader's value`);
-      expect(JSON.stringify(second) === JSON.stringify(report), `cacheAside returned ${show(second)} on a hit, expected the cached value`);
-      expect(calls === 1, `the loader ran ${calls} times for two calls with the same key; expected once`);
+      ensure(JSON.stringify(first) === JSON.stringify(report), `cacheAside returned ${show(first)} on a miss, expected the loader's value`);
+      ensure(JSON.stringify(second) === JSON.stringify(report), `cacheAside returned ${show(second)} on a hit, expected the cached value`);
+      ensure(calls === 1, `the loader ran ${calls} times for two calls with the same key; expected once`);
       await expectBoundedTtl(h, 'report:revenue', ctx.ttlSeconds);
       return 'loader ran once for two calls; report:revenue cached with a TTL';
     },

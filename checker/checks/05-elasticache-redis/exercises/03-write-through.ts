@@ -1,4 +1,4 @@
-import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
 import { cached, expectBoundedTtl, primeCachedUser, sameUser } from './shared.js';
 import { show } from '../../show-value.js';
 
@@ -24,9 +24,9 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.call('saveUser', ctx, renamed);
       const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 1');
-      expect(row?.name === renamed.name && row.email === renamed.email, `after saveUser the database row for user 1 is ${show(row)}: the database was not written`);
+      ensure(row?.name === renamed.name && row.email === renamed.email, `after saveUser the database row for user 1 is ${show(row)}: the database was not written`);
       const entry = await cached(h, 'user:1');
-      expect(sameUser(entry, renamed), `right after saveUser, user:1 in Redis holds ${show(entry)}: write-through must put the new value in the cache`);
+      ensure(sameUser(entry, renamed), `right after saveUser, user:1 in Redis holds ${show(entry)}: write-through must put the new value in the cache`);
       return 'database and cache both hold the new value';
     },
   },
@@ -46,7 +46,7 @@ export const writeThroughChecks: ExerciseCheck[] = [
         },
       });
       await h.call('saveUser', ctx, renamed);
-      expect(!sameUser(cacheAtWrite, renamed), 'the cache already held the new value when the database write started: the cache was written before the database');
+      ensure(!sameUser(cacheAtWrite, renamed), 'the cache already held the new value when the database write started: the cache was written before the database');
       return 'the cache changed only after the database write';
     },
   },
@@ -60,8 +60,8 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('saveUser', ctx, { id: 2, name: 'Never Saved', email: 'never@example.com' });
       const entry = (await cached(h, 'user:2')) as { name?: string } | undefined;
-      expect(entry?.name !== 'Never Saved', 'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write');
-      expect(!outcome.ok, 'the database refused the write but saveUser resolved: the error must reach the caller');
+      ensure(entry?.name !== 'Never Saved', 'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write');
+      ensure(!outcome.ok, 'the database refused the write but saveUser resolved: the error must reach the caller');
       return 'the error reached the caller and the cache kept the old value';
     },
   },
@@ -85,9 +85,9 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const newcomer = { id: 2001, name: 'Katherine Johnson', email: 'kj@example.com' };
       await h.call('saveUser', ctx, newcomer);
       const row = await h.row<{ name: string }>('SELECT name FROM users WHERE id = 2001');
-      expect(row?.name === newcomer.name, `after saveUser for a new id 2001 the database holds ${show(row)}: new users must be inserted`);
+      ensure(row?.name === newcomer.name, `after saveUser for a new id 2001 the database holds ${show(row)}: new users must be inserted`);
       const entry = await cached(h, 'user:2001');
-      expect(sameUser(entry, newcomer), `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`);
+      ensure(sameUser(entry, newcomer), `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`);
       return 'inserted, and the next read is a cache hit';
     },
   },

@@ -1,4 +1,4 @@
-import { CheckFailed, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
 import { cached, expectBoundedTtl, primeCachedUser, sameUser, sampleUser } from './shared.js';
 import { show } from '../../show-value.js';
 
@@ -29,13 +29,13 @@ export const invalidationChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.call('updateUserEmail', ctx, 4, 'new4@example.com');
       const row = await h.row<{ email: string }>('SELECT email FROM users WHERE id = 4');
-      expect(row?.email === 'new4@example.com', `after updateUserEmail the database holds ${show(row?.email)}: the UPDATE did not happen`);
+      ensure(row?.email === 'new4@example.com', `after updateUserEmail the database holds ${show(row?.email)}: the UPDATE did not happen`);
       const read = await readThrough(h, 4);
-      expect(read?.email === 'new4@example.com', `stale read: after the update a cache-aside read still returns ${show(read?.email)} from user:4 in Redis`);
+      ensure(read?.email === 'new4@example.com', `stale read: after the update a cache-aside read still returns ${show(read?.email)} from user:4 in Redis`);
       const entry = await cached(h, 'user:4');
       if (entry !== undefined) {
         // Updating the entry in place instead of deleting it is allowed, if it stays a whole, expiring entry.
-        expect(sameUser(entry, { ...sampleUser(4), email: 'new4@example.com' }), `after the update user:4 in Redis holds ${show(entry)}, not the whole updated user`);
+        ensure(sameUser(entry, { ...sampleUser(4), email: 'new4@example.com' }), `after the update user:4 in Redis holds ${show(entry)}, not the whole updated user`);
         await expectBoundedTtl(h, 'user:4', ctx.ttlSeconds, "a SET that rewrites the entry drops its TTL unless you pass 'EX' again; deleting the key is simpler");
       }
       return entry === undefined ? 'the entry was invalidated; the next read returns the new email' : 'the entry was rewritten with the new email and a TTL';
@@ -58,7 +58,7 @@ export const invalidationChecks: ExerciseCheck[] = [
       });
       await h.call('updateUserEmail', ctx, 4, 'raced4@example.com');
       const read = await readThrough(h, 4);
-      expect(read?.email === 'raced4@example.com', `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before`);
+      ensure(read?.email === 'raced4@example.com', `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before`);
       return 'even with a racing reader, no stale value survives the update';
     },
   },
@@ -72,8 +72,8 @@ export const invalidationChecks: ExerciseCheck[] = [
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('updateUserEmail', ctx, 6, 'refused6@example.com');
       const read = await readThrough(h, 6);
-      expect(read?.email !== 'refused6@example.com', 'the database refused the update, yet reads now return the refused email');
-      expect(!outcome.ok, 'the database refused the update but updateUserEmail resolved: the error must reach the caller');
+      ensure(read?.email !== 'refused6@example.com', 'the database refused the update, yet reads now return the refused email');
+      ensure(!outcome.ok, 'the database refused the update but updateUserEmail resolved: the error must reach the caller');
       return 'the error reached the caller; reads still return the stored email';
     },
   },

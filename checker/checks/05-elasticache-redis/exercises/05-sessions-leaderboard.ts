@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, describeTtl, expect, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, describeTtl, ensure, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
 import { expectBoundedTtl, expireNow } from './shared.js';
 import { show } from '../../show-value.js';
 
@@ -30,9 +30,9 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.call('createSession', ctx, 's1', cart);
       await expectBoundedTtl(h, 'session:s1', 37, "SET ... 'EX', ctx.ttlSeconds", true);
       const read = await h.call('getSession', ctx, 's1');
-      expect(JSON.stringify(read) === JSON.stringify(cart), `getSession(ctx, 's1') returned ${show(read)}, expected ${show(cart)}`);
+      ensure(JSON.stringify(read) === JSON.stringify(cart), `getSession(ctx, 's1') returned ${show(read)}, expected ${show(cart)}`);
       const missing = await h.call('getSession', ctx, 'no-such-session');
-      expect(missing === null, `getSession for an unknown id returned ${show(missing)}, expected null`);
+      ensure(missing === null, `getSession for an unknown id returned ${show(missing)}, expected null`);
       return 'stored with a TTL and read back intact';
     },
   },
@@ -47,8 +47,8 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       const before = await h.pttl('session:s2');
       await h.call('getSession', ctx, 's2');
       const after = await h.pttl('session:s2');
-      expect(after > 2_000, `the TTL did not slide: ${describeTtl(before)} before getSession and ${describeTtl(after)} after (expected ctx.ttlSeconds = 83 s again)`);
-      expect(after > 80_000 && after <= 83_000, `getSession renewed the TTL to ${describeTtl(after)}, not to ctx.ttlSeconds = 83 s`);
+      ensure(after > 2_000, `the TTL did not slide: ${describeTtl(before)} before getSession and ${describeTtl(after)} after (expected ctx.ttlSeconds = 83 s again)`);
+      ensure(after > 80_000 && after <= 83_000, `getSession renewed the TTL to ${describeTtl(after)}, not to ctx.ttlSeconds = 83 s`);
       return `TTL went from ${(before / 1000).toFixed(1)} s back to ${(after / 1000).toFixed(1)} s on access`;
     },
   },
@@ -62,9 +62,9 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.call('createSession', ctx, 's3', cart);
       await expireNow(h, 'session:s3');
       const read = await h.call('getSession', ctx, 's3');
-      expect(read === null, `getSession returned ${show(read)} for a session that had expired`);
+      ensure(read === null, `getSession returned ${show(read)} for a session that had expired`);
       const exists = await h.redis.exists('session:s3');
-      expect(exists === 0, 'getSession on an expired session wrote session:s3 back: an expired session must not come back');
+      ensure(exists === 0, 'getSession on an expired session wrote session:s3 back: an expired session must not come back');
       return 'expired sessions read as null and are not recreated';
     },
   },
@@ -78,10 +78,10 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
         await h.call('addScore', ctx, 'weekly', player, points);
       }
       const type = await h.redis.type('leaderboard:weekly');
-      expect(type === 'zset', `leaderboard:weekly is of type "${type}", expected a sorted set`);
+      ensure(type === 'zset', `leaderboard:weekly is of type "${type}", expected a sorted set`);
       const top = await h.call('topPlayers', ctx, 'weekly', 2);
       const expected = [{ player: 'ada', score: 30 }, { player: 'grace', score: 25 }];
-      expect(JSON.stringify(top) === JSON.stringify(expected), `topPlayers(ctx, 'weekly', 2) returned ${show(top)}, expected ${show(expected)} (scores as numbers, best first)`);
+      ensure(JSON.stringify(top) === JSON.stringify(expected), `topPlayers(ctx, 'weekly', 2) returned ${show(top)}, expected ${show(expected)} (scores as numbers, best first)`);
       return 'ada 30, grace 25: scores accumulate and rank correctly';
     },
   },
@@ -109,7 +109,7 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.redis.pexpire('leaderboard:season', 2_000);
       await h.call('addScore', ctx, 'season', 'ada', 1);
       const after = await h.pttl('leaderboard:season');
-      expect(after > 25_000, `a new score on an active board left its TTL at ${describeTtl(after)}: set the TTL on every addScore (without NX) so the board lives while it is used`);
+      ensure(after > 25_000, `a new score on an active board left its TTL at ${describeTtl(after)}: set the TTL on every addScore (without NX) so the board lives while it is used`);
       return 'the board TTL is renewed by every score';
     },
   },
@@ -123,12 +123,12 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.call('addScore', ctx, 'monthly', 'grace', 50);
       await expireNow(h, 'leaderboard:monthly');
       const empty = await h.call('topPlayers', ctx, 'monthly', 3);
-      expect(Array.isArray(empty) && empty.length === 0, `after leaderboard:monthly expired, topPlayers returned ${show(empty)}, expected []`);
+      ensure(Array.isArray(empty) && empty.length === 0, `after leaderboard:monthly expired, topPlayers returned ${show(empty)}, expected []`);
       await sleep(5);
       await h.call('addScore', ctx, 'monthly', 'linus', 7);
       await expectBoundedTtl(h, 'leaderboard:monthly', ctx.ttlSeconds, 'EXPIRE the board on every addScore');
       const fresh = await h.call('topPlayers', ctx, 'monthly', 3);
-      expect(JSON.stringify(fresh) === JSON.stringify([{ player: 'linus', score: 7 }]), `the board that restarted after expiry holds ${show(fresh)}, expected only linus with 7`);
+      ensure(JSON.stringify(fresh) === JSON.stringify([{ player: 'linus', score: 7 }]), `the board that restarted after expiry holds ${show(fresh)}, expected only linus with 7`);
       return 'the expired board was empty, and the new one expires too';
     },
   },

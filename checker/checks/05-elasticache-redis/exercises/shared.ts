@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleUser } from '../../../../labs/05-elasticache-redis/seed.js';
 import type { User } from '../../../exercise-api.js';
-import { CheckFailed, describeTtl, expect, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, describeTtl, ensure, type Harness } from '../../../runner/harness.js';
 import { show } from '../../show-value.js';
 
 export { sampleUser };
@@ -37,11 +37,11 @@ export async function expectBoundedTtl(
   atLeastHalf = false,
 ): Promise<number> {
   const pttl = await h.pttl(key);
-  expect(pttl !== -2, `${key} is not in the cache`);
-  expect(pttl !== -1, `${key} has no TTL, so it would live forever: ${fix}`);
-  expect(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above the lab's bound of ctx.ttlSeconds = ${ttlSeconds} s`);
+  ensure(pttl !== -2, `${key} is not in the cache`);
+  ensure(pttl !== -1, `${key} has no TTL, so it would live forever: ${fix}`);
+  ensure(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above the lab's bound of ctx.ttlSeconds = ${ttlSeconds} s`);
   if (atLeastHalf) {
-    expect(
+    ensure(
       pttl >= (ttlSeconds * 1000) / 2,
       `${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, far below ctx.ttlSeconds = ${ttlSeconds} s: entries expire before they help (PX takes milliseconds; EX takes seconds)`,
     );

@@ -5,7 +5,7 @@
  * reading of the same table taken right after.
  */
 import type { TopSqlRow } from '../../../exercise-api.js';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { avgMs, isBookkeeping, isPlantedStatement, totalMs, type DigestRow } from '../digests.js';
 import type { InsightsHarness } from '../session.js';
 import { grouped, msText, quote, sameText, serverRowFor, topSqlRows } from './shared.js';
@@ -36,20 +36,20 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
     async run(h) {
       await knownWorkload(h);
       const { rows, server } = await topSql(h, 5);
-      expect(rows.length > 0, 'topSql(ctx, 5) returned no rows after a workload of over 200 statements');
+      ensure(rows.length > 0, 'topSql(ctx, 5) returned no rows after a workload of over 200 statements');
       const planted = server.find((d) => isPlantedStatement(d.digestText));
       if (!planted) throw new Error('the checker found no digest of its own hot query');
       const first = rows[0];
-      expect(
+      ensure(
         sameText(first.digestText, planted.digestText),
         `topSql put ${quote(first.digestText)} first; the statement with the most total time is ${quote(planted.digestText)} (${msText(totalMs(planted))} over ${planted.calls} calls)`,
       );
-      expect(first.calls === planted.calls, `calls of the top statement: topSql says ${first.calls}, the server counts COUNT_STAR ${planted.calls}`);
-      expect(
+      ensure(first.calls === planted.calls, `calls of the top statement: topSql says ${first.calls}, the server counts COUNT_STAR ${planted.calls}`);
+      ensure(
         first.rowsExamined === planted.rowsExamined,
         `rowsExamined of the top statement: topSql says ${grouped(first.rowsExamined)}, the server counts SUM_ROWS_EXAMINED ${grouped(planted.rowsExamined)}`,
       );
-      expect(first.rowsSent === planted.rowsSent, `rowsSent of the top statement: topSql says ${grouped(first.rowsSent)}, the server counts SUM_ROWS_SENT ${grouped(planted.rowsSent)}`);
+      ensure(first.rowsSent === planted.rowsSent, `rowsSent of the top statement: topSql says ${grouped(first.rowsSent)}, the server counts SUM_ROWS_SENT ${grouped(planted.rowsSent)}`);
       return `first: the orders-by-customer query, ${planted.calls} calls examining ${grouped(planted.rowsExamined / planted.calls)} rows each to send ${grouped(planted.rowsSent / planted.calls)}`;
     },
   },
@@ -61,7 +61,7 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       await knownWorkload(h);
       const { rows, server } = await topSql(h, 5);
       for (let i = 1; i < rows.length; i += 1) {
-        expect(
+        ensure(
           rows[i].totalMs <= rows[i - 1].totalMs,
           `row ${i + 1} (${quote(rows[i].digestText)}, ${rows[i].calls} calls) has more total time than row ${i} (${quote(rows[i - 1].digestText)}, ${rows[i - 1].calls} calls): rank by SUM_TIMER_WAIT, not by calls`,
         );
@@ -70,12 +70,12 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       const theirs = workloadOnly(server).slice(0, mine.length);
       mine.forEach((row, i) => {
         const expected = theirs[i];
-        expect(
+        ensure(
           expected && sameText(row.digestText, expected.digestText),
           `place ${i + 1} (workload statements only): topSql has ${quote(row.digestText)}, the server ranks ${expected ? quote(expected.digestText) : 'nothing'} there by SUM_TIMER_WAIT`,
         );
       });
-      expect(mine.length >= 3, `topSql(ctx, 5) returned ${mine.length} statements of the workload; it ran at least 3 (the random read, the insert and the orders query)`);
+      ensure(mine.length >= 3, `topSql(ctx, 5) returned ${mine.length} statements of the workload; it ran at least 3 (the random read, the insert and the orders query)`);
       return `the workload's statements in the server's order: ${mine.map((r) => `${msText(r.totalMs)}`).join(' > ')}`;
     },
   },
@@ -97,7 +97,7 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
           const close = Math.abs(mine - theirs) <= 0.01 + theirs * 0.005;
           const factor = theirs > 0 ? mine / theirs : Number.NaN;
           const scale = [1e9, 1e6, 1e3, 1e-3].find((s) => Math.abs(factor / s - 1) < 0.02);
-          expect(
+          ensure(
             close,
             `${field} of ${quote(row.digestText)} is ${mine}, but ${column} says ${msText(theirs)}` +
               (scale ? ` - off by a factor of ${scale.toExponential(0)}: the timer columns count picoseconds, divide by 1e9` : ''),
@@ -105,7 +105,7 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
         }
         compared += 1;
       }
-      expect(compared > 0, 'topSql returned no statement of the workload to compare');
+      ensure(compared > 0, 'topSql returned no statement of the workload to compare');
       return `${compared} statements, total and average time within 0.5% of the server's picoseconds / 1e9`;
     },
   },
@@ -117,11 +117,11 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       await knownWorkload(h);
       for (const limit of [1, 3]) {
         const { rows, server } = await topSql(h, limit);
-        expect(rows.length === limit, `topSql(ctx, ${limit}) returned ${rows.length} rows; the digest table has ${server.length}, so expected ${limit}`);
+        ensure(rows.length === limit, `topSql(ctx, ${limit}) returned ${rows.length} rows; the digest table has ${server.length}, so expected ${limit}`);
       }
       const { rows } = await topSql(h, 1);
       const planted = (await h.digests()).find((d) => isPlantedStatement(d.digestText));
-      expect(planted && sameText(rows[0].digestText, planted.digestText), `topSql(ctx, 1) returned ${quote(rows[0].digestText)}, not the top statement`);
+      ensure(planted && sameText(rows[0].digestText, planted.digestText), `topSql(ctx, 1) returned ${quote(rows[0].digestText)}, not the top statement`);
       return 'limit 1 gave 1 row (the top statement), limit 3 gave 3';
     },
   },
@@ -132,13 +132,13 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
     async run(h) {
       await knownWorkload(h);
       const first = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
-      expect(first, 'topSql(ctx, 5) did not return the orders-by-customer statement after the workload');
+      ensure(first, 'topSql(ctx, 5) did not return the orders-by-customer statement after the workload');
       const more = 4;
       const db = h.learnerDb();
       for (const customer of [1, 2, 3, 4].slice(0, more)) await h.referenceHotQuery(db, customer);
       await h.settledDigests();
       const second = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
-      expect(
+      ensure(
         second && second.calls === first.calls + more,
         `after ${more} more calls of the orders query, topSql reported ${second ? second.calls : 'no such statement'} calls instead of ${first.calls + more}: is the result kept from an earlier call?`,
       );

@@ -7,7 +7,7 @@
  * calls the digests saw against the calls the workload made.
  */
 import { CUSTOMER_COUNT, expectedOrderIds, secondaryIndexes } from '../../../../labs/06-performance-insights/seed.js';
-import { CheckFailed, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { avgMs } from '../digests.js';
 import type { InsightsHarness, MeasuredWorkload } from '../session.js';
 import { grouped, msText, quote } from './shared.js';
@@ -56,13 +56,13 @@ export const fixTopSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       if (!outcome.ok) throw new CheckFailed(`${outcome.error.message}; without a fix ${scanned}`);
       const m = await h.measureWorkload({ hotQuery: h.learnerHotQuery });
       hotRunOk(m);
-      expect(
+      ensure(
         m.hot.calls > 0,
         `ordersForCustomer ran ${m.run.hotCalls} times during the workload but the digests recorded no statement of it: a query that never runs hides the problem, it does not fix it`,
       );
       const perCall = m.hot.rowsExamined / Math.max(1, m.run.hotCalls);
       const factor = perCall > 0 ? baseline.rowsExaminedPerCall / perCall : Number.POSITIVE_INFINITY;
-      expect(
+      ensure(
         perCall * REQUIRED_FACTOR <= baseline.rowsExaminedPerCall,
         `rows examined per call still ${grouped(perCall)} (before the fix ${grouped(baseline.rowsExaminedPerCall)}; at most ${grouped(baseline.rowsExaminedPerCall / REQUIRED_FACTOR)} needed): the table is scanned - ${await indexDiagnosis(h)}`,
       );
@@ -79,10 +79,10 @@ export const fixTopSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       for (const customer of SAMPLE_CUSTOMERS) {
         const expected = expectedOrderIds(customer);
         const value = await h.call('ordersForCustomer', db, customer);
-        expect(Array.isArray(value), `ordersForCustomer(db, ${customer}) returned ${show(value)}, expected an array of order rows`);
+        ensure(Array.isArray(value), `ordersForCustomer(db, ${customer}) returned ${show(value)}, expected an array of order rows`);
         const ids = (value as Array<Record<string, unknown> | null>).map((row) => Number(row?.id));
         const call = `ordersForCustomer(db, ${customer})`;
-        expect(
+        ensure(
           ids.length === expected.length,
           expected.length === 0
             ? `${call} returned ${ids.length} orders for a customer who has none`
@@ -90,8 +90,8 @@ export const fixTopSqlChecks: ExerciseCheck<InsightsHarness>[] = [
         );
         const sorted = [...ids].sort((a, b) => b - a);
         const missing = expected.filter((x) => !ids.includes(x));
-        expect(missing.length === 0, `${call} returned orders ${show(ids.slice(0, 6))}... that are not customer ${customer}'s (missing ${show(missing.slice(0, 5))})`);
-        expect(ids.every((x, i) => x === sorted[i]), `${call} returned customer ${customer}'s orders in the order ${show(ids.slice(0, 6))}...; keep ORDER BY created_at DESC, id DESC (newest first)`);
+        ensure(missing.length === 0, `${call} returned orders ${show(ids.slice(0, 6))}... that are not customer ${customer}'s (missing ${show(missing.slice(0, 5))})`);
+        ensure(ids.every((x, i) => x === sorted[i]), `${call} returned customer ${customer}'s orders in the order ${show(ids.slice(0, 6))}...; keep ORDER BY created_at DESC, id DESC (newest first)`);
       }
       return `the same orders as the seed for customers ${SAMPLE_CUSTOMERS.join(', ')} (20 each, none for ${SAMPLE_CUSTOMERS.at(-1)}), newest first`;
     },
@@ -106,7 +106,7 @@ export const fixTopSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       hotRunOk(m);
       const reading = m.hotStatements.filter((d) => /`orders`/i.test(d.digestText));
       const seen = reading.reduce((sum, d) => sum + d.calls, 0);
-      expect(
+      ensure(
         seen >= m.run.hotCalls,
         `the workload called ordersForCustomer ${m.run.hotCalls} times and the digests saw ${seen} calls of a statement reading orders: ` +
           'answers that never reach the database (an in-process cache?) hide the statement instead of fixing it',

@@ -8,8 +8,8 @@ import { resolvedRegion, type AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import type { LabMeta } from '../core/lab.js';
 import { labs as allLabs } from '../../labs/index.js';
-import { kitMatch, labsWithStacks, tagMap, type TagMap } from '../ops/kit.js';
-import { formatUsd, labCost } from './cost.js';
+import { kitMatch, labsWithStacks, tagMap, type TagMap } from '../core/kit.js';
+import { formatUsd, labCost } from '../cost/cost.js';
 
 export interface DeployedStack {
   stackName: string;

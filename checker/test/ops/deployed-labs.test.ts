@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { labsStatusMain } from '../../cli/labs-status.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import { labCost } from '../../cost/cost.js';
-import { costSoFar, deployedLabs, labsStatus, labsStatusFrom, renderStatus } from '../../cost/status.js';
+import { costSoFar, deployedLabs, labsStatus, labsStatusFrom, renderStatus } from '../../ops/deployed-labs.js';
 import { KIT_LAB_TAG, KIT_MANAGED_TAG } from '../../ops/kit.js';
 import { labs } from '../../../labs/index.js';
 import { awsError, fakeOpsClients } from '../ops/helpers.js';
