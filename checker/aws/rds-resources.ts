@@ -8,7 +8,7 @@
  * when that name does not exist, the lab's instances that do (kit tags or the
  * stack's naming), so a typo is answered with the name the learner meant.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { lab01 } from '../../labs/01-rds-multi-az/lab.js';
 import { lab02 } from '../../labs/02-read-replicas/lab.js';
@@ -20,12 +20,8 @@ import { classifyAwsError, explainAwsError } from './errors.js';
 import { dbInstanceIdFromEndpoint } from './lab05-resources.js';
 import { deployCommandFor, outputKeysOf, readStackOutputs } from './stack-outputs.js';
 
-/**
- * The clients the RDS labs use. `ec2` (security groups) is optional until
- * makeAwsClients builds one; without it an EC2 client is derived from the RDS
- * client's resolved settings (region, credentials, endpoint) - see ec2ClientFor.
- */
-export type RdsLabClients = AwsClients & { ec2?: EC2Client };
+/** The clients the RDS labs use (the shared set, EC2 included). */
+export type RdsLabClients = AwsClients;
 
 export interface Lab01Resources {
   dbInstanceId: string;
@@ -367,19 +363,10 @@ export function instanceNotFound(
 }
 
 /**
- * An EC2 client for the security-group check. makeAwsClients does not build
- * one (yet), so it is derived from the RDS client's resolved configuration:
- * same region, credentials, retries and, in tests, the same loopback
- * endpoint. `owned` says the caller must destroy it.
+ * The run's EC2 client for the security-group check (built on first use from
+ * the shared configuration). `owned` is always false: destroyAwsClients
+ * closes it with the others.
  */
 export function ec2ClientFor(clients: RdsLabClients): { ec2: EC2Client; owned: boolean } {
-  if (clients.ec2) return { ec2: clients.ec2, owned: false };
-  const cfg = clients.rds.config;
-  const ec2 = new EC2Client({
-    region: cfg.region,
-    credentials: cfg.credentials,
-    maxAttempts: cfg.maxAttempts,
-    ...(cfg.isCustomEndpoint && cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-  });
-  return { ec2, owned: true };
+  return { ec2: clients.ec2, owned: false };
 }
