@@ -2,16 +2,20 @@
  * Lab 1: RDS for MySQL, Single-AZ or Multi-AZ (the learner's change),
  * reachable only through an SSM-managed bastion.
  */
-import { CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { lab01 } from '../labs/01-rds-multi-az/lab.js';
+import { stackConfig as learnerConfig } from '../labs/01-rds-multi-az/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/01-rds-multi-az/stack-config.js';
 import { LabBastion } from './shared/bastion.js';
+import { type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { LabStack } from './shared/lab-stack.js';
 import { LabMysql } from './shared/mysql.js';
 import { LabNetwork } from './shared/network.js';
 import { multiAzSetting, type RdsMultiAzConfig } from './shared/rds-config.js';
 
-export const LAB01_ID = 1;
-export const LAB01_STACK_NAME = 'DataTierLabs-01-RdsMultiAz';
+export const LAB01_ID = lab01.id;
+export const LAB01_STACK_NAME = lab01.stack.name;
 export const LAB01_DATABASE_NAME = 'labdb';
 /** A week of point-in-time recovery, the RDS console's default. Backup storage up to the database's size is free. */
 export const LAB01_BACKUP_RETENTION = Duration.days(7);
@@ -20,18 +24,8 @@ export const LAB01_MAX_ALLOCATED_STORAGE_GIB = 100;
 /** Enhanced Monitoring (OS metrics, e.g. during a failover) at the cheapest interval. */
 export const LAB01_MONITORING_INTERVAL = Duration.seconds(60);
 
-/** The CloudFormation output keys the checker reads (see labs/01-rds-multi-az/lab.ts). */
-export const LAB01_OUTPUT_KEYS = [
-  'DbInstanceId',
-  'DbEndpoint',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'DbSecurityGroupId',
-  'BastionSecurityGroupId',
-  'ParameterGroupName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/01-rds-multi-az/lab.ts `stack.outputs`. */
+export const LAB01_OUTPUT_KEYS = outputKeys(lab01.stack);
 export type Lab01OutputKey = (typeof LAB01_OUTPUT_KEYS)[number];
 
 export interface RdsMultiAzStackProps extends StackProps {
@@ -69,6 +63,7 @@ export class RdsMultiAzStack extends LabStack {
       backupRetention: LAB01_BACKUP_RETENTION,
       maxAllocatedStorage: LAB01_MAX_ALLOCATED_STORAGE_GIB,
       monitoringInterval: LAB01_MONITORING_INTERVAL,
+      requires: rdsRequirement(lab01),
       // RDS creates, rotates and deletes the secret with the instance.
       manageMasterUserPassword: true,
     });
@@ -95,3 +90,13 @@ export class RdsMultiAzStack extends LabStack {
     }
   }
 }
+
+export function addLab01Stack(app: App, options: VariantOptions): RdsMultiAzStack {
+  return new RdsMultiAzStack(app, LAB01_STACK_NAME, {
+    stackName: LAB01_STACK_NAME,
+    env: labEnvironment(),
+    availability: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab01Stack: LabStackEntry<RdsMultiAzStack> = { lab: lab01, add: addLab01Stack };

@@ -3,36 +3,31 @@
  * asynchronous read replicas in the other AZ, reachable only through an
  * SSM-managed bastion.
  */
-import { CfnOutput, type StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, type StackProps } from 'aws-cdk-lib';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
+import { lab02 } from '../labs/02-read-replicas/lab.js';
+import { stackConfig as learnerConfig } from '../labs/02-read-replicas/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/02-read-replicas/stack-config.js';
 import { LabBastion } from './shared/bastion.js';
+import { type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { LabStack } from './shared/lab-stack.js';
 import { LabMysql } from './shared/mysql.js';
 import { LabNetwork } from './shared/network.js';
 import { type ReadReplicaConfig, readReplicaCount } from './shared/rds-config.js';
 import { LAB_BACKUP_RETENTION } from './shared/secure-defaults.js';
 
-export const LAB02_ID = 2;
-export const LAB02_STACK_NAME = 'DataTierLabs-02-ReadReplicas';
+export const LAB02_ID = lab02.id;
+export const LAB02_STACK_NAME = lab02.stack.name;
 export const LAB02_DATABASE_NAME = 'labdb';
 /** Storage autoscaling ceiling of the primary and its replicas: 5x the 20 GiB start, billed only if used. */
 export const LAB02_MAX_ALLOCATED_STORAGE_GIB = 100;
 
-/** The CloudFormation output keys the checker reads (see labs/02-read-replicas/lab.ts). */
-export const LAB02_OUTPUT_KEYS = [
-  'PrimaryInstanceId',
-  'PrimaryEndpoint',
-  'ReplicaInstanceId',
-  'ReplicaEndpoint',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/02-read-replicas/lab.ts `stack.outputs`. */
+export const LAB02_OUTPUT_KEYS = outputKeys(lab02.stack);
 export type Lab02OutputKey = (typeof LAB02_OUTPUT_KEYS)[number];
 /** Present only when the stack has at least one replica (they describe the first). */
-export const LAB02_REPLICA_OUTPUT_KEYS: readonly Lab02OutputKey[] = ['ReplicaInstanceId', 'ReplicaEndpoint'];
+export const LAB02_REPLICA_OUTPUT_KEYS: readonly Lab02OutputKey[] = [lab02.stack.outputs.replicaInstanceId, lab02.stack.outputs.replicaEndpoint];
 
 export interface ReadReplicasStackProps extends StackProps {
   /** How many read replicas: the learner's part. */
@@ -76,6 +71,7 @@ export class ReadReplicasStack extends LabStack {
       // A stack-owned secret: RDS cannot create replicas of an instance whose
       // password it manages in Secrets Manager.
       manageMasterUserPassword: false,
+      requires: rdsRequirement(lab02),
     });
     this.database.allowFrom(this.bastion.securityGroup, 'MySQL from the lab bastion (primary and replicas)');
 
@@ -106,3 +102,13 @@ export class ReadReplicasStack extends LabStack {
     }
   }
 }
+
+export function addLab02Stack(app: App, options: VariantOptions): ReadReplicasStack {
+  return new ReadReplicasStack(app, LAB02_STACK_NAME, {
+    stackName: LAB02_STACK_NAME,
+    env: labEnvironment(),
+    replication: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab02Stack: LabStackEntry<ReadReplicasStack> = { lab: lab02, add: addLab02Stack };

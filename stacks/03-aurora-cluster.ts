@@ -3,30 +3,26 @@
  * learner adds them, readers in the other AZs, reachable only through an
  * SSM-managed bastion.
  */
-import { CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { lab03 } from '../labs/03-aurora-cluster/lab.js';
+import { stackConfig as learnerConfig } from '../labs/03-aurora-cluster/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/03-aurora-cluster/stack-config.js';
 import { LabAuroraCluster } from './shared/aurora.js';
+import { type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { type AuroraReadersConfig, auroraReaderCount } from './shared/aurora-config.js';
 import { LabBastion } from './shared/bastion.js';
 import { LabStack } from './shared/lab-stack.js';
 import { LabNetwork } from './shared/network.js';
 
-export const LAB03_ID = 3;
-export const LAB03_STACK_NAME = 'DataTierLabs-03-AuroraCluster';
+export const LAB03_ID = lab03.id;
+export const LAB03_STACK_NAME = lab03.stack.name;
 export const LAB03_DATABASE_NAME = 'labdb';
 /** A week of point-in-time recovery. Aurora backup storage up to the size of the cluster volume is free. */
 export const LAB03_BACKUP_RETENTION = Duration.days(7);
 
-/** The CloudFormation output keys the checker reads (see labs/03-aurora-cluster/lab.ts). */
-export const LAB03_OUTPUT_KEYS = [
-  'ClusterId',
-  'ClusterEndpoint',
-  'ReaderEndpoint',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/03-aurora-cluster/lab.ts `stack.outputs`. */
+export const LAB03_OUTPUT_KEYS = outputKeys(lab03.stack);
 export type Lab03OutputKey = (typeof LAB03_OUTPUT_KEYS)[number];
 
 export interface AuroraClusterStackProps extends StackProps {
@@ -62,6 +58,7 @@ export class AuroraClusterStack extends LabStack {
       subnets: this.network.dataSubnets,
       databaseName: LAB03_DATABASE_NAME,
       backupRetention: LAB03_BACKUP_RETENTION,
+      requires: rdsRequirement(lab03),
       instances: {
         kind: 'provisioned',
         writerAvailabilityZone: this.availabilityZone(0),
@@ -89,3 +86,13 @@ export class AuroraClusterStack extends LabStack {
     }
   }
 }
+
+export function addLab03Stack(app: App, options: VariantOptions): AuroraClusterStack {
+  return new AuroraClusterStack(app, LAB03_STACK_NAME, {
+    stackName: LAB03_STACK_NAME,
+    env: labEnvironment(),
+    cluster: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab03Stack: LabStackEntry<AuroraClusterStack> = { lab: lab03, add: addLab03Stack };

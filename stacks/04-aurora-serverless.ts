@@ -4,34 +4,29 @@
  * CloudWatch dashboard of its capacity, reachable only through an
  * SSM-managed bastion.
  */
-import { CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { AURORA_MYSQL_ENGINE_VERSION, LabAuroraCluster } from './shared/aurora.js';
+import { lab04 } from '../labs/04-aurora-serverless/lab.js';
+import { stackConfig as learnerConfig } from '../labs/04-aurora-serverless/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/04-aurora-serverless/stack-config.js';
+import { LabAuroraCluster } from './shared/aurora.js';
+import { type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { serverlessCapacity, type ServerlessCapacityConfig } from './shared/aurora-config.js';
 import { LabBastion } from './shared/bastion.js';
 import { LabStack } from './shared/lab-stack.js';
 import { LabNetwork } from './shared/network.js';
 
-export const LAB04_ID = 4;
-export const LAB04_STACK_NAME = 'DataTierLabs-04-AuroraServerless';
+export const LAB04_ID = lab04.id;
+export const LAB04_STACK_NAME = lab04.stack.name;
 export const LAB04_DATABASE_NAME = 'labdb';
 /** Named after the stack (unique per account and region) so the learner finds it in the console. */
 export const LAB04_DASHBOARD_NAME = `${LAB04_STACK_NAME}-Capacity`;
 /** The finest period the Aurora capacity metrics have. */
 export const LAB04_METRIC_PERIOD = Duration.minutes(1);
 
-/** The CloudFormation output keys the checker reads (see labs/04-aurora-serverless/lab.ts). */
-export const LAB04_OUTPUT_KEYS = [
-  'ClusterId',
-  'ClusterEndpoint',
-  'WriterInstanceId',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'DashboardName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/04-aurora-serverless/lab.ts `stack.outputs`. */
+export const LAB04_OUTPUT_KEYS = outputKeys(lab04.stack);
 export type Lab04OutputKey = (typeof LAB04_OUTPUT_KEYS)[number];
 
 export interface AuroraServerlessStackProps extends StackProps {
@@ -48,7 +43,7 @@ export class AuroraServerlessStack extends LabStack {
   constructor(scope: Construct, id: string, props: AuroraServerlessStackProps) {
     // Reject an impossible range (or 0 ACUs on an engine too old to pause)
     // before creating anything.
-    const capacity = serverlessCapacity(props.capacity, AURORA_MYSQL_ENGINE_VERSION.auroraMysqlFullVersion);
+    const capacity = serverlessCapacity(props.capacity, rdsRequirement(lab04).engineVersion);
     const { capacity: _capacity, ...stackProps } = props;
     super(scope, id, {
       description: 'Data Tier Labs, lab 4: Aurora Serverless v2 (MySQL) with auto-pause and a capacity dashboard',
@@ -65,6 +60,7 @@ export class AuroraServerlessStack extends LabStack {
       vpc,
       subnets: this.network.dataSubnets,
       databaseName: LAB04_DATABASE_NAME,
+      requires: rdsRequirement(lab04),
       instances: { kind: 'serverless', capacity },
     });
     this.database.allowFrom(this.bastion.securityGroup, 'MySQL from the lab bastion');
@@ -128,3 +124,13 @@ export class AuroraServerlessStack extends LabStack {
     }
   }
 }
+
+export function addLab04Stack(app: App, options: VariantOptions): AuroraServerlessStack {
+  return new AuroraServerlessStack(app, LAB04_STACK_NAME, {
+    stackName: LAB04_STACK_NAME,
+    env: labEnvironment(),
+    capacity: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab04Stack: LabStackEntry<AuroraServerlessStack> = { lab: lab04, add: addLab04Stack };

@@ -2,9 +2,13 @@
  * Lab 5: an ElastiCache for Valkey replication group in front of RDS for
  * MySQL, reachable only through an SSM-managed bastion.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { type App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { lab05 } from '../labs/05-elasticache-redis/lab.js';
+import { stackConfig as learnerConfig } from '../labs/05-elasticache-redis/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/05-elasticache-redis/stack-config.js';
 import { LabBastion } from './shared/bastion.js';
+import { cacheRequirement, type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { labAvailabilityZone } from './shared/lab-azs.js';
 import type { CacheReplicationConfig } from './shared/cache-replication.js';
 import { LabMysql } from './shared/mysql.js';
@@ -12,22 +16,12 @@ import { LabNetwork } from './shared/network.js';
 import { applyLabDefaults, labTags } from './shared/secure-defaults.js';
 import { LabValkeyCache } from './shared/valkey.js';
 
-export const LAB05_ID = 5;
-export const LAB05_STACK_NAME = 'DataTierLabs-05-ElastiCacheRedis';
+export const LAB05_ID = lab05.id;
+export const LAB05_STACK_NAME = lab05.stack.name;
 export const LAB05_DATABASE_NAME = 'labdb';
 
-/** The CloudFormation output keys the checker reads (see labs/05-elasticache-redis/lab.ts). */
-export const LAB05_OUTPUT_KEYS = [
-  'ReplicationGroupId',
-  'RedisPrimaryEndpoint',
-  'RedisPort',
-  'RedisAuthSecretArn',
-  'DbEndpoint',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/05-elasticache-redis/lab.ts `stack.outputs`. */
+export const LAB05_OUTPUT_KEYS = outputKeys(lab05.stack);
 export type Lab05OutputKey = (typeof LAB05_OUTPUT_KEYS)[number];
 
 export interface ElastiCacheRedisStackProps extends StackProps {
@@ -60,6 +54,7 @@ export class ElastiCacheRedisStack extends Stack {
       vpc,
       subnets: this.network.dataSubnets,
       databaseName: LAB05_DATABASE_NAME,
+      requires: rdsRequirement(lab05),
     });
     this.database.allowFrom(this.bastion.securityGroup, 'MySQL from the lab bastion');
 
@@ -68,6 +63,7 @@ export class ElastiCacheRedisStack extends Stack {
       subnets: this.network.dataSubnets,
       replication: props.replication,
       description: 'Data Tier Labs lab 5 cache',
+      requires: cacheRequirement(lab05),
     });
     this.cache.allowFrom(this.bastion.securityGroup, 'Valkey from the lab bastion');
 
@@ -103,3 +99,13 @@ export class ElastiCacheRedisStack extends Stack {
     }
   }
 }
+
+export function addLab05Stack(app: App, options: VariantOptions): ElastiCacheRedisStack {
+  return new ElastiCacheRedisStack(app, LAB05_STACK_NAME, {
+    stackName: LAB05_STACK_NAME,
+    env: labEnvironment(),
+    replication: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab05Stack: LabStackEntry<ElastiCacheRedisStack> = { lab: lab05, add: addLab05Stack };

@@ -5,22 +5,27 @@
  * CPU and connections, next to a dashboard. Reachable only through an
  * SSM-managed bastion.
  */
-import { CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, Duration, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
+import { lab06 } from '../labs/06-performance-insights/lab.js';
+import { stackConfig as learnerConfig } from '../labs/06-performance-insights/stack-config.js';
+import { stackConfig as solutionConfig } from '../solutions/06-performance-insights/stack-config.js';
 import { LabBastion } from './shared/bastion.js';
+import { instanceTypeName } from './shared/engine-pins.js';
+import { type LabStackEntry, labEnvironment, outputKeys, rdsRequirement, type VariantOptions } from './shared/lab-entry.js';
 import { LabStack } from './shared/lab-stack.js';
 import { LabMysql } from './shared/mysql.js';
 import { LabNetwork } from './shared/network.js';
 import { type InsightsAlarmsConfig, type InsightsConfig, insightsSettings } from './shared/performance-insights.js';
 
-export const LAB06_ID = 6;
-export const LAB06_STACK_NAME = 'DataTierLabs-06-PerformanceInsights';
+export const LAB06_ID = lab06.id;
+export const LAB06_STACK_NAME = lab06.stack.name;
 export const LAB06_DATABASE_NAME = 'labdb';
-/** The smallest class with Performance Insights (micro and small have none): 2 vCPUs, 4 GiB. */
-export const LAB06_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM);
+/** The smallest class with Performance Insights (micro and small have none): 2 vCPUs, 4 GiB; lab06.requires names it. */
+export const LAB06_INSTANCE_TYPE = new ec2.InstanceType(instanceTypeName(rdsRequirement(lab06).instanceClass));
 /** The vCPU line on the database-load graph: load above it means sessions wait for CPU. */
 export const LAB06_VCPUS = 2;
 /** Seven days is the free tier of Performance Insights; Advanced mode would need 15 months. */
@@ -34,17 +39,8 @@ export const LAB06_METRIC_PERIOD = Duration.minutes(1);
 /** An alarm fires after this many consecutive breaching minutes: a spike of one minute is not a trend. */
 export const LAB06_ALARM_MINUTES = 3;
 
-/** The CloudFormation output keys the checker reads (see labs/06-performance-insights/lab.ts). */
-export const LAB06_OUTPUT_KEYS = [
-  'InstanceId',
-  'DbEndpoint',
-  'DbiResourceId',
-  'DbPort',
-  'DbSecretArn',
-  'DbName',
-  'DashboardName',
-  'BastionInstanceId',
-] as const;
+/** The CloudFormation output keys the checker reads: labs/06-performance-insights/lab.ts `stack.outputs`. */
+export const LAB06_OUTPUT_KEYS = outputKeys(lab06.stack);
 export type Lab06OutputKey = (typeof LAB06_OUTPUT_KEYS)[number];
 
 export interface PerformanceInsightsStackProps extends StackProps {
@@ -79,7 +75,7 @@ export class PerformanceInsightsStack extends LabStack {
       vpc,
       subnets: this.network.dataSubnets,
       databaseName: LAB06_DATABASE_NAME,
-      instanceType: LAB06_INSTANCE_TYPE,
+      requires: rdsRequirement(lab06),
       multiAz: false,
       singleAzReason:
         'Single-AZ on purpose: this lab reads database load, and a Multi-AZ standby would double the price of a medium instance without adding a signal.',
@@ -177,3 +173,13 @@ export class PerformanceInsightsStack extends LabStack {
     }
   }
 }
+
+export function addLab06Stack(app: App, options: VariantOptions): PerformanceInsightsStack {
+  return new PerformanceInsightsStack(app, LAB06_STACK_NAME, {
+    stackName: LAB06_STACK_NAME,
+    env: labEnvironment(),
+    insights: options.solution ? solutionConfig : learnerConfig,
+  });
+}
+
+export const lab06Stack: LabStackEntry<PerformanceInsightsStack> = { lab: lab06, add: addLab06Stack };

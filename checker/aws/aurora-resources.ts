@@ -13,12 +13,12 @@ import { lab03 } from '../../labs/03-aurora-cluster/lab.js';
 import { lab04 } from '../../labs/04-aurora-serverless/lab.js';
 import { lab06 } from '../../labs/06-performance-insights/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
-import type { LabMeta } from '../core/lab.js';
+import type { StackMeta } from '../core/lab.js';
 import { kitMatch, tagMap } from '../core/kit.js';
 import type { AwsClients } from './clients.js';
 import { classifyAwsError, explainAwsError } from './errors.js';
 import { dbInstanceIdFromEndpoint } from './lab05-resources.js';
-import { deployCommandFor, readStackOutputs } from './stack-outputs.js';
+import { deployCommandFor, outputKeysOf, readStackOutputs } from './stack-outputs.js';
 
 interface Found {
   stackName: string;
@@ -105,20 +105,25 @@ export function clusterIdFromEndpoint(endpoint: string | undefined): string | un
   return m?.[1];
 }
 
-async function findCluster<L extends Lab03Resources | Lab04Resources>(
+/** The outputs (by their names in the lab's `stack.outputs`) every cluster finder reads. */
+const CLUSTER_OUTPUTS = ['clusterId', 'clusterEndpoint', 'dbPort', 'dbSecretArn', 'dbName', 'bastionInstanceId'] as const;
+const INSIGHTS_OUTPUTS = ['instanceId', 'dbEndpoint', 'dbiResourceId', 'dbPort', 'dbSecretArn', 'dbName', 'dashboardName', 'bastionInstanceId'] as const;
+
+async function findCluster<L extends Lab03Resources | Lab04Resources, const N extends string>(
   clients: AwsClients,
-  lab: LabMeta,
+  stack: StackMeta,
   lookup: AuroraLookup,
-  build: (common: Found & { clusterId: string }, fromOutputs: (key: string) => string | undefined) => L,
+  extra: readonly N[],
+  build: (common: Found & { clusterId: string }, fromOutputs: (key: N | (typeof CLUSTER_OUTPUTS)[number]) => string | undefined) => L,
 ): Promise<L> {
-  const stackName = lookup.stackName ?? lab.stack!.name;
-  const keys = lab.stack!.outputs;
+  const stackName = lookup.stackName ?? stack.name;
+  const keys = outputKeysOf(stack, [...CLUSTER_OUTPUTS, ...extra]);
   const region = lookup.region ?? clients.region;
   const profile = lookup.profile ?? clients.profile;
   assertIdentifier('--cluster', lookup.clusterId, 'DB cluster');
   const byFlags = lookup.clusterId !== undefined;
   const outputs = await outputsOrFlags(clients, stackName, byFlags, { region, profile, flag: CLUSTER_FLAG });
-  const fromStack = outputs[keys.clusterId!] ?? clusterIdFromEndpoint(outputs[keys.clusterEndpoint!]);
+  const fromStack = outputs[keys.clusterId] ?? clusterIdFromEndpoint(outputs[keys.clusterEndpoint]);
   const clusterId = lookup.clusterId ?? fromStack;
   if (!clusterId) {
     throw new EnvironmentError(
@@ -128,7 +133,7 @@ async function findCluster<L extends Lab03Resources | Lab04Resources>(
   }
   // What the stack says about its cluster describes that cluster only.
   const same = !byFlags || lookup.clusterId?.toLowerCase() === fromStack?.toLowerCase();
-  const fromOutputs = (key: string | undefined) => (same && key ? outputs[key] || undefined : undefined);
+  const fromOutputs = (key: string) => (same ? outputs[key] || undefined : undefined);
   return build(
     {
       clusterId,
@@ -138,22 +143,24 @@ async function findCluster<L extends Lab03Resources | Lab04Resources>(
       dbPort: toPort(fromOutputs(keys.dbPort)),
       dbSecretArn: fromOutputs(keys.dbSecretArn),
       dbName: fromOutputs(keys.dbName),
-      bastionInstanceId: outputs[keys.bastionInstanceId!] || undefined,
+      bastionInstanceId: outputs[keys.bastionInstanceId] || undefined,
     },
     (key) => fromOutputs(keys[key]),
   );
 }
 
-export async function findLab03Resources(clients: AwsClients, lookup: AuroraLookup = {}): Promise<Lab03Resources> {
-  return findCluster<Lab03Resources>(clients, lab03, lookup, (common, out) => ({
+/** A provisioned Aurora cluster (Lab 3's shape), from the stack `stack` describes or from `--cluster`. */
+export async function findProvisionedClusterResources(clients: AwsClients, stack: StackMeta, lookup: AuroraLookup = {}): Promise<Lab03Resources> {
+  return findCluster(clients, stack, lookup, ['readerEndpoint'], (common, out) => ({
     ...common,
     clusterEndpoint: out('clusterEndpoint'),
     readerEndpoint: out('readerEndpoint'),
   }));
 }
 
-export async function findLab04Resources(clients: AwsClients, lookup: AuroraLookup = {}): Promise<Lab04Resources> {
-  return findCluster<Lab04Resources>(clients, lab04, lookup, (common, out) => ({
+/** A Serverless v2 cluster and its dashboard (Lab 4's shape), from the stack `stack` describes or from `--cluster`. */
+export async function findServerlessClusterResources(clients: AwsClients, stack: StackMeta, lookup: AuroraLookup = {}): Promise<Lab04Resources> {
+  return findCluster(clients, stack, lookup, ['writerInstanceId', 'dashboardName'], (common, out) => ({
     ...common,
     clusterEndpoint: out('clusterEndpoint'),
     writerInstanceId: out('writerInstanceId'),
@@ -161,15 +168,16 @@ export async function findLab04Resources(clients: AwsClients, lookup: AuroraLook
   }));
 }
 
-export async function findLab06Resources(clients: AwsClients, lookup: AuroraLookup = {}): Promise<Lab06Resources> {
-  const stackName = lookup.stackName ?? lab06.stack!.name;
-  const keys = lab06.stack!.outputs;
+/** An RDS instance with Performance Insights (Lab 6's shape), from the stack `stack` describes or from `--db-instance`. */
+export async function findInsightsInstanceResources(clients: AwsClients, stack: StackMeta, lookup: AuroraLookup = {}): Promise<Lab06Resources> {
+  const stackName = lookup.stackName ?? stack.name;
+  const keys = outputKeysOf(stack, INSIGHTS_OUTPUTS);
   const region = lookup.region ?? clients.region;
   const profile = lookup.profile ?? clients.profile;
   assertIdentifier('--db-instance', lookup.dbInstanceId, 'DB instance');
   const byFlags = lookup.dbInstanceId !== undefined;
   const outputs = await outputsOrFlags(clients, stackName, byFlags, { region, profile, flag: INSTANCE_FLAG });
-  const fromStack = outputs[keys.instanceId!] ?? dbInstanceIdFromEndpoint(outputs[keys.dbEndpoint!]);
+  const fromStack = outputs[keys.instanceId] ?? dbInstanceIdFromEndpoint(outputs[keys.dbEndpoint]);
   const dbInstanceId = lookup.dbInstanceId ?? fromStack;
   if (!dbInstanceId) {
     throw new EnvironmentError(
@@ -178,7 +186,7 @@ export async function findLab06Resources(clients: AwsClients, lookup: AuroraLook
     );
   }
   const same = !byFlags || lookup.dbInstanceId?.toLowerCase() === fromStack?.toLowerCase();
-  const out = (key: string) => (same ? outputs[keys[key]!] || undefined : undefined);
+  const out = (key: (typeof INSIGHTS_OUTPUTS)[number]) => (same ? outputs[keys[key]] || undefined : undefined);
   return {
     dbInstanceId,
     dbEndpoint: out('dbEndpoint'),
@@ -187,12 +195,21 @@ export async function findLab06Resources(clients: AwsClients, lookup: AuroraLook
     dbSecretArn: out('dbSecretArn'),
     dbName: out('dbName'),
     dashboardName: out('dashboardName'),
-    bastionInstanceId: outputs[keys.bastionInstanceId!] || undefined,
+    bastionInstanceId: outputs[keys.bastionInstanceId] || undefined,
     stackName,
     region,
     source: byFlags ? 'flags' : 'stack',
   };
 }
+
+/**
+ * The finders bound to Labs 3, 4 and 6, for checker/cli/aws-target-aurora.ts
+ * until the labs' AWS plans pass their own `lab.stack` (then delete these and
+ * the lab imports at the top: this layer must not name a lab).
+ */
+export const findLab03Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findProvisionedClusterResources(clients, lab03.stack, lookup);
+export const findLab04Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findServerlessClusterResources(clients, lab04.stack, lookup);
+export const findLab06Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findInsightsInstanceResources(clients, lab06.stack, lookup);
 
 // --- cluster reads shared by the checks and the drill ---
 

@@ -5,8 +5,9 @@
  */
 import { lab05 } from '../../labs/05-elasticache-redis/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
+import type { StackMeta } from '../core/lab.js';
 import type { AwsClients } from './clients.js';
-import { deployCommandFor, readStackOutputs } from './stack-outputs.js';
+import { deployCommandFor, outputKeysOf, readStackOutputs } from './stack-outputs.js';
 
 export interface Lab05Resources {
   replicationGroupId: string;
@@ -33,8 +34,18 @@ export interface Lab05Lookup {
   profile?: string;
 }
 
-export const LAB05_STACK_NAME = lab05.stack!.name;
-const KEYS = lab05.stack!.outputs;
+/** The outputs (by their names in the lab's `stack.outputs`) the finder reads. */
+const CACHE_OUTPUTS = [
+  'replicationGroupId',
+  'redisEndpoint',
+  'redisPort',
+  'redisAuthSecretArn',
+  'dbEndpoint',
+  'dbPort',
+  'dbSecretArn',
+  'dbName',
+  'bastionInstanceId',
+] as const;
 export const LAB05_FLAGS_HINT = '--replication-group <id> (and --db-instance <id>)';
 
 /** An RDS endpoint's first label is the instance identifier: `mydb.abc.us-east-1.rds.amazonaws.com` -> `mydb`. */
@@ -52,8 +63,10 @@ function toPort(value: string | undefined): number | undefined {
 
 const ID_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
 
-export async function findLab05Resources(clients: AwsClients, lookup: Lab05Lookup): Promise<Lab05Resources> {
-  const stackName = lookup.stackName ?? LAB05_STACK_NAME;
+/** A replication group in front of an RDS database (Lab 5's shape), from the stack `stack` describes or from flags. */
+export async function findCacheResources(clients: AwsClients, stack: StackMeta, lookup: Lab05Lookup): Promise<Lab05Resources> {
+  const KEYS = outputKeysOf(stack, CACHE_OUTPUTS);
+  const stackName = lookup.stackName ?? stack.name;
   const region = lookup.region ?? clients.region;
   const profile = lookup.profile ?? clients.profile;
   for (const [flag, value] of [
@@ -112,3 +125,10 @@ export async function findLab05Resources(clients: AwsClients, lookup: Lab05Looku
     source: byFlags ? 'flags' : 'stack',
   };
 }
+
+/**
+ * The finder bound to Lab 5, for checker/cli/aws-target.ts until the lab's
+ * AWS plan passes its own `lab.stack` (then delete it and the lab import at
+ * the top: this layer must not name a lab).
+ */
+export const findLab05Resources = (clients: AwsClients, lookup: Lab05Lookup) => findCacheResources(clients, lab05.stack, lookup);

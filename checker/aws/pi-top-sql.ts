@@ -7,7 +7,7 @@
  * total is picked by its key, not by position. A statement's share is its sum
  * over the window divided by the total's sum.
  */
-import { GetResourceMetricsCommand, PIClient, type MetricKeyDataPoints } from '@aws-sdk/client-pi';
+import { GetResourceMetricsCommand, type MetricKeyDataPoints, type PIClient } from '@aws-sdk/client-pi';
 import type { AwsClients } from './clients.js';
 import { explainAwsError } from './errors.js';
 
@@ -35,17 +35,13 @@ export interface TopSql {
 export const TOP_SQL_LIMIT = 10;
 const PERIOD_SECONDS = 60;
 
-/** The PI client: the one given (tests), or one built on the RDS client's settings. `owned` means destroy it after. */
-export function piClientFor(clients: AwsClients & { pi?: PIClient }): { pi: PIClient; owned: boolean } {
-  if (clients.pi) return { pi: clients.pi, owned: false };
-  const cfg = clients.rds.config;
-  const pi = new PIClient({
-    region: cfg.region,
-    credentials: cfg.credentials,
-    maxAttempts: cfg.maxAttempts,
-    ...(cfg.isCustomEndpoint && cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-  });
-  return { pi, owned: true };
+/**
+ * The run's PI client (built on first use from the shared configuration).
+ * `owned` is always false: destroyAwsClients closes it with the others; kept
+ * so callers written for a separately built client still read the same.
+ */
+export function piClientFor(clients: AwsClients): { pi: PIClient; owned: boolean } {
+  return { pi: clients.pi, owned: false };
 }
 
 const sum = (series: MetricKeyDataPoints | undefined) => (series?.DataPoints ?? []).reduce((s, p) => s + (p.Value ?? 0), 0);

@@ -8,23 +8,20 @@
  * when that name does not exist, the lab's instances that do (kit tags or the
  * stack's naming), so a typo is answered with the name the learner meant.
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { lab01 } from '../../labs/01-rds-multi-az/lab.js';
 import { lab02 } from '../../labs/02-read-replicas/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
+import type { StackMeta } from '../core/lab.js';
 import { kitMatch, tagMap } from '../core/kit.js';
 import type { AwsClients } from './clients.js';
 import { classifyAwsError, explainAwsError } from './errors.js';
 import { dbInstanceIdFromEndpoint } from './lab05-resources.js';
-import { deployCommandFor, readStackOutputs } from './stack-outputs.js';
+import { deployCommandFor, outputKeysOf, readStackOutputs } from './stack-outputs.js';
 
-/**
- * The clients the RDS labs use. `ec2` (security groups) is optional until
- * makeAwsClients builds one; without it an EC2 client is derived from the RDS
- * client's resolved settings (region, credentials, endpoint) - see ec2ClientFor.
- */
-export type RdsLabClients = AwsClients & { ec2?: EC2Client };
+/** The clients the RDS labs use (the shared set, EC2 included). */
+export type RdsLabClients = AwsClients;
 
 export interface Lab01Resources {
   dbInstanceId: string;
@@ -76,10 +73,28 @@ export interface Lab02Lookup {
   profile?: string;
 }
 
-export const LAB01_STACK_NAME = lab01.stack!.name;
-export const LAB02_STACK_NAME = lab02.stack!.name;
-const KEYS01 = lab01.stack!.outputs;
-const KEYS02 = lab02.stack!.outputs;
+/** The outputs (by their names in the lab's `stack.outputs`) the finders read. */
+const INSTANCE_OUTPUTS = [
+  'dbInstanceId',
+  'dbEndpoint',
+  'dbPort',
+  'dbSecretArn',
+  'dbName',
+  'dbSecurityGroupId',
+  'bastionSecurityGroupId',
+  'parameterGroupName',
+  'bastionInstanceId',
+] as const;
+const PRIMARY_REPLICA_OUTPUTS = [
+  'primaryInstanceId',
+  'primaryEndpoint',
+  'replicaInstanceId',
+  'replicaEndpoint',
+  'dbPort',
+  'dbSecretArn',
+  'dbName',
+  'bastionInstanceId',
+] as const;
 export const LAB01_FLAGS_HINT = '--db-instance <id>';
 export const LAB02_FLAGS_HINT = '--db-instance <primary-id> (and --replica-instance <id>)';
 
@@ -124,8 +139,10 @@ async function outputsOrFlags(
   }
 }
 
-export async function findLab01Resources(clients: AwsClients, lookup: Lab01Lookup = {}): Promise<Lab01Resources> {
-  const stackName = lookup.stackName ?? LAB01_STACK_NAME;
+/** One RDS instance (Lab 1's shape), from the stack `stack` describes or from flags. */
+export async function findRdsInstanceResources(clients: AwsClients, stack: StackMeta, lookup: Lab01Lookup = {}): Promise<Lab01Resources> {
+  const KEYS01 = outputKeysOf(stack, INSTANCE_OUTPUTS);
+  const stackName = lookup.stackName ?? stack.name;
   const region = lookup.region ?? clients.region;
   const profile = lookup.profile ?? clients.profile;
   assertIdentifiers([['--db-instance', lookup.dbInstanceId]]);
@@ -165,8 +182,10 @@ export async function findLab01Resources(clients: AwsClients, lookup: Lab01Looku
   };
 }
 
-export async function findLab02Resources(clients: AwsClients, lookup: Lab02Lookup = {}): Promise<Lab02Resources> {
-  const stackName = lookup.stackName ?? LAB02_STACK_NAME;
+/** A primary and its read replica (Lab 2's shape), from the stack `stack` describes or from flags. */
+export async function findPrimaryReplicaResources(clients: AwsClients, stack: StackMeta, lookup: Lab02Lookup = {}): Promise<Lab02Resources> {
+  const KEYS02 = outputKeysOf(stack, PRIMARY_REPLICA_OUTPUTS);
+  const stackName = lookup.stackName ?? stack.name;
   const region = lookup.region ?? clients.region;
   const profile = lookup.profile ?? clients.profile;
   assertIdentifiers([
@@ -205,6 +224,14 @@ export async function findLab02Resources(clients: AwsClients, lookup: Lab02Looku
     source: byFlags ? 'flags' : 'stack',
   };
 }
+
+/**
+ * The finders bound to Labs 1 and 2, for checker/cli/aws-target-rds.ts until
+ * the labs' AWS plans pass their own `lab.stack` (then delete these and the
+ * lab imports at the top: this layer must not name a lab).
+ */
+export const findLab01Resources = (clients: AwsClients, lookup: Lab01Lookup = {}) => findRdsInstanceResources(clients, lab01.stack, lookup);
+export const findLab02Resources = (clients: AwsClients, lookup: Lab02Lookup = {}) => findPrimaryReplicaResources(clients, lab02.stack, lookup);
 
 // --- RDS reads shared by the lab checks and drills ---
 
@@ -336,19 +363,10 @@ export function instanceNotFound(
 }
 
 /**
- * An EC2 client for the security-group check. makeAwsClients does not build
- * one (yet), so it is derived from the RDS client's resolved configuration:
- * same region, credentials, retries and, in tests, the same loopback
- * endpoint. `owned` says the caller must destroy it.
+ * The run's EC2 client for the security-group check (built on first use from
+ * the shared configuration). `owned` is always false: destroyAwsClients
+ * closes it with the others.
  */
 export function ec2ClientFor(clients: RdsLabClients): { ec2: EC2Client; owned: boolean } {
-  if (clients.ec2) return { ec2: clients.ec2, owned: false };
-  const cfg = clients.rds.config;
-  const ec2 = new EC2Client({
-    region: cfg.region,
-    credentials: cfg.credentials,
-    maxAttempts: cfg.maxAttempts,
-    ...(cfg.isCustomEndpoint && cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-  });
-  return { ec2, owned: true };
+  return { ec2: clients.ec2, owned: false };
 }

@@ -1,6 +1,7 @@
 /** Reads a deployed lab stack's outputs (OutputKey -> OutputValue). */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EnvironmentError } from '../core/errors.js';
+import type { StackMeta } from '../core/lab.js';
 import { explainAwsError } from './errors.js';
 
 export interface StackReadOptions {
@@ -67,4 +68,17 @@ export async function readStackOutputs(
     );
   }
   return outputs;
+}
+
+/**
+ * The CloudFormation output keys a finder needs, by the names the lab's
+ * metadata gives them (`stack.outputs`). A lab whose metadata lacks one is a
+ * kit defect, reported as such rather than read as a missing output.
+ */
+export function outputKeysOf<const N extends string>(stack: StackMeta, names: readonly N[]): Record<N, string> {
+  const missing = names.filter((n) => !stack.outputs[n]);
+  if (missing.length > 0) {
+    throw new Error(`The lab metadata of stack ${stack.name} names no output for ${missing.join(', ')}; the resource finder reads them (stack.outputs in the lab's lab.ts).`);
+  }
+  return Object.fromEntries(names.map((n) => [n, stack.outputs[n]!])) as Record<N, string>;
 }

@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { MYSQL_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab01: LabMeta = {
+export const lab01 = defineLab({
   id: 1,
   slug: 'rds-multi-az',
   title: 'RDS MySQL with Multi-AZ',
@@ -22,7 +23,6 @@ export const lab01: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    usdPerHour: 0,
     billable: [
       billable('rds:db.t4g.micro:mysql:multi-az', 1, 'db.t4g.micro MySQL instance, Multi-AZ (your starting point is Single-AZ)'),
       billable('rds:gp3-gib-month', 2, 'RDS gp3 storage, 20 GiB, primary and standby', 20),
@@ -37,7 +37,7 @@ export const lab01: LabMeta = {
   plannedHours: 3,
   requires: {
     localEngines: ['mysql'],
-    rds: [{ engine: 'mysql', engineVersion: '8.4.10', instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
+    rds: [{ ...MYSQL_PIN, instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
     elasticache: [],
     minAvailabilityZones: 2,
     tunnel: true,
@@ -46,7 +46,6 @@ export const lab01: LabMeta = {
   localTopology: 'primary-and-replica',
   stack: {
     name: 'DataTierLabs-01-RdsMultiAz',
-    file: 'stacks/01-rds-multi-az.ts',
     outputs: {
       dbInstanceId: 'DbInstanceId',
       dbEndpoint: 'DbEndpoint',
@@ -77,6 +76,4 @@ export const lab01: LabMeta = {
     'Every function receives a ReplicationContext: ctx.connection (mysql2 options for the endpoint, TLS on AWS), ctx.timeoutMs.',
     'Locally the endpoint is a loopback port that follows whichever MariaDB is primary, as the RDS DNS name does.',
   ],
-};
-
-lab01.cost.usdPerHour = hourlyCost(lab01.cost.billable);
+});

@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { MYSQL_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab02: LabMeta = {
+export const lab02 = defineLab({
   id: 2,
   slug: 'read-replicas',
   title: 'Read replicas',
@@ -22,7 +23,6 @@ export const lab02: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    usdPerHour: 0,
     billable: [
       billable('rds:db.t4g.micro:mysql', 2, 'db.t4g.micro MySQL instances, primary and read replica (your starting point has no replica)'),
       billable('rds:gp3-gib-month', 2, 'RDS gp3 storage, 20 GiB each', 20),
@@ -37,7 +37,7 @@ export const lab02: LabMeta = {
   plannedHours: 3,
   requires: {
     localEngines: ['mysql'],
-    rds: [{ engine: 'mysql', engineVersion: '8.4.10', instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
+    rds: [{ ...MYSQL_PIN, instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
     elasticache: [],
     minAvailabilityZones: 2,
     tunnel: true,
@@ -46,7 +46,6 @@ export const lab02: LabMeta = {
   localTopology: 'primary-and-replica',
   stack: {
     name: 'DataTierLabs-02-ReadReplicas',
-    file: 'stacks/02-read-replicas.ts',
     outputs: {
       primaryInstanceId: 'PrimaryInstanceId',
       primaryEndpoint: 'PrimaryEndpoint',
@@ -82,6 +81,4 @@ export const lab02: LabMeta = {
     'ctx.primary and ctx.replica are Db handles (query(sql, params) -> rows); ctx.stickyMs is the read-your-writes window.',
     'SELECT @@server_id tells which server answered: the checker uses it, and so can you.',
   ],
-};
-
-lab02.cost.usdPerHour = hourlyCost(lab02.cost.billable);
+});

@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { AURORA_MYSQL_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab03: LabMeta = {
+export const lab03 = defineLab({
   id: 3,
   slug: 'aurora-cluster',
   title: 'Aurora MySQL cluster',
@@ -23,7 +24,6 @@ export const lab03: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    usdPerHour: 0,
     billable: [
       billable('aurora:db.t4g.medium:mysql', 3, 'db.t4g.medium Aurora MySQL instances: a writer and two readers (your starting point has the writer only)'),
       billable('aurora:storage-gib-month', 1, 'Aurora cluster volume, about 1 GiB used', 1),
@@ -38,7 +38,7 @@ export const lab03: LabMeta = {
   plannedHours: 3,
   requires: {
     localEngines: ['mysql'],
-    rds: [{ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.10.4', instanceClass: 'db.t4g.medium' }],
+    rds: [{ ...AURORA_MYSQL_PIN, instanceClass: 'db.t4g.medium' }],
     elasticache: [],
     minAvailabilityZones: 2,
     tunnel: true,
@@ -47,7 +47,6 @@ export const lab03: LabMeta = {
   localTopology: 'aurora-cluster',
   stack: {
     name: 'DataTierLabs-03-AuroraCluster',
-    file: 'stacks/03-aurora-cluster.ts',
     outputs: {
       clusterId: 'ClusterId',
       clusterEndpoint: 'ClusterEndpoint',
@@ -83,6 +82,4 @@ export const lab03: LabMeta = {
     'ctx.identitySql returns one row { server_id, read_only }: on Aurora it reads @@aurora_server_id and @@innodb_read_only.',
     'A DNS name can lag behind a failover: after one, check read_only before you trust a connection to be the writer.',
   ],
-};
-
-lab03.cost.usdPerHour = hourlyCost(lab03.cost.billable);
+});

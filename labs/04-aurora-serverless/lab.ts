@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { AURORA_MYSQL_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab04: LabMeta = {
+export const lab04 = defineLab({
   id: 4,
   slug: 'aurora-serverless',
   title: 'Aurora Serverless v2',
@@ -23,7 +24,6 @@ export const lab04: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    usdPerHour: 0,
     billable: [
       billable('aurora:serverless-v2-acu', 2, 'Aurora Serverless v2 capacity: about 2 ACU-hours per hour while you run load, 0 while paused'),
       billable('aurora:storage-gib-month', 1, 'Aurora cluster volume, about 1 GiB used', 1),
@@ -39,7 +39,7 @@ export const lab04: LabMeta = {
   plannedHours: 2,
   requires: {
     localEngines: ['mysql'],
-    rds: [{ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.10.4', instanceClass: 'db.serverless' }],
+    rds: [{ ...AURORA_MYSQL_PIN, instanceClass: 'db.serverless' }],
     elasticache: [],
     minAvailabilityZones: 2,
     tunnel: true,
@@ -48,7 +48,6 @@ export const lab04: LabMeta = {
   localTopology: 'database',
   stack: {
     name: 'DataTierLabs-04-AuroraServerless',
-    file: 'stacks/04-aurora-serverless.ts',
     outputs: {
       clusterId: 'ClusterId',
       clusterEndpoint: 'ClusterEndpoint',
@@ -84,6 +83,4 @@ export const lab04: LabMeta = {
     'A paused Aurora Serverless v2 cluster resumes on the first connection: the connection waits (about 15 s), it is not refused.',
     'ServerlessDatabaseCapacity is in ACUs; one ACU is about 2 GiB of memory with matching CPU and networking.',
   ],
-};
-
-lab04.cost.usdPerHour = hourlyCost(lab04.cost.billable);
+});

@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { MYSQL_PIN, VALKEY_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab05: LabMeta = {
+export const lab05 = defineLab({
   id: 5,
   slug: 'elasticache-redis',
   title: 'ElastiCache for Valkey/Redis: cache-aside, write-through and TTL',
@@ -23,7 +24,6 @@ export const lab05: LabMeta = {
   ],
   cost: {
     // Priced from checker/cost/pricing.ts (us-east-1 list prices, November 2026); see docs/costs.md.
-    usdPerHour: 0,
     billable: [
       billable('elasticache:cache.t4g.micro:valkey', 3, 'cache.t4g.micro node (Valkey)'),
       billable('rds:db.t4g.micro:mysql', 1, 'db.t4g.micro MySQL instance, Single-AZ'),
@@ -40,17 +40,15 @@ export const lab05: LabMeta = {
   plannedHours: 4,
   requires: {
     localEngines: ['redis', 'mysql'],
-    // The stack's pins (stacks/shared/mysql.ts MYSQL_ENGINE_VERSION, stacks/shared/valkey.ts);
-    // checker/test/ops/kit.test.ts fails when the two drift apart.
-    rds: [{ engine: 'mysql', engineVersion: '8.4.10', instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
-    elasticache: [{ engine: 'valkey', engineVersion: '8.2', nodeType: 'cache.t4g.micro', parameterGroupFamily: 'valkey8' }],
+    // The stack builds its database and cache from these (stacks/05-elasticache-redis.ts).
+    rds: [{ ...MYSQL_PIN, instanceClass: 'db.t4g.micro', storageType: 'gp3' }],
+    elasticache: [{ ...VALKEY_PIN, nodeType: 'cache.t4g.micro' }],
     minAvailabilityZones: 2,
     tunnel: true,
   },
   deployMinutes: 20,
   stack: {
     name: 'DataTierLabs-05-ElastiCacheRedis',
-    file: 'stacks/05-elasticache-redis.ts',
     outputs: {
       replicationGroupId: 'ReplicationGroupId',
       redisEndpoint: 'RedisPrimaryEndpoint',
@@ -101,6 +99,4 @@ export const lab05: LabMeta = {
     'Run one exercise at a time: npm run check -- 5 --exercise 02',
     'Making the cache highly available takes two deploys: replicasPerPrimary first, then multiAz and automaticFailover. CloudFormation refuses failover on a group that has no replica yet, so npm run deploy stops a change that does both at once.',
   ],
-};
-
-lab05.cost.usdPerHour = hourlyCost(lab05.cost.billable);
+});

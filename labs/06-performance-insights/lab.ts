@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { MYSQL_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab06: LabMeta = {
+export const lab06 = defineLab({
   id: 6,
   slug: 'performance-insights',
   title: 'Database Insights (Performance Insights)',
@@ -23,7 +24,6 @@ export const lab06: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    usdPerHour: 0,
     billable: [
       billable('rds:db.t4g.medium:mysql', 1, 'db.t4g.medium MySQL instance (the smallest class with Performance Insights)'),
       billable('rds:gp3-gib-month', 1, 'RDS gp3 storage, 20 GiB', 20),
@@ -40,7 +40,7 @@ export const lab06: LabMeta = {
   plannedHours: 2,
   requires: {
     localEngines: ['mysql'],
-    rds: [{ engine: 'mysql', engineVersion: '8.4.10', instanceClass: 'db.t4g.medium', storageType: 'gp3' }],
+    rds: [{ ...MYSQL_PIN, instanceClass: 'db.t4g.medium', storageType: 'gp3' }],
     elasticache: [],
     minAvailabilityZones: 2,
     tunnel: true,
@@ -49,7 +49,6 @@ export const lab06: LabMeta = {
   localTopology: 'database',
   stack: {
     name: 'DataTierLabs-06-PerformanceInsights',
-    file: 'stacks/06-performance-insights.ts',
     outputs: {
       instanceId: 'InstanceId',
       dbEndpoint: 'DbEndpoint',
@@ -80,6 +79,4 @@ export const lab06: LabMeta = {
     'Rows examined per call against rows sent per call tells a scan from an index lookup.',
     'After the fix the ORDER BY RAND() read tops the list: it sorts the whole items table on every call, the next statement to look at.',
   ],
-};
-
-lab06.cost.usdPerHour = hourlyCost(lab06.cost.billable);
+});

@@ -11,17 +11,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { RdsRequirement } from '../../checker/core/lab.js';
+import { AURORA_MYSQL_PIN, instanceTypeName, majorVersionOf } from './engine-pins.js';
 import { serverlessCapacity, type ServerlessCapacityConfig } from './aurora-config.js';
 import { MYSQL_PORT } from './mysql.js';
 import { LAB_BACKUP_RETENTION, LAB_REMOVAL_POLICY } from './secure-defaults.js';
 
-/**
- * 3.10 is an Aurora MySQL long-term-support release (MySQL 8.0.42
- * compatible) and 3.10.4 its newest patch CDK knows: the lab's stacks stay
- * deployable for years, and it is past 3.08.0, which Serverless v2
- * auto-pause needs.
- */
-export const AURORA_MYSQL_ENGINE_VERSION = rds.AuroraMysqlEngineVersion.VER_3_10_4;
+/** The Aurora MySQL version the labs pin (stacks/shared/engine-pins.ts says why this one). */
+export const AURORA_MYSQL_ENGINE_VERSION = auroraMysqlEngineVersion(AURORA_MYSQL_PIN.engineVersion);
+
+/** A full Aurora MySQL version (`8.0.mysql_aurora.3.10.4`) as CDK's engine version. */
+export function auroraMysqlEngineVersion(fullVersion: string): rds.AuroraMysqlEngineVersion {
+  return rds.AuroraMysqlEngineVersion.of(fullVersion, majorVersionOf(fullVersion));
+}
 /** The smallest provisioned class Aurora MySQL 3 offers (it has no small or micro classes). */
 export const AURORA_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM);
 /** What RDS reports as the class of a Serverless v2 instance. */
@@ -51,6 +53,12 @@ export interface LabAuroraClusterProps {
   readonly instances: AuroraProvisionedInstances | AuroraServerlessWriter;
   /** @default AURORA_MYSQL_ENGINE_VERSION */
   readonly engineVersion?: rds.AuroraMysqlEngineVersion;
+  /**
+   * The lab's `requires.rds` entry: the engine version and the instances'
+   * class come from it (a serverless writer must require `db.serverless`).
+   * @default AURORA_MYSQL_PIN on AURORA_INSTANCE_TYPE
+   */
+  readonly requires?: RdsRequirement;
   /** Automated backups (point-in-time recovery) kept this long. @default LAB_BACKUP_RETENTION (1 day) */
   readonly backupRetention?: Duration;
 }
@@ -70,7 +78,18 @@ export class LabAuroraCluster extends Construct {
   readonly readerCount: number;
 
   constructor(scope: Construct, id: string, props: LabAuroraClusterProps) {
-    const engineVersion = props.engineVersion ?? AURORA_MYSQL_ENGINE_VERSION;
+    const required = props.requires;
+    if (required && required.engine !== AURORA_MYSQL_PIN.engine) {
+      throw new Error(`LabAuroraCluster: the lab requires engine "${required.engine}"; this construct creates Aurora MySQL ("${AURORA_MYSQL_PIN.engine}").`);
+    }
+    const serverless = props.instances.kind === 'serverless';
+    if (required && serverless !== (required.instanceClass === AURORA_SERVERLESS_INSTANCE_CLASS)) {
+      throw new Error(
+        `LabAuroraCluster: the lab requires instance class ${required.instanceClass} but the cluster's writer is ${serverless ? 'Serverless v2' : 'provisioned'}.`,
+      );
+    }
+    const engineVersion = props.engineVersion ?? (required ? auroraMysqlEngineVersion(required.engineVersion) : AURORA_MYSQL_ENGINE_VERSION);
+    const instanceType = required && !serverless ? new ec2.InstanceType(instanceTypeName(required.instanceClass)) : AURORA_INSTANCE_TYPE;
     // Reject an impossible capacity range before creating anything.
     const capacity =
       props.instances.kind === 'serverless' ? serverlessCapacity(props.instances.capacity, engineVersion.auroraMysqlFullVersion) : undefined;
@@ -103,13 +122,13 @@ export class LabAuroraCluster extends Construct {
     if (props.instances.kind === 'provisioned') {
       writer = rds.ClusterInstance.provisioned('Writer', {
         ...instanceDefaults,
-        instanceType: AURORA_INSTANCE_TYPE,
+        instanceType,
         availabilityZone: props.instances.writerAvailabilityZone,
       });
       readers = props.instances.readerAvailabilityZones.map((availabilityZone, i) =>
         rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
           ...instanceDefaults,
-          instanceType: AURORA_INSTANCE_TYPE,
+          instanceType,
           availabilityZone,
         }),
       );

@@ -11,17 +11,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { RdsRequirement } from '../../checker/core/lab.js';
+import { instanceTypeName, majorVersionOf, MYSQL_PIN } from './engine-pins.js';
 import { assertPerformanceInsightsClass } from './performance-insights.js';
 import { LAB_BACKUP_RETENTION, LAB_REMOVAL_POLICY } from './secure-defaults.js';
 
 /**
- * The exact version the labs pin. Automatic minor upgrades are off on every
- * instance (AUTO_MINOR_VERSION_UPGRADE): with them on, RDS would move the
- * instance to 8.4.11 at a maintenance window while the template still says
- * 8.4.10, and the next deploy would ask RDS for a downgrade, which it refuses.
- * Moving the pin here (and in the labs' `requires`) is how the version changes.
+ * The exact version the labs pin (stacks/shared/engine-pins.ts, which the
+ * labs' `requires` spread). Automatic minor upgrades are off on every
+ * instance (AUTO_MINOR_VERSION_UPGRADE) so the instance stays on it.
  */
-export const MYSQL_ENGINE_VERSION = rds.MysqlEngineVersion.VER_8_4_10;
+export const MYSQL_ENGINE_VERSION = mysqlEngineVersion(MYSQL_PIN.engineVersion);
 export const AUTO_MINOR_VERSION_UPGRADE = false;
 export const MYSQL_PORT = 3306;
 /** The smallest class that supports Multi-AZ and read replicas (Graviton, burstable). */
@@ -29,6 +29,11 @@ export const MYSQL_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec
 /** The smallest gp3 volume RDS for MySQL accepts. */
 export const MYSQL_ALLOCATED_STORAGE_GIB = 20;
 export const MYSQL_STORAGE_TYPE = rds.StorageType.GP3;
+
+/** A full RDS for MySQL version as CDK's engine version. */
+export function mysqlEngineVersion(fullVersion: string): rds.MysqlEngineVersion {
+  return rds.MysqlEngineVersion.of(fullVersion, majorVersionOf(fullVersion));
+}
 
 const DEFAULT_SINGLE_AZ_REASON =
   'Single-AZ on purpose: Multi-AZ doubles the instance price and this lab practises failover on the cache, not the database.';
@@ -74,6 +79,12 @@ export interface LabMysqlProps {
    */
   readonly instanceType?: ec2.InstanceType;
   /**
+   * The lab's `requires.rds` entry: engine version, class and storage type
+   * come from it, so the template is what the lab metadata says.
+   * @default MYSQL_PIN on MYSQL_INSTANCE_TYPE and gp3
+   */
+  readonly requires?: RdsRequirement;
+  /**
    * Performance Insights with this retention and Database Insights mode.
    * Synth fails if the class does not support it (micro and small).
    * @default Performance Insights off
@@ -103,6 +114,8 @@ export class LabMysql extends Construct {
   readonly monitoringRole?: iam.Role;
   readonly multiAz: boolean;
   readonly instanceType: ec2.InstanceType;
+  readonly engineVersion: rds.MysqlEngineVersion;
+  readonly storageType: rds.StorageType;
   private readonly props: LabMysqlProps;
   private readonly replicaList: rds.DatabaseInstanceReadReplica[] = [];
 
@@ -115,7 +128,13 @@ export class LabMysql extends Construct {
       throw new Error('LabMysql: availabilityZone applies to a Single-AZ instance only; RDS places a Multi-AZ primary and standby itself.');
     }
     const username = props.username ?? 'admin';
-    this.instanceType = props.instanceType ?? MYSQL_INSTANCE_TYPE;
+    if (props.requires && props.requires.engine !== MYSQL_PIN.engine) {
+      throw new Error(`LabMysql: the lab requires engine "${props.requires.engine}"; this construct creates RDS for MySQL ("${MYSQL_PIN.engine}").`);
+    }
+    this.engineVersion = mysqlEngineVersion(props.requires?.engineVersion ?? MYSQL_PIN.engineVersion);
+    this.instanceType =
+      props.instanceType ?? (props.requires ? new ec2.InstanceType(instanceTypeName(props.requires.instanceClass)) : MYSQL_INSTANCE_TYPE);
+    this.storageType = (props.requires?.storageType as rds.StorageType | undefined) ?? MYSQL_STORAGE_TYPE;
     if (props.performanceInsights) assertPerformanceInsightsClass(this.instanceType);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -144,7 +163,7 @@ export class LabMysql extends Construct {
     }
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
-      engine: rds.DatabaseInstanceEngine.mysql({ version: MYSQL_ENGINE_VERSION }),
+      engine: rds.DatabaseInstanceEngine.mysql({ version: this.engineVersion }),
       instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
@@ -156,7 +175,7 @@ export class LabMysql extends Construct {
       databaseName: props.databaseName,
       allocatedStorage: MYSQL_ALLOCATED_STORAGE_GIB,
       maxAllocatedStorage: props.maxAllocatedStorage,
-      storageType: MYSQL_STORAGE_TYPE,
+      storageType: this.storageType,
       storageEncrypted: true,
       publiclyAccessible: false,
       autoMinorVersionUpgrade: AUTO_MINOR_VERSION_UPGRADE,
@@ -235,7 +254,7 @@ export class LabMysql extends Construct {
       availabilityZone: options.availabilityZone,
       // No storageEncrypted: a replica inherits the source's encryption, and
       // setting it is rejected by the template validation (F3020).
-      storageType: MYSQL_STORAGE_TYPE,
+      storageType: this.storageType,
       // Same ceiling as the source, so the replica can grow with it.
       maxAllocatedStorage: this.props.maxAllocatedStorage,
       parameterGroup: this.parameterGroup,

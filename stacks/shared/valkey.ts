@@ -8,15 +8,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { type ElastiCacheRequirement, parameterGroupFamily } from '../../checker/core/lab.js';
+import { VALKEY_PIN } from './engine-pins.js';
 import { type CacheReplicationConfig, replicationGroupSettings } from './cache-replication.js';
 import { LAB_REMOVAL_POLICY } from './secure-defaults.js';
 
-// Valkey rather than Redis OSS: about 20% cheaper per node and wire-compatible
-// with the Redis clients (ioredis) the labs use. 8.2 is the newest 8.x engine
-// ElastiCache offers; its parameter group family is valkey8.
-export const VALKEY_ENGINE = 'valkey';
-export const VALKEY_ENGINE_VERSION = '8.2';
-export const VALKEY_PARAMETER_GROUP_FAMILY = 'valkey8';
+// The engine and version the labs pin (stacks/shared/engine-pins.ts says why Valkey 8.2).
+export const VALKEY_ENGINE = VALKEY_PIN.engine;
+export const VALKEY_ENGINE_VERSION = VALKEY_PIN.engineVersion;
+export const VALKEY_PARAMETER_GROUP_FAMILY = parameterGroupFamily(VALKEY_ENGINE, VALKEY_ENGINE_VERSION);
 export const VALKEY_PORT = 6379;
 export const CACHE_NODE_TYPE = 'cache.t4g.micro';
 
@@ -29,6 +29,12 @@ export interface LabValkeyCacheProps {
   readonly subnets: ec2.SubnetSelection;
   readonly replication: CacheReplicationConfig;
   readonly description: string;
+  /**
+   * The lab's `requires.elasticache` entry: engine, version, node type and
+   * parameter group family come from it.
+   * @default VALKEY_PIN on CACHE_NODE_TYPE
+   */
+  readonly requires?: ElastiCacheRequirement;
 }
 
 export class LabValkeyCache extends Construct implements ec2.IConnectable {
@@ -40,6 +46,10 @@ export class LabValkeyCache extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: LabValkeyCacheProps) {
     // Reject an impossible config before creating anything.
     const settings = replicationGroupSettings(props.replication);
+    const engine = props.requires ?? { ...VALKEY_PIN, nodeType: CACHE_NODE_TYPE };
+    if (engine.engine !== 'valkey' && engine.engine !== 'redis') {
+      throw new Error(`LabValkeyCache: the lab requires engine "${engine.engine}"; this construct creates a Valkey or Redis OSS replication group.`);
+    }
     super(scope, id);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -67,10 +77,10 @@ export class LabValkeyCache extends Construct implements ec2.IConnectable {
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: props.description,
-      engine: VALKEY_ENGINE,
-      engineVersion: VALKEY_ENGINE_VERSION,
-      cacheParameterGroupName: `default.${VALKEY_PARAMETER_GROUP_FAMILY}`,
-      cacheNodeType: CACHE_NODE_TYPE,
+      engine: engine.engine,
+      engineVersion: engine.engineVersion,
+      cacheParameterGroupName: `default.${engine.parameterGroupFamily ?? parameterGroupFamily(engine.engine, engine.engineVersion)}`,
+      cacheNodeType: engine.nodeType,
       clusterMode: 'disabled',
       ...settings,
       port: VALKEY_PORT,

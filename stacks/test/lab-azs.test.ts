@@ -6,7 +6,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { addLab02Stack, addLab05Stack } from '../lab-app.js';
+import { addLab02Stack } from '../02-read-replicas.js';
+import { addLab05Stack } from '../05-elasticache-redis.js';
 import { AZS_CONTEXT_KEY, InvalidAzsContext } from '../shared/lab-azs.js';
 import { cdkJsonContext, resourcesOfType, SYNTH_TIMEOUT_MS } from './support.js';
 

@@ -10,8 +10,8 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LAB01_STACK_NAME, type RdsMultiAzStack } from '../01-rds-multi-az.js';
-import { addLab01Stack, buildLabStacks, registerNagChecks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
+import { addLab01Stack, LAB01_STACK_NAME, type RdsMultiAzStack } from '../01-rds-multi-az.js';
+import { buildLabStacks, registerNagChecks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 import { cdkJsonContext, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 
 const STRICT_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';

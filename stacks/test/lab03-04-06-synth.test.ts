@@ -11,10 +11,10 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LAB03_STACK_NAME } from '../03-aurora-cluster.js';
-import { LAB04_STACK_NAME } from '../04-aurora-serverless.js';
-import { LAB06_STACK_NAME } from '../06-performance-insights.js';
-import { addLab03Stack, addLab04Stack, addLab06Stack, registerNagChecks, SOLUTION_CONTEXT_KEY, type VariantOptions } from '../lab-app.js';
+import { addLab03Stack, LAB03_STACK_NAME } from '../03-aurora-cluster.js';
+import { addLab04Stack, LAB04_STACK_NAME } from '../04-aurora-serverless.js';
+import { addLab06Stack, LAB06_STACK_NAME } from '../06-performance-insights.js';
+import { registerNagChecks, SOLUTION_CONTEXT_KEY, type VariantOptions } from '../lab-app.js';
 import { cdkJsonContext, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 
 const STRICT_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';

@@ -4,8 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lab04 } from '../../labs/04-aurora-serverless/lab.js';
 import { stackConfig as learnerConfig } from '../../labs/04-aurora-serverless/stack-config.js';
 import { stackConfig as solutionConfig } from '../../solutions/04-aurora-serverless/stack-config.js';
-import { AuroraServerlessStack, LAB04_DASHBOARD_NAME, LAB04_OUTPUT_KEYS, LAB04_STACK_NAME } from '../04-aurora-serverless.js';
-import { addLab04Stack } from '../lab-app.js';
+import { addLab04Stack, AuroraServerlessStack, LAB04_DASHBOARD_NAME, LAB04_OUTPUT_KEYS, LAB04_STACK_NAME } from '../04-aurora-serverless.js';
 import { AURORA_MYSQL_ENGINE_VERSION } from '../shared/aurora.js';
 import { resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 import {

@@ -5,6 +5,7 @@ import { lab06 } from '../../labs/06-performance-insights/lab.js';
 import { stackConfig as learnerConfig } from '../../labs/06-performance-insights/stack-config.js';
 import { stackConfig as solutionConfig } from '../../solutions/06-performance-insights/stack-config.js';
 import {
+  addLab06Stack,
   LAB06_CONNECTIONS_ALARM_NAME,
   LAB06_CPU_ALARM_NAME,
   LAB06_DASHBOARD_NAME,
@@ -12,7 +13,6 @@ import {
   LAB06_STACK_NAME,
   PerformanceInsightsStack,
 } from '../06-performance-insights.js';
-import { addLab06Stack } from '../lab-app.js';
 import { MYSQL_ENGINE_VERSION } from '../shared/mysql.js';
 import { type InsightsConfig, insightsSettings, InvalidInsightsConfig } from '../shared/performance-insights.js';
 import { resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';

@@ -7,11 +7,11 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { addLab01Stack, addLab02Stack, addLab03Stack, addLab04Stack, addLab05Stack, addLab06Stack } from '../lab-app.js';
+import { LAB_STACKS } from '../lab-app.js';
 import { SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 import { templateApp } from './template-support.js';
 
-const ADDERS = { lab01: addLab01Stack, lab02: addLab02Stack, lab03: addLab03Stack, lab04: addLab04Stack, lab05: addLab05Stack, lab06: addLab06Stack };
+const ADDERS = Object.fromEntries(Object.entries(LAB_STACKS).map(([key, entry]) => [key, entry.add.bind(entry)]));
 
 describe.each(VARIANTS)('$name variant', ({ solution }) => {
   it.each(Object.entries(ADDERS))('%s: pinned versions are not upgraded behind the template', (_name, add) => {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ElastiCacheRedisStack } from '../05-elasticache-redis.js';
-import { addLab05Stack, buildLabApp, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
+import { addLab05Stack } from '../05-elasticache-redis.js';
+import { buildLabApp, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 
 export const VARIANTS = [
   { name: 'learner', solution: false },

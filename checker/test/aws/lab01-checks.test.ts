@@ -1,3 +1,4 @@
+import { lab01 } from '../../../labs/01-rds-multi-az/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeSecurityGroupsCommand, EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
@@ -13,7 +14,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab01Resources, type Lab01Resources } from '../../aws/rds-resources.js';
+import { findRdsInstanceResources, type Lab01Resources } from '../../aws/rds-resources.js';
 import { LAB01_AWS_CHECKS, runLab01AwsChecks } from '../../checks/01-rds-multi-az/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -300,7 +301,7 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
   });
 });
 
-describe('findLab01Resources', () => {
+describe('findRdsInstanceResources', () => {
   const OUTPUTS: Record<string, string> = {
     DbInstanceId: DB_ID,
     DbEndpoint: `${DB_ID}.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com`,
@@ -321,7 +322,7 @@ describe('findLab01Resources', () => {
 
   it('reads everything from the stack outputs', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab01Resources(fakeClients(), { region: 'us-east-1' });
+    const r = await findRdsInstanceResources(fakeClients(), lab01.stack, { region: 'us-east-1' });
     expect(r).toEqual({
       dbInstanceId: DB_ID,
       dbEndpoint: OUTPUTS.DbEndpoint,
@@ -342,12 +343,12 @@ describe('findLab01Resources', () => {
   it('falls back to the endpoint when DbInstanceId is missing', async () => {
     const { DbInstanceId: _, ...rest } = OUTPUTS;
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack(rest)] });
-    expect((await findLab01Resources(fakeClients(), {})).dbInstanceId).toBe(DB_ID);
+    expect((await findRdsInstanceResources(fakeClients(), lab01.stack, {})).dbInstanceId).toBe(DB_ID);
   });
 
   it('flags win; the stack details of another instance are not mixed in, the bastion group is kept', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab01Resources(fakeClients(), { dbInstanceId: 'my-db' });
+    const r = await findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'my-db' });
     expect(r).toMatchObject({ dbInstanceId: 'my-db', source: 'flags', bastionSecurityGroupId: BASTION_SG });
     expect(r.dbEndpoint).toBeUndefined();
     expect(r.dbSecurityGroupId).toBeUndefined();
@@ -356,13 +357,13 @@ describe('findLab01Resources', () => {
 
   it('console learners: flags without any stack', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    const r = await findLab01Resources(fakeClients(), { dbInstanceId: 'my-db', bastionSecurityGroupId: 'sg-0123456789abcdef0' });
+    const r = await findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'my-db', bastionSecurityGroupId: 'sg-0123456789abcdef0' });
     expect(r).toMatchObject({ dbInstanceId: 'my-db', source: 'flags', bastionSecurityGroupId: 'sg-0123456789abcdef0' });
   });
 
   it('no stack and no flags -> deploy with npm run deploy 1, or --db-instance', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    const err = (await findLab01Resources(fakeClients(), { region: 'us-east-1' }).catch((e: unknown) => e)) as EnvironmentError;
+    const err = (await findRdsInstanceResources(fakeClients(), lab01.stack, { region: 'us-east-1' }).catch((e: unknown) => e)) as EnvironmentError;
     expect(err).toBeInstanceOf(EnvironmentError);
     expect(err.message).toContain(`no stack named ${STACK}`);
     expect(err.nextStep).toContain('npm run deploy 1');
@@ -371,12 +372,12 @@ describe('findLab01Resources', () => {
 
   it('a stack without the instance output is explained', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack({ BastionInstanceId: 'i-0a1b2c3d4e5f67890' })] });
-    await expect(findLab01Resources(fakeClients(), {})).rejects.toThrow(/no DbInstanceId output/);
+    await expect(findRdsInstanceResources(fakeClients(), lab01.stack, {})).rejects.toThrow(/no DbInstanceId output/);
   });
 
   it('rejects malformed identifiers before calling AWS', async () => {
-    await expect(findLab01Resources(fakeClients(), { dbInstanceId: 'my_db!' })).rejects.toBeInstanceOf(UsageError);
-    await expect(findLab01Resources(fakeClients(), { dbInstanceId: 'ok', bastionSecurityGroupId: 'bastion' })).rejects.toThrow(/not a security group id/);
+    await expect(findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'my_db!' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'ok', bastionSecurityGroupId: 'bastion' })).rejects.toThrow(/not a security group id/);
     expect(cfn).not.toHaveReceivedCommand(DescribeStacksCommand);
   });
 });

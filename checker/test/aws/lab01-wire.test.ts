@@ -5,11 +5,12 @@
  * deserialisers run on DescribeDBInstances, DescribeDBParameters,
  * RebootDBInstance and DescribeEvents.
  */
+import { lab01 } from '../../../labs/01-rds-multi-az/lab.js';
 import { DescribeDBInstancesCommand, DescribeDBParametersCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { classifyAwsError } from '../../aws/errors.js';
-import { findLab01Resources } from '../../aws/rds-resources.js';
+import { findRdsInstanceResources } from '../../aws/rds-resources.js';
 import { LAB01_AWS_CHECKS, runLab01AwsChecks } from '../../checks/01-rds-multi-az/aws.js';
 import { runLab01FailoverDrill } from '../../checks/01-rds-multi-az/failover-drill.js';
 import { fixture, lifecycleWireAnswer, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
@@ -128,7 +129,7 @@ describe('Lab 1 end to end over the wire', () => {
           throw new Error(`unexpected ${req.operation}`);
       }
     });
-    const resources = await findLab01Resources(clients!, { region: 'us-east-1' });
+    const resources = await findRdsInstanceResources(clients!, lab01.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({
       source: 'stack',
       dbInstanceId: DB_ID,
@@ -170,7 +171,7 @@ describe('Lab 1 engine lifecycle over the wire (RDS awsQuery XML)', () => {
           throw new Error(`unexpected ${req.operation}`);
       }
     });
-    const resources = await findLab01Resources(clients!, { region: 'us-east-1' });
+    const resources = await findRdsInstanceResources(clients!, lab01.stack, { region: 'us-east-1' });
     const results = await runLab01AwsChecks(clients!, resources, { now: DECEMBER_2026 });
     const engine = results.find((r) => r.id === '01.aws.engine')!;
     expect(engine.status).toBe('fail');

@@ -1,10 +1,11 @@
+import { lab02 } from '../../../labs/02-read-replicas/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab02Resources, isSameDbInstance, parseDbInstanceRef, type Lab02Resources } from '../../aws/rds-resources.js';
+import { findPrimaryReplicaResources, isSameDbInstance, parseDbInstanceRef, type Lab02Resources } from '../../aws/rds-resources.js';
 import { LAB02_AWS_CHECKS, runLab02AwsChecks } from '../../checks/02-read-replicas/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -273,7 +274,7 @@ describe('runLab02AwsChecks: every check fails on a wrong setup', () => {
   });
 });
 
-describe('findLab02Resources', () => {
+describe('findPrimaryReplicaResources', () => {
   const OUTPUTS: Record<string, string> = {
     PrimaryInstanceId: PRIMARY,
     PrimaryEndpoint: `${PRIMARY}.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com`,
@@ -293,7 +294,7 @@ describe('findLab02Resources', () => {
 
   it('reads the primary and the replica from the stack outputs', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    expect(await findLab02Resources(fakeClients(), { region: 'us-east-1' })).toEqual({
+    expect(await findPrimaryReplicaResources(fakeClients(), lab02.stack, { region: 'us-east-1' })).toEqual({
       primaryInstanceId: PRIMARY,
       primaryEndpoint: OUTPUTS.PrimaryEndpoint,
       replicaInstanceId: REPLICA,
@@ -311,37 +312,37 @@ describe('findLab02Resources', () => {
   it('the starting stack has no replica outputs: the replica is left to the checks to find', async () => {
     const { ReplicaInstanceId: _a, ReplicaEndpoint: _b, ...rest } = OUTPUTS;
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack(rest)] });
-    const r = await findLab02Resources(fakeClients(), {});
+    const r = await findPrimaryReplicaResources(fakeClients(), lab02.stack, {});
     expect(r.primaryInstanceId).toBe(PRIMARY);
     expect(r.replicaInstanceId).toBeUndefined();
   });
 
   it('flags win; a flagged primary does not inherit the stack replica', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab02Resources(fakeClients(), { dbInstanceId: 'my-primary' });
+    const r = await findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: 'my-primary' });
     expect(r).toMatchObject({ primaryInstanceId: 'my-primary', source: 'flags' });
     expect(r.replicaInstanceId).toBeUndefined();
     expect(r.primaryEndpoint).toBeUndefined();
-    const both = await findLab02Resources(fakeClients(), { dbInstanceId: PRIMARY, replicaInstanceId: 'my-replica' });
+    const both = await findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: PRIMARY, replicaInstanceId: 'my-replica' });
     expect(both).toMatchObject({ primaryInstanceId: PRIMARY, replicaInstanceId: 'my-replica', primaryEndpoint: OUTPUTS.PrimaryEndpoint });
     expect(both.replicaEndpoint).toBeUndefined();
   });
 
   it('console learners: flags without any stack; no flags and no stack -> deploy hint', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    await expect(findLab02Resources(fakeClients(), { dbInstanceId: 'p', replicaInstanceId: 'r' })).resolves.toMatchObject({
+    await expect(findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: 'p', replicaInstanceId: 'r' })).resolves.toMatchObject({
       primaryInstanceId: 'p',
       replicaInstanceId: 'r',
       source: 'flags',
     });
-    const err = (await findLab02Resources(fakeClients(), {}).catch((e: unknown) => e)) as EnvironmentError;
+    const err = (await findPrimaryReplicaResources(fakeClients(), lab02.stack, {}).catch((e: unknown) => e)) as EnvironmentError;
     expect(err).toBeInstanceOf(EnvironmentError);
     expect(err.nextStep).toContain('npm run deploy 2');
     expect(err.nextStep).toContain('--db-instance <primary-id>');
   });
 
   it('rejects a malformed --replica-instance', async () => {
-    await expect(findLab02Resources(fakeClients(), { dbInstanceId: 'p', replicaInstanceId: '9lives' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: 'p', replicaInstanceId: '9lives' })).rejects.toBeInstanceOf(UsageError);
   });
 });
 

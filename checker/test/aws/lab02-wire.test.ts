@@ -3,10 +3,11 @@
  * (awsQuery XML), and GetMetricData for AWS/RDS ReplicaLag (AWS JSON 1.0, the
  * protocol @aws-sdk/client-cloudwatch uses, with query-compatible errors).
  */
+import { lab02 } from '../../../labs/02-read-replicas/lab.js';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
-import { findLab02Resources } from '../../aws/rds-resources.js';
+import { findPrimaryReplicaResources } from '../../aws/rds-resources.js';
 import { runLab02AwsChecks } from '../../checks/02-read-replicas/aws.js';
 import { fixture, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
 
@@ -80,7 +81,7 @@ describe('RDS DescribeDBInstances for a primary and a replica (awsQuery XML)', (
 describe('CloudWatch GetMetricData for ReplicaLag (AWS JSON 1.0)', () => {
   it('Lab 2 end to end: stack, primary, replica, ReplicaLag; the cross-region replica recognised', async () => {
     const { server } = await setup(rdsHandler('lab02-cloudwatch-get-metric-data-replica-lag.json'));
-    const resources = await findLab02Resources(clients!, { region: 'us-east-1' });
+    const resources = await findPrimaryReplicaResources(clients!, lab02.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({ primaryInstanceId: PRIMARY, replicaInstanceId: REPLICA, dbPort: 3306, source: 'stack' });
     const results = await runLab02AwsChecks(clients!, resources, { now: NOW });
     expect(results.map((r) => [r.id, r.status])).toEqual([

@@ -1,9 +1,10 @@
+import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBMajorEngineVersionsCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { auroraSupportsAutoPause, clusterIdFromEndpoint, findLab03Resources, type Lab03Resources } from '../../aws/aurora-resources.js';
+import { auroraSupportsAutoPause, clusterIdFromEndpoint, findProvisionedClusterResources, type Lab03Resources } from '../../aws/aurora-resources.js';
 import { LAB03_AWS_CHECKS, runLab03AwsChecks, type Resolver } from '../../checks/03-aurora-cluster/aws.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -231,14 +232,14 @@ describe('runLab03AwsChecks: the cluster cannot be read', () => {
   });
 });
 
-describe('findLab03Resources', () => {
+describe('findProvisionedClusterResources', () => {
   const outputs = (o: Record<string, string>) => ({ Stacks: [{ StackName: STACK, StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
 
   it('reads the cluster, its endpoints, the secret and the bastion from the stack outputs', async () => {
     cfn.on(DescribeStacksCommand).resolves(
       outputs({ ClusterId: CL, ClusterEndpoint: 'x', ReaderEndpoint: READER_HOST, DbPort: '3306', DbSecretArn: 'arn:secret', DbName: 'labdb', BastionInstanceId: 'i-0abc' }),
     );
-    expect(await findLab03Resources(fakeClients(), { region: 'us-east-1' })).toMatchObject({
+    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { region: 'us-east-1' })).toMatchObject({
       clusterId: CL,
       readerEndpoint: READER_HOST,
       dbPort: 3306,
@@ -250,15 +251,15 @@ describe('findLab03Resources', () => {
 
   it('--cluster without a stack works for console learners; another cluster than the stack\'s gets none of its outputs', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    expect(await findLab03Resources(fakeClients(), { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', source: 'flags', dbSecretArn: undefined });
+    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', source: 'flags', dbSecretArn: undefined });
     cfn.reset();
     cfn.on(DescribeStacksCommand).resolves(outputs({ ClusterId: CL, DbSecretArn: 'arn:secret', BastionInstanceId: 'i-0abc' }));
-    expect(await findLab03Resources(fakeClients(), { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', dbSecretArn: undefined, bastionInstanceId: 'i-0abc' });
+    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', dbSecretArn: undefined, bastionInstanceId: 'i-0abc' });
   });
 
   it('no stack and no flag: deploy, or --cluster', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    const err = (await findLab03Resources(fakeClients(), { region: 'us-east-1' }).catch((e: unknown) => e)) as EnvironmentError;
+    const err = (await findProvisionedClusterResources(fakeClients(), lab03.stack, { region: 'us-east-1' }).catch((e: unknown) => e)) as EnvironmentError;
     expect(err).toBeInstanceOf(EnvironmentError);
     expect(err.nextStep).toContain('npm run deploy 3');
     expect(err.nextStep).toContain('--cluster <id>');
@@ -267,8 +268,8 @@ describe('findLab03Resources', () => {
   it('the cluster id can come from the endpoint output alone; malformed ids are refused before any call', async () => {
     expect(clusterIdFromEndpoint(READER_HOST)).toBe(CL);
     expect(clusterIdFromEndpoint('dtl03-aurora.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com')).toBe(CL);
-    await expect(findLab03Resources(fakeClients(), { clusterId: 'bad_name!' })).rejects.toBeInstanceOf(UsageError);
-    await expect(findLab03Resources(fakeClients(), { clusterId: 'ends-' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'bad_name!' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'ends-' })).rejects.toBeInstanceOf(UsageError);
     expect(cfn).not.toHaveReceivedCommand(DescribeStacksCommand);
   });
 });

@@ -5,8 +5,9 @@
  * from a filtered DescribeDBInstances, and the failover drill's
  * FailoverDBCluster and cluster events.
  */
+import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findLab03Resources } from '../../aws/aurora-resources.js';
+import { findProvisionedClusterResources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { runLab03AwsChecks } from '../../checks/03-aurora-cluster/aws.js';
 import { drillCheck, runLab03FailoverDrill } from '../../checks/03-aurora-cluster/failover-drill.js';
@@ -66,7 +67,7 @@ function rds(state: { failedOver: boolean; status?: string }): WireHandler {
 describe('Lab 3 from the wire', () => {
   it('stack outputs -> cluster -> members: every check passes, encryption judged by StorageEncryptionType', async () => {
     const { server } = await setup(rds({ failedOver: false }));
-    const resources = await findLab03Resources(clients!, { region: 'us-east-1' });
+    const resources = await findProvisionedClusterResources(clients!, lab03.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({ clusterId: CL, dbPort: 3306, dbName: 'labdb', bastionInstanceId: 'i-0b3a5c7e9d1f2a4c6', source: 'stack' });
     const report = await runLab03AwsChecks(clients!, resources, { resolve: async () => ['10.0.3.41'], now: DECEMBER_2026 });
     expect(report.checks.find((c) => c.id === '03.aws.engine')?.message).toBe('Aurora MySQL 8.0.mysql_aurora.3.10.4, in standard support until 2028-04-30.');

@@ -1,10 +1,11 @@
+import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab04Resources, type Lab04Resources } from '../../aws/aurora-resources.js';
+import { findServerlessClusterResources, type Lab04Resources } from '../../aws/aurora-resources.js';
 import { sampleServerlessCapacity } from '../../aws/serverless-capacity.js';
 import { LAB04_AWS_CHECKS, LAB04_SCALING, capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
 import type { CheckResult } from '../../core/result.js';
@@ -199,11 +200,11 @@ describe('sampleServerlessCapacity (the exercise process\'s reading)', () => {
   });
 });
 
-describe('findLab04Resources', () => {
+describe('findServerlessClusterResources', () => {
   it('reads the cluster, writer, secret and bastion from the stack outputs', async () => {
     const o = { ClusterId: CL, ClusterEndpoint: 'e', WriterInstanceId: W, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'dtl04', BastionInstanceId: 'i-0b' };
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
-    expect(await findLab04Resources(fakeClients())).toMatchObject({ clusterId: CL, writerInstanceId: W, dbSecretArn: 'arn:s', dashboardName: 'dtl04', bastionInstanceId: 'i-0b', source: 'stack' });
+    expect(await findServerlessClusterResources(fakeClients(), lab04.stack)).toMatchObject({ clusterId: CL, writerInstanceId: W, dbSecretArn: 'arn:s', dashboardName: 'dtl04', bastionInstanceId: 'i-0b', source: 'stack' });
   });
 });
 

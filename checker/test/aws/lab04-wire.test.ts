@@ -3,8 +3,9 @@
  * (the scaling configuration in awsQuery XML, capacities as decimals) and
  * GetMetricData for ServerlessDatabaseCapacity (AWS JSON 1.0, epoch seconds).
  */
+import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findLab04Resources } from '../../aws/aurora-resources.js';
+import { findServerlessClusterResources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { capacityRoseCheck, runLab04AwsChecks } from '../../checks/04-aurora-serverless/aws.js';
 import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
@@ -42,7 +43,7 @@ const handler: WireHandler = (req) => {
 describe('Lab 4 from the wire', () => {
   it('a Serverless v2 cluster: scaling 0-16 ACU with auto-pause, a db.serverless writer', async () => {
     await setup(handler);
-    const resources = await findLab04Resources(clients!, { region: 'us-east-1' });
+    const resources = await findServerlessClusterResources(clients!, lab04.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({ clusterId: CL, writerInstanceId: `${CL}-writer`, dashboardName: 'DataTierLabs-04-Capacity' });
     const report = await runLab04AwsChecks(clients!, resources);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([

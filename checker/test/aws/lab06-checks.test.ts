@@ -1,3 +1,4 @@
+import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
@@ -5,7 +6,7 @@ import { GetResourceMetricsCommand, PIClient, type MetricKeyDataPoints } from '@
 import { DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab06Resources, type Lab06Resources } from '../../aws/aurora-resources.js';
+import { findInsightsInstanceResources, type Lab06Resources } from '../../aws/aurora-resources.js';
 import { readTopSql } from '../../aws/pi-top-sql.js';
 import { LAB06_AWS_CHECKS, lab06LocalSkips, runLab06AwsChecks, topSqlCheck } from '../../checks/06-performance-insights/aws.js';
 import { awsError, byId, fakeClients } from './helpers.js';
@@ -198,14 +199,14 @@ describe('top SQL from the PI API', () => {
   });
 });
 
-describe('findLab06Resources', () => {
+describe('findInsightsInstanceResources', () => {
   it('reads the instance, its DbiResourceId and the bastion from the stack; --db-instance works without one', async () => {
     const o = { InstanceId: ID, DbEndpoint: `${ID}.c1.us-east-1.rds.amazonaws.com`, DbiResourceId: DBI, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'd', BastionInstanceId: 'i-0c' };
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
-    expect(await findLab06Resources(fakeClients())).toMatchObject({ dbInstanceId: ID, dbiResourceId: DBI, dbPort: 3306, bastionInstanceId: 'i-0c', source: 'stack' });
+    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack)).toMatchObject({ dbInstanceId: ID, dbiResourceId: DBI, dbPort: 3306, bastionInstanceId: 'i-0c', source: 'stack' });
     cfn.reset();
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id DataTierLabs-06-PerformanceInsights does not exist'));
-    expect(await findLab06Resources(fakeClients(), { dbInstanceId: 'mine' })).toMatchObject({ dbInstanceId: 'mine', dbiResourceId: undefined, source: 'flags' });
+    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack, { dbInstanceId: 'mine' })).toMatchObject({ dbInstanceId: 'mine', dbiResourceId: undefined, source: 'flags' });
   });
 });
 

@@ -4,8 +4,9 @@
  * DbiResourceId), DescribeAlarmsForMetric (AWS JSON 1.0) and the PI API's
  * GetResourceMetrics (AWS JSON 1.1), whose total-load series (no Dimensions) may come in any position.
  */
+import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findLab06Resources } from '../../aws/aurora-resources.js';
+import { findInsightsInstanceResources } from '../../aws/aurora-resources.js';
 import { destroyAwsClients, makeAwsClients, type AwsClients } from '../../aws/clients.js';
 import { runLab06AwsChecks, topSqlCheck } from '../../checks/06-performance-insights/aws.js';
 import { fixture, json10, json11, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
@@ -44,7 +45,7 @@ const handler: WireHandler = (req) => {
 describe('Lab 6 from the wire', () => {
   it('the PI instance: Performance Insights 7 days, Database Insights standard, Enhanced Monitoring 60 s, both alarms', async () => {
     const { server } = await setup(handler);
-    const resources = await findLab06Resources(clients!, { region: 'us-east-1' });
+    const resources = await findInsightsInstanceResources(clients!, lab06.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({ dbInstanceId: ID, dbiResourceId: DBI, dbName: 'labdb', source: 'stack' });
     const report = await runLab06AwsChecks(clients!, resources);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([

@@ -1,9 +1,10 @@
+import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dbInstanceIdFromEndpoint, findLab05Resources } from '../../aws/lab05-resources.js';
+import { dbInstanceIdFromEndpoint, findCacheResources } from '../../aws/lab05-resources.js';
 import { readDbCredentials, readRedisAuthToken } from '../../aws/secrets.js';
 import { deployCommandFor, readStackOutputs } from '../../aws/stack-outputs.js';
 import { EnvironmentError, UsageError } from '../../core/errors.js';
@@ -85,10 +86,10 @@ describe('readStackOutputs', () => {
   });
 });
 
-describe('findLab05Resources', () => {
+describe('findCacheResources', () => {
   it('reads everything from the stack outputs', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab05Resources(fakeClients(), { region: 'us-east-1' });
+    const r = await findCacheResources(fakeClients(), lab05.stack, { region: 'us-east-1' });
     expect(r).toEqual({
       replicationGroupId: 'dtl05-valkey',
       redisEndpoint: OUTPUTS.RedisPrimaryEndpoint,
@@ -108,7 +109,7 @@ describe('findLab05Resources', () => {
 
   it('console learners: flags without any stack', async () => {
     cfn.on(DescribeStacksCommand).rejects(missingStack());
-    const r = await findLab05Resources(fakeClients(), { replicationGroupId: 'my-cache', dbInstanceId: 'my-db', region: 'us-east-1' });
+    const r = await findCacheResources(fakeClients(), lab05.stack, { replicationGroupId: 'my-cache', dbInstanceId: 'my-db', region: 'us-east-1' });
     expect(r).toMatchObject({ replicationGroupId: 'my-cache', dbInstanceId: 'my-db', source: 'flags' });
     expect(r.redisEndpoint).toBeUndefined();
     expect(r.bastionInstanceId).toBeUndefined();
@@ -116,7 +117,7 @@ describe('findLab05Resources', () => {
 
   it('flags win over the stack; stack details of a different group are not mixed in', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab05Resources(fakeClients(), { replicationGroupId: 'other-cache', region: 'us-east-1' });
+    const r = await findCacheResources(fakeClients(), lab05.stack, { replicationGroupId: 'other-cache', region: 'us-east-1' });
     expect(r.replicationGroupId).toBe('other-cache');
     expect(r.source).toBe('flags');
     expect(r.redisEndpoint).toBeUndefined();
@@ -127,7 +128,7 @@ describe('findLab05Resources', () => {
 
   it('a flag naming the stack group keeps the stack details', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack()] });
-    const r = await findLab05Resources(fakeClients(), { replicationGroupId: 'dtl05-valkey', dbInstanceId: 'another-db' });
+    const r = await findCacheResources(fakeClients(), lab05.stack, { replicationGroupId: 'dtl05-valkey', dbInstanceId: 'another-db' });
     expect(r.redisEndpoint).toBe(OUTPUTS.RedisPrimaryEndpoint);
     expect(r.dbInstanceId).toBe('another-db');
     expect(r.dbEndpoint).toBeUndefined();
@@ -135,23 +136,23 @@ describe('findLab05Resources', () => {
 
   it('no stack and no flags: the missing-stack explanation', async () => {
     cfn.on(DescribeStacksCommand).rejects(missingStack());
-    await expect(findLab05Resources(fakeClients(), { region: 'us-east-1' })).rejects.toThrow(/no stack named DataTierLabs-05-ElastiCacheRedis/);
+    await expect(findCacheResources(fakeClients(), lab05.stack, { region: 'us-east-1' })).rejects.toThrow(/no stack named DataTierLabs-05-ElastiCacheRedis/);
   });
 
   it('a custom stack name is used', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack({ StackName: 'Mine' })] });
-    await findLab05Resources(fakeClients(), { stackName: 'Mine' });
+    await findCacheResources(fakeClients(), lab05.stack, { stackName: 'Mine' });
     expect(cfn).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'Mine' });
   });
 
   it('a stack without the ReplicationGroupId output is explained', async () => {
     const { ReplicationGroupId: _omit, ...rest } = OUTPUTS;
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack({}, rest)] });
-    await expect(findLab05Resources(fakeClients(), {})).rejects.toThrow(/no ReplicationGroupId output/);
+    await expect(findCacheResources(fakeClients(), lab05.stack, {})).rejects.toThrow(/no ReplicationGroupId output/);
   });
 
   it('rejects identifiers that cannot be AWS ids', async () => {
-    await expect(findLab05Resources(fakeClients(), { replicationGroupId: 'bad id;rm' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findCacheResources(fakeClients(), lab05.stack, { replicationGroupId: 'bad id;rm' })).rejects.toBeInstanceOf(UsageError);
   });
 
   it('derives the instance id from an RDS endpoint', () => {

@@ -4,11 +4,12 @@
  * ElastiCache, RDS, CloudFormation and STS; AWS JSON 1.0 for CloudWatch;
  * AWS JSON 1.1 for Secrets Manager), so the SDK's real deserialisers run.
  */
+import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeAwsClients, destroyAwsClients, type AwsClients } from '../../aws/clients.js';
 import { classifyAwsError, explainAwsError, whoAmI } from '../../aws/errors.js';
-import { findLab05Resources } from '../../aws/lab05-resources.js';
+import { findCacheResources } from '../../aws/lab05-resources.js';
 import { readDbCredentials, readRedisAuthToken } from '../../aws/secrets.js';
 import { readStackOutputs } from '../../aws/stack-outputs.js';
 import { runLab05AwsChecks, runLab05TrafficCheck } from '../../checks/05-elasticache-redis/aws.js';
@@ -122,7 +123,7 @@ describe('ElastiCache DescribeReplicationGroups over the wire (awsQuery XML)', (
           throw new Error(`unexpected ${req.operation}`);
       }
     });
-    const resources = await findLab05Resources(clients!, { region: 'us-east-1' });
+    const resources = await findCacheResources(clients!, lab05.stack, { region: 'us-east-1' });
     expect(resources).toMatchObject({
       source: 'stack',
       replicationGroupId: 'dtl05-valkey',
