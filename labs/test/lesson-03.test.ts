@@ -67,32 +67,6 @@ const placeOf = (b: Fence): Place | undefined => {
 const REFUSED_WRITE = "INSERT INTO notes (body) VALUES ('a reader must refuse this')";
 const TOPOLOGY_WRITER = `SELECT SERVER_ID FROM ${LOCAL_TOPOLOGY_TABLE} WHERE SESSION_ID = '${WRITER_SESSION_ID}'`;
 
-describe('the lesson-support checkers reject what they should', () => {
-  it('turns API names into AWS CLI names the way botocore does', () => {
-    expect(['FailoverDBCluster', 'DBClusterIdentifier', 'PerformanceInsightsKMSKeyId', 'OKActions', 'PeriodInSeconds'].map(cliName)).toEqual([
-      'failover-db-cluster', 'db-cluster-identifier', 'performance-insights-kms-key-id', 'ok-actions', 'period-in-seconds',
-    ]);
-  });
-
-  it('flags an unknown operation, option, waiter or shorthand key', () => {
-    const rds = cliService('rds');
-    const fence = (body: string): Fence => ({ lang: 'bash', body, line: 1, info: '' });
-    const problems = (body: string) => awsCommands([fence(body)]).flatMap((c) => awsCommandProblems(c, rds));
-    expect(problems('aws rds failover-db-cluster --db-cluster-identifier x --target-db-instance-identifier y')).toEqual([]);
-    expect(problems('aws rds failover-cluster --db-cluster-identifier x')).toHaveLength(1);
-    expect(problems('aws rds failover-db-cluster --cluster-identifier x')).toHaveLength(1);
-    expect(problems('aws rds wait db-cluster-ready --db-cluster-identifier x')).toHaveLength(1);
-    expect(problems('X=$(aws rds modify-db-cluster --db-cluster-identifier x \\\n  --serverless-v2-scaling-configuration MinCapacity=0,MaxACU=16 --apply-immediately)')).toHaveLength(1);
-  });
-
-  it('flags a malformed mermaid block', () => {
-    const fence = (body: string): Fence => ({ lang: 'mermaid', body, line: 1, info: '' });
-    expect(mermaidProblems(fence('flowchart LR\n  a[Writer (AZ a)] --> b'), 'x')).toHaveLength(1);
-    expect(mermaidProblems(fence('sequenceDiagram\n  participant A as a\n  A->>B: hello'), 'x')).toHaveLength(1);
-    expect(mermaidProblems(fence('flowhcart LR'), 'x')).toHaveLength(1);
-  });
-});
-
 describe("the lesson's SQL blocks are marked for where they run", () => {
   it('every sql block names its server in its first line, and only "aurora" marks a block MariaDB cannot run', () => {
     expect(sqlBlocks.length).toBeGreaterThanOrEqual(6);
