@@ -12,8 +12,6 @@
  * the price and the stack-config settings are the kit's, and links, anchors
  * and mermaid blocks are well formed.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
@@ -22,8 +20,8 @@ import { COURSE_ROUNDS, COURSE_WORKERS } from '../../checker/checks/06-performan
 import { lab06 } from '../06-performance-insights/lab.js';
 import { CUSTOMER_COUNT, DIGEST_TABLE, ITEM_COUNT, ORDER_COUNT, ORDERS_FOR_CUSTOMER_SQL, RANDOM_ITEM_SQL, resetDatabase, secondaryIndexes } from '../06-performance-insights/seed.js';
 import {
-  ROOT, read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, mermaidProblems,
-  kitCommandProblems, resolvedLinks, brokenLinks, labFactProblems, awsCommandListProblems, parameterNames, splitTopLevel,
+  read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, mermaidProblems,
+  kitCommandProblems, describeLessonLinks, labFactProblems, awsCommandListProblems, signatureProblems,
 } from './lesson-support.js';
 
 const LESSON = 'labs/06-performance-insights/README.md';
@@ -203,23 +201,11 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 
   it('covers every exercise and every function it exports, with the signatures of the exercise files', () => {
-    const problems: string[] = [];
     for (const exercise of LAB.exercises) {
       expect(lesson).toContain(exercise.id);
-      const file = `labs/06-performance-insights/exercises/${exercise.id}.ts`;
-      for (const name of exercise.exports) {
-        expect(lesson, `${exercise.id} export ${name}`).toMatch(new RegExp(`\`${name}[\`(]`));
-        if (!existsSync(join(ROOT, file))) {
-          problems.push(`${file} does not exist`);
-          continue;
-        }
-        const params = parameterNames(read(file), name)?.map((p) => p.name).join(', ');
-        for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
-          if (splitTopLevel(m[1] ?? '').join(', ') !== params) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes (${params})`);
-        }
-      }
+      for (const name of exercise.exports) expect(lesson, `${exercise.id} export ${name}`).toMatch(new RegExp(`\`${name}[\`(]`));
     }
-    expect(problems).toEqual([]);
+    expect(signatureProblems(lesson, LAB.exercises, 'labs/06-performance-insights/exercises')).toEqual([]);
   });
 
   it('quotes the cost as lab.ts computes it and names the instance class lab.ts deploys', () => {
@@ -251,16 +237,4 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 });
 
-describe('relative links in the lesson', () => {
-  const links = resolvedLinks(lesson, LESSON);
-
-  it('every link resolves and every #anchor names a heading: a file not written yet is a failure', () => {
-    expect(links.length).toBeGreaterThanOrEqual(8);
-    expect(brokenLinks(links)).toEqual([]);
-  });
-
-  it('links to the stack, stack-config and solution', () => {
-    const rel = new Set(links.map((l) => l.rel));
-    for (const file of [LAB.stack!.file, 'labs/06-performance-insights/stack-config.ts', 'solutions/06-performance-insights/stack-config.ts']) expect(rel, file).toContain(file);
-  });
-});
+describeLessonLinks(lesson, LESSON, 8, [LAB.stack!.file, 'labs/06-performance-insights/stack-config.ts', 'solutions/06-performance-insights/stack-config.ts']);

@@ -2,13 +2,14 @@
  * Helpers the lesson tests share: reading a lesson, its fenced blocks, prose,
  * anchors and links, splitting and running its SQL, the npm commands it
  * shows, the AWS CLI commands it shows (checked against the AWS SDK's own
- * service models), and mermaid blocks. A plain module, not a test file, so
- * importing it registers no tests.
+ * service models), and mermaid blocks. A plain module, not a test file:
+ * importing it registers no tests, only calling describeLessonLinks does.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
 import type { MysqlEndpoint } from '../../checker/engines/endpoints.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -597,4 +598,25 @@ export function labFactProblems(lesson: string, lab: LabFacts): string[] {
     if (!versions.has(m[0])) problems.push(`names engine version ${m[0]}; lab.ts deploys ${[...versions].join(', ')}`);
   }
   return problems;
+}
+
+/**
+ * The lesson's relative links, as tests: there are at least `atLeast`, every
+ * one resolves (a file not written yet is a failure, not a skip), every
+ * #anchor names a heading, and the files the lab is built from are linked.
+ */
+export function describeLessonLinks(lesson: string, file: string, atLeast: number, mustLink: string[]): void {
+  describe('relative links in the lesson', () => {
+    const links = resolvedLinks(lesson, file);
+
+    it('every link resolves and every #anchor names a heading: a file not written yet is a failure', () => {
+      expect(links.length).toBeGreaterThanOrEqual(atLeast);
+      expect(brokenLinks(links)).toEqual([]);
+    });
+
+    it(`links to ${mustLink.join(', ')}`, () => {
+      const rel = new Set(links.map((l) => l.rel));
+      for (const target of mustLink) expect(rel, target).toContain(target);
+    });
+  });
 }
