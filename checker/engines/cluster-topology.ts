@@ -3,12 +3,11 @@
  * table that plays information_schema.replica_host_status, and moving the
  * writer from one instance to another (a failover without the waiting).
  */
-import mysql, { type Connection } from 'mysql2/promise';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvironmentError } from '../core/errors.js';
+import type { Connection } from 'mysql2/promise';
+import { changeMasterTo, REPL_USER, rootConnection, waitForMembers, type Member } from './replica-set.js';
 import { LOCAL_DATABASE } from './servers.js';
 
-export const REPL_USER = { user: 'repl', password: 'repl-password-1' };
+export { REPL_USER };
 
 /** Aurora names instances by identifier; locally they are labs-instance-1, -2, -3 (server ids 1, 2, 3). */
 export const instanceName = (serverId: number): string => `labs-instance-${serverId}`;
@@ -23,11 +22,7 @@ export const AURORA_TOPOLOGY_TABLE = 'information_schema.replica_host_status';
 /** Aurora's value of SESSION_ID on the writer's row. */
 export const WRITER_SESSION_ID = 'MASTER_SESSION_ID';
 
-export interface ClusterNode {
-  id: string;
-  port: number;
-  host?: string;
-}
+export type ClusterNode = Member;
 
 export interface AdminAccount {
   user: string;
@@ -35,7 +30,7 @@ export interface AdminAccount {
 }
 
 export async function adminConnection(node: ClusterNode, admin: AdminAccount): Promise<Connection> {
-  return mysql.createConnection({ host: node.host ?? '127.0.0.1', port: node.port, user: admin.user, password: admin.password, database: LOCAL_DATABASE, connectTimeout: 2_000 });
+  return rootConnection(node.port, node.host, admin);
 }
 
 async function withAdmin<T>(node: ClusterNode, admin: AdminAccount, body: (conn: Connection) => Promise<T>): Promise<T> {
@@ -66,30 +61,10 @@ export async function writeTopology(nodes: ClusterNode[], writerId: string, admi
   });
 }
 
-async function gtidPosition(conn: Connection, variable: 'gtid_binlog_pos' | 'gtid_slave_pos'): Promise<string> {
-  const [rows] = await conn.query(`SELECT @@${variable} AS pos`);
-  return String((rows as Array<{ pos: string }>)[0].pos);
-}
-
 /** Waits until every reader has applied what the writer has written. */
 export async function waitForNodes(nodes: ClusterNode[], admin: AdminAccount, timeoutMs = 10_000, writerId = nodes[0].id): Promise<void> {
   const writer = nodes.find((n) => n.id === writerId)!;
-  const target = await withAdmin(writer, admin, (conn) => gtidPosition(conn, 'gtid_binlog_pos'));
-  const deadline = Date.now() + timeoutMs;
-  for (const node of nodes.filter((n) => n.id !== writerId)) {
-    await withAdmin(node, admin, async (conn) => {
-      for (;;) {
-        if ((await gtidPosition(conn, 'gtid_slave_pos')) === target) return;
-        const [rows] = await conn.query('SHOW SLAVE STATUS');
-        const status = (rows as Array<Record<string, unknown>>)[0];
-        if (status && (status.Last_SQL_Error || status.Last_IO_Error)) {
-          throw new EnvironmentError(`Local replication to ${node.id} broke: ${String(status.Last_SQL_Error || status.Last_IO_Error)}`);
-        }
-        if (Date.now() > deadline) throw new EnvironmentError(`${node.id} did not catch up with the writer within ${timeoutMs / 1000} s.`);
-        await sleep(10);
-      }
-    });
-  }
+  await waitForMembers(writer, nodes.filter((n) => n !== writer), admin, timeoutMs);
 }
 
 /**
@@ -111,9 +86,7 @@ export async function moveWriter(nodes: ClusterNode[], fromId: string, toId: str
     await withAdmin(node, admin, async (conn) => {
       await conn.query('STOP SLAVE').catch(() => {});
       if (node.id === fromId) await conn.query('SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos');
-      await conn.query(
-        `CHANGE MASTER TO MASTER_HOST='${to.host ?? '127.0.0.1'}', MASTER_PORT=${to.port}, MASTER_USER='${REPL_USER.user}', MASTER_PASSWORD='${REPL_USER.password}', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`,
-      );
+      await conn.query(changeMasterTo(to.host ?? '127.0.0.1', to.port));
       await conn.query('SET GLOBAL read_only = ON');
       await conn.query('START SLAVE');
     });

@@ -4,43 +4,26 @@
  * describes happens on the kit's replicated pair (same endpoint, another
  * server, the rows still there, the connection errors its table names); every
  * `npm run` command exists and parses with the kit's own flag parser; every
- * relative link and #anchor resolves; every mermaid block names a diagram type;
- * and the facts the lab is built on are stated.
+ * `aws` command is a real operation with real options of the AWS API model;
+ * the figures agree with lab.ts and stack-config.ts; every relative link and
+ * #anchor resolves; every mermaid block is well formed.
  *
- * The helpers live in lesson-support.ts, shared with the other lab's lesson test.
+ * The helpers live in lesson-support.ts, shared with the other labs' lesson tests.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
-import type { LabMeta } from '../../checker/core/lab.js';
 import { startLocalEngines, type LocalEngines } from '../../checker/engines/local.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../checker/engines/replicated-mysql.js';
 import { lab01 } from '../01-rds-multi-az/lab.js';
 import { lab02 } from '../02-read-replicas/lab.js';
-import { read, optionsFor, type Fence, fences, anchorsOf, relativeLinks, splitSql, blockNote, type Ran, runAll, embeddedSql, npmCommands, splitTopLevel, parameterNames } from './lesson-support.js';
+import {
+  read, optionsFor, type Fence, fences, splitSql, blockNote, type Ran, runAll, embeddedSql, npmCommands, kitCommandProblems, awsCommands,
+  awsCommand, awsCommandListProblems, configField, signatureProblems, labFactProblems, mermaidProblems, describeLessonLinks,
+} from './lesson-support.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const LESSON = 'labs/01-rds-multi-az/README.md';
 const LAB = lab01;
-const KNOWN_LABS: Record<number, LabMeta> = { 1: lab01, 2: lab02 };
-
-/**
- * Files other people are still writing. A link to exactly one of these that
- * does not exist yet is reported by name in a skipped test instead of failing;
- * once the file exists the link is checked like any other.
- */
-const PENDING = new Set([
-  'stacks/01-rds-multi-az.ts',
-  'labs/01-rds-multi-az/stack-config.ts',
-  'labs/01-rds-multi-az/exercises/',
-  'labs/01-rds-multi-az/exercises/01-connect-and-query.ts',
-  'labs/01-rds-multi-az/exercises/02-failover-probe.ts',
-  'solutions/01-rds-multi-az/stack-config.ts',
-]);
-
 
 // ---------------------------------------------------------------- tests
 
@@ -49,18 +32,6 @@ const blocks = fences(lesson);
 const sqlBlocks = blocks.filter((b) => b.lang === 'sql');
 const statementsOf = (list: Fence[]) =>
   list.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (sql block, statement ${k + 1})` })));
-
-describe('splitSql follows the mysql client', () => {
-  it('splits on semicolons outside quotes and drops comments', () => {
-    expect(splitSql("SELECT 1; SELECT 'a;b' AS x;\n-- a comment; still a comment\nSELECT \"c\" # trailing\n;")).toEqual([
-      'SELECT 1',
-      "SELECT 'a;b' AS x",
-      'SELECT "c"',
-    ]);
-    expect(splitSql("INSERT INTO t VALUES ('it''s', 'a\\'b'); /* x; y */ SELECT 2")).toEqual(["INSERT INTO t VALUES ('it''s', 'a\\'b')", 'SELECT 2']);
-    expect(splitSql('SELECT 1--2')).toEqual(['SELECT 1--2']);
-  });
-});
 
 describe("the lesson's SQL runs on a real MariaDB started by the kit", () => {
   let engines: LocalEngines | undefined;
@@ -239,6 +210,7 @@ describe("the failover the lesson describes happens on the kit's replicated pair
 describe('the lesson agrees with the kit', () => {
   const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
   const commands = npmCommands(lesson);
+  const aws = awsCommands(blocks);
 
   it('every `npm run <script>` exists in package.json', () => {
     expect(commands.length).toBeGreaterThanOrEqual(10);
@@ -246,24 +218,7 @@ describe('the lesson agrees with the kit', () => {
   });
 
   it("kit commands parse with the kit's own flag parser, name lab 1 or 2 and real exercises", () => {
-    const problems: string[] = [];
-    for (const c of commands.filter((x) => ['lab', 'check', 'deploy', 'destroy'].includes(x.script))) {
-      let args = c.args;
-      if (args.some((a) => a.startsWith('-') && a !== '--') && args[0] !== '--') problems.push(`${c.text}: npm takes flags before "--" for itself`);
-      if (args[0] === '--') args = args.slice(1);
-      if (c.script === 'deploy' || c.script === 'destroy') args = args.filter((a) => a !== '--skip-doctor');
-      try {
-        const flags = parseFlags(args, '');
-        const lab = flags.lab === undefined ? undefined : KNOWN_LABS[flags.lab];
-        if (flags.lab !== undefined && !lab) problems.push(`${c.text}: lab ${flags.lab} is not 1 or 2`);
-        if ((c.script === 'deploy' || c.script === 'destroy') && flags.lab !== LAB.id) problems.push(`${c.text}: deploys or destroys another lab`);
-        const ex = flags.exercise;
-        if (ex !== undefined && !lab?.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
-      } catch (err) {
-        problems.push(`${c.text}: ${(err as Error).message}`);
-      }
-    }
-    expect(problems).toEqual([]);
+    expect(kitCommandProblems(commands, LAB, (argv) => parseFlags(argv, ''), [lab02])).toEqual([]);
     expect(commands.map((c) => c.text)).toEqual(
       expect.arrayContaining([
         'npm run lab 1',
@@ -274,6 +229,28 @@ describe('the lesson agrees with the kit', () => {
         'npm run check -- 1 --target local --exercise 02',
       ]),
     );
+  });
+
+  it('every aws command is a real operation of the AWS API model, with real options', () => {
+    expect(aws.length).toBeGreaterThanOrEqual(5);
+    expect(awsCommandListProblems(aws)).toEqual([]);
+  });
+
+  it('"Your turn" on the CLI makes the instance Multi-AZ at once, and the drill reboots with a forced failover', () => {
+    expect(awsCommand(aws, 'rds', 'modify-db-instance')?.options).toEqual(expect.arrayContaining(['db-instance-identifier', 'multi-az', 'apply-immediately']));
+    expect(awsCommand(aws, 'rds', 'reboot-db-instance')?.options).toEqual(expect.arrayContaining(['db-instance-identifier', 'force-failover']));
+    expect(awsCommand(aws, 'rds', 'describe-events')?.values['source-type']).toBe('db-instance');
+  });
+
+  it('"Your turn" in stack-config.ts is the change from the starting file to the solution', () => {
+    const starting = configField(read('labs/01-rds-multi-az/stack-config.ts'), 'multiAz');
+    const solved = configField(read('solutions/01-rds-multi-az/stack-config.ts'), 'multiAz');
+    expect([starting, solved]).toEqual(['false', 'true']);
+    expect(lesson).toContain(`\`multiAz: ${solved}\``);
+  });
+
+  it('the deployment minutes, instance class and engine version agree with lab.ts', () => {
+    expect(labFactProblems(lesson, LAB)).toEqual([]);
   });
 
   it("names only the lab's stack and its real outputs", () => {
@@ -292,75 +269,12 @@ describe('the lesson agrees with the kit', () => {
     }
   });
 
-  const exerciseFiles = LAB.exercises.map((e) => `labs/01-rds-multi-az/exercises/${e.id}.ts`);
-  const missingExercises = exerciseFiles.filter((f) => !existsSync(join(ROOT, f)));
-
-  it.skipIf(missingExercises.length > 0)(
-    `the signatures the lesson shows match the exercise files${missingExercises.length > 0 ? ` (waiting for: ${missingExercises.join(', ')})` : ''}`,
-    () => {
-      const problems: string[] = [];
-      LAB.exercises.forEach((exercise, i) => {
-        const source = read(exerciseFiles[i] ?? '');
-        for (const name of exercise.exports) {
-          const params = parameterNames(source, name);
-          if (!params) {
-            problems.push(`${exercise.id}: no exported function ${name}`);
-            continue;
-          }
-          for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
-            const shown = splitTopLevel(m[1] ?? '');
-            if (shown.length !== params.length) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes ${params.length} parameters`);
-            shown.forEach((p, k) => {
-              const actual = params[k];
-              if (!actual) return;
-              if (p.startsWith('{')) {
-                for (const key of p.replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(Boolean)) {
-                  if (!actual.text.includes(key)) problems.push(`${exercise.id}: ${name}'s parameter ${actual.name} has no ${key}`);
-                }
-              } else if (p !== actual.name) problems.push(`${exercise.id}: the lesson calls ${name}'s parameter ${k + 1} "${p}", the file "${actual.name}"`);
-            });
-          }
-        }
-      });
-      expect(problems).toEqual([]);
-    },
-  );
+  it('the signatures the lesson shows match the exercise files', () => {
+    expect(signatureProblems(lesson, LAB.exercises, 'labs/01-rds-multi-az/exercises')).toEqual([]);
+  });
 
   it("quotes the lab's Multi-AZ price as lab.ts computes it", () => {
     expect(lesson).toContain(`$${LAB.cost.usdPerHour.toFixed(2)} per hour once you make it Multi-AZ`);
-  });
-
-  it('states the facts the lab is built on', () => {
-    const facts: Array<[string, RegExp]> = [
-      ['Multi-AZ is not for scaling', /Multi-AZ is for availability, not for scaling/],
-      ['the standby serves no reads', /standby serves no reads/i],
-      ['failover takes 60-120 seconds', /60-120 seconds/],
-      ['the four downtime errors', /2003[\s\S]*2005[\s\S]*2006[\s\S]*2013/],
-      ['a new connection per probe attempt', /new\*\* connection/],
-      ['RDS manages: no SSH', /no SSH/],
-      ['point-in-time restore creates a new instance', /point-in-time restore[\s\S]{0,200}new\*\* DB instance/i],
-      ['the maintenance window', /maintenance window/i],
-      ['the six engines', /MySQL, MariaDB, PostgreSQL, Oracle,\s+Microsoft SQL Server\s+and IBM Db2/],
-      ['autoscaling: free space 10% or less', /\*\*10% or less\*\*/],
-      ['autoscaling: lasting 5 minutes', /\*\*at least 5 minutes\*\*/],
-      ['autoscaling: six hours since the last change', /\*\*at least 6\s+hours\*\*/],
-      ['autoscaling: the maximum storage threshold', /maximum storage threshold/i],
-      ['Multi-AZ DB clusters have two readable standbys', /\*\*two readable standbys\*\*/],
-      ['DNS: clients must reconnect', /Existing connections are dead/],
-      ['conversion without downtime via a snapshot', /takes a snapshot of the primary's storage[\s\S]*synchronous block-level replication/],
-      ['encryption is set at creation', /chosen when the instance is created/],
-      ['encrypting later: snapshot, copy, restore', /copy-db-snapshot/],
-      ['TLS: require_secure_transport', /require_secure_transport/],
-      ['TLS: the RDS CA bundle', /global-bundle\.pem/],
-      ['IAM database authentication', /IAM database authentication/],
-      ['security groups', /security group accepts 3306 only/],
-      ['RDS Proxy shortens failover', /RDS Proxy[\s\S]*Failovers get shorter/],
-      ['Your turn: stack-config.ts', /`multiAz: true`/],
-      ['Your turn: the CLI', /aws rds modify-db-instance --db-instance-identifier "\$DB_ID" --multi-az --apply-immediately/],
-      ['the drill: a forced failover', /aws rds reboot-db-instance --db-instance-identifier "\$DB_ID" --force-failover/],
-      ['the drill: the RDS events', /RDS-EVENT-0013[\s\S]*RDS-EVENT-0015/],
-    ];
-    expect(facts.filter(([, re]) => !re.test(lesson)).map(([name]) => name)).toEqual([]);
   });
 
   it('keeps to current services and names', () => {
@@ -372,65 +286,10 @@ describe('the lesson agrees with the kit', () => {
   });
 
   it('every mermaid block starts with a known diagram type and is well formed', () => {
-    const problems: string[] = [];
     const mermaid = blocks.filter((b) => b.lang === 'mermaid');
     expect(mermaid.length).toBeGreaterThanOrEqual(2);
-    for (const block of mermaid) {
-      const lines = block.body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('%%'));
-      const first = lines[0] ?? '';
-      if (/^(flowchart|graph)\s+(TB|TD|BT|RL|LR)$/.test(first)) {
-        for (const m of block.body.matchAll(/\[([^\]"]*)\]|\|([^|"]*)\|/g)) {
-          if (/[()]/.test(m[1] ?? m[2] ?? '')) problems.push(`${LESSON}:${block.line} unquoted label with parentheses: ${m[0]}`);
-        }
-      } else if (first === 'sequenceDiagram') {
-        const declared = new Set(lines.flatMap((l) => /^(?:participant|actor)\s+(\w+)/.exec(l)?.[1] ?? []));
-        for (const l of lines.slice(1)) {
-          const arrow = /^(\w+)\s*(?:-{1,2}>>|-{1,2}>|-{1,2}x|-{1,2}\))\s*[+-]?(\w+)\s*:/.exec(l);
-          const note = /^Note (?:over|left of|right of) ([\w, ]+):/.exec(l);
-          const used = arrow ? [arrow[1], arrow[2]] : note ? (note[1] ?? '').split(',').map((s) => s.trim()) : [];
-          for (const p of used) if (p && !declared.has(p)) problems.push(`${LESSON}:${block.line} undeclared participant ${p}: ${l}`);
-          if (l.includes(';')) problems.push(`${LESSON}:${block.line} ";" ends a sequence statement early: ${l}`);
-        }
-      } else if (!/^(stateDiagram(-v2)?|classDiagram|erDiagram|gantt|pie|journey|timeline|mindmap|gitGraph)\b/.test(first)) {
-        problems.push(`${LESSON}:${block.line} starts with "${first}"`);
-      }
-    }
-    expect(problems).toEqual([]);
+    expect(mermaid.flatMap((b) => mermaidProblems(b, `${LESSON}:${b.line}`))).toEqual([]);
   });
 });
 
-describe('relative links in the lesson', () => {
-  const resolved = relativeLinks(lesson).map((target) => {
-    const [path = '', anchor] = target.split('#');
-    const abs = path ? resolve(ROOT, dirname(LESSON), decodeURIComponent(path)) : join(ROOT, LESSON);
-    return { target, abs, anchor, rel: relative(ROOT, abs).split('\\').join('/') + (path.endsWith('/') ? '/' : '') };
-  });
-  const waiting = [...new Set(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel))].sort();
-
-  it('there are links to check', () => {
-    expect(resolved.length).toBeGreaterThanOrEqual(10);
-  });
-
-  it('every link points at a file that exists (apart from exactly the files still being written)', () => {
-    expect(resolved.filter((l) => !existsSync(l.abs) && !PENDING.has(l.rel)).map((l) => l.target)).toEqual([]);
-  });
-
-  it('every #anchor points at a heading of the linked markdown file', () => {
-    const broken = resolved
-      .filter((l) => l.anchor !== undefined && l.abs.endsWith('.md') && existsSync(l.abs))
-      .filter((l) => !anchorsOf(readFileSync(l.abs, 'utf8')).has(l.anchor ?? ''))
-      .map((l) => l.target);
-    expect(broken).toEqual([]);
-  });
-
-  it('the list of files still being written names only files the lesson links to', () => {
-    expect([...PENDING].filter((p) => !resolved.some((l) => l.rel === p))).toEqual([]);
-  });
-
-  it.skipIf(waiting.length > 0)(
-    `links to the stack, stack-config, exercises and solution resolve${waiting.length > 0 ? ` (waiting for: ${waiting.join(', ')})` : ''}`,
-    () => {
-      expect(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel)).toEqual([]);
-    },
-  );
-});
+describeLessonLinks(lesson, LESSON, 10, [LAB.stack!.file, 'labs/01-rds-multi-az/stack-config.ts', 'solutions/01-rds-multi-az/stack-config.ts', 'labs/01-rds-multi-az/exercises/', ...LAB.exercises.map((e) => `labs/01-rds-multi-az/exercises/${e.id}.ts`)]);

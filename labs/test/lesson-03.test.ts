@@ -12,8 +12,8 @@
  * options of the AWS API model in the installed SDK; prices are lab.ts's and
  * the kit price table's; links, anchors and mermaid blocks are well formed.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { StorageEncryptionType } from '@aws-sdk/client-rds';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,19 +23,13 @@ import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../checker/
 import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE, LOCAL_IDENTITY_SQL, LOCAL_TOPOLOGY_TABLE, moveWriter, waitForNodes, WRITER_SESSION_ID, type ClusterNode } from '../../checker/engines/cluster-topology.js';
 import { lab03 } from '../03-aurora-cluster/lab.js';
 import {
-  ROOT, read, optionsFor, type Fence, fences, anchorsOf, relativeLinks, splitSql, blockNote, type Ran, runAll, npmCommands,
-  splitTopLevel, parameterNames, awsCommands, awsCommandProblems, cliName, cliService, mermaidProblems,
+  ROOT, read, optionsFor, type Fence, fences, splitSql, blockNote, type Ran, runAll, npmCommands, kitCommandProblems, splitTopLevel,
+  awsCommands, awsCommandListProblems, mermaidProblems, signatureProblems, configField, labFactProblems, describeLessonLinks,
 } from './lesson-support.js';
 
 const LESSON = 'labs/03-aurora-cluster/README.md';
 const LAB = lab03;
 
-/**
- * Files other people are still writing. A link to one of these that does not
- * exist yet is reported by name in a skipped test instead of failing; once the
- * file exists the link is checked like any other.
- */
-const PENDING = new Set(['stacks/03-aurora-cluster.ts', 'labs/03-aurora-cluster/stack-config.ts', 'solutions/03-aurora-cluster/stack-config.ts']);
 
 /** Aurora-only names in the lesson's SQL and what the local stand-in has instead. */
 const TO_STAND_IN: Array<[RegExp, string]> = [
@@ -66,32 +60,6 @@ const placeOf = (b: Fence): Place | undefined => {
 };
 const REFUSED_WRITE = "INSERT INTO notes (body) VALUES ('a reader must refuse this')";
 const TOPOLOGY_WRITER = `SELECT SERVER_ID FROM ${LOCAL_TOPOLOGY_TABLE} WHERE SESSION_ID = '${WRITER_SESSION_ID}'`;
-
-describe('the lesson-support checkers reject what they should', () => {
-  it('turns API names into AWS CLI names the way botocore does', () => {
-    expect(['FailoverDBCluster', 'DBClusterIdentifier', 'PerformanceInsightsKMSKeyId', 'OKActions', 'PeriodInSeconds'].map(cliName)).toEqual([
-      'failover-db-cluster', 'db-cluster-identifier', 'performance-insights-kms-key-id', 'ok-actions', 'period-in-seconds',
-    ]);
-  });
-
-  it('flags an unknown operation, option, waiter or shorthand key', () => {
-    const rds = cliService('rds');
-    const fence = (body: string): Fence => ({ lang: 'bash', body, line: 1, info: '' });
-    const problems = (body: string) => awsCommands([fence(body)]).flatMap((c) => awsCommandProblems(c, rds));
-    expect(problems('aws rds failover-db-cluster --db-cluster-identifier x --target-db-instance-identifier y')).toEqual([]);
-    expect(problems('aws rds failover-cluster --db-cluster-identifier x')).toHaveLength(1);
-    expect(problems('aws rds failover-db-cluster --cluster-identifier x')).toHaveLength(1);
-    expect(problems('aws rds wait db-cluster-ready --db-cluster-identifier x')).toHaveLength(1);
-    expect(problems('X=$(aws rds modify-db-cluster --db-cluster-identifier x \\\n  --serverless-v2-scaling-configuration MinCapacity=0,MaxACU=16 --apply-immediately)')).toHaveLength(1);
-  });
-
-  it('flags a malformed mermaid block', () => {
-    const fence = (body: string): Fence => ({ lang: 'mermaid', body, line: 1, info: '' });
-    expect(mermaidProblems(fence('flowchart LR\n  a[Writer (AZ a)] --> b'), 'x')).toHaveLength(1);
-    expect(mermaidProblems(fence('sequenceDiagram\n  participant A as a\n  A->>B: hello'), 'x')).toHaveLength(1);
-    expect(mermaidProblems(fence('flowhcart LR'), 'x')).toHaveLength(1);
-  });
-});
 
 describe("the lesson's SQL blocks are marked for where they run", () => {
   it('every sql block names its server in its first line, and only "aurora" marks a block MariaDB cannot run', () => {
@@ -236,20 +204,7 @@ describe('the lesson agrees with the kit', () => {
   });
 
   it("kit commands parse with the kit's own flag parser and name lab 3 and its real exercises", () => {
-    const problems: string[] = [];
-    for (const c of commands.filter((x) => ['lab', 'check', 'deploy', 'destroy'].includes(x.script))) {
-      let args = c.args;
-      if (args.some((a) => a.startsWith('-') && a !== '--') && args[0] !== '--') problems.push(`${c.text}: npm takes flags before "--" for itself`);
-      if (args[0] === '--') args = args.slice(1);
-      try {
-        const flags = parseFlags(args, '');
-        if (flags.lab !== LAB.id) problems.push(`${c.text}: names lab ${flags.lab}, not ${LAB.id}`);
-        const ex = flags.exercise;
-        if (ex !== undefined && !LAB.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
-      } catch (err) {
-        problems.push(`${c.text}: ${(err as Error).message}`);
-      }
-    }
+    const problems = kitCommandProblems(commands, LAB, (argv) => parseFlags(argv, ''));
     expect(problems).toEqual([]);
     expect(commands.map((c) => c.text)).toEqual(
       expect.arrayContaining([
@@ -267,16 +222,7 @@ describe('the lesson agrees with the kit', () => {
 
   it('every aws command is a real operation of the AWS API model, with real options and shorthand keys', () => {
     const cmds = awsCommands(blocks);
-    const services = new Map<string, ReturnType<typeof cliService>>();
-    const problems: string[] = [];
-    for (const cmd of cmds) {
-      if (!['rds', 'cloudwatch', 'cloudformation', 'pi'].includes(cmd.service)) {
-        problems.push(`line ${cmd.line}: aws ${cmd.service} is not checked by this test: add the service`);
-        continue;
-      }
-      if (!services.has(cmd.service)) services.set(cmd.service, cliService(cmd.service));
-      problems.push(...awsCommandProblems(cmd, services.get(cmd.service)!));
-    }
+    const problems = awsCommandListProblems(cmds);
     expect(problems).toEqual([]);
     const names = new Set(cmds.map((c) => `${c.service} ${c.operation}`));
     for (const needed of ['rds create-db-instance', 'rds failover-db-cluster', 'rds describe-db-clusters', 'rds describe-events', 'rds wait', 'cloudwatch get-metric-statistics']) {
@@ -315,37 +261,28 @@ describe('the lesson agrees with the kit', () => {
     }
   });
 
-  const exerciseFiles = LAB.exercises.map((e) => `labs/03-aurora-cluster/exercises/${e.id}.ts`);
-  const missingExercises = exerciseFiles.filter((f) => !existsSync(join(ROOT, f)));
+  it('the signatures and methods the lesson shows match the exercise files', () => {
+    const problems = signatureProblems(lesson, LAB.exercises, 'labs/03-aurora-cluster/exercises');
+    const all = LAB.exercises.map((e) => `labs/03-aurora-cluster/exercises/${e.id}.ts`).filter((f) => existsSync(join(ROOT, f))).map(read).join('\n');
+    for (const m of lesson.matchAll(/`(write|read|query|close)\(([^)`]*)\)`/g)) {
+      const declared = new RegExp(`\\b${m[1]}\\(([^)]*)\\)\\s*:`).exec(all);
+      const params = (declared?.[1] ?? '').split(',').map((p) => /^\s*(\w+)/.exec(p)?.[1]).filter(Boolean).join(', ');
+      if (!declared) problems.push(`no method ${m[1]} in the exercise files`);
+      else if (params !== splitTopLevel(m[2] ?? '').join(', ')) problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params})`);
+    }
+    expect(problems).toEqual([]);
+  });
 
-  it.skipIf(missingExercises.length > 0)(
-    `the signatures and methods the lesson shows match the exercise files${missingExercises.length > 0 ? ` (waiting for: ${missingExercises.join(', ')})` : ''}`,
-    () => {
-      const problems: string[] = [];
-      const sources = exerciseFiles.map(read);
-      LAB.exercises.forEach((exercise, i) => {
-        for (const name of exercise.exports) {
-          const params = parameterNames(sources[i] ?? '', name);
-          if (!params) {
-            problems.push(`${exercise.id}: no exported function ${name}`);
-            continue;
-          }
-          for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
-            const shown = splitTopLevel(m[1] ?? '');
-            if (shown.join(', ') !== params.map((p) => p.name).join(', ')) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes (${params.map((p) => p.name).join(', ')})`);
-          }
-        }
-      });
-      const all = sources.join('\n');
-      for (const m of lesson.matchAll(/`(write|read|query|close)\(([^)`]*)\)`/g)) {
-        const declared = new RegExp(`\\b${m[1]}\\(([^)]*)\\)\\s*:`).exec(all);
-        const params = (declared?.[1] ?? '').split(',').map((p) => /^\s*(\w+)/.exec(p)?.[1]).filter(Boolean).join(', ');
-        if (!declared) problems.push(`no method ${m[1]} in the exercise files`);
-        else if (params !== splitTopLevel(m[2] ?? '').join(', ')) problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params})`);
-      }
-      expect(problems).toEqual([]);
-    },
-  );
+  it('"Your turn" in stack-config.ts is the change from the starting file to the solution', () => {
+    const starting = configField(read('labs/03-aurora-cluster/stack-config.ts'), 'readers');
+    const solved = configField(read('solutions/03-aurora-cluster/stack-config.ts'), 'readers');
+    expect([starting, solved]).toEqual(['0', '2']);
+    expect(lesson).toMatch(new RegExp(`labs/03-aurora-cluster/stack-config\\.ts[\\s\\S]{0,40}\`readers: ${solved}\``));
+  });
+
+  it('the deployment minutes, instance class and engine version agree with lab.ts', () => {
+    expect(labFactProblems(lesson, LAB)).toEqual([]);
+  });
 
   it('quotes the costs as lab.ts computes them, with the writer only and with two readers', () => {
     const writerOnly = LAB.cost.billable.reduce((sum, b) => sum + (b.priceKey === 'aurora:db.t4g.medium:mysql' ? 1 : b.count) * b.usdPerHour, 0);
@@ -374,35 +311,6 @@ describe('the lesson agrees with the kit', () => {
     expect(lesson).toContain(`(${HOURS_PER_MONTH} hours)`);
   });
 
-  it('states the facts the lab is built on', () => {
-    const facts: Array<[string, RegExp]> = [
-      ['compute apart from storage', /## Compute apart from storage/],
-      ['six copies in three AZs', /\*\*six times, two copies in each of three Availability Zones\*\*/],
-      ['write quorum 4 of 6', /four of the six copies[\s\S]{0,80}write\s+quorum 4\/6/],
-      ['read quorum 3 of 6', /\*\*A read needs three of the six\*\*[\s\S]{0,30}read quorum 3\/6/],
-      ['self-healing', /\*\*Self-healing\*\*/],
-      ['grows in 10 GiB steps to 128 TiB', /grows automatically in 10 GiB steps[\s\S]{0,60}\*\*128 TiB\*\*/],
-      ['up to 15 readers', /\*\*up to 15 Aurora Replicas\*\*/],
-      ['low replica lag', /lag is usually well under 100 milliseconds/],
-      ['cluster, reader, instance and custom endpoints', /\*\*Cluster endpoint\*\*[\s\S]*\*\*Reader endpoint\*\*[\s\S]*\*\*Instance endpoint\*\*[\s\S]*\*\*Custom endpoint\*\*/],
-      ['failover under 30 s', /\*\*typically completes in under 30 seconds\*\*/],
-      ['promotion tiers 0-15', /\*\*promotion tier\*\*[\s\S]{0,40}0 to 15/],
-      ['backups and PITR', /\*\*Point-in-time restore \(PITR\)\*\*/],
-      ['backtrack up to 72 h, Aurora MySQL only', /\*\*Backtrack\*\* \(Aurora MySQL only\)[\s\S]{0,200}up to 72 hours/],
-      ['the 5x / 3x claim', /\*\*five times the throughput of standard\s+MySQL\*\*[\s\S]{0,80}three times/],
-      ['encrypted by default since February 2026', /\*\*18 February 2026\*\*[\s\S]{0,60}\*\*encrypted at rest by\s+default\*\*/],
-      ['StorageEncrypted false with an AWS owned key', /`StorageEncrypted` reads \*\*false\*\*/],
-      ['identity by @@innodb_read_only and @@aurora_server_id', /`@@innodb_read_only` is 0 on the\s+writer and 1 on a reader, and `@@aurora_server_id` names the instance/],
-      ['topology from replica_host_status', /`SESSION_ID = 'MASTER_SESSION_ID'`/],
-      ['stale DNS after a failover', /cached answer, lands on the old writer/],
-      ['I/O-Optimized', /\*\*Aurora I\/O-Optimized\*\*/],
-      ['what the local stand-in cannot show', /## What the local stand-in cannot show/],
-      ['Your turn: stack-config.ts', /labs\/03-aurora-cluster\/stack-config\.ts[\s\S]{0,40}`readers: 2`/],
-      ['Your turn: the console', /\*\*Add reader\*\*/],
-    ];
-    expect(facts.filter(([, re]) => !re.test(lesson)).map(([name]) => name)).toEqual([]);
-  });
-
   it('keeps to current services and names', () => {
     if (/Performance Insights/i.test(lesson)) expect(lesson).toMatch(/Database Insights/);
     if (/Serverless v1/i.test(lesson)) expect(lesson).toMatch(/Serverless v1[^.]*retired/i);
@@ -417,38 +325,4 @@ describe('the lesson agrees with the kit', () => {
   });
 });
 
-describe('relative links in the lesson', () => {
-  const resolved = relativeLinks(lesson).map((target) => {
-    const [path = '', anchor] = target.split('#');
-    const abs = path ? resolve(ROOT, dirname(LESSON), decodeURIComponent(path)) : join(ROOT, LESSON);
-    return { target, abs, anchor, rel: relative(ROOT, abs).split('\\').join('/') + (path.endsWith('/') ? '/' : '') };
-  });
-  const waiting = [...new Set(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel))].sort();
-
-  it('there are links to check', () => {
-    expect(resolved.length).toBeGreaterThanOrEqual(10);
-  });
-
-  it('every link points at a file that exists (apart from exactly the files still being written)', () => {
-    expect(resolved.filter((l) => !existsSync(l.abs) && !PENDING.has(l.rel)).map((l) => l.target)).toEqual([]);
-  });
-
-  it('every #anchor points at a heading of the linked markdown file', () => {
-    const broken = resolved
-      .filter((l) => l.anchor !== undefined && l.abs.endsWith('.md') && existsSync(l.abs))
-      .filter((l) => !anchorsOf(readFileSync(l.abs, 'utf8')).has(l.anchor ?? ''))
-      .map((l) => l.target);
-    expect(broken).toEqual([]);
-  });
-
-  it('the list of files still being written names only files the lesson links to', () => {
-    expect([...PENDING].filter((p) => !resolved.some((l) => l.rel === p))).toEqual([]);
-  });
-
-  it.skipIf(waiting.length > 0)(
-    `links to the stack, stack-config and solution resolve${waiting.length > 0 ? ` (waiting for: ${waiting.join(', ')})` : ''}`,
-    () => {
-      expect(resolved.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel)).toEqual([]);
-    },
-  );
-});
+describeLessonLinks(lesson, LESSON, 10, [LAB.stack!.file, 'labs/03-aurora-cluster/stack-config.ts', 'solutions/03-aurora-cluster/stack-config.ts']);

@@ -12,23 +12,20 @@
  * the price and the stack-config settings are the kit's, and links, anchors
  * and mermaid blocks are well formed.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
 import { startLocalDatabase, type LocalDatabase } from '../../checker/engines/local.js';
+import { COURSE_ROUNDS, COURSE_WORKERS } from '../../checker/checks/06-performance-insights/workload.js';
 import { lab06 } from '../06-performance-insights/lab.js';
 import { CUSTOMER_COUNT, DIGEST_TABLE, ITEM_COUNT, ORDER_COUNT, ORDERS_FOR_CUSTOMER_SQL, RANDOM_ITEM_SQL, resetDatabase, secondaryIndexes } from '../06-performance-insights/seed.js';
 import {
-  ROOT, read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, awsCommandProblems, cliService, mermaidProblems,
-  kitCommandProblems, resolvedLinks, brokenLinks, parameterNames, splitTopLevel,
+  read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, mermaidProblems,
+  kitCommandProblems, describeLessonLinks, labFactProblems, awsCommandListProblems, signatureProblems,
 } from './lesson-support.js';
 
 const LESSON = 'labs/06-performance-insights/README.md';
 const LAB = lab06;
-/** Files other people are still writing: a link to one that does not exist yet is reported in a skipped test, not failed. */
-const PENDING = new Set(['stacks/06-performance-insights.ts', 'labs/06-performance-insights/stack-config.ts', 'solutions/06-performance-insights/stack-config.ts']);
 
 const lesson = read(LESSON);
 const blocks = fences(lesson);
@@ -165,11 +162,7 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 
   it('every aws command is a real operation with real options and shorthand keys', () => {
-    const services = new Map<string, ReturnType<typeof cliService>>();
-    const problems = aws.flatMap((cmd) => {
-      if (!services.has(cmd.service)) services.set(cmd.service, cliService(cmd.service));
-      return awsCommandProblems(cmd, services.get(cmd.service)!);
-    });
+    const problems = awsCommandListProblems(aws);
     expect(problems).toEqual([]);
     const names = new Set(aws.map((c) => `${c.service} ${c.operation}`));
     for (const needed of ['pi get-resource-metrics', 'pi describe-dimension-keys', 'rds modify-db-instance', 'cloudwatch put-metric-alarm', 'cloudwatch describe-alarms']) expect(names).toContain(needed);
@@ -186,7 +179,7 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 
   const solution = 'solutions/06-performance-insights/stack-config.ts';
-  it.skipIf(!existsSync(join(ROOT, solution)))('the settings and thresholds the lesson gives are the solution stack-config.ts', () => {
+  it('the settings and thresholds the lesson gives are the solution stack-config.ts', () => {
     const done = read(solution);
     expect(done).toMatch(/performanceInsights:\s*true/);
     const seconds = /enhancedMonitoringSeconds:\s*(\d+)/.exec(done)?.[1];
@@ -208,20 +201,11 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 
   it('covers every exercise and every function it exports, with the signatures of the exercise files', () => {
-    const problems: string[] = [];
     for (const exercise of LAB.exercises) {
       expect(lesson).toContain(exercise.id);
-      const file = `labs/06-performance-insights/exercises/${exercise.id}.ts`;
-      for (const name of exercise.exports) {
-        expect(lesson, `${exercise.id} export ${name}`).toMatch(new RegExp(`\`${name}[\`(]`));
-        if (!existsSync(join(ROOT, file))) continue;
-        const params = parameterNames(read(file), name)?.map((p) => p.name).join(', ');
-        for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
-          if (splitTopLevel(m[1] ?? '').join(', ') !== params) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes (${params})`);
-        }
-      }
+      for (const name of exercise.exports) expect(lesson, `${exercise.id} export ${name}`).toMatch(new RegExp(`\`${name}[\`(]`));
     }
-    expect(problems).toEqual([]);
+    expect(signatureProblems(lesson, LAB.exercises, 'labs/06-performance-insights/exercises')).toEqual([]);
   });
 
   it('quotes the cost as lab.ts computes it and names the instance class lab.ts deploys', () => {
@@ -231,27 +215,13 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
     expect(lesson).toContain(`RDS for MySQL ${rds.engineVersion.split('.').slice(0, 2).join('.')} instance on ${rds.instanceClass}`);
   });
 
-  it('states the facts the lab is built on', () => {
-    const facts: Array<[string, RegExp]> = [
-      ['load in average active sessions', /\*\*database load, in average active sessions \(AAS\)\*\*/],
-      ['by SQL, wait event, user, host', /\*\*SQL\*\*[\s\S]{0,200}\*\*wait event\*\*[\s\S]{0,200}\*\*user\*\*, the \*\*host\*\*/],
-      ['the vCPU line', /\*\*number of vCPUs\*\*/],
-      ['top SQL: rows examined against rows sent', /\*\*rows examined per\s+call far above rows sent per call\*\*/],
-      ['PI console retired on 31 July 2026', /end of life on \*\*31 July\s+2026\*\*[\s\S]{0,80}\*\*CloudWatch Database Insights\*\*/],
-      ['Standard and Advanced modes', /\*\*Standard\*\* mode[\s\S]*\*\*Advanced\*\* mode/],
-      ['Advanced needs 15 months', /\*\*15\s+months \(465 days\)\*\*/],
-      ['PI API unchanged', /\*\*Performance Insights API\*\* did not change/],
-      ['PI by DbiResourceId', /\*\*`DbiResourceId`\*\*/],
-      ['not on micro and small', /\*\*Not on micro and small classes\.\*\*/],
-      ['Enhanced Monitoring versus CloudWatch metrics', /\| \| CloudWatch metrics for RDS \| Enhanced Monitoring \|/],
-      ['Enhanced Monitoring to RDSOSMetrics', /`RDSOSMetrics`/],
-      ['CloudWatch alarms', /## CloudWatch alarms/],
-      ['common mistakes', /\*\*No Multi-AZ in production\.\*\*[\s\S]*\*\*Security groups open to the world\.\*\*[\s\S]*\*\*No backup plan\.\*\*[\s\S]*\*\*Replica lag nobody watches\.\*\*[\s\S]*\*\*Over-provisioning\.\*\*[\s\S]*\*\*No connection pooling\.\*\*/],
-      ['the course workload', /\*\*five workers\*\*, each doing \*\*100 rounds\*\*/],
-      ['why ORDER BY RAND() scans', /\*\*for every\s+row\*\*/],
-      ['what the local stand-in cannot show', /## What the local stand-in cannot show/],
-    ];
-    expect(facts.filter(([, re]) => !re.test(lesson)).map(([name]) => name)).toEqual([]);
+  it('the deployment minutes, instance class and engine version agree with lab.ts', () => {
+    expect(labFactProblems(lesson, LAB)).toEqual([]);
+  });
+
+  it("describes the kit's own workload: its number of workers and rounds", () => {
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+    expect(lesson).toContain(`**${words[COURSE_WORKERS]} workers**, each doing **${COURSE_ROUNDS} rounds**`);
   });
 
   it('keeps to current services and names', () => {
@@ -267,17 +237,4 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
   });
 });
 
-describe('relative links in the lesson', () => {
-  const links = resolvedLinks(lesson, LESSON);
-  const waiting = [...new Set(links.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel))].sort();
-
-  it('every link resolves and every #anchor names a heading (apart from files still being written)', () => {
-    expect(links.length).toBeGreaterThanOrEqual(8);
-    expect(brokenLinks(links, PENDING)).toEqual([]);
-    expect([...PENDING].filter((p) => !links.some((l) => l.rel === p))).toEqual([]);
-  });
-
-  it.skipIf(waiting.length > 0)(`links to the stack, stack-config and solution resolve${waiting.length > 0 ? ` (waiting for: ${waiting.join(', ')})` : ''}`, () => {
-    expect(links.filter((l) => PENDING.has(l.rel) && !existsSync(l.abs)).map((l) => l.rel)).toEqual([]);
-  });
-});
+describeLessonLinks(lesson, LESSON, 8, [LAB.stack!.file, 'labs/06-performance-insights/stack-config.ts', 'solutions/06-performance-insights/stack-config.ts']);

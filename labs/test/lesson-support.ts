@@ -2,13 +2,14 @@
  * Helpers the lesson tests share: reading a lesson, its fenced blocks, prose,
  * anchors and links, splitting and running its SQL, the npm commands it
  * shows, the AWS CLI commands it shows (checked against the AWS SDK's own
- * service models), and mermaid blocks. A plain module, not a test file, so
- * importing it registers no tests.
+ * service models), and mermaid blocks. A plain module, not a test file:
+ * importing it registers no tests, only calling describeLessonLinks does.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
 import type { MysqlEndpoint } from '../../checker/engines/endpoints.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,7 +40,10 @@ export function fences(markdown: string): Fence[] {
     const indent = open[1]?.length ?? 0;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !/^ {0,3}```\s*$/.test(lines[j] ?? ''); j += 1) body.push((lines[j] ?? '').slice(indent));
+    for (; j < lines.length && !/^ {0,3}```\s*$/.test(lines[j] ?? ''); j += 1) {
+      const line = lines[j] ?? '';
+      body.push(line.slice(Math.min(indent, /^ */.exec(line)?.[0].length ?? 0)));
+    }
     out.push({ lang: open[2] ?? '', body: body.join('\n'), line: i + 1, info: (open[3] ?? '').trim() });
     i = j;
   }
@@ -65,7 +69,11 @@ export function prose(markdown: string): string {
 export function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
-  for (const line of prose(markdown).split('\n')) {
+  let inFence = false;
+  // Headings keep their inline code's text in the anchor, so only fenced blocks are skipped here.
+  for (const line of markdown.split('\n')) {
+    if (/^ {0,3}```/.test(line)) inFence = !inFence;
+    if (inFence) continue;
     const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
     const text = (m[1] ?? '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
@@ -232,6 +240,9 @@ export function cliName(apiName: string): string {
     .toLowerCase();
 }
 
+/** AWS CLI service names whose SDK client is spelt otherwise. */
+const SDK_CLIENT_NAMES: Record<string, string> = { secretsmanager: 'secrets-manager' };
+
 export interface CliService {
   /** CLI operation name -> the API names of its input members. */
   operations: Map<string, string[]>;
@@ -248,9 +259,10 @@ export interface CliService {
  * from, so a command or option it does not know is not a real one.
  */
 export function cliService(service: string): CliService {
-  const base = join(ROOT, 'node_modules', '@aws-sdk', `client-${service}`, 'dist-cjs');
+  const client = `client-${SDK_CLIENT_NAMES[service] ?? service}`;
+  const base = join(ROOT, 'node_modules', '@aws-sdk', client, 'dist-cjs');
   const files = [join(base, 'index.js'), join(base, 'schemas', 'schemas_0.js')].filter((f) => existsSync(f));
-  if (files.length === 0) throw new Error(`@aws-sdk/client-${service} is not installed: cannot check its AWS CLI commands`);
+  if (files.length === 0) throw new Error(`@aws-sdk/${client} is not installed: cannot check its AWS CLI commands`);
   const src = files.map((f) => readFileSync(f, 'utf8')).join('\n');
   const constants = new Map([...src.matchAll(/const (_\w+) = "([^"]*)";/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
   const structures = new Map(
@@ -437,17 +449,23 @@ export function kitCommandProblems(
   commands: KitCommand[],
   lab: { id: number; exercises: Array<{ id: string }> },
   parse: (argv: string[]) => { lab?: number; exercise?: string },
+  /** Other labs the lesson may point at with lab and check commands (never deploy or destroy). */
+  mayName: Array<{ id: number; exercises: Array<{ id: string }> }> = [],
 ): string[] {
   const problems: string[] = [];
   for (const c of commands.filter((x) => ['lab', 'check', 'deploy', 'destroy'].includes(x.script))) {
     let args = c.args;
     if (args.some((a) => a.startsWith('-') && a !== '--') && args[0] !== '--') problems.push(`${c.text}: npm takes flags before "--" for itself`);
     if (args[0] === '--') args = args.slice(1);
+    const deploys = c.script === 'deploy' || c.script === 'destroy';
+    // --skip-doctor belongs to deploy's own parser, not to the check flags.
+    if (deploys) args = args.filter((a) => a !== '--skip-doctor');
     try {
       const flags = parse(args);
-      if (flags.lab !== lab.id) problems.push(`${c.text}: names lab ${flags.lab}, not ${lab.id}`);
+      const named = flags.lab === lab.id ? lab : deploys ? undefined : mayName.find((l) => l.id === flags.lab);
+      if (!named) problems.push(`${c.text}: names lab ${flags.lab}, not ${[lab.id, ...(deploys ? [] : mayName.map((l) => l.id))].join(' or ')}`);
       const ex = flags.exercise;
-      if (ex !== undefined && !lab.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
+      if (ex !== undefined && !named?.exercises.some((e) => e.id === ex || e.id.slice(0, 2) === ex)) problems.push(`${c.text}: no exercise ${ex}`);
     } catch (err) {
       problems.push(`${c.text}: ${(err as Error).message}`);
     }
@@ -472,12 +490,133 @@ export function resolvedLinks(markdown: string, file: string): ResolvedLink[] {
   });
 }
 
-/** Links whose file is missing (other than the pending ones), and #anchors that name no heading. */
-export function brokenLinks(links: ResolvedLink[], pending: Set<string>): string[] {
-  const missing = links.filter((l) => !existsSync(l.abs) && !pending.has(l.rel)).map((l) => `missing: ${l.target}`);
+/** Links whose file is missing, and #anchors that name no heading: a link to a file not written yet is broken too. */
+export function brokenLinks(links: ResolvedLink[]): string[] {
+  const missing = links.filter((l) => !existsSync(l.abs)).map((l) => `missing: ${l.target}`);
   const anchors = links
     .filter((l) => l.anchor !== undefined && l.abs.endsWith('.md') && existsSync(l.abs))
     .filter((l) => !anchorsOf(readFileSync(l.abs, 'utf8')).has(l.anchor ?? ''))
     .map((l) => `no heading: ${l.target}`);
   return [...missing, ...anchors];
+}
+
+// ---------------------------------------------------------------- the lesson against the kit
+
+/** Every aws command checked against its service's API model; a service with no SDK client here is a problem too. */
+export function awsCommandListProblems(commands: AwsCommand[]): string[] {
+  const services = new Map<string, CliService | Error>();
+  return commands.flatMap((cmd) => {
+    if (!services.has(cmd.service)) {
+      try {
+        services.set(cmd.service, cliService(cmd.service));
+      } catch (err) {
+        services.set(cmd.service, err as Error);
+      }
+    }
+    const service = services.get(cmd.service)!;
+    return service instanceof Error ? [`line ${cmd.line}: aws ${cmd.service}: ${service.message}`] : awsCommandProblems(cmd, service);
+  });
+}
+
+/** The first aws command running `service operation`, for asserting its options. */
+export const awsCommand = (commands: AwsCommand[], service: string, operation: string): AwsCommand | undefined =>
+  commands.find((c) => c.service === service && c.operation === operation);
+
+/** A `name: value` field of a stack-config.ts, as text (numbers, booleans and strings alike). */
+export function configField(source: string, name: string): string | undefined {
+  return new RegExp(`^\\s*${name}:\\s*['"]?([\\w.-]+)`, 'm').exec(source)?.[1];
+}
+
+interface ExerciseMeta {
+  id: string;
+  exports: string[];
+}
+
+/**
+ * Where the lesson's `fn(a, b)` calls disagree with the exercise files: a
+ * missing file or function is a problem, a different number of parameters or
+ * another name for one too; `{ a, b }` is checked key by key.
+ */
+export function signatureProblems(lesson: string, exercises: ExerciseMeta[], folder: string): string[] {
+  const problems: string[] = [];
+  for (const exercise of exercises) {
+    const file = `${folder}/${exercise.id}.ts`;
+    if (!existsSync(join(ROOT, file))) {
+      problems.push(`${file} does not exist`);
+      continue;
+    }
+    const source = read(file);
+    for (const name of exercise.exports) {
+      const params = parameterNames(source, name);
+      if (!params) {
+        problems.push(`${exercise.id}: no exported function ${name}`);
+        continue;
+      }
+      for (const m of lesson.matchAll(new RegExp(`\`${name}\\(([^)\`]*)\\)\``, 'g'))) {
+        const shown = splitTopLevel(m[1] ?? '');
+        if (shown.length !== params.length) problems.push(`${exercise.id}: the lesson shows ${name}(${m[1]}), the file takes ${params.length} parameters`);
+        shown.forEach((p, k) => {
+          const actual = params[k];
+          if (!actual) return;
+          if (p.startsWith('{')) {
+            for (const key of p.replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(Boolean)) {
+              if (!actual.text.includes(key)) problems.push(`${exercise.id}: ${name}'s parameter ${actual.name} has no ${key}`);
+            }
+          } else if (p !== actual.name) problems.push(`${exercise.id}: the lesson calls ${name}'s parameter ${k + 1} "${p}", the file "${actual.name}"`);
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+export interface LabFacts {
+  deployMinutes: number;
+  cost: { usdPerHour: number };
+  requires?: { rds: Array<{ engineVersion: string; instanceClass: string }>; elasticache: Array<{ nodeType: string }> };
+}
+
+/** A row of the lesson's opening table (| Time | ... |), or '' when there is none. */
+export const headerRow = (lesson: string, name: string): string => lesson.split('\n').find((l) => l.startsWith(`| ${name} |`)) ?? '';
+
+/**
+ * Where the lesson's figures disagree with lab.ts: the deployment minutes in
+ * its Time row, the instance classes and node types in its Cost row, and
+ * every RDS MySQL or Aurora MySQL version it names.
+ */
+export function labFactProblems(lesson: string, lab: LabFacts): string[] {
+  const problems: string[] = [];
+  const time = headerRow(lesson, 'Time');
+  const minutes = [...time.matchAll(/(\d+)(?:-(\d+))? minutes/g)].flatMap((m) => [Number(m[1]), Number(m[2] ?? m[1])]);
+  if (!minutes.includes(lab.deployMinutes)) problems.push(`the Time row (${time || 'missing'}) does not give the ${lab.deployMinutes} deployment minutes of lab.ts`);
+  const cost = headerRow(lesson, 'Cost on AWS');
+  if (!cost) problems.push('no "Cost on AWS" row');
+  const classes = [...(lab.requires?.rds ?? []).map((r) => r.instanceClass), ...(lab.requires?.elasticache ?? []).map((c) => c.nodeType)];
+  for (const c of classes.filter((x) => x !== 'db.serverless')) if (!cost.includes(c)) problems.push(`the Cost row does not name ${c}, which lab.ts deploys`);
+  const versions = new Set((lab.requires?.rds ?? []).map((r) => r.engineVersion));
+  for (const m of lesson.matchAll(/\b(?:8\.0\.mysql_aurora\.\d+\.\d+\.\d+|8\.4\.\d+)\b/g)) {
+    if (!versions.has(m[0])) problems.push(`names engine version ${m[0]}; lab.ts deploys ${[...versions].join(', ')}`);
+  }
+  return problems;
+}
+
+/**
+ * The lesson's relative links, as tests: there are at least `atLeast`, every
+ * one resolves (a file not written yet is a failure, not a skip), every
+ * #anchor names a heading, and the files the lab is built from are linked.
+ */
+export function describeLessonLinks(lesson: string, file: string, atLeast: number, mustLink: string[]): void {
+  describe('relative links in the lesson', () => {
+    const links = resolvedLinks(lesson, file);
+
+    it('every link resolves and every #anchor names a heading: a file not written yet is a failure', () => {
+      expect(links.length).toBeGreaterThanOrEqual(atLeast);
+      expect(brokenLinks(links)).toEqual([]);
+    });
+
+    it(`links to ${mustLink.join(', ')}`, () => {
+      const rel = new Set(links.map((l) => l.rel));
+      for (const target of mustLink) expect(rel, target).toContain(target);
+    });
+  });
 }

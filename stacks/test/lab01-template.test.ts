@@ -1,6 +1,5 @@
-import { App, CfnResource, type Stack, TagManager } from 'aws-cdk-lib';
+import { App, CfnResource, TagManager } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lab01 } from '../../labs/01-rds-multi-az/lab.js';
 import { stackConfig as learnerConfig } from '../../labs/01-rds-multi-az/stack-config.js';
@@ -9,61 +8,14 @@ import { addLab01Stack, LAB01_OUTPUT_KEYS, LAB01_STACK_NAME, RdsMultiAzStack } f
 import { MYSQL_ENGINE_VERSION } from '../shared/mysql.js';
 import { InvalidRdsConfig, multiAzSetting, type RdsMultiAzConfig } from '../shared/rds-config.js';
 import { LAB_TAG_KEY, MANAGED_TAG_KEY } from '../shared/secure-defaults.js';
-import { cdkJsonContext, renderedTags, resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { renderedTags, resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { groupIdOf, ingressRules, logicalIdOf, onlyResource, templateApp } from './template-support.js';
 
 const LAB_TAGS = { [LAB_TAG_KEY]: '01', [MANAGED_TAG_KEY]: 'true' };
 
-interface IngressRule {
-  groupId: unknown;
-  protocol: unknown;
-  fromPort?: number;
-  toPort?: number;
-  cidrIp?: string;
-  cidrIpv6?: string;
-  sourceSecurityGroupId?: unknown;
-}
-
-/** Every ingress rule, whether inline on a group or a separate resource. */
-function ingressRules(template: Template): IngressRule[] {
-  const toRule = (p: Record<string, unknown>): IngressRule => ({
-    groupId: p.GroupId,
-    protocol: p.IpProtocol,
-    fromPort: p.FromPort as number | undefined,
-    toPort: p.ToPort as number | undefined,
-    cidrIp: p.CidrIp as string | undefined,
-    cidrIpv6: p.CidrIpv6 as string | undefined,
-    sourceSecurityGroupId: p.SourceSecurityGroupId,
-  });
-  const rules: IngressRule[] = [];
-  for (const [logicalId, group] of Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup'))) {
-    for (const r of (group.Properties?.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []) {
-      rules.push(toRule({ ...r, GroupId: { 'Fn::GetAtt': [logicalId, 'GroupId'] } }));
-    }
-  }
-  for (const ingress of Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'))) {
-    rules.push(toRule(ingress.Properties ?? {}));
-  }
-  return rules;
-}
-
-function logicalIdOf(stack: Stack, construct: IConstruct): string {
-  const cfn = CfnResource.isCfnResource(construct) ? construct : (construct.node.defaultChild as CfnResource);
-  return stack.getLogicalId(cfn);
-}
-
-function groupIdOf(stack: Stack, construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
-  return { 'Fn::GetAtt': [logicalIdOf(stack, construct), 'GroupId'] };
-}
-
-function onlyResource(template: Template, type: string): { Properties?: Record<string, unknown>; DeletionPolicy?: string } {
-  const found = Object.values(resourcesOfType(template, type));
-  expect(found, type).toHaveLength(1);
-  return found[0]!;
-}
-
 /** A plugin-free app (Template.fromStack would run cdk-nag); validation is covered in lab01-synth.test.ts. */
 function templateOf(solution: boolean): { stack: RdsMultiAzStack; template: Template } {
-  const stack = addLab01Stack(new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false }), { solution });
+  const stack = addLab01Stack(templateApp(), { solution });
   return { stack, template: Template.fromStack(stack) };
 }
 

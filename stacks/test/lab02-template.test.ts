@@ -1,7 +1,6 @@
-import { App, CfnResource, type Stack, TagManager } from 'aws-cdk-lib';
+import { App, CfnResource, TagManager } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lab02 } from '../../labs/02-read-replicas/lab.js';
 import { stackConfig as learnerConfig } from '../../labs/02-read-replicas/stack-config.js';
@@ -11,66 +10,13 @@ import { LabStack } from '../shared/lab-stack.js';
 import { LabMysql, MYSQL_ENGINE_VERSION } from '../shared/mysql.js';
 import { InvalidRdsConfig, MAX_READ_REPLICAS, type ReadReplicaConfig, readReplicaCount } from '../shared/rds-config.js';
 import { LAB_TAG_KEY, MANAGED_TAG_KEY } from '../shared/secure-defaults.js';
-import { cdkJsonContext, renderedTags, resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { renderedTags, resourcesOfType, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { AZ, groupIdOf, ingressRules, logicalIdOf, onlyResource, templateApp } from './template-support.js';
 
 const LAB_TAGS = { [LAB_TAG_KEY]: '02', [MANAGED_TAG_KEY]: 'true' };
-const AZ = (i: number) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] });
-
-interface IngressRule {
-  groupId: unknown;
-  protocol: unknown;
-  fromPort?: number;
-  toPort?: number;
-  cidrIp?: string;
-  cidrIpv6?: string;
-  sourceSecurityGroupId?: unknown;
-}
-
-/** Every ingress rule, whether inline on a group or a separate resource. */
-function ingressRules(template: Template): IngressRule[] {
-  const toRule = (p: Record<string, unknown>): IngressRule => ({
-    groupId: p.GroupId,
-    protocol: p.IpProtocol,
-    fromPort: p.FromPort as number | undefined,
-    toPort: p.ToPort as number | undefined,
-    cidrIp: p.CidrIp as string | undefined,
-    cidrIpv6: p.CidrIpv6 as string | undefined,
-    sourceSecurityGroupId: p.SourceSecurityGroupId,
-  });
-  const rules: IngressRule[] = [];
-  for (const [logicalId, group] of Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup'))) {
-    for (const r of (group.Properties?.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []) {
-      rules.push(toRule({ ...r, GroupId: { 'Fn::GetAtt': [logicalId, 'GroupId'] } }));
-    }
-  }
-  for (const ingress of Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'))) {
-    rules.push(toRule(ingress.Properties ?? {}));
-  }
-  return rules;
-}
-
-function logicalIdOf(stack: Stack, construct: IConstruct): string {
-  const cfn = CfnResource.isCfnResource(construct) ? construct : (construct.node.defaultChild as CfnResource);
-  return stack.getLogicalId(cfn);
-}
-
-function groupIdOf(stack: Stack, construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
-  return { 'Fn::GetAtt': [logicalIdOf(stack, construct), 'GroupId'] };
-}
-
-function onlyResource(template: Template, type: string): { Properties?: Record<string, unknown>; DeletionPolicy?: string } {
-  const found = Object.values(resourcesOfType(template, type));
-  expect(found, type).toHaveLength(1);
-  return found[0]!;
-}
-
-function newApp(): App {
-  // Plugin-free (Template.fromStack would run cdk-nag); validation is covered in lab02-synth.test.ts.
-  return new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
-}
 
 function templateOf(solution: boolean): { stack: ReadReplicasStack; template: Template } {
-  const stack = addLab02Stack(newApp(), { solution });
+  const stack = addLab02Stack(templateApp(), { solution });
   return { stack, template: Template.fromStack(stack) };
 }
 
@@ -262,7 +208,7 @@ describe.each(VARIANTS)('Lab 2 stack, $name variant', ({ solution }) => {
 
 describe('Lab 2 stack with the most replicas the lab allows', () => {
   it(`builds ${MAX_READ_REPLICAS} replicas of the primary, alternating AZs; the outputs name the first`, () => {
-    const stack = new ReadReplicasStack(newApp(), 'Two', { replication: { readReplicas: MAX_READ_REPLICAS } });
+    const stack = new ReadReplicasStack(templateApp(), 'Two', { replication: { readReplicas: MAX_READ_REPLICAS } });
     const template = Template.fromStack(stack);
     const primaryId = logicalIdOf(stack, stack.database.instance);
     const dbs = resourcesOfType(template, 'AWS::RDS::DBInstance');

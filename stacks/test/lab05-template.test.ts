@@ -1,68 +1,21 @@
-import { CfnResource, type Stack, TagManager } from 'aws-cdk-lib';
+import { CfnResource, TagManager } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lab05 } from '../../labs/05-elasticache-redis/lab.js';
 import { type ElastiCacheRedisStack, LAB05_OUTPUT_KEYS, LAB05_STACK_NAME } from '../05-elasticache-redis.js';
 import { LAB_TAG_KEY, MANAGED_TAG_KEY } from '../shared/secure-defaults.js';
 import { renderedTags, resourcesOfType, SYNTH_TIMEOUT_MS, templateOf, VARIANTS } from './support.js';
+import { groupIdOf, type IngressRule, ingressRules, logicalIdOf, onlyResource } from './template-support.js';
 
 const LAB_TAGS = { [LAB_TAG_KEY]: '05', [MANAGED_TAG_KEY]: 'true' };
-
-interface IngressRule {
-  groupId: unknown;
-  protocol: unknown;
-  fromPort?: number;
-  toPort?: number;
-  cidrIp?: string;
-  cidrIpv6?: string;
-  sourceSecurityGroupId?: unknown;
-}
-
-/** Every ingress rule, whether inline on a group or a separate resource. */
-function ingressRules(template: Template): IngressRule[] {
-  const rules: IngressRule[] = [];
-  for (const [logicalId, group] of Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup'))) {
-    for (const r of (group.Properties?.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []) {
-      rules.push(toRule({ ...r, GroupId: { 'Fn::GetAtt': [logicalId, 'GroupId'] } }));
-    }
-  }
-  for (const ingress of Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'))) {
-    rules.push(toRule(ingress.Properties ?? {}));
-  }
-  return rules;
-}
-
-function toRule(p: Record<string, unknown>): IngressRule {
-  return {
-    groupId: p.GroupId,
-    protocol: p.IpProtocol,
-    fromPort: p.FromPort as number | undefined,
-    toPort: p.ToPort as number | undefined,
-    cidrIp: p.CidrIp as string | undefined,
-    cidrIpv6: p.CidrIpv6 as string | undefined,
-    sourceSecurityGroupId: p.SourceSecurityGroupId,
-  };
-}
 
 function coversPort(rule: IngressRule, port: number): boolean {
   if (rule.protocol === '-1') return true;
   return (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535);
 }
 
-function groupIdOf(stack: Stack, construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
-  return { 'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as CfnResource), 'GroupId'] };
-}
-
-function logicalIdOf(stack: Stack, construct: IConstruct): string {
-  const cfn = CfnResource.isCfnResource(construct) ? construct : (construct.node.defaultChild as CfnResource);
-  return stack.getLogicalId(cfn);
-}
-
 function onlyProperties(template: Template, type: string): Record<string, unknown> {
-  const found = Object.values(resourcesOfType(template, type));
-  expect(found).toHaveLength(1);
-  return found[0]!.Properties ?? {};
+  return onlyResource(template, type).Properties ?? {};
 }
 
 describe.each(VARIANTS)('Lab 5 stack, $name variant', ({ solution }) => {

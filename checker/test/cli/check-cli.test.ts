@@ -52,9 +52,33 @@ describe('npm run check without a terminal', () => {
     expect(run.stdout).not.toContain('All checks passed');
   });
 
-  it('honours NO_COLOR even when colour is forced', async () => {
-    const run = await runCli('check', ['99'], { NO_COLOR: '1', FORCE_COLOR: '1' });
-    expect(run.stderr).not.toMatch(/\u001b\[/);
+  describe('colour', () => {
+    const ANSI = /\u001b\[/;
+    const failingCheck = ['5', '--target', 'local', '--exercise', '02'];
+
+    it('a failing check prints colour when FORCE_COLOR asks for it', async () => {
+      const run = await runCli('check', failingCheck, { FORCE_COLOR: '1' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('FAIL');
+      expect(run.stdout).toMatch(ANSI);
+    });
+
+    it('honours NO_COLOR on a failing check even when colour is forced', async () => {
+      const run = await runCli('check', failingCheck, { NO_COLOR: '1', FORCE_COLOR: '1' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('✘ FAIL');
+      expect(run.stdout + run.stderr).not.toMatch(ANSI);
+    });
+
+    it('the lab list is coloured under FORCE_COLOR and plain under NO_COLOR', async () => {
+      const forced = await runCli('lab', [], { FORCE_COLOR: '1' });
+      const plain = await runCli('lab', [], { NO_COLOR: '1', FORCE_COLOR: '1' });
+      expect(forced.code).toBe(0);
+      expect(plain.code).toBe(0);
+      expect(forced.stdout).toMatch(ANSI);
+      expect(plain.stdout).toMatch(/ready/);
+      expect(plain.stdout + plain.stderr).not.toMatch(ANSI);
+    });
   });
 
   it.each([

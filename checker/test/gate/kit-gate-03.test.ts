@@ -11,7 +11,7 @@ import { checksFor } from '../../checks/registry.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = findLab(3) as LabMeta;
 
@@ -52,19 +52,12 @@ describe('lab 3 gate (real writer and two readers)', () => {
 
     it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
       const { results } = await runExercise({ labId: 3, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids);
-      for (const r of results) {
-        expect(r.status, all).toBe('fail');
-        expect(r.message, all).toMatch(/\S/);
-      }
+      expectEveryCheckFails(results, ids);
     });
 
     it(`${exercise.id}: the solution passes every check`, async () => {
       const { results } = await runExercise({ labId: 3, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids);
-      for (const r of results) expect(r.status, all).toBe('pass');
+      expectEveryCheckPasses(results, ids);
     });
   }
 });
@@ -73,12 +66,7 @@ describe('wrong implementations of Lab 3 are rejected precisely', () => {
   for (const c of WRONG) {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const { results } = await runExercise({ labId: 3, exerciseId: c.exercise, file: repoPath(`checker/test/fixtures/03-wrong/${c.fixture}`), endpoints });
-      const all = describeResults(results);
-      const target = results.find((r) => r.id === c.check);
-      expect(target?.status, all).toBe('fail');
-      expect(target?.message, all).toMatch(c.message);
-      expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
-      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+      expectRejectedPrecisely(results, c);
     });
   }
 

@@ -14,7 +14,7 @@ import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import type { RampMeasurement } from '../../load/ramp-chart.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
 vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));
@@ -92,19 +92,12 @@ describe('lab 4 gate (real mariadbd)', () => {
 
     it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids());
-      for (const r of results) {
-        expect(r.status, all).toBe('fail');
-        expect(r.message, all).toMatch(/not written yet: it still throws the starting TODO/);
-      }
+      expectEveryCheckFails(results, ids(), /not written yet: it still throws the starting TODO/);
     });
 
     it(`${exercise.id}: the solution passes every check`, async () => {
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids());
-      for (const r of results) expect(r.status, all).toBe('pass');
+      expectEveryCheckPasses(results, ids());
     });
   }
 
@@ -137,12 +130,7 @@ describe('wrong implementations of Lab 4 are rejected precisely', () => {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/04-wrong/${c.fixture}`), endpoints });
-      const all = describeResults(results);
-      const target = results.find((r) => r.id === c.check);
-      expect(target?.status, all).toBe('fail');
-      expect(target?.message, all).toMatch(c.message);
-      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
-      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+      expectRejectedPrecisely(results, c);
     });
   }
 });

@@ -14,7 +14,7 @@ import type { TopSqlFixMeasurement } from '../../checks/06-performance-insights/
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = lab06;
 const registered = checksFor(lab.id)?.exercises ?? {};
@@ -74,20 +74,13 @@ describe('lab 6 gate (real mariadbd, performance_schema on)', () => {
 
     it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids());
-      for (const r of results) {
-        expect(r.status, all).toBe('fail');
-        expect(r.message, all).toMatch(/not written yet/);
-      }
-      if (exercise.id === '02-fix-the-top-sql') expect(results[0].message, all).toMatch(/without a fix the hot query examines 100,0\d\d rows per call to send 20: the table is scanned/);
+      expectEveryCheckFails(results, ids(), /not written yet/);
+      if (exercise.id === '02-fix-the-top-sql') expect(results[0].message, describeResults(results)).toMatch(/without a fix the hot query examines 100,0\d\d rows per call to send 20: the table is scanned/);
     });
 
     it(`${exercise.id}: the solution passes every check`, async () => {
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(exercise.id), endpoints });
-      const all = describeResults(results);
-      expect(results.map((r) => r.id)).toEqual(ids());
-      for (const r of results) expect(r.status, all).toBe('pass');
+      expectEveryCheckPasses(results, ids());
     });
   }
 
@@ -111,12 +104,7 @@ describe('wrong implementations of Lab 6 are rejected precisely', () => {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/06-wrong/${c.fixture}`), endpoints });
-      const all = describeResults(results);
-      const target = results.find((r) => r.id === c.check);
-      expect(target?.status, all).toBe('fail');
-      expect(target?.message, all).toMatch(c.message);
-      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
-      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+      expectRejectedPrecisely(results, c);
     });
   }
 });

@@ -4,27 +4,23 @@
  * a message, every solution passes every check, and each wrong
  * implementation below is rejected by the check that names its defect.
  */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labs } from '../../../labs/index.js';
-import { labDir, labKey, type LabMeta } from '../../core/lab.js';
 import { checksFor } from '../../checks/registry.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, repoPath, runningExerciseChildren } from './support.js';
+import {
+  expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile,
+  type WrongImplementation,
+} from './support.js';
 
 const replicationLabs = labs.filter((l) => l.status === 'ready' && l.localTopology === 'primary-and-replica');
 
-interface WrongCase {
+interface WrongCase extends WrongImplementation {
   lab: number;
   exercise: string;
   fixture: string;
-  check: string;
-  message: RegExp;
-  /** The defect shows in every check of the exercise (each message says so). */
-  failsEverywhere?: boolean;
 }
 
 const WRONG: WrongCase[] = [
@@ -61,9 +57,6 @@ afterAll(async () => {
   expect(runningExerciseChildren()).toEqual([]);
 });
 
-const starting = (lab: LabMeta, id: string) => repoPath(`${labDir(lab)}/exercises/${id}.ts`);
-const solution = (lab: LabMeta, id: string) => repoPath(`solutions/${labKey(lab)}/exercises/${id}.ts`);
-
 it('covers Labs 1 and 2', () => {
   expect(replicationLabs.map((l) => l.id)).toEqual(expect.arrayContaining([1, 2]));
 });
@@ -72,21 +65,7 @@ for (const lab of replicationLabs) {
   const registered = checksFor(lab.id)?.exercises ?? {};
 
   describe(`lab ${lab.id}: metadata, registry and files agree`, () => {
-    it('registers checks for exactly the exercises the metadata lists, ids unique', () => {
-      expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
-      const ids = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
-      expect(new Set(ids).size).toBe(ids.length);
-    });
-
-    for (const exercise of lab.exercises) {
-      it(`${exercise.id}: starting file and solution export every function the metadata names`, async () => {
-        for (const file of [starting(lab, exercise.id), solution(lab, exercise.id)]) {
-          expect(existsSync(file), `${file} is missing`).toBe(true);
-          const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-          for (const name of exercise.exports) expect(typeof module[name], `${file}: ${name}`).toBe('function');
-        }
-      });
-    }
+    itAgreesWithMetadata(lab, registered);
   });
 
   describe(`lab ${lab.id} gate (real primary and replica)`, () => {
@@ -94,20 +73,13 @@ for (const lab of replicationLabs) {
       const ids = (registered[exercise.id] ?? []).map((c) => c.id);
 
       it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
-        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(lab, exercise.id), endpoints });
-        const all = describeResults(results);
-        expect(results.map((r) => r.id)).toEqual(ids);
-        for (const r of results) {
-          expect(r.status, all).toBe('fail');
-          expect(r.message, all).toMatch(/\S/);
-        }
+        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: startingFile(lab, exercise.id), endpoints });
+        expectEveryCheckFails(results, ids);
       });
 
       it(`${exercise.id}: the solution passes every check`, async () => {
-        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solution(lab, exercise.id), endpoints });
-        const all = describeResults(results);
-        expect(results.map((r) => r.id)).toEqual(ids);
-        for (const r of results) expect(r.status, all).toBe('pass');
+        const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: solutionFile(lab, exercise.id), endpoints });
+        expectEveryCheckPasses(results, ids);
       });
     }
   });
@@ -117,12 +89,7 @@ describe('wrong implementations of Labs 1 and 2 are rejected precisely', () => {
   for (const c of WRONG) {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const { results } = await runExercise({ labId: c.lab, exerciseId: c.exercise, file: repoPath(`checker/test/fixtures/${c.fixture}`), endpoints, callTimeoutMs: 3_000 });
-      const all = describeResults(results);
-      const target = results.find((r) => r.id === c.check);
-      expect(target?.status, all).toBe('fail');
-      expect(target?.message, all).toMatch(c.message);
-      if (!c.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
-      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+      expectRejectedPrecisely(results, c);
     });
   }
 });

@@ -7,19 +7,16 @@
  * The cases are generated from labs/05-elasticache-redis/lab.ts, so a new
  * exercise is gated without editing this file.
  */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDir } from '../../core/lab.js';
 import { checksFor } from '../../checks/registry.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
-import { describeResults, EnginePool, POOL_SIZE, repoPath, runningExerciseChildren } from './support.js';
+import { describeResults, EnginePool, itAgreesWithMetadata, POOL_SIZE, runningExerciseChildren, solutionFile as solutionOf, startingFile as startingOf } from './support.js';
 
 const lab = lab05;
 const registered = checksFor(lab.id)?.exercises ?? {};
-const startingFile = (exerciseId: string) => repoPath(`${labDir(lab)}/exercises/${exerciseId}.ts`);
-const solutionFile = (exerciseId: string) => repoPath(`solutions/${labDir(lab).replace(/^labs\//, '')}/exercises/${exerciseId}.ts`);
+const startingFile = (exerciseId: string) => startingOf(lab, exerciseId);
+const solutionFile = (exerciseId: string) => solutionOf(lab, exerciseId);
 
 describe(`lab ${lab.id} metadata, registry and files agree`, () => {
   it('lists at least one exercise and the registry knows the lab', () => {
@@ -27,36 +24,11 @@ describe(`lab ${lab.id} metadata, registry and files agree`, () => {
     expect(checksFor(lab.id)).toBeDefined();
   });
 
-  it('registers checks for exactly the exercises the metadata lists', () => {
-    expect(Object.keys(registered).sort()).toEqual(lab.exercises.map((e) => e.id).sort());
-  });
-
-  it('uses every check id once across the lab', () => {
-    const ids = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
-    expect(new Set(ids).size).toBe(ids.length);
-  });
+  itAgreesWithMetadata(lab, registered);
 
   for (const exercise of lab.exercises) {
-    describe(exercise.id, () => {
-      it('has checks, each with an id, a name and a hint', () => {
-        const checks = registered[exercise.id] ?? [];
-        expect(checks.length, `no checks registered for ${exercise.id}`).toBeGreaterThan(0);
-        for (const check of checks) {
-          expect(check.id).toMatch(/\S/);
-          expect(check.name).toMatch(/\S/);
-          expect(check.hint).toMatch(/\S/);
-        }
-      });
-
-      it('has a starting file and a solution file exporting every function the metadata names', async () => {
-        for (const file of [startingFile(exercise.id), solutionFile(exercise.id)]) {
-          expect(existsSync(file), `${file} is missing`).toBe(true);
-          const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-          for (const name of exercise.exports) {
-            expect(typeof module[name], `${file} does not export a function ${name}`).toBe('function');
-          }
-        }
-      });
+    it(`${exercise.id}: has checks`, () => {
+      expect(registered[exercise.id]?.length ?? 0, `no checks registered for ${exercise.id}`).toBeGreaterThan(0);
     });
   }
 });

@@ -98,3 +98,41 @@ export function itAgreesWithMetadata(lab: LabMeta, registered: Record<string, Ar
     });
   }
 }
+
+/** The starting file of an exercise: every check ran, in order, and failed with a message matching `message`. */
+export function expectEveryCheckFails(results: CheckResult[], ids: string[], message: RegExp = /\S/): void {
+  const all = describeResults(results);
+  expect(results.map((r) => r.id)).toEqual(ids);
+  for (const r of results) {
+    expect(r.status, all).toBe('fail');
+    expect(r.message, all).toMatch(message);
+  }
+}
+
+/** The reference solution of an exercise: every check ran, in order, and passed. */
+export function expectEveryCheckPasses(results: CheckResult[], ids: string[]): void {
+  const all = describeResults(results);
+  expect(results.map((r) => r.id)).toEqual(ids);
+  for (const r of results) expect(r.status, all).toBe('pass');
+}
+
+export interface WrongImplementation {
+  check: string;
+  message: RegExp;
+  /** The defect shows in every check of the exercise (each message says so). */
+  failsEverywhere?: boolean;
+}
+
+/**
+ * A wrong implementation is rejected by the check that names its defect,
+ * with that check's message; unless the defect shows everywhere, another
+ * check passes (so the defect is singled out); nothing errors.
+ */
+export function expectRejectedPrecisely(results: CheckResult[], wrong: WrongImplementation): void {
+  const all = describeResults(results);
+  const target = results.find((r) => r.id === wrong.check);
+  expect(target?.status, all).toBe('fail');
+  expect(target?.message, all).toMatch(wrong.message);
+  if (!wrong.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+  expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+}
