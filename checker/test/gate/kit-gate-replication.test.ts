@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labs } from '../../../labs/index.js';
 import { labDir, labKey, type LabMeta } from '../../core/lab.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
@@ -69,7 +69,7 @@ it('covers Labs 1 and 2', () => {
 });
 
 for (const lab of replicationLabs) {
-  const registered = checksFor(lab.id)?.exercises ?? {};
+  const registered = (await checksFor(lab.id))?.exercises ?? {};
 
   describe(`lab ${lab.id}: metadata, registry and files agree`, () => {
     it('registers checks for exactly the exercises the metadata lists, ids unique', () => {

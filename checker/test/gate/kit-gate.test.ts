@@ -11,20 +11,20 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDir } from '../../core/lab.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import { describeResults, EnginePool, POOL_SIZE, repoPath, runningExerciseChildren } from './support.js';
 
 const lab = lab05;
-const registered = checksFor(lab.id)?.exercises ?? {};
+const registered = (await checksFor(lab.id))?.exercises ?? {};
 const startingFile = (exerciseId: string) => repoPath(`${labDir(lab)}/exercises/${exerciseId}.ts`);
 const solutionFile = (exerciseId: string) => repoPath(`solutions/${labDir(lab).replace(/^labs\//, '')}/exercises/${exerciseId}.ts`);
 
 describe(`lab ${lab.id} metadata, registry and files agree`, () => {
-  it('lists at least one exercise and the registry knows the lab', () => {
+  it('lists at least one exercise and the registry knows the lab', async () => {
     expect(lab.exercises.length).toBeGreaterThan(0);
-    expect(checksFor(lab.id)).toBeDefined();
+    expect(await checksFor(lab.id)).toBeDefined();
   });
 
   it('registers checks for exactly the exercises the metadata lists', () => {

@@ -1,4 +1,4 @@
-import { describeTtl, expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { describeTtl, expect, type ExerciseCheck } from '../harness.js';
 
 const id = (name: string) => `05.01.${name}`;
 

@@ -1,4 +1,4 @@
-import { expect, type ExerciseCheck } from '../../../runner/harness.js';
+import { expect, type ExerciseCheck } from '../harness.js';
 import { cached, expectBoundedTtl, expireNow, requireCacheFill, sameUser, sampleUser } from './shared.js';
 import { show } from '../../show-value.js';
 
