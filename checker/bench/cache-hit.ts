@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
 import type { CacheEndpoints as Endpoints } from '../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
-import { Harness } from '../runner/harness.js';
+import { Harness } from '../checks/05-elasticache-redis/harness.js';
 import { summarise, type LatencySummary } from '../core/stats.js';
 import * as solution from '../../solutions/05-elasticache-redis/exercises/02-cache-aside.js';
 import type { User } from '../exercise-api.js';

@@ -68,6 +68,10 @@ export interface DrillSpec {
   flag: 'failover-drill' | 'resume-drill';
   /** Targets where it runs. */
   targets: Target[];
+  /** What the drill does, for `npm run check -- --help` (e.g. "time the resume of the paused cluster"). */
+  help?: string;
+  /** What a lab needs for the drill, for the refusal in another lab (e.g. "cluster that pauses": "lab 3 has no cluster that pauses"). */
+  needs?: string;
   /** Runs after the exercises on the local target (AWS drills are part of the AWS plan's `after`). */
   local?(ctx: DrillContext): Promise<AfterRun>;
   /** On a target it cannot run on, the check to show as `skipped` instead of refusing the flag (e.g. "a local MariaDB never pauses"). */
@@ -111,8 +115,8 @@ export interface AwsPlan {
 export interface MeasurementRenderer {
   /** The key in ResultsDocument.measurements this renders. */
   key: string;
-  /** Terminal lines for the summary tail (chalk instance passed in; no printing). */
-  render(c: import('chalk').ChalkInstance, value: unknown, width: number): string;
+  /** Terminal lines for the summary tail (chalk instance passed in; no printing); undefined when `value` holds nothing to show. */
+  render(c: import('chalk').ChalkInstance, value: unknown, width: number, target: Target): string | undefined;
 }
 
 export interface LabPlugin {

@@ -3,9 +3,43 @@
  * and the flags that would do nothing for a given lab and target (refused,
  * so a learner never believes a drill or an AWS flag ran when it did not).
  */
+import { findPlugin, plugins } from '../../labs/index.js';
+import type { DrillSpec, Target } from '../checks/plugin.js';
 import type { LabMeta } from '../core/lab.js';
 import { UsageError } from '../core/errors.js';
 import type { CommonFlags, FlagScope } from './args.js';
+
+type DrillFlag = DrillSpec['flag'];
+const DRILL_FLAGS: DrillFlag[] = ['failover-drill', 'resume-drill'];
+
+/** The labs that have a drill for `flag`, each with where it runs. */
+function drillOwners(flag: DrillFlag): Array<{ lab: LabMeta; drill: DrillSpec }> {
+  return plugins.flatMap((p) => (p.drills ?? []).filter((d) => d.flag === flag).map((drill) => ({ lab: p.lab, drill })));
+}
+
+const listIds = (ids: number[]) => (ids.length === 1 ? `Lab ${ids[0]}` : `Labs ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`);
+
+/** "Labs 1 and 3 (local or aws) and Lab 5 (aws)": the labs with a drill, grouped by where it runs. */
+function drillWhere(flag: DrillFlag): string {
+  const groups = new Map<string, number[]>();
+  for (const { lab, drill } of drillOwners(flag)) {
+    const where = drill.targets.join(' or ');
+    groups.set(where, [...(groups.get(where) ?? []), lab.id]);
+  }
+  return [...groups].map(([where, ids]) => `${listIds(ids)} (${where})`).join(' and ');
+}
+
+function drillHelp(flag: DrillFlag): string {
+  const help = drillOwners(flag).map(({ drill }) => drill.help).find(Boolean) ?? flag.replace('-', ' ');
+  return `  ${`--${flag}`.padEnd(26)}${drillWhere(flag)}: ${help}`;
+}
+
+const drillAsked = (flag: DrillFlag, flags: CommonFlags) => (flag === 'failover-drill' ? flags.failoverDrill : flags.resumeDrill);
+
+/** The lab's drills this run's flags ask for, in the lab's order. */
+export function requestedDrills(lab: LabMeta, flags: CommonFlags): DrillSpec[] {
+  return (findPlugin(lab.id)?.drills ?? []).filter((d) => drillAsked(d.flag, flags));
+}
 
 export const CHECK_USAGE =
   'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [more flags: npm run check -- --help]. Example: npm run check -- 5 --target local';
@@ -23,8 +57,7 @@ export const CHECK_HELP = [
   '  --no-input                never ask; fail with a usage error instead',
   '  --no-color                no colour (NO_COLOR is honoured too)',
   '  --solutions               check the reference solutions instead of your files',
-  '  --failover-drill          Labs 1 and 3 (local or aws) and Lab 5 (aws): the failover drill',
-  '  --resume-drill            Lab 4 on aws: time the resume of the paused cluster',
+  ...DRILL_FLAGS.filter((flag) => drillOwners(flag).length > 0).map(drillHelp),
   '  --yes, -y                 confirm a drill without asking',
   '',
   'AWS target:',
@@ -51,13 +84,39 @@ export const CHECK_FLAGS: FlagScope = {
 };
 
 /** Where each lab's failover drill runs; --failover-drill anywhere else would be ignored, so it is refused. */
-export const FAILOVER_DRILL_TARGETS: Readonly<Record<number, readonly ('local' | 'aws')[]>> = { 1: ['local', 'aws'], 3: ['local', 'aws'], 5: ['aws'] };
+export const FAILOVER_DRILL_TARGETS: Readonly<Record<number, readonly Target[]>> = Object.fromEntries(
+  drillOwners('failover-drill').map(({ lab, drill }) => [lab.id, drill.targets]),
+);
+
+/**
+ * Refuses a drill flag this lab or target would ignore. A drill with a
+ * `skippedLocally` check is let through on the local target (it shows as
+ * skipped there, saying where it runs).
+ */
+function refuseDrill(flag: DrillFlag, lab: LabMeta, target: Target | undefined): void {
+  const owners = drillOwners(flag);
+  const drill = owners.find((o) => o.lab.id === lab.id)?.drill;
+  const noun = flag.replace('-', ' ');
+  if (!drill) {
+    if (owners.length === 1) {
+      const [only] = owners;
+      throw new UsageError(
+        `--${flag} belongs to Lab ${only.lab.id} (${only.lab.title}): lab ${lab.id} has no ${only.drill.needs ?? noun}.`,
+        `Run it as npm run check -- ${only.lab.id} --target ${only.drill.targets[0]} --${flag}.`,
+      );
+    }
+    const withDrill = owners.map((o) => `${o.lab.id} (${o.drill.targets.join(' or ')})`).join(', ');
+    throw new UsageError(`Lab ${lab.id} has no ${noun}, so --${flag} would do nothing. Labs with one: ${withDrill}.`, CHECK_USAGE);
+  }
+  if (!drill.targets.includes(target ?? 'local') && !drill.skippedLocally) {
+    const given = target ? `with --target ${target}` : 'without --target (the run may stay local)';
+    throw new UsageError(`Lab ${lab.id}'s ${noun} runs only with --target ${drill.targets.join(' or ')}; ${given} it would not run.`, `Run it as npm run check -- ${lab.id} --target ${drill.targets[0]} --${flag}.`);
+  }
+}
 
 /** Refuses flags this lab and target would ignore. */
 export function refuseUnusedFlags(lab: LabMeta, flags: CommonFlags): void {
-  if (flags.resumeDrill && lab.id !== 4) {
-    throw new UsageError(`--resume-drill belongs to Lab 4 (Aurora Serverless v2): lab ${lab.id} has no cluster that pauses.`, 'Run it as npm run check -- 4 --target aws --resume-drill.');
-  }
+  if (flags.resumeDrill) refuseDrill('resume-drill', lab, flags.target);
   if (flags.yes && !flags.failoverDrill && !flags.resumeDrill) {
     throw new UsageError('--yes confirms a drill without asking; this run starts no drill, so it would be ignored.', CHECK_USAGE);
   }
@@ -76,13 +135,5 @@ export function refuseUnusedFlags(lab: LabMeta, flags: CommonFlags): void {
     ).filter(([, given]) => given !== undefined && given !== false).map(([name]) => name);
     if (awsOnly.length > 0) throw new UsageError(`${awsOnly.join(', ')} ${awsOnly.length === 1 ? 'goes' : 'go'} with --target aws; the local target would ignore ${awsOnly.length === 1 ? 'it' : 'them'}.`, CHECK_USAGE);
   }
-  if (flags.failoverDrill) {
-    const targets = FAILOVER_DRILL_TARGETS[lab.id] ?? [];
-    const withDrill = Object.entries(FAILOVER_DRILL_TARGETS).map(([id, t]) => `${id} (${t.join(' or ')})`).join(', ');
-    if (targets.length === 0) throw new UsageError(`Lab ${lab.id} has no failover drill, so --failover-drill would do nothing. Labs with one: ${withDrill}.`, CHECK_USAGE);
-    if (!targets.includes(flags.target ?? 'local')) {
-      const given = flags.target ? `with --target ${flags.target}` : 'without --target (the run may stay local)';
-      throw new UsageError(`Lab ${lab.id}'s failover drill runs only with --target ${targets.join(' or ')}; ${given} it would not run.`, `Run it as npm run check -- ${lab.id} --target ${targets[0]} --failover-drill.`);
-    }
-  }
+  if (flags.failoverDrill) refuseDrill('failover-drill', lab, flags.target);
 }

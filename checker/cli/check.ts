@@ -4,7 +4,7 @@
  * Interactive on a terminal when lab or target is missing; never prompts in
  * CI, without a TTY, or with --no-input.
  */
-import { labs } from '../../labs/index.js';
+import { findPlugin, labs } from '../../labs/index.js';
 import { exitCodeFor, type ResultsDocument } from '../core/result.js';
 import type { LabMeta } from '../core/lab.js';
 import { reportProgress } from './report-progress.js';
@@ -119,7 +119,8 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
       process.stdout.write(`${(i === skippedOnAws.length - 1 ? lines : lines.slice(0, 1)).join('\n')}\n`);
     });
     const { renderTail } = await import('../render/tail.js');
-    process.stdout.write(`${renderTail(c, doc, { exercise })}\n`);
+    const renderers = doc.measurements ? ((await findPlugin(lab.id)?.renderers?.()) ?? []) : [];
+    process.stdout.write(`${renderTail(c, doc, { exercise }, renderers)}\n`);
   }
   return doc;
 }

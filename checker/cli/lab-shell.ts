@@ -11,7 +11,7 @@ import type { LabMeta } from '../core/lab.js';
 import { EnvironmentError } from '../core/errors.js';
 import type { Endpoints, MysqlEndpoint, RedisEndpoint } from '../engines/endpoints.js';
 import { findExecutable } from '../engines/binaries.js';
-import { checksFor } from '../checks/registry.js';
+import { findPlugin } from '../../labs/index.js';
 import { connectMysql } from '../runner/connect.js';
 import { startLocalFor } from './targets.js';
 import { say } from './terminal.js';
@@ -120,7 +120,7 @@ export async function labShell(lab: LabMeta, options: ShellOptions): Promise<num
   const write = options.write ?? say;
   const engines = await startLocalFor(lab);
   try {
-    const seed = checksFor(lab.id)?.seed;
+    const seed = (await findPlugin(lab.id)?.checks())?.seed;
     if (seed) {
       const sql = await connectMysql(engines.endpoints.mysql);
       try {

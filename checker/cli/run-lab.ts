@@ -9,7 +9,8 @@ import { overallStatus, summarise, type CheckResult, type ResultsDocument } from
 import { UsageError } from '../core/errors.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import { REPO_ROOT, runExercise } from '../runner/run-exercise.js';
-import { checksFor } from '../checks/registry.js';
+import { findPlugin } from '../../labs/index.js';
+import type { AfterRun, RunMeasurement } from '../checks/plugin.js';
 import { PROGRESS_EVENT } from '../checks/session.js';
 
 export interface LabRunOptions {
@@ -56,7 +57,7 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   }
   const measurements: Record<string, unknown> = { ...options.extraMeasurements };
   const allPass = checks.length > 0 && checks.every((c) => c.status === 'pass');
-  const measurement = checksFor(lab.id)?.measurement;
+  const measurement = (await findPlugin(lab.id)?.checks())?.measurement;
   if (options.measure && measurement && allPass && !options.exercise) {
     const file = exerciseFile(lab, measurement.exercise, options.solutions, options.exercisesDir);
     options.onMeasurement?.('start', measurement.waitingFor ?? `measuring ${measurement.name.replace(/-/g, ' ')} with your code`);
@@ -112,8 +113,35 @@ export function awsChecksSkipped(lab: LabMeta): CheckResult[] {
  * learner sees what the AWS target will judge), else one line for them all.
  */
 export async function awsChecksSkippedFor(lab: LabMeta): Promise<CheckResult[]> {
-  const named = await checksFor(lab.id)?.awsChecks?.();
+  const named = await findPlugin(lab.id)?.awsCheckNames?.();
   if (!named || !lab.stack) return awsChecksSkipped(lab);
   const why = `needs AWS: deploy the stack (npm run deploy ${lab.id}) and run with --target aws`;
-  return Object.values(named).map(({ id, name }) => ({ id, name, status: 'skipped' as const, message: why, group: 'aws', durationMs: 0 }));
+  return named.map(({ id, name }) => ({ id, name, status: 'skipped' as const, message: why, group: 'aws', durationMs: 0 }));
+}
+
+/** Runs one of the lab's exercise files for a named measurement (what drills use): resolves to what it measured. */
+export function measurementRunner(lab: LabMeta, endpoints: Endpoints, solutions?: boolean): RunMeasurement {
+  return async (exerciseId, measure, options = {}) => {
+    const run = await runExercise({
+      labId: lab.id,
+      exerciseId,
+      file: exerciseFile(lab, exerciseId, solutions),
+      endpoints,
+      only: [],
+      measure,
+      checkTimeoutMs: options.timeoutMs,
+      onEvent: options.onEvent,
+    });
+    return run.measurement;
+  };
+}
+
+/** Adds what ran after the exercises (a drill, a skipped drill) to the results document, as if it had run with them. */
+export function addAfterRun(doc: ResultsDocument, after: AfterRun, onResult?: (result: CheckResult) => void): ResultsDocument {
+  for (const check of after.checks) onResult?.(check);
+  doc.checks.push(...after.checks);
+  if (after.measurements) doc.measurements = { ...doc.measurements, ...after.measurements };
+  doc.summary = summarise(doc.checks);
+  doc.status = overallStatus(doc.checks);
+  return doc;
 }

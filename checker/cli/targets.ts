@@ -6,13 +6,16 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
-import { overallStatus, summarise, type ResultsDocument } from '../core/result.js';
+import type { ResultsDocument } from '../core/result.js';
+import type { LocalEngines } from '../checks/plugin.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
 import type { LocalAuroraCluster } from '../engines/aurora-local.js';
 import { startLocalEngines } from '../engines/local.js';
 import type { CommonFlags } from './args.js';
-import { awsChecksSkippedFor, runLabExercises, type LabRunOptions } from './run-lab.js';
+import { requestedDrills } from './check-flags.js';
+import { pluginIo } from './plugin-io.js';
+import { addAfterRun, awsChecksSkippedFor, measurementRunner, runLabExercises, type LabRunOptions } from './run-lab.js';
 import { startProgress } from './spinner.js';
 import { say } from './terminal.js';
 import { runOnAws } from './aws-target.js';
@@ -48,29 +51,18 @@ async function chooseTarget(lab: LabMeta, flags: CommonFlags): Promise<'local' |
 }
 
 export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
-  if (lab.localTopology === 'primary-and-replica') return runOnReplicatedPair(lab, flags, body);
   const engines = await startLocalFor(lab, flags.json);
   try {
     return await body(async (options) => {
       const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
-      if (flags.resumeDrill) {
-        const { RESUME_CHECK } = await import('../checks/04-aurora-serverless/resume-drill.js');
-        const skipped = { ...RESUME_CHECK, status: 'skipped' as const, group: 'drill', durationMs: 0, message: 'needs AWS: a local MariaDB never pauses (exercise 03 timed a staged resume); run npm run check -- 4 --target aws --resume-drill' };
-        options.onResult?.(skipped);
-        doc.checks.push(skipped);
-        doc.summary = summarise(doc.checks);
-        doc.status = overallStatus(doc.checks);
-      }
-      if (flags.failoverDrill && lab.localTopology === 'aurora-cluster') {
-        const { localClusterDrill } = await import('./local-cluster-drill.js');
-        const progress = startProgress('Failover drill: your two clients probe while the writer moves', flags.json);
-        const drill = await localClusterDrill(lab, engines.endpoints, options.solutions);
-        progress.succeed(`Failover drill finished: ${drill.check.status}`);
-        options.onResult?.(drill.check);
-        doc.checks.push(drill.check);
-        doc.measurements = { ...doc.measurements, failoverDrill: drill.data };
-        doc.summary = summarise(doc.checks);
-        doc.status = overallStatus(doc.checks);
+      // The drills asked for, in the lab's order: run here when they can, else listed as skipped (check-flags refused the rest).
+      for (const drill of requestedDrills(lab, flags)) {
+        if (drill.local && drill.targets.includes('local')) {
+          const ctx = { target: 'local' as const, endpoints: engines.endpoints, io: pluginIo(flags), run: measurementRunner(lab, engines.endpoints, options.solutions), local: engines };
+          addAfterRun(doc, await drill.local(ctx), options.onResult);
+        } else if (drill.skippedLocally) {
+          addAfterRun(doc, { checks: [{ ...drill.skippedLocally, status: 'skipped', group: 'drill', durationMs: 0 }] }, options.onResult);
+        }
       }
       return doc;
     });
@@ -120,14 +112,14 @@ export async function startLocalCluster(quiet = false): Promise<{ cluster: Local
 }
 
 /** The engines a lab runs on locally, whichever shape it needs. */
-export async function startLocalFor(lab: LabMeta, quiet = false): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
+export async function startLocalFor(lab: LabMeta, quiet = false): Promise<LocalEngines> {
   if (lab.localTopology === 'primary-and-replica') {
     const { pair, endpoints } = await startLocalPair(quiet);
-    return { endpoints, stop: () => pair.stop() };
+    return { endpoints, control: pair, stop: () => pair.stop() };
   }
   if (lab.localTopology === 'aurora-cluster') {
     const { cluster, endpoints } = await startLocalCluster(quiet);
-    return { endpoints, stop: () => cluster.stop() };
+    return { endpoints, control: cluster, stop: () => cluster.stop() };
   }
   if (lab.localTopology === 'database') {
     const { startLocalDatabase } = await import('../engines/local.js');
@@ -146,26 +138,4 @@ export async function startLocalFor(lab: LabMeta, quiet = false): Promise<{ endp
   });
   progress.succeed(`Local engines ready: redis-server on 127.0.0.1:${engines.endpoints.redis.port}, mariadbd on 127.0.0.1:${engines.endpoints.mysql.port}`);
   return engines;
-}
-
-async function runOnReplicatedPair(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
-  const { pair, endpoints } = await startLocalPair(flags.json);
-  const readyPair = pair;
-  try {
-    return await body(async (options) => {
-      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
-      if (flags.failoverDrill) {
-        const { localFailoverDrill } = await import('./local-drill.js');
-        const drill = await localFailoverDrill(lab, readyPair, endpoints, options.solutions);
-        options.onResult?.(drill.check);
-        doc.checks.push(drill.check);
-        doc.measurements = { ...doc.measurements, failoverDrill: drill.data };
-        doc.summary = summarise(doc.checks);
-        doc.status = overallStatus(doc.checks);
-      }
-      return doc;
-    });
-  } finally {
-    await pair.stop();
-  }
 }

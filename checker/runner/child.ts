@@ -6,10 +6,10 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { checksFor } from '../checks/registry.js';
-import { EnginesUnreachable, type LabSession } from '../checks/session.js';
+import { EnginesUnreachable, type LabChecks, type LabSession } from '../checks/session.js';
 import type { CheckResult } from '../core/result.js';
 import { CheckFailed, CheckSkipped, type LearnerCalls } from './harness.js';
+import { loadLabChecks } from './lab-module.js';
 import { describeThrow, LearnerError } from './learner-call.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
 
@@ -53,9 +53,15 @@ export function describeLoadError(err: unknown, file: string): string {
 }
 
 async function main(request: RunRequest): Promise<void> {
-  const lab = checksFor(request.labId);
-  const checks = lab?.exercises[request.exerciseId];
-  if (!lab || !checks) {
+  let lab: LabChecks;
+  try {
+    lab = await loadLabChecks(request.labModule);
+  } catch (err) {
+    await send({ type: 'environment', message: `The checks of lab ${request.labId} could not be loaded (${request.labModule}): ${(err as Error).message}` });
+    return;
+  }
+  const checks = lab.exercises[request.exerciseId];
+  if (!checks) {
     await send({ type: 'environment', message: `No checks are registered for lab ${request.labId} exercise ${request.exerciseId}.` });
     return;
   }

@@ -1,14 +1,10 @@
 /**
- * What a check sees: the learner's module, the checker's own view of Redis
- * and the database (to read TTLs and rows from the servers), and a way to call
- * the learner's functions with a fresh, instrumented context.
+ * What every lab's checks build on: calls into the learner's module under a
+ * time limit, and the ways a check ends (failed, skipped). Each lab's own
+ * harness (what its checks see of the engines) extends LearnerCalls in the
+ * lab's folder.
  */
-import type { Redis } from 'ioredis';
-import type { Connection } from 'mysql2/promise';
 import { relative } from 'node:path';
-import type { LabContext } from '../exercise-api.js';
-import { CountingDb, type DbFaults } from './counting-db.js';
-import { unreachableRedis } from './connect.js';
 import { callWithTimeout, LearnerError } from './learner-call.js';
 
 export class CheckFailed extends Error {
@@ -31,23 +27,7 @@ export function ensure(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailed(message);
 }
 
-/** @deprecated Use `ensure`: this name shadowed vitest's `expect` in tests. */
-export const expect: typeof ensure = ensure;
-
-export interface ContextOptions {
-  ttlSeconds?: number;
-  redisDown?: boolean;
-  faults?: DbFaults;
-}
-
-export interface Instrumented {
-  ctx: LabContext;
-  db: CountingDb;
-}
-
 export type Attempt<T> = { ok: true; value: T } | { ok: false; error: LearnerError };
-
-export const DEFAULT_TTL_SECONDS = 45;
 
 /** Calls into the learner's module: every lab's harness builds on this. */
 export class LearnerCalls {
@@ -99,60 +79,10 @@ export class LearnerCalls {
   async dispose(): Promise<void> {}
 }
 
-export class Harness extends LearnerCalls {
-  private readonly extraClients: Redis[] = [];
-
-  constructor(
-    module: Record<string, unknown>,
-    file: string,
-    /** The checker's own Redis connection, never handed to learner code. */
-    readonly redis: Redis,
-    /** The checker's own database connection. */
-    readonly sql: Connection,
-    /** A Redis connection for learner code. */
-    private readonly learnerRedis: Redis,
-    /** A database connection for learner code, wrapped per context. */
-    private readonly learnerSql: Connection,
-    callTimeoutMs = 3_000,
-  ) {
-    super(module, file, callTimeoutMs);
-  }
-
-  context(options: ContextOptions = {}): Instrumented {
-    let redis = this.learnerRedis;
-    if (options.redisDown) {
-      redis = unreachableRedis();
-      this.extraClients.push(redis);
-    }
-    const db = new CountingDb(this.learnerSql, options.faults ?? {});
-    return { db, ctx: { redis, db, ttlSeconds: options.ttlSeconds ?? DEFAULT_TTL_SECONDS } };
-  }
-
-  /** Milliseconds left on a key as the server sees it (-1 no TTL, -2 no key). */
-  async pttl(key: string): Promise<number> {
-    return this.redis.pttl(key);
-  }
-
-  async row<Row>(sql: string, params: unknown[] = []): Promise<Row | undefined> {
-    const [rows] = await this.sql.query(sql, params);
-    return (rows as Row[])[0];
-  }
-
-  async dispose(): Promise<void> {
-    for (const client of this.extraClients) client.disconnect();
-  }
-}
-
-export interface ExerciseCheck<H = Harness> {
+export interface ExerciseCheck<H = LearnerCalls> {
   id: string;
   name: string;
   hint: string;
   /** Resolves to the pass message; throws CheckFailed or LearnerError to fail. */
   run(h: H): Promise<string>;
-}
-
-export function describeTtl(pttl: number): string {
-  if (pttl === -2) return 'the key does not exist';
-  if (pttl === -1) return 'the key has no TTL, so it would live forever';
-  return `TTL ${(pttl / 1000).toFixed(1)} s`;
 }

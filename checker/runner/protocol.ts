@@ -4,6 +4,8 @@ import type { Endpoints } from '../engines/endpoints.js';
 
 export interface RunRequest {
   labId: number;
+  /** Absolute path of the lab's plug-in module (checker/checks/NN-slug/index.ts): the process loads this lab only. */
+  labModule: string;
   exerciseId: string;
   file: string;
   endpoints: Endpoints;

@@ -6,12 +6,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checksFor } from '../checks/registry.js';
 import type { CheckResult } from '../core/result.js';
 import { redact, redactResult, secretsOf } from '../core/redact.js';
 import { onStop, throwIfStopped } from '../core/stop-signals.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ChildMessage, RunRequest } from './protocol.js';
+import { labModulePath, loadLabChecks } from './lab-module.js';
 import { relative } from 'node:path';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -26,6 +26,8 @@ const RUN_TAG = 'DTL_EXERCISE_RUN';
 
 export interface RunExerciseOptions {
   labId: number;
+  /** The lab's plug-in module (default: the checker/checks folder whose name starts with the lab's number). */
+  labModule?: string;
   exerciseId: string;
   /** Absolute path of the file to check (learner's, solution or a test fixture). */
   file: string;
@@ -47,7 +49,9 @@ export interface ExerciseRun {
 }
 
 export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRun> {
-  const checks = (checksFor(options.labId)?.exercises[options.exerciseId] ?? []).filter(
+  const labModule = options.labModule ?? labModulePath(options.labId);
+  const labChecks = labModule ? await loadLabChecks(labModule) : undefined;
+  const checks = (labChecks?.exercises[options.exerciseId] ?? []).filter(
     (c) => !options.only || options.only.includes(c.id),
   );
   const callTimeoutMs = options.callTimeoutMs ?? 3_000;
@@ -149,6 +153,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   });
   child.send({
     labId: options.labId,
+    labModule: labModule ?? '',
     exerciseId: options.exerciseId,
     file: options.file,
     endpoints: options.endpoints,

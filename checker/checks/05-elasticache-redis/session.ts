@@ -4,8 +4,8 @@ import type { Connection } from 'mysql2/promise';
 import { resetCache, resetDatabase } from '../../../labs/05-elasticache-redis/seed.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../../runner/connect.js';
-import { Harness } from '../../runner/harness.js';
-import { measureCacheSpeedup } from '../../runner/measure.js';
+import { Harness } from './harness.js';
+import { measureCacheSpeedup } from './measure.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 
 export async function openLab05(endpoints: Endpoints): Promise<LabSession<Harness>> {

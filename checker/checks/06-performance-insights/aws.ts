@@ -22,7 +22,7 @@ import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import { awsResultBuilders, elapsed } from '../aws-results.js';
-import { renderTopSql } from '../../render/top-sql.js';
+import { renderTopSql } from './top-sql.js';
 
 export const LAB06_AWS_CHECKS = {
   dbInstance: { id: '06.aws.db-instance', name: 'DB instance exists and is available' },

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLab } from '../../../labs/index.js';
 import type { LabMeta } from '../../core/lab.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
 import { runExercise } from '../../runner/run-exercise.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 const starting = (id: string) => startingFile(lab, id);
 const solution = (id: string) => solutionFile(lab, id);
-const registered = checksFor(3)?.exercises ?? {};
+const registered = (await checksFor(3))?.exercises ?? {};
 
 describe('lab 3: metadata, registry and files agree', () => {
   itAgreesWithMetadata(lab, registered);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import { capacitySampler, MEASURED_RAMP } from '../../checks/04-aurora-serverless/session.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
@@ -20,7 +20,7 @@ const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
 vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));
 
 const lab = lab04;
-const registered = checksFor(lab.id)?.exercises ?? {};
+const registered = (await checksFor(lab.id))?.exercises ?? {};
 const starting = (id: string) => startingFile(lab, id);
 const solution = (id: string) => solutionFile(lab, id);
 
@@ -62,8 +62,8 @@ afterAll(async () => {
 describe('lab 4: metadata, registry and files agree', () => {
   itAgreesWithMetadata(lab, registered);
 
-  it('names the ramp as the measurement after a pass', () => {
-    expect(checksFor(lab.id)?.measurement).toMatchObject({ exercise: '02-ramp', name: 'load-ramp' });
+  it('names the ramp as the measurement after a pass', async () => {
+    expect((await checksFor(lab.id))?.measurement).toMatchObject({ exercise: '02-ramp', name: 'load-ramp' });
   });
 
   it('makes every check fail with at least one wrong implementation', () => {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { ORDER_COUNT } from '../../../labs/06-performance-insights/seed.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import type { TopSqlFixMeasurement } from '../../checks/06-performance-insights/measure.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
@@ -17,7 +17,7 @@ import { runExercise } from '../../runner/run-exercise.js';
 import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = lab06;
-const registered = checksFor(lab.id)?.exercises ?? {};
+const registered = (await checksFor(lab.id))?.exercises ?? {};
 const starting = (id: string) => startingFile(lab, id);
 const solution = (id: string) => solutionFile(lab, id);
 

@@ -5,8 +5,7 @@
  * implementation below is rejected by the check that names its defect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labs } from '../../../labs/index.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor, labs } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
@@ -62,7 +61,7 @@ it('covers Labs 1 and 2', () => {
 });
 
 for (const lab of replicationLabs) {
-  const registered = checksFor(lab.id)?.exercises ?? {};
+  const registered = (await checksFor(lab.id))?.exercises ?? {};
 
   describe(`lab ${lab.id}: metadata, registry and files agree`, () => {
     itAgreesWithMetadata(lab, registered);

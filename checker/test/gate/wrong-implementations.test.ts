@@ -15,7 +15,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import type { CheckResult } from '../../core/result.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import { describeResults, EnginePool, POOL_SIZE, repoPath, runningExerciseChildren } from './support.js';
@@ -129,12 +129,12 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
     return results;
   };
 
-  it('every fixture is in a table, and every table row names a real check of its exercise', () => {
+  it('every fixture is in a table, and every table row names a real check of its exercise', async () => {
     const listed = [...REJECTED, ...KNOWN_GAPS].map((c) => c.fixture).sort();
     expect(readdirSync(repoPath('checker/test/fixtures/05-wrong')).filter((f) => f.endsWith('.ts')).sort()).toEqual(listed);
     expect(new Set(listed).size).toBe(listed.length);
     for (const c of [...REJECTED, ...KNOWN_GAPS]) {
-      const ids = (checksFor(5)?.exercises[exerciseOf(c.fixture)] ?? []).map((check) => check.id);
+      const ids = ((await checksFor(5))?.exercises[exerciseOf(c.fixture)] ?? []).map((check) => check.id);
       expect(ids, c.fixture).toContain(c.check);
     }
   });

@@ -2,7 +2,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { TopSqlFixMeasurement, WorkloadFigures } from '../../checks/06-performance-insights/measure.js';
-import { fitSeries, renderBeforeAfter, renderLoadOverTime, renderTopSql, renderTopSqlFix } from '../../render/top-sql.js';
+import { fitSeries, renderBeforeAfter, renderLoadOverTime, renderTopSql, renderTopSqlFix } from '../../checks/06-performance-insights/top-sql.js';
 
 const HOT = 'SELECT ID , `customer_id` FROM `orders` WHERE `customer_id` = ? ORDER BY `created_at` DESC';
 

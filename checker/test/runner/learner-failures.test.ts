@@ -9,14 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../core/result.js';
 import { freePort, startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import type { CacheEndpoints } from '../../engines/endpoints.js';
-import { checksFor } from '../../checks/registry.js';
+import { checksFor } from '../../../labs/index.js';
 import { LOAD_HINT, runExercise, type RunExerciseOptions } from '../../runner/run-exercise.js';
 import { renderCheck } from '../../render/terminal.js';
 import { makeChalk } from '../../cli/terminal.js';
 import { describeResults, repoPath, runningExerciseChildren } from '../gate/support.js';
 
 const EXERCISE = '01-redis-basics';
-const CHECK_IDS = (checksFor(5)?.exercises[EXERCISE] ?? []).map((c) => c.id);
+const CHECK_IDS = ((await checksFor(5))?.exercises[EXERCISE] ?? []).map((c) => c.id);
 const fixture = (name: string) => repoPath(`checker/test/fixtures/05-broken/${name}`);
 const label = (name: string) => `checker/test/fixtures/05-broken/${name}`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

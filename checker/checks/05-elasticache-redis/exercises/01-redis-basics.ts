@@ -1,4 +1,4 @@
-import { describeTtl, ensure, type ExerciseCheck } from '../../../runner/harness.js';
+import { describeTtl, ensure, type ExerciseCheck } from '../harness.js';
 
 const id = (name: string) => `05.01.${name}`;
 

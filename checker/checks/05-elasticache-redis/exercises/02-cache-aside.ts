@@ -1,4 +1,4 @@
-import { ensure, type ExerciseCheck } from '../../../runner/harness.js';
+import { ensure, type ExerciseCheck } from '../harness.js';
 import { cached, expectBoundedTtl, expireNow, requireCacheFill, sameUser, sampleUser } from './shared.js';
 import { show } from '../../show-value.js';
 

@@ -1,4 +1,4 @@
-import { CheckFailed, ensure, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck, type Harness } from '../harness.js';
 import { cached, expectBoundedTtl, primeCachedUser, sameUser, sampleUser } from './shared.js';
 import { show } from '../../show-value.js';
 

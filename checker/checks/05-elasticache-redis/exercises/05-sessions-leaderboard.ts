@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckFailed, describeTtl, ensure, type ExerciseCheck, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, describeTtl, ensure, type ExerciseCheck, type Harness } from '../harness.js';
 import { expectBoundedTtl, expireNow } from './shared.js';
 import { show } from '../../show-value.js';
 

@@ -1,4 +1,4 @@
-import type { ExerciseCheck } from '../../../runner/harness.js';
+import type { ExerciseCheck } from '../harness.js';
 import { redisBasicsChecks } from './01-redis-basics.js';
 import { cacheAsideChecks } from './02-cache-aside.js';
 import { writeThroughChecks } from './03-write-through.js';

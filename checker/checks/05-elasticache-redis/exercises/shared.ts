@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleUser } from '../../../../labs/05-elasticache-redis/seed.js';
 import type { User } from '../../../exercise-api.js';
-import { CheckFailed, describeTtl, ensure, type Harness } from '../../../runner/harness.js';
+import { CheckFailed, describeTtl, ensure, type Harness } from '../harness.js';
 import { show } from '../../show-value.js';
 
 export { sampleUser };

@@ -5,7 +5,7 @@
  */
 import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
-import type { TopSqlFixMeasurement } from '../checks/06-performance-insights/measure.js';
+import type { TopSqlFixMeasurement } from './measure.js';
 
 export interface TopSqlTableRow {
   statement: string;

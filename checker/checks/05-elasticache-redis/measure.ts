@@ -3,8 +3,8 @@
  * path, on a query that does real work (an aggregate over 100,000 orders) and
  * on a primary-key lookup, where a local cache cannot win by much.
  */
-import { REVENUE_BY_COUNTRY_SQL } from '../../labs/05-elasticache-redis/seed.js';
-import { summarise, timeMany, type LatencySummary } from '../core/stats.js';
+import { REVENUE_BY_COUNTRY_SQL } from '../../../labs/05-elasticache-redis/seed.js';
+import { summarise, timeMany, type LatencySummary } from '../../core/stats.js';
 import type { Harness } from './harness.js';
 
 export interface PathComparison {

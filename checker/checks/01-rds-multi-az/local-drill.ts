@@ -3,12 +3,9 @@
  * endpoint while the primary is killed, the replica promoted and the endpoint
  * repointed - the same sequence RDS runs for a Multi-AZ failover.
  */
-import type { LabMeta } from '../core/lab.js';
-import type { CheckResult } from '../core/result.js';
-import type { Endpoints } from '../engines/endpoints.js';
-import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
-import { runExercise } from '../runner/run-exercise.js';
-import { exerciseFile } from './run-lab.js';
+import type { CheckResult } from '../../core/result.js';
+import type { ReplicatedMysql } from '../../engines/replicated-mysql.js';
+import type { AfterRun, DrillContext } from '../plugin.js';
 
 const DRILL_EXERCISE = '02-failover-probe';
 const FAIL_AFTER_MS = 2_000;
@@ -27,21 +24,22 @@ export interface DrillData {
   error?: string;
 }
 
-export async function localFailoverDrill(lab: LabMeta, pair: ReplicatedMysql, endpoints: Endpoints, solutions?: boolean): Promise<{ check: CheckResult; data: DrillData }> {
+/** The drill as `--failover-drill` runs it on the local target: the local engines are a replicating pair. */
+export async function localFailoverDrill({ endpoints, run, local }: DrillContext): Promise<AfterRun> {
+  const pair = local?.control as Pick<ReplicatedMysql, 'failover'> | undefined;
+  if (!pair) throw new Error('the local failover drill needs the replicating pair the local target starts');
+  const { check, data } = await judgeLocalDrill(pair, endpoints.replication?.replica.serverId, run);
+  return { checks: [check], measurements: { failoverDrill: data } };
+}
+
+async function judgeLocalDrill(pair: Pick<ReplicatedMysql, 'failover'>, replicaServerId: number | undefined, run: DrillContext['run']): Promise<{ check: CheckResult; data: DrillData }> {
   let failing: Promise<DrillData['failover']> | undefined;
-  const run = await runExercise({
-    labId: lab.id,
-    exerciseId: DRILL_EXERCISE,
-    file: exerciseFile(lab, DRILL_EXERCISE, solutions),
-    endpoints,
-    only: [],
-    measure: 'failover-drill',
+  const measured = (await run(DRILL_EXERCISE, 'failover-drill', {
     onEvent: (name) => {
       if (name === 'probe-started') failing = new Promise((resolve) => setTimeout(() => resolve(pair.failover()), FAIL_AFTER_MS));
     },
-  });
+  })) as { probe?: ProbeReport; error?: string } | undefined;
   const failover = await failing;
-  const measured = run.measurement as { probe?: ProbeReport; error?: string } | undefined;
   const data: DrillData = { failover, probe: measured?.probe, error: measured?.error, failoverMs: failover ? failover.repointedAt - failover.killedAt : undefined };
   const base = { id: '01.drill.failover', name: 'failover drill: what your probe saw', group: 'drill', durationMs: 0 };
   const probe = data.probe;
@@ -53,6 +51,6 @@ export async function localFailoverDrill(lab: LabMeta, pair: ReplicatedMysql, en
   const message =
     `primary killed, replica promoted and endpoint repointed in ${data.failoverMs} ms; your probe saw ${probe.secondsWithoutService.toFixed(2)} s without service ` +
     `(${probe.failures} of ${probe.attempts} attempts failed) and reconnected to server ${landed ?? '?'} (servers seen: ${probe.servers.join(' -> ')})`;
-  const ok = landed === endpoints.replication?.replica.serverId;
+  const ok = landed === replicaServerId;
   return { data, check: { ...base, status: ok ? 'pass' : 'fail', message: ok ? message : `${message}: it never reached the promoted server` } };
 }

@@ -1,6 +1,6 @@
 /** The cache-versus-database figures, as a table with a bar per path. */
 import type { ChalkInstance } from 'chalk';
-import type { CacheMeasurement } from '../runner/measure.js';
+import type { CacheMeasurement } from './measure.js';
 
 const ms = (v: number) => `${v < 1 ? v.toFixed(3) : v.toFixed(2)} ms`;
 
