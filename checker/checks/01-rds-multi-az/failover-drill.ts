@@ -16,7 +16,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { errorSummary, explainAwsError } from '../../aws/errors.js';
 import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
 import { EnvironmentError } from '../../core/errors.js';
-import { multiAzTask } from './aws.js';
+import { multiAzTask } from './resource-judges.js';
 import { defaultSleep, DrillRefused, eventWindow, probeUntilDone, readEventPages, seconds, type ProbeOutcome } from '../drill.js';
 
 export type { ProbeOutcome };
