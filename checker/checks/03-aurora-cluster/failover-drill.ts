@@ -18,7 +18,7 @@ import type { AwsClients } from '../../aws/clients.js';
 import { errorSummary, explainAwsError } from '../../aws/errors.js';
 import { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { addReadersTask } from './aws.js';
+import { addReadersTask } from './resource-judges.js';
 import { asDrillComparison, judgeDrill, type DrillComparison } from './drill-report.js';
 import { defaultSleep, DrillRefused, eventWindow, fatalPollError, readEventPages, seconds } from '../drill.js';
 
