@@ -108,6 +108,53 @@ function asOutcome(probe: Probe): OutcomeProbe {
   return async () => ((await probe()) === false ? { ok: false, error: 'probe reported failure' } : { ok: true });
 }
 
+/** The drill's plan for an available group with automatic failover, a replica and a known primary; refused otherwise (nothing changed). */
+export function planOrRefuse(group: ReplicationGroup, rgId: string, wantedNodeGroup: string | undefined): DrillPlan {
+  const status = group.Status ?? 'unknown';
+  if (status !== 'available') {
+    throw new DrillRefused<DrillRefusal>(
+      'not-available',
+      `Replication group ${rgId} is ${status}, not available: a failover can only be tested on an available group.`,
+      'Wait until its status is "available", then re-run the drill.',
+    );
+  }
+  const nodeGroup = pickNodeGroup(group, wantedNodeGroup);
+  if (!nodeGroup) {
+    const ids = (group.NodeGroups ?? []).map((g) => g.NodeGroupId).join(', ') || 'none';
+    throw new DrillRefused<DrillRefusal>(
+      'node-group-not-found',
+      `Replication group ${rgId} has no node group "${wantedNodeGroup ?? '(first)'}" (it has: ${ids}).`,
+      'Pass one of the node group ids it has (with cluster mode disabled there is one, usually 0001).',
+    );
+  }
+  const nodeGroupId = nodeGroup.NodeGroupId ?? '0001';
+  if (group.AutomaticFailover !== 'enabled') {
+    throw new DrillRefused<DrillRefusal>(
+      'automatic-failover-disabled',
+      `Automatic failover is ${group.AutomaticFailover ?? 'disabled'} on ${rgId}, so ElastiCache has no replica it will promote and TestFailover cannot run. Nothing was changed.`,
+      YOUR_TURN,
+    );
+  }
+  const members = nodeGroup.NodeGroupMembers ?? [];
+  const replicas = members.filter((m) => m.CurrentRole === 'replica').map((m) => m.CacheClusterId ?? '?');
+  if (replicas.length === 0) {
+    throw new DrillRefused<DrillRefusal>(
+      'no-replicas',
+      `Node group ${nodeGroupId} of ${rgId} has no replica (${members.length} node${members.length === 1 ? '' : 's'}), so there is nothing to fail over to. Nothing was changed.`,
+      YOUR_TURN,
+    );
+  }
+  const oldPrimary = primaryOf(nodeGroup);
+  if (!oldPrimary) {
+    throw new DrillRefused<DrillRefusal>(
+      'primary-unknown',
+      `ElastiCache does not report which node of ${rgId} is the primary (it only does with cluster mode disabled), so the drill could not tell when the failover finished.`,
+      'Run the drill on the lab\'s cache (cluster mode disabled).',
+    );
+  }
+  return { replicationGroupId: rgId, nodeGroupId, primary: oldPrimary, replicas };
+}
+
 export async function runFailoverDrill(options: FailoverDrillOptions): Promise<DrillResult> {
   const { clients, replicationGroupId: rgId, probe } = options;
   const sleep = options.sleep ?? defaultSleep;
@@ -141,50 +188,8 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<D
       'Deploy the lab stack with `npm run deploy 5`, or pass the id of your cache with --replication-group <id>.',
     );
   }
-  const status = group.Status ?? 'unknown';
-  if (status !== 'available') {
-    throw new DrillRefused<DrillRefusal>(
-      'not-available',
-      `Replication group ${rgId} is ${status}, not available: a failover can only be tested on an available group.`,
-      'Wait until its status is "available", then re-run the drill.',
-    );
-  }
-  const nodeGroup = pickNodeGroup(group, options.nodeGroupId);
-  if (!nodeGroup) {
-    const ids = (group.NodeGroups ?? []).map((g) => g.NodeGroupId).join(', ') || 'none';
-    throw new DrillRefused<DrillRefusal>(
-      'node-group-not-found',
-      `Replication group ${rgId} has no node group "${options.nodeGroupId ?? '(first)'}" (it has: ${ids}).`,
-      'Pass one of the node group ids it has (with cluster mode disabled there is one, usually 0001).',
-    );
-  }
-  const nodeGroupId = nodeGroup.NodeGroupId ?? '0001';
-  if (group.AutomaticFailover !== 'enabled') {
-    throw new DrillRefused<DrillRefusal>(
-      'automatic-failover-disabled',
-      `Automatic failover is ${group.AutomaticFailover ?? 'disabled'} on ${rgId}, so ElastiCache has no replica it will promote and TestFailover cannot run. Nothing was changed.`,
-      YOUR_TURN,
-    );
-  }
-  const members = nodeGroup.NodeGroupMembers ?? [];
-  const replicas = members.filter((m) => m.CurrentRole === 'replica').map((m) => m.CacheClusterId ?? '?');
-  if (replicas.length === 0) {
-    throw new DrillRefused<DrillRefusal>(
-      'no-replicas',
-      `Node group ${nodeGroupId} of ${rgId} has no replica (${members.length} node${members.length === 1 ? '' : 's'}), so there is nothing to fail over to. Nothing was changed.`,
-      YOUR_TURN,
-    );
-  }
-  const oldPrimary = primaryOf(nodeGroup);
-  if (!oldPrimary) {
-    throw new DrillRefused<DrillRefusal>(
-      'primary-unknown',
-      `ElastiCache does not report which node of ${rgId} is the primary (it only does with cluster mode disabled), so the drill could not tell when the failover finished.`,
-      'Run the drill on the lab\'s cache (cluster mode disabled).',
-    );
-  }
-
-  const plan: DrillPlan = { replicationGroupId: rgId, nodeGroupId, primary: oldPrimary, replicas };
+  const plan = planOrRefuse(group, rgId, options.nodeGroupId);
+  const { nodeGroupId, primary: oldPrimary } = plan;
   if (!(await options.confirm(plan))) {
     throw new DrillRefused<DrillRefusal>('not-confirmed', `Failover drill on ${rgId} cancelled: nothing was changed.`);
   }
