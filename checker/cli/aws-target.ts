@@ -1,16 +1,19 @@
 /**
- * The aws target: who the credentials are, the lab's resources (from the
- * stack outputs or flags), their checks, then the same exercises against the
- * deployed cache and database - through SSM tunnels with --tunnel, or
- * directly from inside the VPC.
+ * The aws target, one pipeline for every lab: who the credentials are and
+ * where, the lab's AWS plan (its deployed-resource checks), then the same
+ * exercises against the deployed endpoints - through SSM tunnels with
+ * --tunnel, or directly from inside the VPC - and what only AWS can say
+ * afterwards, merged into the results document in one place.
  */
 import type { LabMeta } from '../core/lab.js';
-import type { CheckResult, ResultsDocument } from '../core/result.js';
-import { UsageError, EnvironmentError } from '../core/errors.js';
-import type { CacheEndpoints, Endpoints } from '../engines/endpoints.js';
+import { overallStatus, summarise, type CheckResult, type ResultsDocument } from '../core/result.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
+import type { Endpoints } from '../engines/endpoints.js';
+import { awsPlanFor } from '../checks/aws-plans.js';
+import type { AfterRun, AwsPlanContext, PluginIo, RunMeasurement } from '../checks/plugin.js';
 import type { CommonFlags } from './args.js';
 import type { RunOnTarget } from './targets.js';
-import { runLabExercises } from './run-lab.js';
+import { exerciseFile, runLabExercises } from './run-lab.js';
 import { startProgress } from './spinner.js';
 import { canPrompt, say } from './terminal.js';
 
@@ -32,13 +35,10 @@ export async function stackDeployed(lab: LabMeta, flags: CommonFlags): Promise<b
 }
 
 export async function runOnAws(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
-  if (lab.id === 1 || lab.id === 2) return (await import('./aws-target-rds.js')).runRdsLabOnAws(lab, flags, body);
-  if (lab.id === 3 || lab.id === 4 || lab.id === 6) return (await import('./aws-target-aurora.js')).runAuroraLabOnAws(lab, flags, body);
-  if (lab.id !== 5) throw new UsageError(`Lab ${lab.id} has no AWS checks yet.`);
+  const plan = await awsPlanFor(lab.id);
+  if (!plan) throw new UsageError(`Lab ${lab.id} has no AWS checks yet.`);
   const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
   const { whoAmI } = await import('../aws/errors.js');
-  const { findLab05Resources } = await import('../aws/lab05-resources.js');
-  const { runLab05AwsChecks, runLab05TrafficCheck } = await import('../checks/05-elasticache-redis/aws.js');
 
   const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
   const closers: Array<() => Promise<void>> = [];
@@ -50,38 +50,44 @@ export async function runOnAws(lab: LabMeta, flags: CommonFlags, body: (run: Run
     });
     const region = (await resolvedRegion(clients)) ?? flags.region;
     progress.succeed(`AWS account ${who.account} as ${who.arn}${region ? ` in ${region}` : ''}`);
-    const resources = await findLab05Resources(clients, {
-      stackName: flags.stack,
-      replicationGroupId: flags.replicationGroup,
-      dbInstanceId: flags.dbInstance,
+
+    // What the exercises reach and which files they are: known once the body starts.
+    const run: { endpoints?: Endpoints; solutions?: boolean } = {};
+    const ctx: AwsPlanContext = {
+      clients,
       region,
       profile: flags.profile,
-    });
-    const awsChecks = await runLab05AwsChecks(clients, resources, { region, profile: flags.profile });
+      names: {
+        stack: flags.stack,
+        replicationGroup: flags.replicationGroup,
+        cluster: flags.cluster,
+        dbInstance: flags.dbInstance,
+        replicaInstance: flags.replicaInstance,
+        bastionSecurityGroup: flags.bastionSecurityGroup,
+      },
+      tunnel: flags.tunnel,
+      drills: { failover: flags.failoverDrill, resume: flags.resumeDrill },
+      io: cliIo(flags),
+      run: measurementRunner(lab, run),
+      reach: (targets, bastion) => reach(lab, flags, region, closers, targets, bastion),
+      onClose: (close) => void closers.push(close),
+    };
+    const inspection = await plan.inspect(ctx);
 
     return await body(async (options) => {
-      for (const check of awsChecks) options.onResult?.(check);
-      if (flags.resourcesOnly) return runLabExercises(lab, { ...options, target: 'aws', endpoints: placeholderEndpoints(), skipExercises: true, extraChecks: awsChecks });
-
-      const endpoints = await awsEndpoints(clients, resources, flags, region, closers);
-      const startedAt = new Date();
-      const extraMeasurements: Record<string, unknown> = {};
-      const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks: awsChecks, extraMeasurements });
-      const traffic = await runLab05TrafficCheck(clients, resources.replicationGroupId, startedAt, { region, profile: flags.profile });
-      options.onResult?.(traffic.check);
-      doc.checks.push(traffic.check);
-      doc.measurements = { ...doc.measurements, cacheTraffic: traffic.figures };
-      if (flags.failoverDrill) {
-        const drill = await failoverDrill(clients, resources.replicationGroupId, endpoints, flags, region);
-        if (drill) {
-          options.onResult?.(drill.check);
-          doc.checks.push(drill.check);
-          doc.measurements = { ...doc.measurements, failoverDrill: drill.result };
-        }
+      for (const check of inspection.checks) options.onResult?.(check);
+      if (flags.resourcesOnly) {
+        return runLabExercises(lab, { ...options, target: 'aws', endpoints: NO_ENDPOINTS, skipExercises: true, extraChecks: inspection.checks });
       }
-      const { overallStatus, summarise } = await import('../core/result.js');
-      doc.status = overallStatus(doc.checks);
-      doc.summary = summarise(doc.checks);
+      const endpoints = await inspection.endpoints();
+      run.endpoints = endpoints;
+      run.solutions = options.solutions;
+      const connected = (await inspection.connected?.(endpoints)) ?? [];
+      for (const check of connected) options.onResult?.(check);
+      const extraChecks = [...inspection.checks.filter((c) => !connected.some((x) => x.id === c.id)), ...connected];
+      const startedAt = new Date();
+      const doc = await runLabExercises(lab, { ...options, target: 'aws', endpoints, extraChecks });
+      if (inspection.after) addAfterRun(doc, await inspection.after(endpoints, startedAt), options.onResult);
       return doc;
     });
   } finally {
@@ -90,52 +96,76 @@ export async function runOnAws(lab: LabMeta, flags: CommonFlags, body: (run: Run
   }
 }
 
-function placeholderEndpoints(): Endpoints {
-  return { target: 'aws', redis: { host: '', port: 0 }, mysql: { host: '', port: 0, user: '', password: '', database: '' } };
+/** The one place a results document grows after the exercises: checks, figures, then summary and status. */
+export function addAfterRun(doc: ResultsDocument, after: AfterRun, onResult?: (check: CheckResult) => void): void {
+  for (const check of after.checks) onResult?.(check);
+  doc.checks.push(...after.checks);
+  if (after.measurements && Object.keys(after.measurements).length > 0) doc.measurements = { ...doc.measurements, ...after.measurements };
+  doc.summary = summarise(doc.checks);
+  doc.status = overallStatus(doc.checks);
 }
 
-type Clients = import('../aws/clients.js').AwsClients;
-type Resources = import('../aws/lab05-resources.js').Lab05Resources;
+/** --resources-only runs no exercise, so nothing connects to these. */
+const NO_ENDPOINTS: Endpoints = { target: 'aws', mysql: { host: '', port: 0, user: '', password: '', database: '' } };
 
-async function awsEndpoints(clients: Clients, r: Resources, flags: CommonFlags, region: string | undefined, closers: Array<() => Promise<void>>): Promise<CacheEndpoints> {
-  const { readRedisAuthToken, readDbCredentials } = await import('../aws/secrets.js');
-  if (!r.redisEndpoint || !r.dbEndpoint) {
-    throw new EnvironmentError(
-      'To run the exercises on AWS the kit needs the cache and database endpoints, which come from the lab stack outputs.',
-      'Deploy the stack with `npm run deploy 5`, or check only your resources with `npm run check -- 5 --target aws --resources-only`.',
-    );
-  }
-  const ctx = { region, profile: flags.profile };
-  const token = r.redisAuthSecretArn ? await readRedisAuthToken(clients.secrets, r.redisAuthSecretArn, ctx) : undefined;
-  const db = r.dbSecretArn ? await readDbCredentials(clients.secrets, r.dbSecretArn, ctx) : undefined;
-  if (!db) throw new EnvironmentError('The database secret is not known (stack output DbSecretArn).', 'Deploy the lab stack with `npm run deploy 5`.');
-  let redisHost = r.redisEndpoint;
-  let redisPort = r.redisPort ?? 6379;
-  let dbHost = r.dbEndpoint;
-  let dbPort = r.dbPort ?? 3306;
-  if (flags.tunnel) {
-    const { assertTunnelTools, openTunnel } = await import('../aws/tunnel.js');
-    if (!r.bastionInstanceId) throw new EnvironmentError('The tunnel needs the lab bastion (stack output BastionInstanceId).', 'Deploy the lab stack with `npm run deploy 5`.');
-    await assertTunnelTools();
-    const progress = startProgress('Opening SSM port forwards through the bastion', flags.json);
-    const redisTunnel = await openTunnel({ profile: flags.profile, region, bastionInstanceId: r.bastionInstanceId, remoteHost: redisHost, remotePort: redisPort });
-    closers.push(() => redisTunnel.close());
-    const dbTunnel = await openTunnel({ profile: flags.profile, region, bastionInstanceId: r.bastionInstanceId, remoteHost: dbHost, remotePort: dbPort });
-    closers.push(() => dbTunnel.close());
-    progress.succeed(`Tunnels open: Redis on 127.0.0.1:${redisTunnel.localPort}, MySQL on 127.0.0.1:${dbTunnel.localPort}`);
-    redisHost = '127.0.0.1';
-    redisPort = redisTunnel.localPort;
-    dbHost = '127.0.0.1';
-    dbPort = dbTunnel.localPort;
-  }
+function cliIo(flags: CommonFlags): PluginIo {
   return {
-    target: 'aws',
-    redis: { host: redisHost, port: redisPort, tls: true, servername: r.redisEndpoint, password: token },
-    mysql: { host: dbHost, port: dbPort, user: db.username, password: db.password, database: r.dbName ?? db.dbname ?? 'labs', ssl: true },
+    quiet: flags.json,
+    say,
+    progress: (text) => startProgress(text, flags.json),
+    confirm: (plan) => confirmDrill(flags, plan),
   };
 }
 
-/** Says what a failover drill will do, then asks (or takes --yes); never starts one unasked. */
+/** Runs one of the lab's exercise files (the reference with --solutions) against the AWS endpoints for a measurement. */
+function measurementRunner(lab: LabMeta, run: { endpoints?: Endpoints; solutions?: boolean }): RunMeasurement {
+  return async (exerciseId, measure, options) => {
+    if (!run.endpoints) throw new Error(`A measurement (${measure}) was asked for before the exercises' endpoints were known.`);
+    const { runExercise } = await import('../runner/run-exercise.js');
+    const done = await runExercise({
+      labId: lab.id,
+      exerciseId,
+      file: exerciseFile(lab, exerciseId, run.solutions),
+      endpoints: run.endpoints,
+      only: [],
+      measure,
+      ...(options?.timeoutMs !== undefined ? { checkTimeoutMs: options.timeoutMs } : {}),
+      ...(options?.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    return done.measurement;
+  };
+}
+
+/** The endpoints the exercises reach: direct from inside the VPC, or a tunnel each through the bastion. */
+async function reach(
+  lab: LabMeta,
+  flags: CommonFlags,
+  region: string | undefined,
+  closers: Array<() => Promise<void>>,
+  targets: Array<{ host: string; port: number }>,
+  bastion: string | undefined,
+): Promise<Array<{ host: string; port: number }>> {
+  if (!flags.tunnel) return targets;
+  const { assertTunnelTools, openTunnel } = await import('../aws/tunnel.js');
+  if (!bastion) {
+    throw new EnvironmentError(
+      'The tunnel needs the lab bastion (stack output BastionInstanceId).',
+      `Deploy the lab stack with \`npm run deploy ${lab.id}\`, or run from inside the VPC without --tunnel.`,
+    );
+  }
+  await assertTunnelTools();
+  const progress = startProgress('Opening SSM port forwards through the bastion', flags.json);
+  const out: Array<{ host: string; port: number }> = [];
+  for (const t of targets) {
+    const tunnel = await openTunnel({ profile: flags.profile, region, bastionInstanceId: bastion, remoteHost: t.host, remotePort: t.port });
+    closers.push(() => tunnel.close());
+    out.push({ host: '127.0.0.1', port: tunnel.localPort });
+  }
+  progress.succeed(`Tunnels open: ${out.map((o, i) => `127.0.0.1:${o.port} -> ${targets[i]!.host}`).join(', ')}`);
+  return out;
+}
+
+/** Says what a drill will do, then asks (or takes --yes); never starts one unasked. */
 export async function confirmDrill(flags: CommonFlags, plan: string): Promise<boolean> {
   say(plan);
   if (flags.yes) return true;
@@ -145,48 +175,4 @@ export async function confirmDrill(flags: CommonFlags, plan: string): Promise<bo
   }
   const { confirm } = await import('@inquirer/prompts');
   return confirm({ message: 'Start the failover drill now?', default: false });
-}
-
-/** Runs a drill; a refusal (not confirmed, single-AZ, ...) is said and leaves no result. */
-export async function unlessRefused<T>(drill: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await drill();
-  } catch (err) {
-    if (err instanceof Error && err.name === 'DrillRefused') {
-      say(err.message);
-      return undefined;
-    }
-    throw err;
-  }
-}
-
-async function failoverDrill(clients: Clients, replicationGroupId: string, endpoints: CacheEndpoints, flags: CommonFlags, region: string | undefined): Promise<{ check: CheckResult; result: unknown } | undefined> {
-  const { runFailoverDrill } = await import('../checks/05-elasticache-redis/failover-drill.js');
-  const { connectRedis } = await import('../runner/connect.js');
-  const probeClient = await connectRedis(endpoints.redis);
-  try {
-    return await unlessRefused(async () => {
-      const result = await runFailoverDrill({
-        clients,
-        replicationGroupId,
-        region,
-        profile: flags.profile,
-        probe: () => probeClient.ping(),
-        onProgress: (line) => say(line),
-        confirm: (plan) =>
-          confirmDrill(flags, `The drill asks ElastiCache to fail over ${plan.replicationGroupId}: primary ${plan.primary} hands over to one of ${plan.replicas.join(', ')}. ElastiCache allows only a few of these per day.`),
-      });
-      const check: CheckResult = {
-        id: '05.aws.failover-drill',
-        name: 'failover drill: what your client saw',
-        status: result.completed ? 'pass' : 'fail',
-        message: result.message,
-        group: 'aws',
-        durationMs: Math.round(result.durationSeconds * 1000),
-      };
-      return { check, result };
-    });
-  } finally {
-    probeClient.disconnect();
-  }
 }

@@ -3,14 +3,13 @@
  * results files with: every exercise check a full run has, and the
  * deployed-resource and drill checks a run may add.
  */
-import { labs } from '../../labs/index.js';
-import { checksFor } from '../checks/registry.js';
+import { checksFor, labs } from '../../labs/index.js';
 import type { CatalogLab, KitCatalog } from '../report/integrity.js';
 
 export async function kitCatalog(): Promise<KitCatalog> {
   const byId = new Map<number, CatalogLab>();
   for (const lab of labs) {
-    const checks = checksFor(lab.id);
+    const checks = await checksFor(lab.id);
     if (!checks) continue;
     const required = new Set(Object.values(checks.exercises).flat().map((c) => c.id));
     const prefix = `${String(lab.id).padStart(2, '0')}.`;

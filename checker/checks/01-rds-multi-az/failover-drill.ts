@@ -13,19 +13,13 @@
  */
 import { DescribeDBInstancesCommand, DescribeEventsCommand, RebootDBInstanceCommand, type DBInstance } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../aws/clients.js';
-import { classifyAwsError, errorSummary, explainAwsError } from '../../aws/errors.js';
+import { errorSummary, explainAwsError } from '../../aws/errors.js';
 import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
-import { EnvironmentError, KitError } from '../../core/errors.js';
-import { multiAzTask } from './aws.js';
-import { outageWindows } from '../outage.js';
+import { EnvironmentError } from '../../core/errors.js';
+import { multiAzTask } from './resource-judges.js';
+import { defaultSleep, DrillRefused, eventWindow, probeUntilDone, readEventPages, seconds, type ProbeOutcome } from '../drill.js';
 
-/** What one probe saw: `ok` when the database answered, and which server answered. */
-export interface ProbeOutcome {
-  ok: boolean;
-  serverId?: string | number;
-  /** Why it failed, when the probe knows. */
-  error?: string;
-}
+export type { ProbeOutcome };
 
 /** Resolves with the outcome; a rejection or a timeout counts as `ok: false`. */
 export type RdsProbe = () => Promise<ProbeOutcome>;
@@ -90,48 +84,14 @@ export interface Lab01DrillResult {
 
 export type RdsDrillRefusal = 'not-confirmed' | 'not-found' | 'not-available' | 'single-az';
 
-/** The drill did not start (nothing was changed). Exit code 1: the setup is what is wrong. */
-export class RdsDrillRefused extends KitError {
-  constructor(
-    readonly reason: RdsDrillRefusal,
-    message: string,
-    nextStep?: string,
-  ) {
-    super(message, 1, nextStep);
-    // Same name as the ElastiCache drill's refusal: the CLI treats both alike.
-    this.name = 'DrillRefused';
-  }
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function runProbe(probe: RdsProbe, timeoutMs: number): Promise<ProbeOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const outcome = await Promise.race([
-      Promise.resolve().then(probe),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    if (!outcome || outcome.ok !== true) return { ok: false, error: outcome?.error ?? 'probe reported failure' };
-    return outcome;
-  } catch (err) {
-    return { ok: false, error: errorSummary(err) || 'probe failed' };
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
+/** Lab 1's name for the one refusal type every drill throws. */
+export const RdsDrillRefused = DrillRefused;
+export type RdsDrillRefused = DrillRefused<RdsDrillRefusal>;
 
 export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions): Promise<Lab01DrillResult> {
   const { clients, dbInstanceId: id, probe } = options;
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const probeInterval = options.probeIntervalMs ?? 1000;
-  const pollInterval = options.pollIntervalMs ?? 5000;
-  const probeTimeout = options.probeTimeoutMs ?? 3000;
-  const maxDuration = options.maxDurationMs ?? 15 * 60_000;
-  const settle = options.settleMs ?? 60_000;
   const region = options.region ?? clients.region;
   const profile = options.profile ?? clients.profile;
   const progress = options.onProgress ?? (() => undefined);
@@ -148,11 +108,11 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
   if (!db) {
     const suggestions = await suggestDbInstances(clients, 1, id);
     const { message, hint } = instanceNotFound(id, suggestions, { region, flag: '--db-instance <id>', deployCommand: ctx.deployCommand });
-    throw new RdsDrillRefused('not-found', `${message} Nothing to fail over.`, hint);
+    throw new DrillRefused<RdsDrillRefusal>('not-found', `${message} Nothing to fail over.`, hint);
   }
   const status = db.DBInstanceStatus ?? 'unknown';
   if (status !== 'available') {
-    throw new RdsDrillRefused(
+    throw new DrillRefused<RdsDrillRefusal>(
       'not-available',
       `DB instance ${id} is ${status}, not available: a failover can only be forced on an available instance. Nothing was changed.`,
       'Wait until its status is "available" (RDS console or `aws rds describe-db-instances`), then re-run the drill.',
@@ -160,7 +120,7 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
   }
   const oldAz = db.AvailabilityZone ?? 'unknown';
   if (db.MultiAZ !== true) {
-    throw new RdsDrillRefused(
+    throw new DrillRefused<RdsDrillRefusal>(
       'single-az',
       `DB instance ${id} is Single-AZ (only ${oldAz}): there is no standby to fail over to, and RDS rejects a reboot with failover on it. Nothing was changed.`,
       `Make it Multi-AZ first. ${multiAzTask(id)} Then run the drill again.`,
@@ -169,7 +129,7 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
 
   const plan: RdsDrillPlan = { dbInstanceId: id, availabilityZone: oldAz, standbyAvailabilityZone: db.SecondaryAvailabilityZone };
   if (!(await options.confirm(plan))) {
-    throw new RdsDrillRefused('not-confirmed', `Failover drill on ${id} cancelled: nothing was changed.`);
+    throw new DrillRefused<RdsDrillRefusal>('not-confirmed', `Failover drill on ${id} cancelled: nothing was changed.`);
   }
 
   // --- the drill ---
@@ -193,77 +153,47 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
   }
   progress(`Reboot with failover started on ${id}; the primary was in ${oldAz}${plan.standbyAvailabilityZone ? `, the standby in ${plan.standbyAvailabilityZone}` : ''}.`);
 
-  const records: { at: number; ok: boolean }[] = [];
-  const errors: Lab01DrillResult['errors'] = [];
   const serverIds: string[] = [];
   let newAz: string | undefined;
-  let lastPoll = Number.NEGATIVE_INFINITY;
-  let doneAt: number | undefined;
-  let completed = false;
   let lastStatus = 'available';
-
-  while (true) {
-    const tick = now();
-    const elapsedMs = tick - started;
-    const poll = doneAt === undefined && tick - lastPoll >= pollInterval;
-    if (poll) lastPoll = tick;
-    const [seen, polled] = await Promise.all([
-      runProbe(probe, probeTimeout),
-      poll
-        ? readStatus().then(
-            (d) => ({ d, err: undefined as unknown }),
-            (err: unknown) => ({ d: undefined as DBInstance | undefined, err }),
-          )
-        : Promise.resolve(undefined),
-    ]);
-    records.push({ at: tick, ok: seen.ok });
-    if (seen.ok) {
-      if (seen.serverId !== undefined && !serverIds.includes(String(seen.serverId))) serverIds.push(String(seen.serverId));
-    } else {
-      errors.push({ atSecond: Math.round(elapsedMs / 1000), message: seen.error ?? 'failed' });
-    }
-
-    if (polled?.err) {
-      const kind = classifyAwsError(polled.err, region);
-      if (kind === 'credentials' || kind === 'expired' || kind === 'access-denied') {
-        throw explainAwsError(polled.err, { action: 'rds:DescribeDBInstances', region, profile, resource: { kind: 'RDS DB instance', id } });
-      }
-    } else if (polled?.d) {
-      const st = polled.d.DBInstanceStatus ?? 'unknown';
-      const az = polled.d.AvailabilityZone;
+  const watched = await probeUntilDone({
+    probe,
+    poll: readStatus,
+    onProbe: (seen) => {
+      if (seen.ok && seen.serverId !== undefined && !serverIds.includes(String(seen.serverId))) serverIds.push(String(seen.serverId));
+    },
+    done: (d) => {
+      const st = d.DBInstanceStatus ?? 'unknown';
+      const az = d.AvailabilityZone;
       if (st !== lastStatus) progress(`DB instance status: ${st}.`);
       lastStatus = st;
       if (az && az !== oldAz) newAz = az;
       if (st === 'available' && newAz) {
-        doneAt = tick;
-        completed = true;
         progress(`The primary is now in ${newAz}.`);
+        return true;
       }
-    }
-
-    if (doneAt !== undefined) {
-      // Stop once the database answers again, or after the settle time.
-      if (seen.ok || tick - doneAt >= settle) break;
-    } else if (elapsedMs >= maxDuration) {
-      break;
-    }
-    const spent = now() - tick;
-    await sleep(Math.max(0, probeInterval - spent));
-  }
-  const finished = now();
-
-  const { withoutMs: without, longestMs: longest } = outageWindows(records, finished, probeInterval);
-
+      return false;
+    },
+    pollCall: { action: 'rds:DescribeDBInstances', region, profile, resource: { kind: 'RDS DB instance', id } },
+    region,
+    started,
+    probeIntervalMs: options.probeIntervalMs ?? 1000,
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
+    probeTimeoutMs: options.probeTimeoutMs ?? 3000,
+    maxDurationMs: options.maxDurationMs ?? 15 * 60_000,
+    settleMs: options.settleMs ?? 60_000,
+    sleep,
+    now,
+  });
+  const { completed, finished } = watched;
   const events = await readFailoverEvents(clients, id, started, finished);
-  const okCount = records.filter((r) => r.ok).length;
-  const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const result: Lab01DrillResult = {
     dbInstanceId: id,
     completed,
-    secondsWithoutService: seconds(without),
-    longestOutageSeconds: seconds(longest),
-    probes: { ok: okCount, failed: records.length - okCount },
-    errors,
+    secondsWithoutService: seconds(watched.withoutMs),
+    longestOutageSeconds: seconds(watched.longestMs),
+    probes: watched.probes,
+    errors: watched.errors,
     oldAz,
     newAz,
     serverIds,
@@ -285,32 +215,20 @@ async function readFailoverEvents(
   started: number,
   finished: number,
 ): Promise<{ list: RdsDrillEvent[]; error?: string }> {
-  const list: RdsDrillEvent[] = [];
-  try {
-    let marker: string | undefined;
-    let pages = 0;
-    do {
-      const out = await clients.rds.send(
-        new DescribeEventsCommand({
-          SourceIdentifier: id,
-          SourceType: 'db-instance',
-          EventCategories: ['failover'],
-          StartTime: new Date(started - 60_000),
-          EndTime: new Date(finished + 60_000),
-          MaxRecords: 100,
-          Marker: marker,
-        }),
-      );
-      for (const e of out.Events ?? []) {
-        if (e.SourceIdentifier && e.SourceIdentifier !== id) continue;
-        list.push({ date: e.Date ?? new Date(0), source: e.SourceIdentifier ?? id, message: e.Message ?? '', categories: e.EventCategories ?? [] });
-      }
-      marker = out.Marker;
-      pages += 1;
-    } while (marker && pages < 10);
-  } catch (err) {
-    return { list, error: errorSummary(err) || 'unknown error' };
-  }
-  list.sort((a, b) => a.date.getTime() - b.date.getTime());
-  return { list };
+  return readEventPages(async (marker) => {
+    const out = await clients.rds.send(
+      new DescribeEventsCommand({
+        SourceIdentifier: id,
+        SourceType: 'db-instance',
+        EventCategories: ['failover'],
+        ...eventWindow(started, finished),
+        MaxRecords: 100,
+        Marker: marker,
+      }),
+    );
+    const events = (out.Events ?? [])
+      .filter((e) => !e.SourceIdentifier || e.SourceIdentifier === id)
+      .map((e) => ({ date: e.Date ?? new Date(0), source: e.SourceIdentifier ?? id, message: e.Message ?? '', categories: e.EventCategories ?? [] }));
+    return { events, marker: out.Marker };
+  });
 }

@@ -15,11 +15,12 @@
 import { DescribeDBClustersCommand, DescribeEventsCommand, FailoverDBClusterCommand } from '@aws-sdk/client-rds';
 import { clusterNotFound, clusterRoles, describeDbCluster, suggestDbClusters } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { classifyAwsError, errorSummary, explainAwsError } from '../../aws/errors.js';
-import { EnvironmentError, KitError } from '../../core/errors.js';
+import { errorSummary, explainAwsError } from '../../aws/errors.js';
+import { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { addReadersTask } from './aws.js';
+import { addReadersTask } from './resource-judges.js';
 import { asDrillComparison, judgeDrill, type DrillComparison } from './drill-report.js';
+import { defaultSleep, DrillRefused, eventWindow, fatalPollError, readEventPages, seconds } from '../drill.js';
 
 export interface AuroraDrillPlan {
   clusterId: string;
@@ -74,21 +75,11 @@ export interface Lab03DrillOptions {
 
 export type AuroraDrillRefusal = 'not-confirmed' | 'not-found' | 'not-available' | 'no-reader' | 'clients-never-started';
 
-/** The drill did not run (nothing was changed). */
-export class AuroraDrillRefused extends KitError {
-  constructor(
-    readonly reason: AuroraDrillRefusal,
-    message: string,
-    nextStep?: string,
-  ) {
-    super(message, 1, nextStep);
-    // The CLI treats every drill's refusal alike (unlessRefused).
-    this.name = 'DrillRefused';
-  }
-}
+/** Lab 3's name for the one refusal type every drill throws. */
+export const AuroraDrillRefused = DrillRefused;
+export type AuroraDrillRefused = DrillRefused<AuroraDrillRefusal>;
 
 const DEPLOY = 'npm run deploy 3';
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise<Lab03DrillResult> {
   const { clients, clusterId: id } = options;
@@ -103,11 +94,11 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
   const cluster = await describeDbCluster(clients, id, ctx);
   if (!cluster) {
     const { message, hint } = clusterNotFound(id, await suggestDbClusters(clients, 3, id), { region, deployCommand: DEPLOY });
-    throw new AuroraDrillRefused('not-found', `${message} Nothing to fail over.`, hint);
+    throw new DrillRefused<AuroraDrillRefusal>('not-found', `${message} Nothing to fail over.`, hint);
   }
   const status = cluster.Status ?? 'unknown';
   if (status !== 'available') {
-    throw new AuroraDrillRefused(
+    throw new DrillRefused<AuroraDrillRefusal>(
       'not-available',
       `DB cluster ${id} is ${status}, not available: RDS fails over only an available cluster. Nothing was changed.`,
       'Wait until its status is "available", then re-run the drill.',
@@ -116,14 +107,14 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
   const { writers, readers } = clusterRoles(cluster);
   const oldWriter = writers[0];
   if (!oldWriter || readers.length === 0) {
-    throw new AuroraDrillRefused(
+    throw new DrillRefused<AuroraDrillRefusal>(
       'no-reader',
       `DB cluster ${id} has ${oldWriter ? `only its writer ${oldWriter}` : 'no writer'} and no reader: there is nothing to promote. Nothing was changed.`,
       `${addReadersTask(id, readers.length)} Then run the drill again.`,
     );
   }
   if (!(await options.confirm({ clusterId: id, writer: oldWriter, readers }))) {
-    throw new AuroraDrillRefused('not-confirmed', `Failover drill on ${id} cancelled: nothing was changed.`);
+    throw new DrillRefused<AuroraDrillRefusal>('not-confirmed', `Failover drill on ${id} cancelled: nothing was changed.`);
   }
 
   // --- the drill: the clients start, and once they write, the failover ---
@@ -143,11 +134,8 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
           return { requestedAt, newWriter: writer, changedAt: now() };
         }
       } catch (err) {
-        // A transient poll failure is ignored; lost credentials or permissions are not.
-        const kind = classifyAwsError(err, region);
-        if (kind === 'credentials' || kind === 'expired' || kind === 'access-denied') {
-          throw explainAwsError(err, { action: 'rds:DescribeDBClusters', region, profile, resource: { kind: 'Aurora DB cluster', id } });
-        }
+        const fatal = fatalPollError(err, region, { action: 'rds:DescribeDBClusters', region, profile, resource: { kind: 'Aurora DB cluster', id } });
+        if (fatal) throw fatal;
       }
       // Once the clients are done, one last poll is enough: what they saw is already measured.
       if (clientsFinished) break;
@@ -187,7 +175,7 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
   }
   clientsFinished = true;
   if (!failing) {
-    throw new AuroraDrillRefused(
+    throw new DrillRefused<AuroraDrillRefusal>(
       'clients-never-started',
       `The clients never started writing${clientError ? ` (${clientError})` : ''}, so no failover was sent: nothing was changed.`,
       'Make exercise 03 pass first: npm run check -- 3 --exercise 03 --target aws',
@@ -201,7 +189,6 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
     clientError = typeof reported === 'string' ? reported : 'the exercise process reported no figures for the two clients';
   }
   const events = await readClusterFailoverEvents(clients, id, started, finished);
-  const seconds = (ms: number) => Math.round(ms / 100) / 10;
   return {
     clusterId: id,
     completed: failover.newWriter !== undefined,
@@ -216,24 +203,14 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
 }
 
 async function readClusterFailoverEvents(clients: AwsClients, id: string, started: number, finished: number): Promise<AuroraDrillEvent[]> {
-  try {
+  const read = await readEventPages(async () => {
     const out = await clients.rds.send(
-      new DescribeEventsCommand({
-        SourceIdentifier: id,
-        SourceType: 'db-cluster',
-        EventCategories: ['failover'],
-        StartTime: new Date(started - 60_000),
-        EndTime: new Date(finished + 60_000),
-        MaxRecords: 100,
-      }),
+      new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-cluster', EventCategories: ['failover'], ...eventWindow(started, finished), MaxRecords: 100 }),
     );
-    return (out.Events ?? [])
-      .map((e) => ({ date: e.Date ?? new Date(0), source: e.SourceIdentifier ?? id, message: e.Message ?? '' }))
-      .sort((a, b) => a.date.getTime() - b.date.getTime());
-  } catch {
-    // The events are context for the learner, never the verdict.
-    return [];
-  }
+    return { events: (out.Events ?? []).map((e) => ({ date: e.Date ?? new Date(0), source: e.SourceIdentifier ?? id, message: e.Message ?? '' })) };
+  }, 1);
+  // The events are context for the learner, never the verdict.
+  return read.error ? [] : read.list;
 }
 
 /** The drill as one check: RDS's side first, then the two clients side by side. */

@@ -9,47 +9,22 @@
  * be asked, explained by checker/aws/errors.ts.
  */
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
-import {
-  auroraSupportsAutoPause,
-  clusterNotFound,
-  clusterRoles,
-  describeClusterInstances,
-  describeDbCluster,
-  suggestDbClusters,
-  type Lab04Resources,
-} from '../../aws/aurora-resources.js';
+import { auroraSupportsAutoPause, describeClusterInstances, describeDbCluster, suggestDbClusters, type Lab04Resources } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { lifecycleProblem, lifecycleSummary, readEngineLifecycle } from '../../aws/engine-lifecycle.js';
+import { readEngineLifecycle } from '../../aws/engine-lifecycle.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { readServerlessCapacity, type CapacityPoint } from '../../aws/serverless-capacity.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsResultBuilders, elapsed } from '../aws-results.js';
+import { judgeAll } from '../aws-judges.js';
+import { elapsed } from '../aws-results.js';
+import { LAB04_DEPLOY, LAB04_JUDGES, LAB04_SCALING, lab04Results, type Lab04Facts } from './resource-judges.js';
 
-export const LAB04_AWS_CHECKS = {
-  cluster: { id: '04.aws.cluster', name: 'Aurora DB cluster exists and is available' },
-  engine: { id: '04.aws.engine', name: 'Engine is Aurora MySQL 3.08 or newer (auto-pause needs it)' },
-  scaling: { id: '04.aws.scaling', name: "Serverless v2 scaling: the lab's minimum, maximum and auto-pause" },
-  instanceClass: { id: '04.aws.instance-class', name: 'The writer is a db.serverless instance' },
-  capacityRose: { id: '04.aws.capacity-rose', name: 'Under load, ServerlessDatabaseCapacity rose above its level at the start of the ramp (and above a bare resume)' },
-} as const;
-
-type CheckKey = keyof typeof LAB04_AWS_CHECKS;
-
-const { result, skipped } = awsResultBuilders(LAB04_AWS_CHECKS);
-
-/**
- * What the lesson sets (solutions/04-aurora-serverless/stack-config.ts): scale
- * from 0 ACUs (paused) up to 16, pausing after 5 idle minutes.
- */
-export const LAB04_SCALING = { minCapacity: 0, maxCapacity: 16, secondsUntilAutoPause: 300 } as const;
+export { LAB04_AWS_CHECKS, LAB04_SCALING } from './resource-judges.js';
 
 const LAB_ID = 4;
-const CONFIG_FILE = 'labs/04-aurora-serverless/stack-config.ts';
-const DEPLOY = 'npm run deploy 4';
-const STACK_VERSION = lab04.requires?.rds[0]?.engineVersion ?? '8.0.mysql_aurora.3.10.4';
 const MINUTE = 60_000;
+const { result } = lab04Results;
 
 export interface Lab04AwsCheckOptions {
   region?: string;
@@ -58,8 +33,6 @@ export interface Lab04AwsCheckOptions {
   now?: Date;
 }
 
-const DEPENDANTS: CheckKey[] = ['engine', 'scaling', 'instanceClass'];
-
 export interface Lab04AwsReport {
   checks: CheckResult[];
   cluster?: DBCluster;
@@ -67,128 +40,34 @@ export interface Lab04AwsReport {
 }
 
 export async function runLab04AwsChecks(clients: AwsClients, resources: Lab04Resources, options: Lab04AwsCheckOptions = {}): Promise<Lab04AwsReport> {
-  const ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile, deployCommand: DEPLOY };
+  const facts = await describeLab04(clients, resources, options);
+  const checks = judgeAll(LAB04_JUDGES, facts, lab04Results.skipped);
+  return facts.cluster.found ? { checks, cluster: facts.cluster.found, instances: facts.cluster.instances } : { checks, instances: [] };
+}
+
+/** Everything the judges look at: the cluster and its members, then (for a version that can pause) the engine's support phase. */
+export async function describeLab04(clients: AwsClients, resources: Lab04Resources, options: Lab04AwsCheckOptions = {}): Promise<Lab04Facts> {
+  const ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile, deployCommand: LAB04_DEPLOY };
   const id = resources.clusterId;
+  const facts: Lab04Facts = { clusterId: id, region: ctx.region, stackName: resources.stackName, source: resources.source, writerInstanceId: resources.writerInstanceId, cluster: { instances: [], ms: 0 } };
   const t0 = performance.now();
-  let cluster: DBCluster | undefined;
-  let instances: DBInstance[] = [];
   try {
-    cluster = await describeDbCluster(clients, id, ctx);
-    if (cluster) instances = await describeClusterInstances(clients, id, ctx);
+    const found = await describeDbCluster(clients, id, ctx);
+    facts.cluster = found
+      ? { found, instances: await describeClusterInstances(clients, id, ctx), ms: elapsed(t0) }
+      : { instances: [], suggestions: await suggestDbClusters(clients, LAB_ID, id), ms: elapsed(t0) };
   } catch (err) {
-    const e = err as EnvironmentError;
-    const why = `the DB cluster could not be read (see ${LAB04_AWS_CHECKS.cluster.id})`;
-    return { checks: [result('cluster', 'error', e.message, e.nextStep, elapsed(t0)), ...DEPENDANTS.map((k) => skipped(k, why))], instances: [] };
+    facts.cluster = { instances: [], error: err as EnvironmentError, ms: elapsed(t0) };
   }
-  if (!cluster) {
-    const { message, hint } = clusterNotFound(id, await suggestDbClusters(clients, LAB_ID, id), {
-      region: ctx.region,
-      deployCommand: DEPLOY,
-      stackName: resources.stackName,
-      fromStack: resources.source === 'stack',
-    });
-    return { checks: [result('cluster', 'fail', message, hint, elapsed(t0)), ...DEPENDANTS.map((k) => skipped(k, `the DB cluster "${id}" was not found`))], instances: [] };
+  const cluster = facts.cluster.found;
+  if (cluster?.Engine === 'aurora-mysql' && auroraSupportsAutoPause(cluster.EngineVersion ?? '')) {
+    try {
+      facts.lifecycle = { found: await readEngineLifecycle(clients.rds, cluster.Engine, cluster.EngineVersion ?? '', options.now ?? new Date()) };
+    } catch (err) {
+      facts.lifecycle = { error: explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile }) };
+    }
   }
-  const status = cluster.Status ?? 'unknown';
-  const checks = [
-    status === 'available'
-      ? result('cluster', 'pass', `DB cluster ${id} is available.`, undefined, elapsed(t0))
-      : result('cluster', 'fail', `DB cluster ${id} has status "${status}", not "available".`, 'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.', elapsed(t0)),
-    await engineCheck(clients, cluster, id, ctx, options.now ?? new Date()),
-    scalingCheck(cluster, id),
-    instanceClassCheck(cluster, instances, id, resources.writerInstanceId),
-  ];
-  return { checks, cluster, instances };
-}
-
-/**
- * Two questions: does the version have the feature the lab needs (scaling to
- * 0 ACUs arrived in Aurora MySQL 3.08.0, a fixed fact), and is it still in
- * standard support and offered (read from RDS, since minors age out)?
- */
-async function engineCheck(clients: AwsClients, cluster: DBCluster, id: string, ctx: { region?: string; profile?: string }, now: Date): Promise<CheckResult> {
-  const engine = cluster.Engine ?? 'unknown';
-  const version = cluster.EngineVersion ?? '';
-  const upgrade = `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`;
-  if (engine !== 'aurora-mysql') {
-    return result('engine', 'fail', `DB cluster ${id} runs the engine "${engine}"; the lab is written for Aurora MySQL (aurora-mysql).`, `Deploy the lab stack (\`${DEPLOY}\`), which uses ${STACK_VERSION}.`);
-  }
-  if (!auroraSupportsAutoPause(version)) {
-    return result('engine', 'fail', `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer.`, upgrade);
-  }
-  let lifecycle;
-  try {
-    lifecycle = await readEngineLifecycle(clients.rds, engine, version, now);
-  } catch (err) {
-    const e = explainAwsError(err, { action: 'rds:DescribeDBMajorEngineVersions', region: ctx.region, profile: ctx.profile });
-    return result('engine', 'error', e.message, e.nextStep);
-  }
-  // Serverless v2 is billed for Extended Support per ACU-hour, so no instance class is given.
-  const problem = lifecycleProblem(lifecycle);
-  if (problem) return result('engine', 'fail', `DB cluster ${id}: ${problem}`, upgrade);
-  return result('engine', 'pass', `Aurora MySQL ${lifecycleSummary(lifecycle)}.`);
-}
-
-function scalingTask(id: string): string {
-  const { minCapacity, maxCapacity, secondsUntilAutoPause } = LAB04_SCALING;
-  return (
-    `Set it in ${CONFIG_FILE} and deploy again with \`${DEPLOY}\`; or in the RDS console Modify the cluster > Capacity range (minimum ${minCapacity}, maximum ${maxCapacity}, pause after ${secondsUntilAutoPause / 60} minutes); or run ` +
-    `\`aws rds modify-db-cluster --db-cluster-identifier ${id} --serverless-v2-scaling-configuration MinCapacity=${minCapacity},MaxCapacity=${maxCapacity},SecondsUntilAutoPause=${secondsUntilAutoPause} --apply-immediately\`.`
-  );
-}
-
-function scalingCheck(cluster: DBCluster, id: string): CheckResult {
-  const config = cluster.ServerlessV2ScalingConfiguration;
-  if (!config || config.MinCapacity === undefined || config.MaxCapacity === undefined) {
-    return result(
-      'scaling',
-      'fail',
-      `DB cluster ${id} has no Serverless v2 scaling configuration: it is a provisioned cluster, whose instances have a fixed size.`,
-      `Give it a capacity range and a db.serverless instance. ${scalingTask(id)}`,
-    );
-  }
-  const want = LAB04_SCALING;
-  const seen = `minimum ${config.MinCapacity} ACU, maximum ${config.MaxCapacity} ACU${config.SecondsUntilAutoPause !== undefined ? `, auto-pause after ${config.SecondsUntilAutoPause} s` : ''}`;
-  const wrong: string[] = [];
-  if (config.MinCapacity !== want.minCapacity) {
-    wrong.push(`the minimum is ${config.MinCapacity} ACU, not ${want.minCapacity}: the cluster never pauses and bills at least ${config.MinCapacity} ACU-hours every hour`);
-  }
-  if (config.MaxCapacity !== want.maxCapacity) {
-    wrong.push(
-      config.MaxCapacity > want.maxCapacity
-        ? `the maximum is ${config.MaxCapacity} ACU, above the lab's ${want.maxCapacity}: a runaway load could cost ${config.MaxCapacity / want.maxCapacity}x what the lab plans for`
-        : `the maximum is ${config.MaxCapacity} ACU, below the lab's ${want.maxCapacity}: the ramp has too little room to show the capacity following the load`,
-    );
-  }
-  if (config.MinCapacity === want.minCapacity && config.SecondsUntilAutoPause !== want.secondsUntilAutoPause) {
-    wrong.push(`auto-pause is after ${config.SecondsUntilAutoPause ?? 'an unreported number of'} seconds, not ${want.secondsUntilAutoPause} (5 minutes, the wait the resume exercise plans for)`);
-  }
-  if (wrong.length) return result('scaling', 'fail', `Serverless v2 scaling of ${id}: ${wrong.join('; ')} (seen: ${seen}).`, scalingTask(id));
-  return result('scaling', 'pass', `Serverless v2 scaling of ${id}: ${seen}.`);
-}
-
-function instanceClassCheck(cluster: DBCluster, instances: DBInstance[], id: string, writerHint?: string): CheckResult {
-  const writer = clusterRoles(cluster).writers[0] ?? writerHint;
-  const inst = instances.find((i) => i.DBInstanceIdentifier === writer);
-  if (!writer || !inst) {
-    return result(
-      'instanceClass',
-      'fail',
-      `DB cluster ${id} has no writer instance${writer ? ` (${writer} was not found)` : ''}: a Serverless v2 cluster still needs one db.serverless instance to run queries.`,
-      `Add one: \`aws rds create-db-instance --db-cluster-identifier ${id} --db-instance-identifier ${id}-writer --engine aurora-mysql --db-instance-class db.serverless\`, or deploy the lab stack.`,
-    );
-  }
-  const provisioned = instances.filter((i) => i.DBInstanceClass !== 'db.serverless').map((i) => `${i.DBInstanceIdentifier} (${i.DBInstanceClass})`);
-  if (inst.DBInstanceClass !== 'db.serverless') {
-    return result(
-      'instanceClass',
-      'fail',
-      `The writer ${writer} is a ${inst.DBInstanceClass ?? 'unknown'} instance, not db.serverless: its capacity is fixed, whatever the scaling configuration says.`,
-      `Change its class: console Modify > Instance configuration > Serverless v2, or \`aws rds modify-db-instance --db-instance-identifier ${writer} --db-instance-class db.serverless --apply-immediately\`.`,
-    );
-  }
-  const note = provisioned.length ? ` (other members are provisioned: ${provisioned.join(', ')})` : '';
-  return result('instanceClass', 'pass', `The writer ${writer} is db.serverless${note}.`);
+  return facts;
 }
 
 export interface CapacityRoseOptions {

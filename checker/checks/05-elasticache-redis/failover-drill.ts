@@ -15,10 +15,10 @@ import {
   type NodeGroup,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { EnvironmentError, KitError } from '../../core/errors.js';
+import { EnvironmentError } from '../../core/errors.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { classifyAwsError, errorSummary, explainAwsError } from '../../aws/errors.js';
-import { outageWindows } from '../outage.js';
+import { classifyAwsError, errorSummary, explainAwsError, type AwsCallContext } from '../../aws/errors.js';
+import { defaultSleep, DrillRefused, eventWindow, probeUntilDone, readEventPages, seconds, type OutcomeProbe } from '../drill.js';
 
 /** Resolves (or resolves true) when the cache answered; rejects or resolves false when it did not. */
 export type Probe = () => Promise<unknown>;
@@ -89,19 +89,8 @@ export type DrillRefusal =
   | 'no-replicas'
   | 'primary-unknown';
 
-/** The drill did not start (nothing was changed). Exit code 1: the setup is what is wrong. */
-export class DrillRefused extends KitError {
-  constructor(
-    readonly reason: DrillRefusal,
-    message: string,
-    nextStep?: string,
-  ) {
-    super(message, 1, nextStep);
-    this.name = 'DrillRefused';
-  }
-}
+export { DrillRefused };
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const YOUR_TURN =
   'Finish the lab\'s "Your turn" first: in labs/05-elasticache-redis/stack-config.ts set replicasPerPrimary: 2, automaticFailover: true and multiAz: true, deploy with `npm run deploy 5`, and re-run the drill when the group is available.';
 
@@ -114,37 +103,66 @@ function pickNodeGroup(group: ReplicationGroup, id: string | undefined): NodeGro
   return id === undefined ? groups[0] : groups.find((g) => g.NodeGroupId === id);
 }
 
-async function runProbe(probe: Probe, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const outcome = await Promise.race([
-      Promise.resolve().then(probe),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    if (outcome === false) return { ok: false, error: 'probe reported failure' };
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: errorSummary(err) || 'probe failed' };
-  } finally {
-    if (timer) clearTimeout(timer);
+/** The cache answered unless the probe rejected, timed out or resolved false. */
+function asOutcome(probe: Probe): OutcomeProbe {
+  return async () => ((await probe()) === false ? { ok: false, error: 'probe reported failure' } : { ok: true });
+}
+
+/** The drill's plan for an available group with automatic failover, a replica and a known primary; refused otherwise (nothing changed). */
+export function planOrRefuse(group: ReplicationGroup, rgId: string, wantedNodeGroup: string | undefined): DrillPlan {
+  const status = group.Status ?? 'unknown';
+  if (status !== 'available') {
+    throw new DrillRefused<DrillRefusal>(
+      'not-available',
+      `Replication group ${rgId} is ${status}, not available: a failover can only be tested on an available group.`,
+      'Wait until its status is "available", then re-run the drill.',
+    );
   }
+  const nodeGroup = pickNodeGroup(group, wantedNodeGroup);
+  if (!nodeGroup) {
+    const ids = (group.NodeGroups ?? []).map((g) => g.NodeGroupId).join(', ') || 'none';
+    throw new DrillRefused<DrillRefusal>(
+      'node-group-not-found',
+      `Replication group ${rgId} has no node group "${wantedNodeGroup ?? '(first)'}" (it has: ${ids}).`,
+      'Pass one of the node group ids it has (with cluster mode disabled there is one, usually 0001).',
+    );
+  }
+  const nodeGroupId = nodeGroup.NodeGroupId ?? '0001';
+  if (group.AutomaticFailover !== 'enabled') {
+    throw new DrillRefused<DrillRefusal>(
+      'automatic-failover-disabled',
+      `Automatic failover is ${group.AutomaticFailover ?? 'disabled'} on ${rgId}, so ElastiCache has no replica it will promote and TestFailover cannot run. Nothing was changed.`,
+      YOUR_TURN,
+    );
+  }
+  const members = nodeGroup.NodeGroupMembers ?? [];
+  const replicas = members.filter((m) => m.CurrentRole === 'replica').map((m) => m.CacheClusterId ?? '?');
+  if (replicas.length === 0) {
+    throw new DrillRefused<DrillRefusal>(
+      'no-replicas',
+      `Node group ${nodeGroupId} of ${rgId} has no replica (${members.length} node${members.length === 1 ? '' : 's'}), so there is nothing to fail over to. Nothing was changed.`,
+      YOUR_TURN,
+    );
+  }
+  const oldPrimary = primaryOf(nodeGroup);
+  if (!oldPrimary) {
+    throw new DrillRefused<DrillRefusal>(
+      'primary-unknown',
+      `ElastiCache does not report which node of ${rgId} is the primary (it only does with cluster mode disabled), so the drill could not tell when the failover finished.`,
+      'Run the drill on the lab\'s cache (cluster mode disabled).',
+    );
+  }
+  return { replicationGroupId: rgId, nodeGroupId, primary: oldPrimary, replicas };
 }
 
 export async function runFailoverDrill(options: FailoverDrillOptions): Promise<DrillResult> {
   const { clients, replicationGroupId: rgId, probe } = options;
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const probeInterval = options.probeIntervalMs ?? 1000;
-  const pollInterval = options.pollIntervalMs ?? 5000;
-  const probeTimeout = options.probeTimeoutMs ?? 2000;
-  const maxDuration = options.maxDurationMs ?? 15 * 60_000;
-  const settle = options.settleMs ?? 60_000;
   const region = options.region ?? clients.region;
   const profile = options.profile ?? clients.profile;
   const progress = options.onProgress ?? (() => undefined);
-  const describeCtx = {
+  const describeCtx: AwsCallContext = {
     action: 'elasticache:DescribeReplicationGroups',
     region,
     profile,
@@ -164,58 +182,16 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<D
     if (classifyAwsError(err, region) !== 'not-found') throw explainAwsError(err, describeCtx);
   }
   if (!group) {
-    throw new DrillRefused(
+    throw new DrillRefused<DrillRefusal>(
       'not-found',
       `There is no ElastiCache replication group "${rgId}"${region ? ` in ${region}` : ''} to fail over.`,
       'Deploy the lab stack with `npm run deploy 5`, or pass the id of your cache with --replication-group <id>.',
     );
   }
-  const status = group.Status ?? 'unknown';
-  if (status !== 'available') {
-    throw new DrillRefused(
-      'not-available',
-      `Replication group ${rgId} is ${status}, not available: a failover can only be tested on an available group.`,
-      'Wait until its status is "available", then re-run the drill.',
-    );
-  }
-  const nodeGroup = pickNodeGroup(group, options.nodeGroupId);
-  if (!nodeGroup) {
-    const ids = (group.NodeGroups ?? []).map((g) => g.NodeGroupId).join(', ') || 'none';
-    throw new DrillRefused(
-      'node-group-not-found',
-      `Replication group ${rgId} has no node group "${options.nodeGroupId ?? '(first)'}" (it has: ${ids}).`,
-      'Pass one of the node group ids it has (with cluster mode disabled there is one, usually 0001).',
-    );
-  }
-  const nodeGroupId = nodeGroup.NodeGroupId ?? '0001';
-  if (group.AutomaticFailover !== 'enabled') {
-    throw new DrillRefused(
-      'automatic-failover-disabled',
-      `Automatic failover is ${group.AutomaticFailover ?? 'disabled'} on ${rgId}, so ElastiCache has no replica it will promote and TestFailover cannot run. Nothing was changed.`,
-      YOUR_TURN,
-    );
-  }
-  const members = nodeGroup.NodeGroupMembers ?? [];
-  const replicas = members.filter((m) => m.CurrentRole === 'replica').map((m) => m.CacheClusterId ?? '?');
-  if (replicas.length === 0) {
-    throw new DrillRefused(
-      'no-replicas',
-      `Node group ${nodeGroupId} of ${rgId} has no replica (${members.length} node${members.length === 1 ? '' : 's'}), so there is nothing to fail over to. Nothing was changed.`,
-      YOUR_TURN,
-    );
-  }
-  const oldPrimary = primaryOf(nodeGroup);
-  if (!oldPrimary) {
-    throw new DrillRefused(
-      'primary-unknown',
-      `ElastiCache does not report which node of ${rgId} is the primary (it only does with cluster mode disabled), so the drill could not tell when the failover finished.`,
-      'Run the drill on the lab\'s cache (cluster mode disabled).',
-    );
-  }
-
-  const plan: DrillPlan = { replicationGroupId: rgId, nodeGroupId, primary: oldPrimary, replicas };
+  const plan = planOrRefuse(group, rgId, options.nodeGroupId);
+  const { nodeGroupId, primary: oldPrimary } = plan;
   if (!(await options.confirm(plan))) {
-    throw new DrillRefused('not-confirmed', `Failover drill on ${rgId} cancelled: nothing was changed.`);
+    throw new DrillRefused<DrillRefusal>('not-confirmed', `Failover drill on ${rgId} cancelled: nothing was changed.`);
   }
 
   // --- the drill ---
@@ -240,71 +216,44 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<D
   }
   progress(`Test failover started on ${rgId}/${nodeGroupId}; primary was ${oldPrimary}.`);
 
-  const records: { at: number; ok: boolean }[] = [];
-  const errors: DrillResult['errors'] = [];
   let newPrimary: string | undefined;
-  let lastPoll = Number.NEGATIVE_INFINITY;
-  let doneAt: number | undefined;
-  let completed = false;
   let lastStatus = 'available';
-
-  while (true) {
-    const tick = now();
-    const elapsedMs = tick - started;
-    const poll = doneAt === undefined && tick - lastPoll >= pollInterval;
-    if (poll) lastPoll = tick;
-    const [probeOutcome, polled] = await Promise.all([
-      runProbe(probe, probeTimeout),
-      poll
-        ? describe().then(
-            (g) => ({ g, err: undefined as unknown }),
-            (err: unknown) => ({ g: undefined, err }),
-          )
-        : Promise.resolve(undefined),
-    ]);
-    records.push({ at: tick, ok: probeOutcome.ok });
-    if (!probeOutcome.ok) errors.push({ atSecond: Math.round(elapsedMs / 1000), message: probeOutcome.error ?? 'failed' });
-
-    if (polled?.err) {
-      const kind = classifyAwsError(polled.err, region);
-      if (kind === 'credentials' || kind === 'expired' || kind === 'access-denied') throw explainAwsError(polled.err, describeCtx);
-    } else if (polled?.g) {
-      const st = polled.g.Status ?? 'unknown';
-      const primary = primaryOf(pickNodeGroup(polled.g, nodeGroupId));
+  const watched = await probeUntilDone({
+    probe: asOutcome(probe),
+    poll: describe,
+    done: (g) => {
+      const st = g.Status ?? 'unknown';
+      const primary = primaryOf(pickNodeGroup(g, nodeGroupId));
       if (st !== lastStatus) progress(`Replication group status: ${st}.`);
       lastStatus = st;
       if (primary && primary !== oldPrimary) newPrimary = primary;
       if (st === 'available' && newPrimary) {
-        doneAt = tick;
-        completed = true;
         progress(`New primary: ${newPrimary}.`);
+        return true;
       }
-    }
-
-    if (doneAt !== undefined) {
-      // Stop once the cache answers again, or after the settle time.
-      if (probeOutcome.ok || tick - doneAt >= settle) break;
-    } else if (elapsedMs >= maxDuration) {
-      break;
-    }
-    const spent = now() - tick;
-    await sleep(Math.max(0, probeInterval - spent));
-  }
-  const finished = now();
-
-  const { withoutMs: without, longestMs: longest } = outageWindows(records, finished, probeInterval);
-
+      return false;
+    },
+    pollCall: describeCtx,
+    region,
+    started,
+    probeIntervalMs: options.probeIntervalMs ?? 1000,
+    pollIntervalMs: options.pollIntervalMs ?? 5000,
+    probeTimeoutMs: options.probeTimeoutMs ?? 2000,
+    maxDurationMs: options.maxDurationMs ?? 15 * 60_000,
+    settleMs: options.settleMs ?? 60_000,
+    sleep,
+    now,
+  });
+  const { completed, finished } = watched;
   const events = await readEvents(clients, rgId, group.MemberClusters ?? [], started, finished);
-  const okCount = records.filter((r) => r.ok).length;
-  const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const result: DrillResult = {
     replicationGroupId: rgId,
     nodeGroupId,
     completed,
-    secondsWithoutService: seconds(without),
-    longestOutageSeconds: seconds(longest),
-    probes: { ok: okCount, failed: records.length - okCount },
-    errors,
+    secondsWithoutService: seconds(watched.withoutMs),
+    longestOutageSeconds: seconds(watched.longestMs),
+    probes: watched.probes,
+    errors: watched.errors,
     oldPrimary,
     newPrimary,
     durationSeconds: seconds(finished - started),
@@ -326,29 +275,11 @@ async function readEvents(
   finished: number,
 ): Promise<{ list: DrillEvent[]; error?: string }> {
   const sources = new Set([rgId, ...members]);
-  const list: DrillEvent[] = [];
-  try {
-    let marker: string | undefined;
-    let pages = 0;
-    do {
-      const out = await clients.elasticache.send(
-        new DescribeEventsCommand({
-          StartTime: new Date(started - 60_000),
-          EndTime: new Date(finished + 60_000),
-          MaxRecords: 100,
-          Marker: marker,
-        }),
-      );
-      for (const e of out.Events ?? []) {
-        if (!e.SourceIdentifier || !sources.has(e.SourceIdentifier)) continue;
-        list.push({ date: e.Date ?? new Date(0), source: e.SourceIdentifier, message: e.Message ?? '' });
-      }
-      marker = out.Marker;
-      pages += 1;
-    } while (marker && pages < 10);
-  } catch (err) {
-    return { list, error: errorSummary(err) || 'unknown error' };
-  }
-  list.sort((a, b) => a.date.getTime() - b.date.getTime());
-  return { list };
+  return readEventPages(async (marker) => {
+    const out = await clients.elasticache.send(new DescribeEventsCommand({ ...eventWindow(started, finished), MaxRecords: 100, Marker: marker }));
+    const events = (out.Events ?? [])
+      .filter((e) => e.SourceIdentifier && sources.has(e.SourceIdentifier))
+      .map((e) => ({ date: e.Date ?? new Date(0), source: e.SourceIdentifier!, message: e.Message ?? '' }));
+    return { events, marker: out.Marker };
+  });
 }

@@ -18,41 +18,24 @@ import type { Lab06Resources } from '../../aws/aurora-resources.js';
 import type { AwsClients } from '../../aws/clients.js';
 import { explainAwsError } from '../../aws/errors.js';
 import { piClientFor, readTopSql, type TopSql } from '../../aws/pi-top-sql.js';
-import { describeDbInstance, instanceNotFound, suggestDbInstances } from '../../aws/rds-resources.js';
+import { describeDbInstance, suggestDbInstances } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
-import { awsResultBuilders, elapsed } from '../aws-results.js';
+import { judgeAll } from '../aws-judges.js';
+import { elapsed } from '../aws-results.js';
+import { LAB06_ALARM_METRICS, LAB06_AWS_CHECKS, LAB06_DEPLOY, LAB06_JUDGES, lab06Results, type Lab06CheckKey, type Lab06Facts } from './resource-judges.js';
 import { renderTopSql } from './top-sql.js';
 
-export const LAB06_AWS_CHECKS = {
-  dbInstance: { id: '06.aws.db-instance', name: 'DB instance exists and is available' },
-  performanceInsights: { id: '06.aws.performance-insights', name: 'Performance Insights is on, with 7 days of history' },
-  databaseInsights: { id: '06.aws.database-insights', name: 'Database Insights is in Standard mode' },
-  enhancedMonitoring: { id: '06.aws.enhanced-monitoring', name: 'Enhanced Monitoring samples every 60 s' },
-  alarms: { id: '06.aws.alarms', name: 'CloudWatch alarms on CPU and on connections' },
-  topSql: { id: '06.aws.top-sql', name: 'Top SQL of the workload, from the Performance Insights API' },
-} as const;
-
-type CheckKey = keyof typeof LAB06_AWS_CHECKS;
-
-const { result, skipped } = awsResultBuilders(LAB06_AWS_CHECKS);
-
-/** What the lab's stack sets up. */
-export const LAB06_MONITORING = { piRetentionDays: 7, databaseInsightsMode: 'standard', monitoringIntervalSeconds: 60 } as const;
-/** The metrics the lab alarms on, with what each alarm is for. */
-export const LAB06_ALARM_METRICS = [
-  { metric: 'CPUUtilization', what: 'CPU' },
-  { metric: 'DatabaseConnections', what: 'connections' },
-] as const;
+export { LAB06_ALARM_METRICS, LAB06_AWS_CHECKS, LAB06_MONITORING } from './resource-judges.js';
 
 const LAB_ID = 6;
-const CONFIG_FILE = 'labs/06-performance-insights/stack-config.ts';
-const DEPLOY = 'npm run deploy 6';
+const DEPLOY = LAB06_DEPLOY;
+const { result, skipped } = lab06Results;
 const MINUTE = 60_000;
 
 /** The Lab 6 AWS checks as they appear on the local target: skipped, never passed. */
 export function lab06LocalSkips(): CheckResult[] {
-  return (Object.keys(LAB06_AWS_CHECKS) as CheckKey[]).map((k) =>
+  return (Object.keys(LAB06_AWS_CHECKS) as Lab06CheckKey[]).map((k) =>
     result(k, 'skipped', `needs AWS: deploy the stack (${DEPLOY}) and run with --target aws`),
   );
 }
@@ -67,124 +50,42 @@ export interface Lab06AwsReport {
   instance?: DBInstance;
 }
 
-const DEPENDANTS: CheckKey[] = ['performanceInsights', 'databaseInsights', 'enhancedMonitoring', 'alarms'];
-
 export async function runLab06AwsChecks(clients: AwsClients, resources: Lab06Resources, options: Lab06AwsCheckOptions = {}): Promise<Lab06AwsReport> {
+  const facts = await describeLab06(clients, resources, options);
+  return { checks: judgeAll(LAB06_JUDGES, facts, lab06Results.skipped), ...(facts.instance.found ? { instance: facts.instance.found } : {}) };
+}
+
+/** Everything the judges look at: the instance, then (when it is there) its alarms. */
+export async function describeLab06(clients: AwsClients, resources: Lab06Resources, options: Lab06AwsCheckOptions = {}): Promise<Lab06Facts> {
   const ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile };
   const id = resources.dbInstanceId;
+  const facts: Lab06Facts = { dbInstanceId: id, region: ctx.region, stackName: resources.stackName, source: resources.source, instance: { ms: 0 }, alarms: { byMetric: {}, ms: 0 } };
   const t0 = performance.now();
-  let db: DBInstance | undefined;
   try {
-    db = await describeDbInstance(clients, id, { ...ctx, deployCommand: DEPLOY });
+    const found = await describeDbInstance(clients, id, { ...ctx, deployCommand: DEPLOY });
+    facts.instance = found ? { found, ms: elapsed(t0) } : { suggestions: await suggestDbInstances(clients, LAB_ID, id), ms: elapsed(t0) };
   } catch (err) {
-    const e = err as EnvironmentError;
-    const why = `the DB instance could not be read (see ${LAB06_AWS_CHECKS.dbInstance.id})`;
-    return { checks: [result('dbInstance', 'error', e.message, e.nextStep, elapsed(t0)), ...DEPENDANTS.map((k) => skipped(k, why))] };
+    facts.instance = { error: err as EnvironmentError, ms: elapsed(t0) };
   }
-  if (!db) {
-    const { message, hint } = instanceNotFound(id, await suggestDbInstances(clients, LAB_ID, id), {
-      region: ctx.region,
-      flag: '--db-instance <id>',
-      deployCommand: DEPLOY,
-      stackName: resources.stackName,
-      fromStack: resources.source === 'stack',
-    });
-    return { checks: [result('dbInstance', 'fail', message, hint, elapsed(t0)), ...DEPENDANTS.map((k) => skipped(k, `the DB instance "${id}" was not found`))] };
-  }
-  const status = db.DBInstanceStatus ?? 'unknown';
-  const checks = [
-    status === 'available'
-      ? result('dbInstance', 'pass', `DB instance ${id} is available (${db.DBInstanceClass ?? 'class unknown'}).`, undefined, elapsed(t0))
-      : result('dbInstance', 'fail', `DB instance ${id} has status "${status}", not "available".`, 'Wait until it is available, then re-run.', elapsed(t0)),
-    performanceInsightsCheck(db, id),
-    databaseInsightsCheck(db, id),
-    enhancedMonitoringCheck(db, id),
-    await alarmsCheck(clients, id, ctx),
-  ];
-  return { checks, instance: db };
+  if (facts.instance.found) facts.alarms = await readAlarms(clients, id, ctx);
+  return facts;
 }
 
-function performanceInsightsCheck(db: DBInstance, id: string): CheckResult {
-  const want = LAB06_MONITORING.piRetentionDays;
-  const cli = `\`aws rds modify-db-instance --db-instance-identifier ${id} --enable-performance-insights --performance-insights-retention-period ${want} --apply-immediately\``;
-  if (db.PerformanceInsightsEnabled !== true) {
-    const small = /\.(micro|small)$/.test(db.DBInstanceClass ?? '') ? ` ${db.DBInstanceClass} does not support it at all: use db.t4g.medium or larger.` : '';
-    return result(
-      'performanceInsights',
-      'fail',
-      `Performance Insights is off for ${id} (PerformanceInsightsEnabled: ${String(db.PerformanceInsightsEnabled ?? false)}): there is no database load by SQL to read.${small}`,
-      `Turn it on with ${want} days of retention: in ${CONFIG_FILE} and \`${DEPLOY}\`, console Modify > Monitoring > Database Insights, or ${cli}.`,
-    );
-  }
-  const days = db.PerformanceInsightsRetentionPeriod;
-  if (days !== want) {
-    return result(
-      'performanceInsights',
-      'fail',
-      `Performance Insights keeps ${days ?? 'an unreported number of'} days of history for ${id}; the lab uses ${want} (the free tier${days !== undefined && days > want ? `; ${days} days are billed` : ''}).`,
-      `Set the retention to ${want} days: ${cli}.`,
-    );
-  }
-  return result('performanceInsights', 'pass', `Performance Insights is on for ${id}, keeping ${days} days.`);
-}
-
-function databaseInsightsCheck(db: DBInstance, id: string): CheckResult {
-  const want = LAB06_MONITORING.databaseInsightsMode;
-  const mode = db.DatabaseInsightsMode;
-  if (mode === want) return result('databaseInsights', 'pass', `Database Insights runs in ${mode} mode for ${id}.`);
-  return result(
-    'databaseInsights',
-    'fail',
-    mode === 'advanced'
-      ? `Database Insights runs in advanced mode for ${id}: it needs 465 days of Performance Insights history and is billed per vCPU; the lab uses standard.`
-      : `Database Insights mode of ${id} is ${mode ?? 'not reported'}; the lab uses standard (the free mode, where CloudWatch shows the load the Performance Insights console used to).`,
-    `Set it: console Modify > Monitoring > Database Insights - Standard, or \`aws rds modify-db-instance --db-instance-identifier ${id} --database-insights-mode ${want} --apply-immediately\`.`,
-  );
-}
-
-function enhancedMonitoringCheck(db: DBInstance, id: string): CheckResult {
-  const want = LAB06_MONITORING.monitoringIntervalSeconds;
-  const interval = db.MonitoringInterval ?? 0;
-  if (interval === want) return result('enhancedMonitoring', 'pass', `Enhanced Monitoring samples ${id} every ${interval} s.`);
-  return result(
-    'enhancedMonitoring',
-    'fail',
-    interval === 0
-      ? `Enhanced Monitoring is off for ${id} (MonitoringInterval: 0): no OS metrics (processes, memory, disk) to set against the database load.`
-      : `Enhanced Monitoring samples ${id} every ${interval} s; the lab uses ${want} s (finer intervals send more to CloudWatch Logs, which bills by the GiB).`,
-    `Set it to ${want} s: console Modify > Monitoring > Enhanced Monitoring granularity, or \`aws rds modify-db-instance --db-instance-identifier ${id} --monitoring-interval ${want} --monitoring-role-arn <role-arn> --apply-immediately\`.`,
-  );
-}
-
-async function alarmsCheck(clients: AwsClients, id: string, ctx: { region?: string; profile?: string }): Promise<CheckResult> {
+/** The alarms on each of LAB06_ALARM_METRICS of the instance. */
+async function readAlarms(clients: AwsClients, id: string, ctx: { region?: string; profile?: string }): Promise<Lab06Facts['alarms']> {
   const t0 = performance.now();
-  const found: Record<string, MetricAlarm[]> = {};
+  const byMetric: Record<string, MetricAlarm[]> = {};
   try {
     for (const { metric } of LAB06_ALARM_METRICS) {
       const out = await clients.cloudwatch.send(
         new DescribeAlarmsForMetricCommand({ Namespace: 'AWS/RDS', MetricName: metric, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }] }),
       );
-      found[metric] = out.MetricAlarms ?? [];
+      byMetric[metric] = out.MetricAlarms ?? [];
     }
   } catch (err) {
-    const e = explainAwsError(err, { action: 'cloudwatch:DescribeAlarmsForMetric', region: ctx.region, profile: ctx.profile });
-    return result('alarms', 'error', e.message, e.nextStep, elapsed(t0));
+    return { byMetric, error: explainAwsError(err, { action: 'cloudwatch:DescribeAlarmsForMetric', region: ctx.region, profile: ctx.profile }), ms: elapsed(t0) };
   }
-  const missing = LAB06_ALARM_METRICS.filter((m) => found[m.metric]!.length === 0);
-  const seen = LAB06_ALARM_METRICS.filter((m) => found[m.metric]!.length > 0)
-    .map((m) => `${m.what}: ${found[m.metric]!.map((a) => `${a.AlarmName} (${a.StateValue ?? 'state unknown'})`).join(', ')}`)
-    .join('; ');
-  if (missing.length) {
-    return result(
-      'alarms',
-      'fail',
-      `No CloudWatch alarm watches ${missing.map((m) => `${m.metric} (${m.what})`).join(' or ')} of ${id}${seen ? `; found ${seen}` : ''}.`,
-      `Create ${missing.length === 1 ? 'it' : 'them'}: deploy the lab stack (\`${DEPLOY}\`), or in CloudWatch > Alarms > Create alarm choose AWS/RDS > Per-Database Metrics > ${id} > ${missing[0]!.metric}, e.g. ` +
-        `\`aws cloudwatch put-metric-alarm --alarm-name ${id}-${missing[0]!.metric} --namespace AWS/RDS --metric-name ${missing[0]!.metric} --dimensions Name=DBInstanceIdentifier,Value=${id} --statistic Average --period 300 --evaluation-periods 1 --threshold 80 --comparison-operator GreaterThanThreshold\`.`,
-      elapsed(t0),
-    );
-  }
-  return result('alarms', 'pass', `Alarms on ${id}: ${seen}.`, undefined, elapsed(t0));
+  return { byMetric, ms: elapsed(t0) };
 }
 
 export interface TopSqlCheckOptions {

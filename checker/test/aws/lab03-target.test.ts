@@ -12,7 +12,9 @@ import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { parseFlags } from '../../cli/args.js';
-import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE, lab03ClusterEndpoints, lab03Hosts, runAuroraLabOnAws } from '../../cli/aws-target-aurora.js';
+import { runOnAws } from '../../cli/aws-target.js';
+import { lab03ClusterEndpoints, lab03Hosts } from '../../checks/03-aurora-cluster/aws-plan.js';
+import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE } from '../../engines/cluster-topology.js';
 import type { MysqlEndpoint } from '../../engines/endpoints.js';
 import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHandler, type WireServer } from './wire-server.js';
 import { LIFECYCLES } from './helpers.js';
@@ -73,9 +75,9 @@ afterEach(async () => {
 
 const resourcesOnly = (lab: number) => parseFlags([String(lab), '--target', 'aws', '--resources-only', '--json'], 'usage');
 
-describe('runAuroraLabOnAws --resources-only', () => {
+describe('runOnAws --resources-only (Labs 3, 4, 6)', () => {
   it('Lab 3: preflight, stack, cluster and members; the AWS checks only', async () => {
-    const doc = await runAuroraLabOnAws(lab03, resourcesOnly(3), (go) => go({}));
+    const doc = await runOnAws(lab03, resourcesOnly(3), (go) => go({}));
     expect(doc.target).toBe('aws');
     const byId = Object.fromEntries(doc.checks.map((c) => [c.id, c.status]));
     expect(Object.keys(byId)).toEqual(['03.aws.cluster', '03.aws.engine', '03.aws.writer', '03.aws.readers', '03.aws.availability-zones', '03.aws.reader-endpoint', '03.aws.encryption', '03.aws.backups']);
@@ -85,14 +87,14 @@ describe('runAuroraLabOnAws --resources-only', () => {
   });
 
   it('Lab 4 and Lab 6 from their stacks', async () => {
-    const four = await runAuroraLabOnAws(lab04, resourcesOnly(4), (go) => go({}));
+    const four = await runOnAws(lab04, resourcesOnly(4), (go) => go({}));
     expect(four.checks.map((c) => [c.id, c.status])).toEqual([
       ['04.aws.cluster', 'pass'],
       ['04.aws.engine', 'pass'],
       ['04.aws.scaling', 'pass'],
       ['04.aws.instance-class', 'pass'],
     ]);
-    const six = await runAuroraLabOnAws(lab06, resourcesOnly(6), (go) => go({}));
+    const six = await runOnAws(lab06, resourcesOnly(6), (go) => go({}));
     expect(six.checks.every((c) => c.status === 'pass')).toBe(true);
     expect(six.checks.map((c) => c.id)).toContain('06.aws.alarms');
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
-import { writesRefusedCheck } from '../../cli/aws-target-rds.js';
+import { writesRefusedCheck } from '../../checks/02-read-replicas/writes-refused.js';
 
 describe('Lab 2 on AWS: the replica refuses writes (checked against a real read-only replica here)', () => {
   let pair: ReplicatedMysql;
