@@ -5,6 +5,7 @@ import { lab03 } from './03-aurora-cluster/lab.js';
 import { lab04 } from './04-aurora-serverless/lab.js';
 import { lab05 } from './05-elasticache-redis/lab.js';
 import { lab06 } from './06-performance-insights/lab.js';
+import { lab07 } from './07-serverless-cache/lab.js';
 
 /** Every lab, in course order. Labs marked `coming` are listed but cannot be opened yet. */
 export const labs: LabMeta[] = [
@@ -14,6 +15,7 @@ export const labs: LabMeta[] = [
   lab04,
   lab05,
   lab06,
+  lab07,
 ];
 
 export function findLab(id: number): LabMeta | undefined {

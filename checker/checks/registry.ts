@@ -11,6 +11,8 @@ import { lab05ExerciseChecks } from './05-elasticache-redis/exercises/index.js';
 import { openLab05 } from './05-elasticache-redis/session.js';
 import { lab06ExerciseChecks } from './06-performance-insights/exercises/index.js';
 import { openLab06 } from './06-performance-insights/session.js';
+import { lab07ExerciseChecks } from './07-serverless-cache/exercises/index.js';
+import { openLab07 } from './07-serverless-cache/session.js';
 import type { LabChecks } from './session.js';
 import type { LearnerCalls } from '../runner/harness.js';
 
@@ -56,6 +58,7 @@ const registry: Record<number, AnyLabChecks> = {
     awsChecks: async () => (await import('./06-performance-insights/aws.js')).LAB06_AWS_CHECKS,
     seed: async (sql) => (await import('../../labs/06-performance-insights/seed.js')).resetDatabase(sql),
   },
+  7: { exercises: lab07ExerciseChecks as unknown as AnyLabChecks['exercises'], open: openLab07 as unknown as AnyLabChecks['open'], seed: async (sql) => (await import('../../labs/07-serverless-cache/seed.js')).resetDatabase(sql) },
 };
 
 export function checksFor(labId: number): AnyLabChecks | undefined {
