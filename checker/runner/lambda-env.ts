@@ -44,6 +44,7 @@ let handler: Handler | undefined;
 
 async function init(file: string, exportName: string): Promise<void> {
   captureConsole();
+  send({ type: 'booted' });
   const started = performance.now();
   try {
     const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -25,8 +25,10 @@ import type { ContextData, EnvMessage, LambdaError } from './lambda-protocol.js'
 
 const ENV_SCRIPT = fileURLToPath(new URL('./lambda-env.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-/** Lambda gives the init phase 10 s; past it the environment is discarded. */
+/** Lambda gives the init phase (the module's top level) 10 s; past it the environment is discarded. */
 const INIT_LIMIT_MS = 10_000;
+/** Starting Node and the TypeScript loader before the init phase: not the function's time, but not for ever either. */
+const BOOT_LIMIT_MS = 60_000;
 /** Variables of the caller an environment still needs to run at all (and the exercise run's tag, so a stray one is found). */
 const INHERITED = ['PATH', 'TMPDIR', 'LANG', 'DTL_EXERCISE_RUN'];
 
@@ -212,12 +214,17 @@ export class LocalFunction {
     });
     return new Promise<Environment>((resolve, reject) => {
       const logs: string[] = [];
-      const timer = setTimeout(() => {
+      const giveUp = (errorMessage: string) => () => {
         child.kill('SIGKILL');
-        reject(new InitFailed({ errorType: 'Runtime.InitTimeout', errorMessage: `Init did not finish within ${INIT_LIMIT_MS / 1000} s` }, logs));
-      }, INIT_LIMIT_MS);
+        reject(new InitFailed({ errorType: 'Runtime.InitTimeout', errorMessage }, logs));
+      };
+      let timer = setTimeout(giveUp(`The environment's runtime did not start within ${BOOT_LIMIT_MS / 1000} s`), BOOT_LIMIT_MS);
       env.listener = (message) => {
         if (message.type === 'log') logs.push(message.line);
+        else if (message.type === 'booted') {
+          clearTimeout(timer);
+          timer = setTimeout(giveUp(`Init did not finish within ${INIT_LIMIT_MS / 1000} s`), INIT_LIMIT_MS);
+        }
         else if (message.type === 'ready') {
           clearTimeout(timer);
           env.listener = undefined;

@@ -22,6 +22,8 @@ export type RuntimeMessage =
   | { type: 'invoke'; requestId: string; event: unknown; context: ContextData; deadline: number };
 
 export type EnvMessage =
+  /** The runtime is up and the init phase (importing the module) begins. */
+  | { type: 'booted' }
   | { type: 'ready'; initMs: number }
   | { type: 'init-failed'; error: LambdaError }
   | { type: 'log'; requestId?: string; line: string }
