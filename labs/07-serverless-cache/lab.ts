@@ -4,7 +4,7 @@ import { billable } from '../../checker/cost/pricing.js';
 export const lab07: LabMeta = {
   id: 7,
   slug: 'serverless-cache',
-  title: 'The serverless cache: a Lambda handler in front of Aurora and ElastiCache',
+  title: 'The serverless cache: Lambda in front of Aurora and Valkey',
   status: 'ready',
   summary: 'Write a Lambda handler that reuses its clients, reads through Valkey, writes through to Aurora, and survives a herd.',
   objectives: [
