@@ -58,7 +58,7 @@ const registry: Record<number, AnyLabChecks> = {
     awsChecks: async () => (await import('./06-performance-insights/aws.js')).LAB06_AWS_CHECKS,
     seed: async (sql) => (await import('../../labs/06-performance-insights/seed.js')).resetDatabase(sql),
   },
-  7: { exercises: lab07ExerciseChecks as unknown as AnyLabChecks['exercises'], open: openLab07 as unknown as AnyLabChecks['open'], seed: async (sql) => (await import('../../labs/07-serverless-cache/seed.js')).resetDatabase(sql) },
+  7: { exercises: lab07ExerciseChecks as unknown as AnyLabChecks['exercises'], open: openLab07 as unknown as AnyLabChecks['open'], measurement: { exercise: '02-read-through', name: 'cache-vs-database', timeoutMs: { local: 120_000, aws: 180_000 }, waitingFor: 'timing database reads and cache hits through your handler' }, seed: async (sql) => (await import('../../labs/07-serverless-cache/seed.js')).resetDatabase(sql) },
 };
 
 export function checksFor(labId: number): AnyLabChecks | undefined {

@@ -2,6 +2,7 @@
 import { lab07 } from '../../../labs/07-serverless-cache/lab.js';
 import { defineLabPlugin } from '../plugin.js';
 import type { LabChecks } from '../session.js';
+import { MEASUREMENT } from './measure.js';
 
 export const lab07Plugin = defineLabPlugin({
   lab: lab07,
@@ -15,6 +16,10 @@ export const lab07Plugin = defineLabPlugin({
       exercises: lab07ExerciseChecks,
       open: openLab07,
       seed: resetDatabase,
+      measurement: { exercise: '02-read-through', name: MEASUREMENT, timeoutMs: { local: 120_000, aws: 180_000 }, waitingFor: 'timing database reads and cache hits through your handler' },
     } as unknown as LabChecks;
+  },
+  async renderers() {
+    return [(await import('./render.js')).cacheVsDatabaseRenderer];
   },
 });

@@ -8,6 +8,7 @@ import type { Endpoints } from '../../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../../runner/connect.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 import { FunctionHarness } from './function-harness.js';
+import { MEASUREMENT, measureCacheVsDatabase } from './measure.js';
 import { clearWriteFaults } from './write-faults.js';
 
 export async function openLab07(endpoints: Endpoints): Promise<LabSession<FunctionHarness>> {
@@ -50,6 +51,10 @@ export async function openLab07(endpoints: Endpoints): Promise<LabSession<Functi
       await resetCache(redis);
       await resetDatabase(sql);
       await sql.query('TRUNCATE TABLE mysql.general_log');
+    },
+    async measure(harness, name, signal) {
+      if (name !== MEASUREMENT) throw new Error(`Lab 7 has no measurement named ${name}`);
+      return measureCacheVsDatabase(harness, signal);
     },
     async close() {
       await Promise.allSettled(harnesses.map((h) => h.dispose()));

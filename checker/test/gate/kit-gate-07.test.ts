@@ -7,7 +7,10 @@
  * and every check is made to fail by at least one of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
 import { lab07 } from '../../../labs/07-serverless-cache/lab.js';
+import type { CacheVsDatabase } from '../../checks/07-serverless-cache/measure.js';
+import { renderCacheVsDatabase } from '../../checks/07-serverless-cache/render.js';
 import { checksFor } from '../../checks/registry.js';
 import type { CheckResult } from '../../core/result.js';
 import type { Endpoints } from '../../engines/endpoints.js';
@@ -107,6 +110,25 @@ describe('lab 7 gate (real engines, local Lambda runtime)', () => {
       for (const r of results) expect(r.status, all).toBe('pass');
     });
   }
+});
+
+describe('lab 7 measurement after a pass', () => {
+  it('times database reads, cache hits and cold starts through the reference handler, and renders the honest ratio beside the claim', async () => {
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-read-through', file: solutionFile(lab, '02-read-through'), endpoints, only: [], measure: 'cache-vs-database', checkTimeoutMs: 120_000 });
+    const m = run.measurement as CacheVsDatabase;
+    expect(m, JSON.stringify(run.measurement)).toHaveProperty('ratio');
+    expect(m.database.handler.samples).toBe(100);
+    expect(m.cache.handler.samples).toBe(100);
+    expect(m.cache.handler.p50).toBeLessThan(m.database.handler.p50);
+    // End to end includes the invoke: never shorter than the handler's own time.
+    expect(m.cache.endToEnd.p50).toBeGreaterThanOrEqual(m.cache.handler.p50);
+    expect(m.cold.endToEnd.p50).toBeGreaterThan(m.database.endToEnd.p99);
+    expect(m.ratio.handler).toBeCloseTo(m.database.handler.p50 / m.cache.handler.p50, 6);
+    const text = renderCacheVsDatabase(new Chalk({ level: 0 }), m, 80);
+    expect(text).toContain(`Ratio at p50: ${m.ratio.handler.toFixed(1)}x inside the handler, ${m.ratio.endToEnd.toFixed(1)}x end to end; claimed 20-60x.`);
+    expect(text).toMatch(/cold start, invoke +\d+/);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
 });
 
 describe('wrong Lab 7 handlers are rejected for the right reason', () => {
