@@ -21,10 +21,11 @@ export function renderCacheVsDatabase(c: ChalkInstance, m: CacheVsDatabase, widt
     `cache hit, invoke       ${f(m.cache.endToEnd.p50)} ${f(m.cache.endToEnd.p95)} ${f(m.cache.endToEnd.p99)}`,
     `cold start, invoke      ${f(m.cold.endToEnd.p50)} ${f(m.cold.endToEnd.p95)} ${f(m.cold.endToEnd.p99)}  (init p50 ${m.cold.init.p50.toFixed(0)} ms)`,
   ];
-  const points = Math.max(10, Math.min(60, width - 14));
+  const points = Math.max(10, Math.min(60, width - 20));
   const chart = asciichart.plot([thin(m.curves.database, points), thin(m.curves.cache, points)], {
     height: 8,
-    colors: [asciichart.red, asciichart.green],
+    // asciichart colours with its own escape codes: only where chalk colours too (not with NO_COLOR or --no-color).
+    ...(c.level > 0 ? { colors: [asciichart.red, asciichart.green] } : {}),
     format: (x: number) => x.toFixed(2).padStart(7),
   });
   const claim = `${CLAIMED_RATIO.low}-${CLAIMED_RATIO.high}x`;

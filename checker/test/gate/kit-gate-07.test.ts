@@ -127,6 +127,7 @@ describe('lab 7 measurement after a pass', () => {
     const text = renderCacheVsDatabase(new Chalk({ level: 0 }), m, 80);
     expect(text).toContain(`Ratio at p50: ${m.ratio.handler.toFixed(1)}x inside the handler, ${m.ratio.endToEnd.toFixed(1)}x end to end; claimed 20-60x.`);
     expect(text).toMatch(/cold start, invoke +\d+/);
+    expect(text).not.toMatch(/\u001b\[/);
     expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 });
