@@ -37,7 +37,7 @@ export function renderCacheVsDatabase(c: ChalkInstance, m: CacheVsDatabase, widt
     chart,
     '',
     `Ratio at p50: ${m.ratio.handler.toFixed(1)}x inside the handler, ${m.ratio.endToEnd.toFixed(1)}x end to end; claimed ${claim}.`,
-    `A cold start costs ${m.ratio.coldVsWarmHit.toFixed(0)}x a warm cache hit end to end: the cache does nothing for it.`,
+    `A cold start takes ${m.ratio.coldVsWarmHit.toFixed(0)}x as long as a warm cache hit; the cache cannot help it.`,
   ].join('\n');
 }
 
