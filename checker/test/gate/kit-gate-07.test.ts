@@ -76,7 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engines?.stop();
   expect(runningExerciseChildren()).toEqual([]);
-  const left = (await import('node:child_process')).spawnSync('pgrep', ['-f', 'checker/runner/lambda-env.ts'], { encoding: 'utf8' }).stdout.trim();
+  const left = (await import('node:child_process')).spawnSync('pgrep', ['-f', repoPath('checker/runner/lambda-env.ts')], { encoding: 'utf8' }).stdout.trim();
   expect(left, 'execution environments of the local Lambda runtime were left running').toBe('');
 });
 

@@ -19,7 +19,8 @@
  *   - an id that is not a positive integer answers 400;
  *   - with Redis unreachable (the checker cuts it off, for a warm environment
  *     and for a cold one) GET still answers 200 from the database within 1 s
- *     ("source": "database"): set short Redis timeouts (connectTimeout,
+ *     of handler time (the REPORT line's Duration) with "source": "database":
+ *     set short Redis timeouts (connectTimeout,
  *     commandTimeout, maxRetriesPerRequest) and treat a cache error as a miss.
  *
  * Run the checks: npm run check -- 7 --exercise 02

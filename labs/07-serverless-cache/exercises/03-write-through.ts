@@ -14,8 +14,9 @@
  *     PUT to the same id replaces both again; a new id is inserted;
  *   - while the database write is still running, the cache does not yet hold
  *     the new value (the checker slows the write and watches Redis);
- *   - when the database refuses the write, PUT answers a 5xx status and the
- *     cache is left as it was: nothing new cached;
+ *   - when the database refuses the write, PUT answers a 5xx status (an
+ *     error the handler lets escape counts as 502, what a function URL
+ *     answers) and the cache is left as it was: nothing new cached;
  *   - a body that is not JSON, or lacks a non-empty string name (at most 100
  *     characters) or an email address (something@something), answers 400 and
  *     changes neither the database nor the cache.
