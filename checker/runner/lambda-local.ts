@@ -207,6 +207,8 @@ export class LocalFunction {
     const env: Environment = { number, child, busy: true, alive: true, invocations: 0, maxMemoryMb: 0, initMs: 0, startMs: 0, exited };
     this.environments.add(env);
     child.on('message', (message: EnvMessage) => env.listener?.(message));
+    // A send to an environment that just died fails here; its 'exit' below reports the crash.
+    child.on('error', () => {});
     child.once('exit', () => {
       env.alive = false;
       this.environments.delete(env);
