@@ -15,6 +15,7 @@ export const plugins: LabPlugin[] = (
     import('../checker/checks/04-aurora-serverless/index.js'),
     import('../checker/checks/05-elasticache-redis/index.js'),
     import('../checker/checks/06-performance-insights/index.js'),
+    import('../checker/checks/07-serverless-cache/index.js'),
   ])
 ).map((module) => module.default);
 

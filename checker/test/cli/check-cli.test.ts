@@ -119,7 +119,7 @@ describe('npm run check -- --all', () => {
     const results = JSON.parse(run.stdout);
     expect(results.schema).toBe('data-tier-labs/learner-results@1');
     expect(results.learner).toEqual({ id: 'ada' });
-    expect(results.labs.map((l: ResultsDocument) => l.lab)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(results.labs.map((l: ResultsDocument) => l.lab)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     for (const lab of results.labs) expect(lab.status).toBe('fail');
   });
 

@@ -122,6 +122,7 @@ describe('a ready machine and account', () => {
       'lab06-rds-mysql-version',
       'lab06-rds-db.t4g.medium',
       'lab06-azs',
+      'lab07-azs',
     ]);
   });
 

@@ -1,0 +1,148 @@
+/**
+ * The kit gate for Lab 7 (the serverless cache), against real redis-server and
+ * mariadbd, with each handler running in the local Lambda runtime: every
+ * starting handler fails every check with a message, every reference handler
+ * passes, each wrong handler below is rejected by the check that names its
+ * defect (and is singled out: some other check of its exercise still passes),
+ * and every check is made to fail by at least one of them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import { lab07 } from '../../../labs/07-serverless-cache/lab.js';
+import type { CacheVsDatabase } from '../../checks/07-serverless-cache/measure.js';
+import { renderCacheVsDatabase } from '../../checks/07-serverless-cache/render.js';
+import { checksFor } from '../../../labs/index.js';
+import type { CheckResult } from '../../core/result.js';
+import type { Endpoints } from '../../engines/endpoints.js';
+import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import { describeResults, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+
+const lab = lab07;
+const registered = (await checksFor(lab.id))?.exercises ?? {};
+
+interface WrongCase {
+  /** File in checker/test/fixtures/07-wrong/; its first two digits name the exercise. */
+  fixture: string;
+  check: string;
+  message: RegExp;
+}
+
+const WRONG: WrongCase[] = [
+  { fixture: '01-client-per-invocation.ts', check: '07.01.db-reused', message: /20 warm invocations in one execution environment opened 20 new database connections; expected 0/ },
+  { fixture: '01-client-per-invocation.ts', check: '07.01.per-environment', message: /9 requests in 3 execution environments opened 9 database connections; expected at most 2 per environment \(6\)/ },
+  { fixture: '01-redis-per-invocation.ts', check: '07.01.redis-reused', message: /opened 20 new Redis connections; expected 0/ },
+  { fixture: '01-no-views.ts', check: '07.01.get-user', message: /views:user:2 in Redis is null; expected "2"/ },
+  { fixture: '01-pool-of-five-at-init.ts', check: '07.01.per-environment', message: /in 3 execution environments opened 15 database connections; expected at most 2 per environment/ },
+  { fixture: '02-no-ttl.ts', check: '07.02.ttl-bounded', message: /user:3 has no TTL, so it would live forever/ },
+  { fixture: '02-ttl-hardcoded.ts', check: '07.02.ttl-bounded', message: /user:4 has a TTL of \d+ s, above CACHE_TTL_SECONDS = 12 s/ },
+  { fixture: '02-in-process-memo.ts', check: '07.02.repeat-read', message: /GET \/users\/1 after the checker changed user:1 in Redis answered the user .*"User 1".*expected .*Served From Redis/ },
+  { fixture: '02-missing-cached-forever.ts', check: '07.02.missing-user', message: /the miss for user 999999 was cached with no TTL/ },
+  { fixture: '02-no-redis-timeouts.ts', check: '07.02.redis-down', message: /GET \/users\/2 timed out: the handler did not answer within 3 s|with Redis unreachable, GET \/users\/2 took \d+ ms in the handler; at most 1000 ms/ },
+  { fixture: '02-cache-never-filled.ts', check: '07.02.first-read', message: /user:1 is not in Redis: the cache is never filled/ },
+  { fixture: '02-bad-id-unchecked.ts', check: '07.02.bad-id', message: /GET \/users\/abc answered 404 .*expected 400/ },
+  { fixture: '03-cache-before-database.ts', check: '07.03.database-first', message: /Redis already held the new value: the cache was written before the database/ },
+  { fixture: '03-swallow-error-fill-cache.ts', check: '07.03.failed-write', message: /PUT \/users\/2 answered 200 although the database refused the write/ },
+  { fixture: '03-no-field-validation.ts', check: '07.03.bad-body', message: /PUT \/users\/4 with no name answered 5\d\d .*expected 400/ },
+  { fixture: '03-update-only.ts', check: '07.03.put-writes-both', message: /PUT \/users\/2001 \(a new id\)|new users must be inserted/ },
+  { fixture: '03-put-no-ttl.ts', check: '07.03.put-writes-both', message: /user:1 has no TTL, so it would live forever/ },
+  { fixture: '04-no-lock.ts', check: '07.04.one-query', message: /3 concurrent GET \/users\/101 on a cold key sent 3 queries for users to the database; expected exactly 1/ },
+  { fixture: '04-no-lock.ts', check: '07.04.one-query-5', message: /5 concurrent GET \/users\/102 on a cold key sent 5 queries/ },
+  { fixture: '04-single-flight-in-process.ts', check: '07.04.one-query', message: /3 concurrent GET \/users\/101 on a cold key sent 3 queries/ },
+  { fixture: '04-lock-without-ttl.ts', check: '07.04.lock-expires', message: /lock:user:120 has no TTL/ },
+  { fixture: '04-waits-for-lock-forever.ts', check: '07.04.stale-lock', message: /GET \/users\/130 timed out: the handler did not answer within 3 s/ },
+  { fixture: '04-ttl-in-milliseconds-unit.ts', check: '07.04.read-through', message: /user:1 has a TTL of 0\.\d+ s, far below CACHE_TTL_SECONDS = 60 s/ },
+];
+
+let engines: LocalEngines;
+let endpoints: Endpoints;
+const runs = new Map<string, Promise<CheckResult[]>>();
+
+/** One run per file (a fixture named twice is run once). */
+function resultsFor(exerciseId: string, file: string): Promise<CheckResult[]> {
+  let run = runs.get(file);
+  if (!run) {
+    run = runExercise({ labId: lab.id, exerciseId, file, endpoints }).then((r) => r.results);
+    runs.set(file, run);
+  }
+  return run;
+}
+
+beforeAll(async () => {
+  engines = await startLocalEngines();
+  endpoints = engines.endpoints;
+});
+
+afterAll(async () => {
+  await engines?.stop();
+  expect(runningExerciseChildren()).toEqual([]);
+  const left = (await import('node:child_process')).spawnSync('pgrep', ['-f', repoPath('checker/runner/lambda-env.ts')], { encoding: 'utf8' }).stdout.trim();
+  expect(left, 'execution environments of the local Lambda runtime were left running').toBe('');
+});
+
+describe('lab 7: metadata, registry and files agree', () => {
+  itAgreesWithMetadata(lab, registered);
+
+  it('makes every check fail with at least one wrong handler', () => {
+    const covered = new Set(WRONG.map((w) => w.check));
+    expect(Object.values(registered).flat().map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('lab 7 gate (real engines, local Lambda runtime)', () => {
+  for (const exercise of lab.exercises) {
+    const ids = () => (registered[exercise.id] ?? []).map((c) => c.id);
+
+    it(`${exercise.id}: the starting handler fails every check, with a message`, async () => {
+      const results = await resultsFor(exercise.id, startingFile(lab, exercise.id));
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) {
+        expect(r.status, all).toBe('fail');
+        expect(r.message, all).toMatch(/not written yet: it still throws the starting TODO \(at labs\/07-serverless-cache\/exercises\//);
+      }
+    });
+
+    it(`${exercise.id}: the reference handler passes every check`, async () => {
+      const results = await resultsFor(exercise.id, solutionFile(lab, exercise.id));
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual(ids());
+      for (const r of results) expect(r.status, all).toBe('pass');
+    });
+  }
+});
+
+describe('lab 7 measurement after a pass', () => {
+  it('times database reads, cache hits and cold starts through the reference handler, and renders the honest ratio beside the claim', async () => {
+    const run = await runExercise({ labId: lab.id, exerciseId: '02-read-through', file: solutionFile(lab, '02-read-through'), endpoints, only: [], measure: 'cache-vs-database', checkTimeoutMs: 120_000 });
+    const m = run.measurement as CacheVsDatabase;
+    expect(m, JSON.stringify(run.measurement)).toHaveProperty('ratio');
+    expect(m.database.handler.samples).toBe(100);
+    expect(m.cache.handler.samples).toBe(100);
+    expect(m.cache.handler.p50).toBeLessThan(m.database.handler.p50);
+    // End to end includes the invoke: never shorter than the handler's own time.
+    expect(m.cache.endToEnd.p50).toBeGreaterThanOrEqual(m.cache.handler.p50);
+    expect(m.cold.endToEnd.p50).toBeGreaterThan(m.database.endToEnd.p99);
+    expect(m.ratio.handler).toBeCloseTo(m.database.handler.p50 / m.cache.handler.p50, 6);
+    const text = renderCacheVsDatabase(new Chalk({ level: 0 }), m, 80);
+    expect(text).toContain(`Ratio at p50: ${m.ratio.handler.toFixed(1)}x inside the handler, ${m.ratio.endToEnd.toFixed(1)}x end to end; claimed 20-60x.`);
+    expect(text).toMatch(/cold start, invoke +\d+/);
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('wrong Lab 7 handlers are rejected for the right reason', () => {
+  for (const c of WRONG) {
+    it(`${c.fixture} is rejected by ${c.check}`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
+      const results = await resultsFor(exercise.id, repoPath(`checker/test/fixtures/07-wrong/${c.fixture}`));
+      const all = describeResults(results);
+      const target = results.find((r) => r.id === c.check);
+      expect(target?.status, all).toBe('fail');
+      expect(target?.message, all).toMatch(c.message);
+      expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
+      expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+});
