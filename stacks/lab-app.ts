@@ -19,12 +19,15 @@ import { stackConfig as lab03SolutionConfig } from '../solutions/03-aurora-clust
 import { stackConfig as lab04SolutionConfig } from '../solutions/04-aurora-serverless/stack-config.js';
 import { stackConfig as solutionConfig } from '../solutions/05-elasticache-redis/stack-config.js';
 import { stackConfig as lab06SolutionConfig } from '../solutions/06-performance-insights/stack-config.js';
+import { stackConfig as lab07LearnerConfig } from '../labs/07-serverless-cache/stack-config.js';
+import { stackConfig as lab07SolutionConfig } from '../solutions/07-serverless-cache/stack-config.js';
 import { LAB01_STACK_NAME, RdsMultiAzStack } from './01-rds-multi-az.js';
 import { LAB02_STACK_NAME, ReadReplicasStack } from './02-read-replicas.js';
 import { AuroraClusterStack, LAB03_STACK_NAME } from './03-aurora-cluster.js';
 import { AuroraServerlessStack, LAB04_STACK_NAME } from './04-aurora-serverless.js';
 import { ElastiCacheRedisStack, LAB05_STACK_NAME } from './05-elasticache-redis.js';
 import { LAB06_STACK_NAME, PerformanceInsightsStack } from './06-performance-insights.js';
+import { LAB07_STACK_NAME, ServerlessCacheStack } from './07-serverless-cache.js';
 
 /** `cdk synth -c solution=true` builds the finished variant. */
 export const SOLUTION_CONTEXT_KEY = 'solution';
@@ -96,6 +99,14 @@ export function addLab06Stack(app: App, options: VariantOptions): PerformanceIns
   });
 }
 
+export function addLab07Stack(app: App, options: VariantOptions): ServerlessCacheStack {
+  return new ServerlessCacheStack(app, LAB07_STACK_NAME, {
+    stackName: LAB07_STACK_NAME,
+    env: labEnvironment(),
+    function: options.solution ? lab07SolutionConfig : lab07LearnerConfig,
+  });
+}
+
 export interface LabStacks {
   readonly lab01: RdsMultiAzStack;
   readonly lab02: ReadReplicasStack;
@@ -109,6 +120,7 @@ export interface LabStacks {
 export function buildLabStacks(app: App): LabStacks {
   registerNagChecks(app);
   const options = { solution: wantsSolution(app) };
+  addLab07Stack(app, options);
   return {
     lab01: addLab01Stack(app, options),
     lab02: addLab02Stack(app, options),
