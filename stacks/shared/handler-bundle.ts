@@ -46,8 +46,9 @@ export function bundleHandler(handlerFile: string, outputDir: string): void {
       format: 'esm',
       // ioredis and mysql2 are CommonJS and call require(): give the ES module one.
       banner: { js: "import { createRequire as __kitCreateRequire } from 'node:module'; const require = __kitCreateRequire(import.meta.url);" },
-      // The Node.js 22 runtime ships the AWS SDK v3.
-      external: ['@aws-sdk/*'],
+      // Everything is bundled, the AWS SDK too (e.g. @aws-sdk/rds-signer for
+      // the IAM token): the function runs the versions the local runtime ran,
+      // not whatever SDK the Lambda runtime happens to ship.
       logLevel: 'silent',
     });
   } catch (err) {
