@@ -11,7 +11,7 @@ import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfigurati
 import { DescribeDBClustersCommand, type DBCluster } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../aws/clients.js';
 import { classifyAwsError, explainAwsError } from '../../aws/errors.js';
-import { LAB07_DEPLOY, type Lab07Resources } from '../../aws/lab07-resources.js';
+import { LAB07_DEPLOY, type Lab07Resources } from './resources.js';
 import { ec2ClientFor } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 

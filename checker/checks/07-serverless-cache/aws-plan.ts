@@ -5,7 +5,7 @@
  * function: the same users read twice (cold or warm, database then cache,
  * timed by Lambda's REPORT line and end to end) and a missing user twice.
  */
-import { findLab07Resources, LAB07_DEPLOY, type Lab07Resources } from '../../aws/lab07-resources.js';
+import { findLab07Resources, LAB07_DEPLOY, type Lab07Resources } from './resources.js';
 import { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import type { Endpoints } from '../../engines/endpoints.js';

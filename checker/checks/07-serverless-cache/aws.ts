@@ -8,7 +8,7 @@
  * AUTH token); only their names, and the TTL.
  */
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
-import { LAB07_DEPLOY, LAB07_ENVIRONMENT_KEYS } from '../../aws/lab07-resources.js';
+import { LAB07_DEPLOY, LAB07_ENVIRONMENT_KEYS } from './resources.js';
 import type { CheckResult } from '../../core/result.js';
 import { awsResultBuilders } from '../aws-results.js';
 import type { Lab07Facts, Read } from './aws-facts.js';

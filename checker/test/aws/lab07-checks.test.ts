@@ -6,7 +6,7 @@ import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ResourceN
 import { DescribeDBClustersCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab07Resources, LAB07_ENVIRONMENT_KEYS as CHECKER_ENV_KEYS, LAB07_OUTPUTS, LAB07_STACK_NAME as CHECKER_STACK_NAME } from '../../aws/lab07-resources.js';
+import { findLab07Resources, LAB07_ENVIRONMENT_KEYS as CHECKER_ENV_KEYS, LAB07_OUTPUTS, LAB07_STACK_NAME as CHECKER_STACK_NAME } from '../../checks/07-serverless-cache/resources.js';
 import { LAB07_AWS_CHECKS } from '../../checks/07-serverless-cache/aws.js';
 import { lab07AwsCheckNames, lab07AwsPlan, LAB07_INVOKE_MEASUREMENT } from '../../checks/07-serverless-cache/aws-plan.js';
 import type { InvokeMeasurement } from '../../checks/07-serverless-cache/invoke.js';

@@ -5,12 +5,13 @@
  * over the stack's), and the bastion.
  *
  * The names are kept here rather than imported from stacks/07-serverless-cache.ts
- * so the checker never loads aws-cdk-lib; checker/test/aws/lab07-resources.test.ts
- * keeps the two equal.
+ * so the checker never loads aws-cdk-lib; checker/test/aws/lab07-checks.test.ts
+ * keeps the two equal. (In the lab's folder, not checker/aws: generic layers
+ * never name a lab.)
  */
-import { EnvironmentError, UsageError } from '../core/errors.js';
-import type { AwsClients } from './clients.js';
-import { deployCommandFor, readStackOutputs } from './stack-outputs.js';
+import { EnvironmentError, UsageError } from '../../core/errors.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { deployCommandFor, readStackOutputs } from '../../aws/stack-outputs.js';
 
 export const LAB07_STACK_NAME = 'DataTierLabs-07-ServerlessCache';
 export const LAB07_DEPLOY = deployCommandFor(LAB07_STACK_NAME);
