@@ -2,16 +2,17 @@
  * Lab 7: a Lambda function (Node.js 22, arm64) in the lab VPC's isolated
  * subnets reads users from Aurora MySQL Serverless v2 and caches them in
  * ElastiCache for Valkey. No NAT gateway and no VPC endpoint: the function
- * signs in to Aurora with an IAM authentication token it computes itself, and
- * gets the Valkey AUTH token as an environment variable CloudFormation
- * resolves from Secrets Manager at deploy time (docs/stack-07.md weighs the
- * alternatives). The SSM bastion lets the checker seed the table, create the
- * IAM database user and count connections on the engines.
+ * gets its database password and the Valkey AUTH token as environment
+ * variables CloudFormation resolves from Secrets Manager at deploy time
+ * (docs/stack-07.md weighs the alternatives, IAM authentication among them).
+ * The SSM bastion lets the checker seed the table, create the function's
+ * database user and count connections on the engines.
  */
 import { CfnOutput, Duration, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AURORA_PORT, LabAuroraCluster } from './shared/aurora.js';
 import type { ServerlessCapacityConfig } from './shared/aurora-config.js';
@@ -27,33 +28,22 @@ export const LAB07_ID = 7;
 export const LAB07_STACK_NAME = 'DataTierLabs-07-ServerlessCache';
 export const LAB07_DATABASE_NAME = 'labdb';
 /**
- * The MySQL user the function signs in as with an IAM token. The checker
- * creates it through the bastion (CREATE USER ... IDENTIFIED WITH
- * AWSAuthenticationPlugin AS 'RDS'), since only a client inside the VPC can.
+ * The MySQL user the function signs in as, with the password of the stack's
+ * app secret. The checker creates it through the bastion (only a client inside
+ * the VPC can), with the master secret.
  */
-export const LAB07_DB_IAM_USER = 'lab07_app';
+export const LAB07_DB_APP_USER = 'lab07_app';
 /** Scale from 0 (paused after 5 idle minutes) to 2 ACUs: a user lookup never needs more. */
 export const LAB07_CAPACITY: ServerlessCapacityConfig = { minCapacity: 0, maxCapacity: 2, autoPauseSeconds: 300 };
 export const LAB07_RUNTIME = lambda.Runtime.NODEJS_22_X;
 export const LAB07_ARCHITECTURE = lambda.Architecture.ARM_64;
 
 /**
- * The environment the handler reads; the kit's local runtime sets the same
- * names (with a password instead of IAM, and no TLS) so one handler file runs
- * on both targets.
+ * The environment the handler reads (labs/07-serverless-cache/function-env.ts);
+ * the kit's local runtime sets the same names on its engines, so one handler
+ * file runs on both targets.
  */
-export const LAB07_ENVIRONMENT_KEYS = [
-  'CACHE_HOST',
-  'CACHE_PORT',
-  'CACHE_TLS',
-  'CACHE_AUTH_TOKEN',
-  'CACHE_TTL_SECONDS',
-  'DB_HOST',
-  'DB_PORT',
-  'DB_NAME',
-  'DB_USER',
-  'DB_AUTH',
-] as const;
+export const LAB07_ENVIRONMENT_KEYS = ['REDIS_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME', 'DB_SSL', 'CACHE_TTL_SECONDS'] as const;
 export type Lab07EnvironmentKey = (typeof LAB07_ENVIRONMENT_KEYS)[number];
 
 /** The CloudFormation output keys the checker reads (see labs/07-serverless-cache/lab.ts). */
@@ -66,7 +56,8 @@ export const LAB07_OUTPUT_KEYS = [
   'DbPort',
   'DbName',
   'DbSecretArn',
-  'DbIamUser',
+  'DbAppUser',
+  'DbAppSecretArn',
   'ReplicationGroupId',
   'CachePrimaryEndpoint',
   'CachePort',
@@ -87,6 +78,8 @@ export class ServerlessCacheStack extends LabStack {
   readonly cache: LabValkeyCache;
   readonly functionSecurityGroup: ec2.SecurityGroup;
   readonly logGroup: logs.LogGroup;
+  /** The function's database password (not RDS-managed: a rotation would leave the function's copy stale). */
+  readonly appSecret: secretsmanager.Secret;
   readonly fn: lambda.Function;
   readonly settings: ServerlessCacheConfig;
 
@@ -110,6 +103,9 @@ export class ServerlessCacheStack extends LabStack {
       subnets: this.network.dataSubnets,
       databaseName: LAB07_DATABASE_NAME,
       instances: { kind: 'serverless', capacity: LAB07_CAPACITY },
+      // On, though the function signs in with a password: switching it to IAM
+      // tokens (the stronger option docs/stack-07.md describes) then needs no
+      // change to the cluster.
       iamAuthentication: true,
     });
 
@@ -133,6 +129,12 @@ export class ServerlessCacheStack extends LabStack {
     for (const [port, what] of [[AURORA_PORT, 'Aurora MySQL'], [VALKEY_PORT, 'Valkey']] as const) {
       this.functionSecurityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port), `${what} inside the lab VPC`);
     }
+
+    this.appSecret = new secretsmanager.Secret(this, 'AppDbPassword', {
+      description: `Password of the MySQL user ${LAB07_DB_APP_USER} the Lab 7 function signs in as`,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
+      removalPolicy: LAB_REMOVAL_POLICY,
+    });
 
     this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: LAB_LOG_RETENTION,
@@ -159,8 +161,6 @@ export class ServerlessCacheStack extends LabStack {
     this.database.allowFrom(this.functionSecurityGroup, 'MySQL from the lab 7 function');
     this.cache.allowFrom(this.bastion.securityGroup, 'Valkey from the lab bastion');
     this.cache.allowFrom(this.functionSecurityGroup, 'Valkey from the lab 7 function');
-    // rds-db:connect for one user on this cluster only.
-    this.database.cluster.grantConnect(this.fn, LAB07_DB_IAM_USER);
 
     this.acknowledgeFunctionFindings();
     this.addOutputs();
@@ -169,22 +169,27 @@ export class ServerlessCacheStack extends LabStack {
   private functionEnvironment(settings: ServerlessCacheConfig): Record<Lab07EnvironmentKey, string> {
     const rg = this.cache.replicationGroup;
     const { cluster } = this.database;
+    // Both secrets are resolved by CloudFormation at deploy time: the template
+    // holds only references. The AUTH token is letters and digits, so it needs
+    // no escaping in the URL.
+    const token = this.cache.authSecret.secretValue.unsafeUnwrap();
     return {
-      CACHE_HOST: rg.attrPrimaryEndPointAddress,
-      CACHE_PORT: rg.attrPrimaryEndPointPort,
-      CACHE_TLS: 'true',
-      // Resolved by CloudFormation at deploy time; the template holds only the reference.
-      CACHE_AUTH_TOKEN: this.cache.authSecret.secretValue.unsafeUnwrap(),
-      CACHE_TTL_SECONDS: String(settings.cacheTtlSeconds),
+      REDIS_URL: `rediss://:${token}@${rg.attrPrimaryEndPointAddress}:${rg.attrPrimaryEndPointPort}`,
       DB_HOST: cluster.clusterEndpoint.hostname,
       DB_PORT: cluster.clusterEndpoint.port.toString(),
+      DB_USER: LAB07_DB_APP_USER,
+      DB_PASSWORD: this.appSecret.secretValue.unsafeUnwrap(),
       DB_NAME: this.database.databaseName,
-      DB_USER: LAB07_DB_IAM_USER,
-      DB_AUTH: 'iam',
+      DB_SSL: 'true',
+      CACHE_TTL_SECONDS: String(settings.cacheTtlSeconds),
     };
   }
 
   private acknowledgeFunctionFindings(): void {
+    Validations.of(this.appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The function holds a copy of the password from deploy time: a rotation would lock it out until the next deploy, and the secret lives only as long as the lab stack.',
+    });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The lab pins Node.js 22 (the runtime the lesson and the local runtime describe); moving to a newer runtime is a deliberate change to the lab, not a drift.',
@@ -213,7 +218,8 @@ export class ServerlessCacheStack extends LabStack {
       DbPort: { value: cluster.clusterEndpoint.port.toString(), description: 'MySQL port' },
       DbName: { value: this.database.databaseName, description: 'Database created in the cluster' },
       DbSecretArn: { value: secret.secretArn, description: 'RDS-managed master secret (for seeding through the bastion; the function never reads it)' },
-      DbIamUser: { value: LAB07_DB_IAM_USER, description: 'MySQL user the function signs in as with an IAM token' },
+      DbAppUser: { value: LAB07_DB_APP_USER, description: 'MySQL user the function signs in as (created by the checker through the bastion)' },
+      DbAppSecretArn: { value: this.appSecret.secretArn, description: 'Password of the function user' },
       ReplicationGroupId: { value: rg.ref, description: 'ElastiCache replication group id' },
       CachePrimaryEndpoint: { value: rg.attrPrimaryEndPointAddress, description: 'Primary endpoint (TLS required)' },
       CachePort: { value: rg.attrPrimaryEndPointPort, description: 'Primary endpoint port' },

@@ -5,5 +5,5 @@ export const stackConfig: ServerlessCacheConfig = {
   handlerFile: 'solutions/07-serverless-cache/exercises/02-read-through.ts',
   memoryMb: 512,
   timeoutSeconds: 30,
-  cacheTtlSeconds: 300,
+  cacheTtlSeconds: 60,
 };

@@ -24,6 +24,7 @@ const EXPECTED_ACKS: Record<string, string[]> = {
   // IAM authentication is on: no RDS6 here, unlike Labs 3 and 4.
   'Database/Cluster': ['AwsSolutions-RDS10', 'AwsSolutions-RDS11', 'AwsSolutions-RDS14'],
   'Cache/AuthToken': ['AwsSolutions-SMG4'],
+  AppDbPassword: ['AwsSolutions-SMG4'],
   'Cache/ReplicationGroup': ['AwsSolutions-AEC4'],
   Function: ['AwsSolutions-L1'],
   'Function/ServiceRole': [

@@ -1,7 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  LAB07_DB_IAM_USER,
+  LAB07_DB_APP_USER,
   LAB07_ENVIRONMENT_KEYS,
   LAB07_OUTPUT_KEYS,
   LAB07_STACK_NAME,
@@ -57,41 +58,42 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
     }
   });
 
-  it('gives the handler its connection settings and TTL through the environment, the AUTH token only as a deploy-time reference', () => {
+  it('gives the handler the environment of labs/07-serverless-cache/function-env.ts, secrets only as deploy-time references', () => {
     const vars = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(vars).sort()).toEqual([...LAB07_ENVIRONMENT_KEYS].sort());
     const clusterId = logicalIdOf(stack, stack.database.cluster);
     const cacheId = logicalIdOf(stack, stack.cache.replicationGroup);
-    expect(vars).toMatchObject({
-      CACHE_HOST: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] },
-      CACHE_PORT: { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
-      CACHE_TLS: 'true',
-      CACHE_TTL_SECONDS: String(configOf(solution).cacheTtlSeconds),
-      DB_HOST: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
-      DB_NAME: 'labdb',
-      DB_USER: LAB07_DB_IAM_USER,
-      DB_AUTH: 'iam',
-    });
-    expect(vars.CACHE_AUTH_TOKEN).toEqual({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalIdOf(stack, stack.cache.authSecret) }, ':SecretString:::}}']] });
-  });
-
-  it('lets the function sign in to Aurora only as the lab user, on this cluster, with an IAM token', () => {
-    const role = (fn.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]));
-    expect(policies).toHaveLength(1);
-    const statements = (policies[0]!.Properties!.PolicyDocument as { Statement: unknown[] }).Statement;
-    expect(statements).toEqual([
-      {
-        Action: 'rds-db:connect',
-        Effect: 'Allow',
-        Resource: {
-          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':dbuser:', { 'Fn::GetAtt': [logicalIdOf(stack, stack.database.cluster), 'DBClusterResourceId'] }, `/${LAB07_DB_IAM_USER}`]],
-        },
+    const resolve = (construct: IConstruct) => ['{{resolve:secretsmanager:', { Ref: logicalIdOf(stack, construct) }, ':SecretString:::}}'];
+    expect(vars).toEqual({
+      REDIS_URL: {
+        'Fn::Join': ['', ['rediss://:{{resolve:secretsmanager:', { Ref: logicalIdOf(stack, stack.cache.authSecret) }, ':SecretString:::}}@', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] }, ':', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] }]],
       },
-    ]);
+      DB_HOST: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
+      DB_PORT: { 'Fn::GetAtt': [clusterId, 'Endpoint.Port'] },
+      DB_USER: LAB07_DB_APP_USER,
+      DB_PASSWORD: { 'Fn::Join': ['', resolve(stack.appSecret)] },
+      DB_NAME: 'labdb',
+      DB_SSL: 'true',
+      CACHE_TTL_SECONDS: String(configOf(solution).cacheTtlSeconds),
+    });
   });
 
-  it('runs an encrypted Aurora MySQL Serverless v2 cluster from 0 ACUs (auto-pause after 5 minutes) with IAM authentication, deleted without a snapshot', () => {
+  it('gives the function no permission beyond logging and its network interfaces (no Secrets Manager read at run time)', () => {
+    const role = (fn.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.Roles).includes(role));
+    expect(policies).toEqual([]);
+    const managed = JSON.stringify(template.toJSON().Resources[role].Properties.ManagedPolicyArns);
+    expect(managed).toContain('service-role/AWSLambdaBasicExecutionRole');
+    expect(managed).toContain('service-role/AWSLambdaVPCAccessExecutionRole');
+  });
+
+  it('generates the function user password in a stack-owned secret (not the RDS-managed master secret, which RDS rotates)', () => {
+    const secret = template.toJSON().Resources[logicalIdOf(stack, stack.appSecret)] as { DeletionPolicy: string; Properties: { GenerateSecretString: Record<string, unknown> } };
+    expect(secret.DeletionPolicy).toBe('Delete');
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 32, ExcludePunctuation: true });
+  });
+
+  it('runs an encrypted Aurora MySQL Serverless v2 cluster from 0 ACUs (auto-pause after 5 minutes), IAM authentication on, deleted without a snapshot', () => {
     const cluster = onlyResource(template, 'AWS::RDS::DBCluster');
     expect(cluster.DeletionPolicy).toBe('Delete');
     expect(cluster.Properties).toMatchObject({
@@ -173,17 +175,18 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
     expect(outputs.FunctionName?.Value).toEqual({ Ref: logicalIdOf(stack, stack.fn) });
     expect(outputs.ClusterId?.Value).toEqual({ Ref: logicalIdOf(stack, stack.database.cluster) });
     expect(outputs.ReplicationGroupId?.Value).toEqual({ Ref: logicalIdOf(stack, stack.cache.replicationGroup) });
-    expect(outputs.DbIamUser?.Value).toBe(LAB07_DB_IAM_USER);
+    expect(outputs.DbAppUser?.Value).toBe(LAB07_DB_APP_USER);
+    expect(outputs.DbAppSecretArn?.Value).toEqual({ Ref: logicalIdOf(stack, stack.appSecret) });
     expect(outputs.BastionInstanceId?.Value).toEqual({ Ref: logicalIdOf(stack, stack.bastion.instance) });
   });
 
   if (solution) {
     it('solution: the reference handler, 512 MB and a 30 s timeout that outlasts an Aurora resume', () => {
-      expect(configOf(true)).toEqual({ handlerFile: 'solutions/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 512, timeoutSeconds: 30, cacheTtlSeconds: 300 });
+      expect(configOf(true)).toEqual({ handlerFile: 'solutions/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 512, timeoutSeconds: 30, cacheTtlSeconds: 60 });
     });
   } else {
-    it("learner: the learner's handler with Lambda's console defaults (128 MB, 3 s), which the lab asks to raise", () => {
-      expect(configOf(false)).toEqual({ handlerFile: 'labs/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 128, timeoutSeconds: 3, cacheTtlSeconds: 300 });
+    it("learner: the learner's handler with Lambda's default 3 s timeout, which the lab asks to raise", () => {
+      expect(configOf(false)).toEqual({ handlerFile: 'labs/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 256, timeoutSeconds: 3, cacheTtlSeconds: 60 });
     });
   }
 });
