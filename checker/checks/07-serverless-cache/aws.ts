@@ -4,8 +4,8 @@
  * seen; `error` means AWS could not be asked; `skipped` means what the check
  * needs is missing, and says which check explains why.
  *
- * Environment variable values are never shown (one of them is the cache's
- * AUTH token); only their names, and the TTL.
+ * Environment variable values are never shown (REDIS_URL holds the cache's
+ * AUTH token, DB_PASSWORD the database password); only their names, and the TTL.
  */
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import { LAB07_DEPLOY, LAB07_ENVIRONMENT_KEYS } from './resources.js';
@@ -19,10 +19,9 @@ export const LAB07_AWS_CHECKS = {
   timeout: { id: '07.aws.timeout', name: 'Timeout outlasts an Aurora resume from pause (20 s or more)' },
   memory: { id: '07.aws.memory', name: 'Memory is 256 MB or more (CPU for TLS at init)' },
   vpc: { id: '07.aws.vpc', name: 'The function runs in the lab VPC, in subnets with no route out (no NAT)' },
-  environment: { id: '07.aws.environment', name: 'The handler gets its settings (endpoints, TLS, TTL) from the environment' },
+  environment: { id: '07.aws.environment', name: 'The handler gets its settings (endpoints, TLS, credentials, TTL) from the environment' },
   cluster: { id: '07.aws.cluster', name: 'Aurora DB cluster exists and is available' },
   scaling: { id: '07.aws.scaling', name: 'Aurora Serverless v2 scales from 0 ACUs with auto-pause' },
-  iamAuth: { id: '07.aws.iam-auth', name: 'IAM database authentication is on' },
   cache: { id: '07.aws.cache', name: 'The Valkey cache requires TLS and an AUTH token' },
   securityGroups: { id: '07.aws.security-groups', name: 'Security groups admit only the function and the bastion, never 0.0.0.0/0' },
 } as const;
@@ -139,7 +138,8 @@ export const environmentCheck: Check = ({ fn }) => {
   if (missing.length) problems.push(`missing or empty: ${missing.join(', ')}`);
   const ttl = vars.CACHE_TTL_SECONDS;
   if (ttl !== undefined && !/^[1-9]\d*$/.test(ttl)) problems.push(`CACHE_TTL_SECONDS is "${ttl.slice(0, 20)}", not a whole number of seconds above 0`);
-  if (vars.CACHE_TLS !== undefined && vars.CACHE_TLS !== 'true') problems.push('CACHE_TLS is not "true": ElastiCache refuses plain-text connections to this cache');
+  if (vars.REDIS_URL && !vars.REDIS_URL.startsWith('rediss://')) problems.push('REDIS_URL does not start with rediss:// (TLS): the cache refuses plain-text connections');
+  if (vars.DB_SSL !== undefined && vars.DB_SSL !== 'true') problems.push('DB_SSL is not "true": the cluster requires TLS (require_secure_transport)');
   if (got.value.Environment?.Error?.ErrorCode) problems.push(`Lambda could not decrypt the variables (${got.value.Environment.Error.ErrorCode})`);
   if (problems.length) return result('environment', 'fail', `The function's environment: ${problems.join('; ')}.`, `The stack sets every variable; deploy it with ${REDEPLOY}, and set cacheTtlSeconds in ${CONFIG_FILE}.`);
   return result('environment', 'pass', `All ${LAB07_ENVIRONMENT_KEYS.length} settings are set; cached users live ${ttl} s.`);
@@ -172,18 +172,6 @@ export const scalingCheck: Check = ({ cluster, resources }) => {
     return result('scaling', 'fail', `DB cluster ${id} has a minimum of 0 ACUs but reports no auto-pause delay (${seen}).`, 'Set SecondsUntilAutoPause (300 in the lab stack) with `aws rds modify-db-cluster`, or deploy the lab stack.');
   }
   return result('scaling', 'pass', `Serverless v2, ${seen}.`);
-};
-
-export const iamAuthCheck: Check = ({ cluster, resources }) => {
-  const got = need('iamAuth', cluster, 'the DB cluster', 'cluster');
-  if ('result' in got) return got.result;
-  if (got.value.IAMDatabaseAuthenticationEnabled === true) return result('iamAuth', 'pass', `DB cluster ${resources.clusterId} accepts IAM authentication tokens.`);
-  return result(
-    'iamAuth',
-    'fail',
-    `IAM database authentication is off on ${resources.clusterId}: the function signs in with an IAM token (it has no password and no route to Secrets Manager), so every database read fails.`,
-    `Turn it on: \`aws rds modify-db-cluster --db-cluster-identifier ${resources.clusterId} --enable-iam-database-authentication --apply-immediately\`, or deploy the lab stack.`,
-  );
 };
 
 export const cacheCheck: Check = ({ cache, resources }) => {
@@ -246,7 +234,6 @@ export const LAB07_RESOURCE_CHECKS: Check[] = [
   environmentCheck,
   clusterCheck,
   scalingCheck,
-  iamAuthCheck,
   cacheCheck,
   securityGroupsCheck,
 ];

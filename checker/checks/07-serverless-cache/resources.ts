@@ -26,7 +26,8 @@ export const LAB07_OUTPUTS = {
   dbPort: 'DbPort',
   dbName: 'DbName',
   dbSecretArn: 'DbSecretArn',
-  dbIamUser: 'DbIamUser',
+  dbAppUser: 'DbAppUser',
+  dbAppSecretArn: 'DbAppSecretArn',
   replicationGroupId: 'ReplicationGroupId',
   cacheEndpoint: 'CachePrimaryEndpoint',
   cachePort: 'CachePort',
@@ -35,18 +36,7 @@ export const LAB07_OUTPUTS = {
 } as const;
 
 /** The environment variables the stack gives the handler (stacks/07-serverless-cache.ts LAB07_ENVIRONMENT_KEYS). */
-export const LAB07_ENVIRONMENT_KEYS = [
-  'CACHE_HOST',
-  'CACHE_PORT',
-  'CACHE_TLS',
-  'CACHE_AUTH_TOKEN',
-  'CACHE_TTL_SECONDS',
-  'DB_HOST',
-  'DB_PORT',
-  'DB_NAME',
-  'DB_USER',
-  'DB_AUTH',
-] as const;
+export const LAB07_ENVIRONMENT_KEYS = ['REDIS_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME', 'DB_SSL', 'CACHE_TTL_SECONDS'] as const;
 
 export interface Lab07Resources {
   functionName: string;
@@ -57,7 +47,9 @@ export interface Lab07Resources {
   dbPort?: number;
   dbName?: string;
   dbSecretArn?: string;
-  dbIamUser?: string;
+  /** The MySQL user the function signs in as, and the secret with its password (the checker creates the user). */
+  dbAppUser?: string;
+  dbAppSecretArn?: string;
   replicationGroupId: string;
   cacheEndpoint?: string;
   cachePort?: number;
@@ -131,7 +123,8 @@ export async function findLab07Resources(clients: AwsClients, lookup: Lab07Looku
     dbPort: toPort(db(LAB07_OUTPUTS.dbPort)),
     dbName: db(LAB07_OUTPUTS.dbName),
     dbSecretArn: db(LAB07_OUTPUTS.dbSecretArn),
-    dbIamUser: outputs[LAB07_OUTPUTS.dbIamUser] || undefined,
+    dbAppUser: db(LAB07_OUTPUTS.dbAppUser),
+    dbAppSecretArn: db(LAB07_OUTPUTS.dbAppSecretArn),
     replicationGroupId: lookup.replicationGroupId ?? stackCache!,
     cacheEndpoint: cache(LAB07_OUTPUTS.cacheEndpoint),
     cachePort: toPort(cache(LAB07_OUTPUTS.cachePort)),

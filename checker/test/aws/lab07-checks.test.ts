@@ -64,13 +64,13 @@ describe('Lab 7 names the checker and the stack share', () => {
 describe('findLab07Resources', () => {
   it('reads every name from the stack outputs', async () => {
     serve();
-    expect(await findLab07Resources(fakeClients())).toMatchObject({ functionName: FN, clusterId: CLUSTER, replicationGroupId: RG, dbIamUser: 'lab07_app', cachePort: 6379, dbPort: 3306, source: 'stack' });
+    expect(await findLab07Resources(fakeClients())).toMatchObject({ functionName: FN, clusterId: CLUSTER, replicationGroupId: RG, dbAppUser: 'lab07_app', dbAppSecretArn: OUTPUTS.DbAppSecretArn, cachePort: 6379, dbPort: 3306, source: 'stack' });
   });
 
   it('lets --cluster win and drops the stack cluster endpoint that describes another cluster', async () => {
     serve();
     const r = await findLab07Resources(fakeClients(), { clusterId: 'my-other-cluster' });
-    expect(r).toMatchObject({ clusterId: 'my-other-cluster', clusterEndpoint: undefined, dbSecretArn: undefined, replicationGroupId: RG, source: 'flags' });
+    expect(r).toMatchObject({ clusterId: 'my-other-cluster', clusterEndpoint: undefined, dbSecretArn: undefined, dbAppSecretArn: undefined, replicationGroupId: RG, source: 'flags' });
   });
 
   it('refuses a malformed identifier as a usage error', async () => {
@@ -89,8 +89,15 @@ describe('Lab 7 resource checks', () => {
 
   it('never shows an environment value but the TTL', async () => {
     const { inspection } = await inspect();
-    expect(JSON.stringify(inspection.checks)).not.toContain('not-a-real-token');
-    expect(inspection.checks.find((c) => c.id === '07.aws.environment')!.message).toMatch(/300 s/);
+    expect(JSON.stringify(inspection.checks)).not.toMatch(/not-a-real-(token|password)/);
+    expect(inspection.checks.find((c) => c.id === '07.aws.environment')!.message).toMatch(/60 s/);
+  });
+
+  it('fails a plain-text REDIS_URL and DB_SSL off, without showing the token in the URL', async () => {
+    const vars = { ...goodFunction().Environment!.Variables!, REDIS_URL: 'redis://:not-a-real-token-0123456789abcdef@cache:6379', DB_SSL: 'false' };
+    const { byId } = await inspect({ fn: goodFunction({ Environment: { Variables: vars } }) });
+    expect(byId['07.aws.environment']).toMatchObject({ status: 'fail', message: expect.stringMatching(/REDIS_URL does not start with rediss:\/\/.*DB_SSL is not "true"/) });
+    expect(byId['07.aws.environment']!.message).not.toContain('not-a-real-token');
   });
 
   it('fails x86_64 and another runtime, naming both', async () => {
@@ -125,16 +132,18 @@ describe('Lab 7 resource checks', () => {
 
   it('fails a missing setting and a TTL that is not a number', async () => {
     const vars = { ...goodFunction().Environment!.Variables! };
-    delete vars.DB_AUTH;
+    delete vars.DB_PASSWORD;
     vars.CACHE_TTL_SECONDS = 'forever';
     const { byId } = await inspect({ fn: goodFunction({ Environment: { Variables: vars } }) });
-    expect(byId['07.aws.environment']).toMatchObject({ status: 'fail', message: expect.stringMatching(/missing or empty: DB_AUTH.*CACHE_TTL_SECONDS is "forever"/) });
+    expect(byId['07.aws.environment']).toMatchObject({ status: 'fail', message: expect.stringMatching(/missing or empty: DB_PASSWORD.*CACHE_TTL_SECONDS is "forever"/) });
   });
 
-  it('fails a cluster that never pauses, and one without IAM authentication', async () => {
-    const { byId } = await inspect({ cluster: goodCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 }, IAMDatabaseAuthenticationEnabled: false }) });
+  it('fails a cluster that never pauses, and one with a minimum of 0 but no pause delay', async () => {
+    const { byId } = await inspect({ cluster: goodCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 } }) });
     expect(byId['07.aws.scaling']).toMatchObject({ status: 'fail', message: expect.stringContaining('scales from 0.5 ACU') });
-    expect(byId['07.aws.iam-auth']).toMatchObject({ status: 'fail', message: expect.stringContaining('IAM database authentication is off') });
+    rds.reset();
+    const again = await inspect({ cluster: goodCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2 } }) });
+    expect(again.byId['07.aws.scaling']).toMatchObject({ status: 'fail', message: expect.stringContaining('reports no auto-pause delay') });
   });
 
   it('fails a cache without TLS or AUTH', async () => {
