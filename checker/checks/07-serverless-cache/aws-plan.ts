@@ -11,7 +11,8 @@ import type { CheckResult } from '../../core/result.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import type { AwsInspection, AwsPlan, AwsPlanContext } from '../plugin.js';
 import { gatherLab07Facts, lambdaClientFor, type Lab07Clients } from './aws-facts.js';
-import { LAB07_AWS_CHECKS, runLab07ResourceChecks } from './aws.js';
+import { functionUserResult, LAB07_AWS_CHECKS, runLab07ResourceChecks } from './aws.js';
+import { ensureFunctionUser, FUNCTION_USER_PRIVILEGES, readAppPassword } from './function-user.js';
 import { invokeOnce, measure, type InvokeSample } from './invoke.js';
 import { judgeInvokeSeries, LAB07_INVOKE_CHECKS, type InvokeSeries } from './invoke-checks.js';
 
@@ -79,6 +80,30 @@ async function lab07Endpoints(ctx: AwsPlanContext, r: Lab07Resources): Promise<E
   };
 }
 
+/** Creates (or resets) the function's MySQL user through the endpoints the exercises use. */
+export async function createFunctionUser(ctx: AwsPlanContext, r: Lab07Resources, endpoints: Endpoints, connect: ConnectMysql = defaultConnect): Promise<CheckResult[]> {
+  const key = 'functionUser' as const;
+  const started = performance.now();
+  if (!r.dbAppUser || !r.dbAppSecretArn) {
+    return [functionUserResult(key, 'fail', `The stack ${r.stackName} has no DbAppUser/DbAppSecretArn output, so the function has no database user to sign in as.`, `Deploy the current version of the stack (\`${LAB07_DEPLOY}\`).`)];
+  }
+  let db: Awaited<ReturnType<ConnectMysql>> | undefined;
+  try {
+    const password = await readAppPassword(ctx.clients.secrets, r.dbAppSecretArn, { region: ctx.region, profile: ctx.profile });
+    db = await connect(endpoints.mysql);
+    await ensureFunctionUser(db, r.dbAppUser, password, endpoints.mysql.database);
+  } catch (err) {
+    const e = err as { message?: string; nextStep?: string };
+    return [functionUserResult(key, 'error', `Could not create the function's database user ${r.dbAppUser}: ${e.message ?? String(err)}`, e.nextStep ?? 'Check the tunnel (--tunnel) and that the cluster is available, then re-run.', Math.round(performance.now() - started))];
+  } finally {
+    await db?.end().catch(() => undefined);
+  }
+  return [functionUserResult(key, 'pass', `${r.dbAppUser} can sign in from the function (TLS required; ${FUNCTION_USER_PRIVILEGES} on ${endpoints.mysql.database}).`, undefined, Math.round(performance.now() - started))];
+}
+
+export type ConnectMysql = (endpoint: Endpoints['mysql']) => Promise<{ query(sql: string, params?: unknown[]): Promise<unknown>; end(): Promise<void> }>;
+const defaultConnect: ConnectMysql = async (endpoint) => (await import('../../runner/connect.js')).connectMysql(endpoint);
+
 /** The plan, with the series' user ids open to tests. */
 export function lab07AwsPlan(options: Lab07PlanOptions = {}): AwsPlan {
   return {
@@ -97,6 +122,7 @@ export function lab07AwsPlan(options: Lab07PlanOptions = {}): AwsPlan {
       return {
         checks,
         endpoints: () => lab07Endpoints(ctx, resources),
+        connected: (endpoints) => createFunctionUser(ctx, resources, endpoints),
         async after() {
           if (!functionReady) {
             const why = `the function is not ready to invoke (see ${LAB07_AWS_CHECKS.function.id})`;

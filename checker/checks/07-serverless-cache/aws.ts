@@ -24,6 +24,7 @@ export const LAB07_AWS_CHECKS = {
   scaling: { id: '07.aws.scaling', name: 'Aurora Serverless v2 scales from 0 ACUs with auto-pause' },
   cache: { id: '07.aws.cache', name: 'The Valkey cache requires TLS and an AUTH token' },
   securityGroups: { id: '07.aws.security-groups', name: 'Security groups admit only the function and the bastion, never 0.0.0.0/0' },
+  functionUser: { id: '07.aws.function-user', name: "The function's database user exists with the stack's password (created through the tunnel)" },
 } as const;
 
 export type Lab07AwsCheckKey = keyof typeof LAB07_AWS_CHECKS;
@@ -238,6 +239,12 @@ export const LAB07_RESOURCE_CHECKS: Check[] = [
   securityGroupsCheck,
 ];
 
+/** Until the cluster is reached (aws-plan.ts `connected`), the function user cannot be checked. */
+export const functionUserPending: Check = () =>
+  skipped('functionUser', 'the cluster was not reached (it is private: run with --tunnel to reach it through the bastion)', 'Run `npm run check -- 7 --target aws --tunnel`.');
+
 export function runLab07ResourceChecks(facts: Lab07Facts): CheckResult[] {
-  return LAB07_RESOURCE_CHECKS.map((check) => check(facts));
+  return [...LAB07_RESOURCE_CHECKS, functionUserPending].map((check) => check(facts));
 }
+
+export const functionUserResult = result;

@@ -47,8 +47,9 @@ export interface LambdaReport {
   initMs?: number;
 }
 
+/** One tab-separated field: "Duration" must not match inside "Billed Duration" or "Init Duration". */
 const field = (line: string, name: string): number | undefined => {
-  const m = new RegExp(`${name}: ([\\d.]+) (?:ms|MB)`).exec(line);
+  const m = new RegExp(`(?:^|\\t)${name}: ([\\d.]+) (?:ms|MB)`).exec(line);
   return m ? Number(m[1]) : undefined;
 };
 

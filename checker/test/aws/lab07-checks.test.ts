@@ -8,7 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findLab07Resources, LAB07_ENVIRONMENT_KEYS as CHECKER_ENV_KEYS, LAB07_OUTPUTS, LAB07_STACK_NAME as CHECKER_STACK_NAME } from '../../checks/07-serverless-cache/resources.js';
 import { LAB07_AWS_CHECKS } from '../../checks/07-serverless-cache/aws.js';
-import { lab07AwsCheckNames, lab07AwsPlan, LAB07_INVOKE_MEASUREMENT } from '../../checks/07-serverless-cache/aws-plan.js';
+import { createFunctionUser, lab07AwsCheckNames, lab07AwsPlan, LAB07_INVOKE_MEASUREMENT } from '../../checks/07-serverless-cache/aws-plan.js';
+import { findLab07Resources as find07 } from '../../checks/07-serverless-cache/resources.js';
 import type { InvokeMeasurement } from '../../checks/07-serverless-cache/invoke.js';
 import { UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -82,7 +83,8 @@ describe('findLab07Resources', () => {
 describe('Lab 7 resource checks', () => {
   it('the deployed lab stack passes every resource check, in order, with ids and names', async () => {
     const { inspection } = await inspect();
-    expect(inspection.checks.map((c) => [c.id, c.status])).toEqual(Object.values(LAB07_AWS_CHECKS).map((c) => [c.id, 'pass']));
+    expect(inspection.checks.map((c) => [c.id, c.status])).toEqual(Object.values(LAB07_AWS_CHECKS).map((c) => [c.id, c.id === '07.aws.function-user' ? 'skipped' : 'pass']));
+    expect(inspection.checks.at(-1)).toMatchObject({ message: expect.stringContaining('--tunnel') });
     expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: FN });
     expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: [SG.fn, SG.db, SG.cache] });
   });
@@ -305,6 +307,51 @@ describe('Lab 7 after the exercises: invoking the deployed function', () => {
       redis: { tls: true, servername: OUTPUTS.CachePrimaryEndpoint, password: 'cache-token-0123456789' },
       mysql: { user: 'admin', password: 'db-pass', database: 'labdb', ssl: true },
     });
+    sm.restore();
+  });
+});
+
+describe("Lab 7's function user, created through the tunnel", () => {
+  const endpoints = { target: 'aws', mysql: { host: '127.0.0.1', port: 33061, user: 'admin', password: 'db-pass', database: 'labdb', ssl: true } } as never;
+
+  it('creates the user with the app secret password, TLS required, and only the rights a user service needs', async () => {
+    serve();
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand, { SecretId: OUTPUTS.DbAppSecretArn }).resolves({ SecretString: 'AppPassw0rdFromTheStack' });
+    const ran: Array<[string, unknown[] | undefined]> = [];
+    let ended = false;
+    const ctx = planContext(fakeClients());
+    const [check] = await createFunctionUser(ctx, await find07(ctx.clients), endpoints, async (ep) => {
+      expect(ep).toMatchObject({ user: 'admin', ssl: true });
+      return { query: async (sql: string, params?: unknown[]) => void ran.push([sql, params]), end: async () => void (ended = true) };
+    });
+    expect(check).toMatchObject({ id: '07.aws.function-user', status: 'pass' });
+    expect(ran).toEqual([
+      ["CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ? REQUIRE SSL", ['lab07_app', 'AppPassw0rdFromTheStack']],
+      ["ALTER USER ?@'%' IDENTIFIED BY ? REQUIRE SSL", ['lab07_app', 'AppPassw0rdFromTheStack']],
+      ["GRANT SELECT, INSERT, UPDATE, DELETE ON `labdb`.* TO ?@'%'", ['lab07_app']],
+    ]);
+    expect(ended).toBe(true);
+    expect(JSON.stringify(check)).not.toContain('AppPassw0rd');
+    sm.restore();
+  });
+
+  it('reports an error (not a pass) when the cluster refuses, and closes the connection', async () => {
+    serve();
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).resolves({ SecretString: 'AppPassw0rdFromTheStack' });
+    let ended = false;
+    const ctx = planContext(fakeClients());
+    const [check] = await createFunctionUser(ctx, await find07(ctx.clients), endpoints, async () => ({
+      query: async () => {
+        throw new Error("Access denied for user 'admin'@'10.0.0.12'");
+      },
+      end: async () => void (ended = true),
+    }));
+    expect(check).toMatchObject({ id: '07.aws.function-user', status: 'error', message: expect.stringContaining('Access denied') });
+    expect(ended).toBe(true);
     sm.restore();
   });
 });
