@@ -16,6 +16,7 @@ import { lab03Stack } from './03-aurora-cluster.js';
 import { lab04Stack } from './04-aurora-serverless.js';
 import { lab05Stack } from './05-elasticache-redis.js';
 import { lab06Stack } from './06-performance-insights.js';
+import { lab07Stack } from './07-serverless-cache.js';
 
 export { labEnvironment, type LabStackEntry, type VariantOptions } from './shared/lab-entry.js';
 /** Lab 5's adder, which checker/ops/cache-update-guard.ts imports from here. */
@@ -29,6 +30,7 @@ export const LAB_STACKS = {
   lab04: lab04Stack,
   lab05: lab05Stack,
   lab06: lab06Stack,
+  lab07: lab07Stack,
 } as const;
 
 export type LabStacks = { readonly [K in keyof typeof LAB_STACKS]: ReturnType<(typeof LAB_STACKS)[K]['add']> };

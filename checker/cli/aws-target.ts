@@ -9,7 +9,7 @@ import type { LabMeta } from '../core/lab.js';
 import { overallStatus, summarise, type CheckResult, type ResultsDocument } from '../core/result.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import type { Endpoints } from '../engines/endpoints.js';
-import { awsPlanFor } from '../checks/aws-plans.js';
+import { findPlugin } from '../../labs/index.js';
 import type { AfterRun, AwsPlanContext, PluginIo, RunMeasurement } from '../checks/plugin.js';
 import type { CommonFlags } from './args.js';
 import type { RunOnTarget } from './targets.js';
@@ -35,7 +35,7 @@ export async function stackDeployed(lab: LabMeta, flags: CommonFlags): Promise<b
 }
 
 export async function runOnAws(lab: LabMeta, flags: CommonFlags, body: (run: RunOnTarget) => Promise<ResultsDocument>): Promise<ResultsDocument> {
-  const plan = await awsPlanFor(lab.id);
+  const plan = await findPlugin(lab.id)?.aws?.();
   if (!plan) throw new UsageError(`Lab ${lab.id} has no AWS checks yet.`);
   const { makeAwsClients, destroyAwsClients, resolvedRegion } = await import('../aws/clients.js');
   const { whoAmI } = await import('../aws/errors.js');

@@ -22,8 +22,10 @@ export const HOURS_PER_MONTH = 730;
  * - `month`: per resource-month (prorated hourly over 730 h).
  * - `GiB-month`: per GiB of provisioned or stored data per month; quantity = GiB.
  * - `GiB`: per GiB processed or ingested; quantity = GiB per hour (an estimate).
+ * - `GB-second`: per GB of memory for a second of billed duration (Lambda); quantity = GB-seconds per hour (an estimate).
+ * - `million-requests`: per million requests (Lambda); quantity = millions of requests per hour (an estimate).
  */
-export type PriceUnit = 'hour' | 'month' | 'GiB-month' | 'GiB';
+export type PriceUnit = 'hour' | 'month' | 'GiB-month' | 'GiB' | 'GB-second' | 'million-requests';
 
 export interface Price {
   usd: number;
@@ -44,6 +46,7 @@ const SECRETS_PRICING = 'https://aws.amazon.com/secrets-manager/pricing/';
 const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
 const PRIVATELINK_PRICING = 'https://aws.amazon.com/privatelink/pricing/';
 const AURORA_PRICING = 'https://aws.amazon.com/rds/aurora/pricing/';
+const LAMBDA_PRICING = 'https://aws.amazon.com/lambda/pricing/';
 
 export const PRICES = {
   // ElastiCache, node-based, on-demand
@@ -113,6 +116,20 @@ export const PRICES = {
     what: 'Aurora Standard cluster storage, per GiB-month used (I/O billed separately at $0.20 per million requests)',
     source: AURORA_PRICING,
   },
+  // Lambda (Lab 7), arm64 (Graviton)
+  'lambda:arm64-gb-second': {
+    usd: 0.0000133334,
+    unit: 'GB-second',
+    what: 'Lambda compute on arm64, per GB-second (memory x billed duration; the init phase is billed too since August 2025)',
+    source: LAMBDA_PRICING,
+    unsure: 'The first tier (up to 7.5 billion GB-seconds a month); x86_64 costs $0.0000166667. The Free Tier (400,000 GB-seconds a month) is not counted.',
+  },
+  'lambda:million-requests': {
+    usd: 0.2,
+    unit: 'million-requests',
+    what: 'Lambda requests, per million invocations (the Free Tier, 1 million a month, is not counted)',
+    source: LAMBDA_PRICING,
+  },
   // Monitoring
   'cloudwatch:alarm-month': {
     usd: 0.1,
@@ -167,7 +184,7 @@ export const PRICES = {
   'vpc:interface-endpoint-az': {
     usd: 0.01,
     unit: 'hour',
-    what: 'VPC interface endpoint, per AZ per hour; no lab uses one',
+    what: 'VPC interface endpoint, per AZ per hour; no lab uses one (Lab 7 avoids a Secrets Manager endpoint with IAM database authentication)',
     source: PRIVATELINK_PRICING,
   },
   // Secrets and logs
@@ -215,6 +232,8 @@ export function hourlyPrice(key: string, quantity = 1): number {
   switch (price.unit) {
     case 'hour':
     case 'GiB':
+    case 'GB-second':
+    case 'million-requests':
       return price.usd * quantity;
     case 'month':
     case 'GiB-month':

@@ -1,7 +1,8 @@
-import { hourlyCost, type LabMeta } from '../../checker/core/lab.js';
+import { defineLab } from '../../checker/core/lab.js';
 import { billable } from '../../checker/cost/pricing.js';
+import { AURORA_MYSQL_PIN, VALKEY_PIN } from '../../stacks/shared/engine-pins.js';
 
-export const lab07: LabMeta = {
+export const lab07 = defineLab({
   id: 7,
   slug: 'serverless-cache',
   title: 'The serverless cache: Lambda in front of Aurora and Valkey',
@@ -22,25 +23,26 @@ export const lab07: LabMeta = {
     'Destroy the stack when you are done',
   ],
   cost: {
-    // Placeholder until the stack's prices are entered (checker/cost/pricing.ts): the function itself is
-    // free-tier-ish (a few thousand invocations), Aurora pauses at 0 ACU when idle.
-    usdPerHour: 0,
     billable: [
-      billable('elasticache:cache.t4g.micro:valkey', 1, 'cache.t4g.micro node (Valkey)'),
-      billable('aurora:serverless-v2-acu', 1, 'Aurora Serverless v2 at 0.5 ACU while in use (0 ACU when paused)', 0.5),
+      billable('aurora:serverless-v2-acu', 1, 'Aurora Serverless v2 at 0.5 ACU while in use (0 ACU and no charge once paused)', 0.5),
       billable('aurora:storage-gib-month', 1, 'Aurora storage, about 1 GiB', 1),
+      billable('elasticache:cache.t4g.micro:valkey', 1, 'cache.t4g.micro node (Valkey)'),
+      billable('lambda:arm64-gb-second', 1, 'Lambda on arm64: about 100 GB-seconds an hour while you run the checks', 100),
+      billable('lambda:million-requests', 1, 'Lambda requests: about 2,000 an hour while you run the checks', 0.002),
       billable('ec2:t4g.nano', 1, 't4g.nano bastion instance'),
       billable('ebs:gp3-gib-month', 1, 'bastion root volume, 8 GiB gp3', 8),
       billable('vpc:public-ipv4', 1, 'public IPv4 address (bastion)'),
-      billable('secretsmanager:secret-month', 1, 'Secrets Manager secret (database)'),
+      billable('secretsmanager:secret-month', 3, 'Secrets Manager secrets: database master, function user, Valkey AUTH token'),
+      billable('cloudwatch-logs:gib-ingested', 1, 'function logs, about 0.001 GiB/h', 0.0011),
     ],
-    note: 'One Lambda function on arm64 (about $0 at lab volumes), Aurora Serverless v2 with a 0-ACU minimum and auto-pause, one Valkey node; no NAT gateway.',
+    note: 'One Lambda function on arm64 (cents at lab volumes), Aurora Serverless v2 with a 0-ACU minimum that pauses after 5 idle minutes, one Valkey node; no NAT gateway. Paused, the stack still costs about $0.025/h (cache node, bastion, secrets): destroy it when you are done.',
   },
   plannedHours: 3,
   requires: {
     localEngines: ['redis', 'mysql'],
-    rds: [],
-    elasticache: [],
+    // The stack builds its database and cache from these (stacks/07-serverless-cache.ts).
+    rds: [{ ...AURORA_MYSQL_PIN, instanceClass: 'db.serverless' }],
+    elasticache: [{ ...VALKEY_PIN, nodeType: 'cache.t4g.micro' }],
     minAvailabilityZones: 2,
     tunnel: true,
   },
@@ -48,13 +50,20 @@ export const lab07: LabMeta = {
   localTopology: 'cache-and-database',
   stack: {
     name: 'DataTierLabs-07-ServerlessCache',
-    file: 'stacks/07-serverless-cache.ts',
     outputs: {
       functionName: 'FunctionName',
-      functionUrl: 'FunctionUrl',
+      functionLogGroup: 'FunctionLogGroup',
+      clusterId: 'ClusterId',
       clusterEndpoint: 'ClusterEndpoint',
-      cacheEndpoint: 'CacheEndpoint',
+      writerInstanceId: 'WriterInstanceId',
+      dbPort: 'DbPort',
+      dbName: 'DbName',
       dbSecretArn: 'DbSecretArn',
+      dbAppUser: 'DbAppUser',
+      dbAppSecretArn: 'DbAppSecretArn',
+      replicationGroupId: 'ReplicationGroupId',
+      cacheEndpoint: 'CachePrimaryEndpoint',
+      cachePort: 'CachePort',
       cacheAuthSecretArn: 'CacheAuthSecretArn',
       bastionInstanceId: 'BastionInstanceId',
     },
@@ -91,6 +100,4 @@ export const lab07: LabMeta = {
     'Run one exercise at a time: npm run check -- 7 --exercise 02',
     'Concurrent requests land in different execution environments: anything shared in one process (a Map, a promise) is not shared with the others.',
   ],
-};
-
-lab07.cost.usdPerHour = hourlyCost(lab07.cost.billable);
+});

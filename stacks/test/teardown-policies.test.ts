@@ -67,9 +67,9 @@ describe.each(VARIANTS)('teardown policies of every stack in the $name variant',
     }
   });
 
-  it('has Aurora clusters (Labs 3 and 4) without deletion protection that drop their automated backups, and no snapshot policy on them or their instances', () => {
+  it('has Aurora clusters (Labs 3, 4 and 7) without deletion protection that drop their automated backups, and no snapshot policy on them or their instances', () => {
     const clusters = resourcesOf(stacks, 'AWS::RDS::DBCluster');
-    expect(new Set(clusters.map((c) => c.stack))).toEqual(new Set(['DataTierLabs-03-AuroraCluster', 'DataTierLabs-04-AuroraServerless']));
+    expect(new Set(clusters.map((c) => c.stack))).toEqual(new Set(['DataTierLabs-03-AuroraCluster', 'DataTierLabs-04-AuroraServerless', 'DataTierLabs-07-ServerlessCache']));
     for (const { r } of clusters) {
       expect(r.Properties?.DeletionProtection).toBe(false);
       expect(r.Properties?.DeleteAutomatedBackups).toBe(true);
@@ -77,6 +77,17 @@ describe.each(VARIANTS)('teardown policies of every stack in the $name variant',
     }
     for (const { r } of resourcesOf(stacks, 'AWS::RDS::DBInstance').filter(({ r }) => r.Properties?.DBClusterIdentifier)) {
       expect(r.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('gives every Lambda function a log group the stack owns and deletes (Lab 7)', () => {
+    const functions = resourcesOf(stacks, 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.stack)).toContain('DataTierLabs-07-ServerlessCache');
+    for (const { stack, r } of functions) {
+      const ref = (r.Properties?.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
+      const group = stacks.find((s) => s.name === stack)!.template.Resources?.[ref ?? ''];
+      expect(group?.Type).toBe('AWS::Logs::LogGroup');
+      expect(group?.DeletionPolicy).toBe('Delete');
     }
   });
 

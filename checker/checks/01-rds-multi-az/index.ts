@@ -17,4 +17,5 @@ export default defineLabPlugin({
       local: async (ctx) => (await import('./local-drill.js')).localFailoverDrill(ctx),
     },
   ],
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

@@ -9,4 +9,5 @@ export default defineLabPlugin({
     const [{ lab02ExerciseChecks }, { openLab02 }] = await Promise.all([import('./exercises/index.js'), import('./session.js')]);
     return labChecks({ exercises: lab02ExerciseChecks, open: openLab02 });
   },
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

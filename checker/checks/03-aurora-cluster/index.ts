@@ -18,4 +18,5 @@ export default defineLabPlugin({
     },
   ],
   awsCheckNames: async () => Object.values((await import('./aws.js')).LAB03_AWS_CHECKS),
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

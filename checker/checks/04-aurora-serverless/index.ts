@@ -39,4 +39,5 @@ export default defineLabPlugin({
     type Ramp = Parameters<typeof renderRamp>[1];
     return [{ key: 'loadRamp', render: (c, value) => ((value as Ramp | undefined)?.steps ? renderRamp(c, value as Ramp) : undefined) }];
   },
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

@@ -25,4 +25,5 @@ export default defineLabPlugin({
       },
     ];
   },
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

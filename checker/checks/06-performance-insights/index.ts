@@ -28,4 +28,5 @@ export default defineLabPlugin({
       },
     ];
   },
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
 });

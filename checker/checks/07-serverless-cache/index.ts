@@ -22,4 +22,6 @@ export default defineLabPlugin({
   async renderers() {
     return [(await import('./render.js')).cacheVsDatabaseRenderer];
   },
+  aws: async () => (await import('./aws-plan.js')).awsPlan,
+  awsCheckNames: async () => (await import('./aws-plan.js')).lab07AwsCheckNames(),
 });

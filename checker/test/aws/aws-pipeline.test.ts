@@ -18,7 +18,7 @@ import type { CheckResult, ResultsDocument } from '../../core/result.js';
 import { fixture, startWireServer, xml, type WireServer } from './wire-server.js';
 
 const plans = vi.hoisted(() => ({ current: undefined as AwsPlan | undefined }));
-vi.mock('../../checks/aws-plans.js', () => ({ awsPlanFor: async () => plans.current }));
+vi.mock('../../../labs/index.js', () => ({ findPlugin: () => ({ aws: async () => plans.current }) }));
 
 const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'HOME', 'AWS_EC2_METADATA_DISABLED'] as const;
 let saved: Partial<Record<(typeof KEYS)[number], string | undefined>> = {};

@@ -17,7 +17,7 @@ describe('the pricing table', () => {
   it('gives every price a positive amount, a unit and the AWS pricing page it comes from', () => {
     for (const [key, price] of Object.entries(PRICES)) {
       expect(price.usd, key).toBeGreaterThan(0);
-      expect(['hour', 'month', 'GiB-month', 'GiB'], key).toContain(price.unit);
+      expect(['hour', 'month', 'GiB-month', 'GiB', 'GB-second', 'million-requests'], key).toContain(price.unit);
       expect(price.source, key).toMatch(/^https:\/\/aws\.amazon\.com\/.+\/pricing\//);
       expect(key, key).toMatch(/^[a-z0-9-]+:[a-z0-9.:-]+$/);
     }
@@ -29,6 +29,13 @@ describe('the pricing table', () => {
     expect(hourlyPrice('rds:gp3-gib-month', 20)).toBeCloseTo((20 * 0.115) / 730, 10);
     expect(hourlyPrice('ec2:t4g.nano')).toBe(0.0042);
     expect(hourlyPrice('cloudwatch-logs:gib-ingested', 0.5)).toBe(0.25);
+  });
+
+  it('prices Lambda per GB-second and per million requests, quantities per hour (Lab 7)', () => {
+    // 100 GB-seconds an hour: 2,000 invocations of 100 ms at 512 MB.
+    expect(hourlyPrice('lambda:arm64-gb-second', 100)).toBeCloseTo(0.00133334, 10);
+    expect(hourlyPrice('lambda:million-requests', 0.002)).toBeCloseTo(0.0004, 10);
+    expect(billable('lambda:arm64-gb-second', 1, 'x', 100)).toMatchObject({ priceKey: 'lambda:arm64-gb-second', quantity: 100 });
   });
 
   it('refuses a key it does not price', () => {

@@ -28,6 +28,12 @@ export const SERVICE_PREFIX: Record<string, string> = {
   'client-cloudwatch-logs': 'logs',
   'client-pi': 'pi',
   'client-ssm': 'ssm',
+  'client-lambda': 'lambda',
+};
+
+/** SDK commands whose IAM action is not `<prefix>:<command name>`. */
+export const COMMAND_ACTIONS: Record<string, string> = {
+  'client-lambda:InvokeCommand': 'lambda:InvokeFunction',
 };
 
 /** AWS CLI service name -> IAM service prefix, for `aws <service> <operation>` argument lists. */
@@ -43,6 +49,7 @@ export const CLI_SERVICE_PREFIX: Record<string, string> = {
   resourcegroupstaggingapi: 'tag',
   logs: 'logs',
   pi: 'pi',
+  lambda: 'lambda',
 };
 
 /** SDK waiters and the API they poll (only the ones the kit could plausibly use). */
@@ -105,6 +112,8 @@ function specifiers(list: string, separator: RegExp): Array<{ name: string; loca
 function actionFor(pkg: string, exported: string): string | undefined {
   const prefix = SERVICE_PREFIX[pkg];
   if (!prefix) return undefined;
+  const renamed = COMMAND_ACTIONS[`${pkg}:${exported}`];
+  if (renamed) return renamed;
   const command = /^([A-Z]\w*)Command$/.exec(exported);
   if (command) return `${prefix}:${command[1]}`;
   const paginator = /^paginate([A-Z]\w*)$/.exec(exported);

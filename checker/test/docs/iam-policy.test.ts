@@ -150,6 +150,24 @@ describe('docs/iam/learner-policy.json covers the checker', () => {
     expect(scan.calls.some((c) => c.action === 'ssm:StartSession' && c.file === 'checker/aws/tunnel.ts')).toBe(true);
   });
 
+  it("maps Lambda's Invoke command to the IAM action lambda:InvokeFunction (Lab 7)", () => {
+    const { calls, problems } = scanSource("import { InvokeCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';", 'fake.ts');
+    expect(problems).toEqual([]);
+    expect(calls.map((c) => c.action).sort()).toEqual(['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction']);
+    expect(found).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration', 'ec2:DescribeRouteTables']));
+  });
+
+  it('invokes and reads only the kit\'s functions', () => {
+    for (const action of ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration']) {
+      const statements = allowingStatements(learner, action);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const s of statements) expect(list(s.Resource), s.Sid).toEqual(['arn:aws:lambda:*:*:function:DataTierLabs-*']);
+    }
+    for (const action of ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:DeleteFunction', 'lambda:AddPermission', 'lambda:CreateFunctionUrlConfig']) {
+      expect(isAllowed(learner, action), action).toBe(false);
+    }
+  });
+
   it('allows every call the checker can make', () => {
     const learnerCalls = found.filter((a) => !DEPLOY_ONLY.includes(a));
     const missing = uncovered(learner, learnerCalls).map((a) => {
