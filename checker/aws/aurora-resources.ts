@@ -9,9 +9,6 @@
  * name, its member instances, and the lab's clusters when a name is wrong.
  */
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
-import { lab03 } from '../../labs/03-aurora-cluster/lab.js';
-import { lab04 } from '../../labs/04-aurora-serverless/lab.js';
-import { lab06 } from '../../labs/06-performance-insights/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import type { StackMeta } from '../core/lab.js';
 import { kitMatch, tagMap } from '../core/kit.js';
@@ -202,14 +199,6 @@ export async function findInsightsInstanceResources(clients: AwsClients, stack: 
   };
 }
 
-/**
- * The finders bound to Labs 3, 4 and 6, for checker/cli/aws-target-aurora.ts
- * until the labs' AWS plans pass their own `lab.stack` (then delete these and
- * the lab imports at the top: this layer must not name a lab).
- */
-export const findLab03Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findProvisionedClusterResources(clients, lab03.stack, lookup);
-export const findLab04Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findServerlessClusterResources(clients, lab04.stack, lookup);
-export const findLab06Resources = (clients: AwsClients, lookup: AuroraLookup = {}) => findInsightsInstanceResources(clients, lab06.stack, lookup);
 
 // --- cluster reads shared by the checks and the drill ---
 

@@ -3,7 +3,6 @@
  * flags for learners who built them in the console. A flag always wins over
  * the stack output of the same resource.
  */
-import { lab05 } from '../../labs/05-elasticache-redis/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import type { StackMeta } from '../core/lab.js';
 import type { AwsClients } from './clients.js';
@@ -125,10 +124,3 @@ export async function findCacheResources(clients: AwsClients, stack: StackMeta, 
     source: byFlags ? 'flags' : 'stack',
   };
 }
-
-/**
- * The finder bound to Lab 5, for checker/cli/aws-target.ts until the lab's
- * AWS plan passes its own `lab.stack` (then delete it and the lab import at
- * the top: this layer must not name a lab).
- */
-export const findLab05Resources = (clients: AwsClients, lookup: Lab05Lookup) => findCacheResources(clients, lab05.stack, lookup);

@@ -10,8 +10,6 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { lab01 } from '../../labs/01-rds-multi-az/lab.js';
-import { lab02 } from '../../labs/02-read-replicas/lab.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import type { StackMeta } from '../core/lab.js';
 import { kitMatch, tagMap } from '../core/kit.js';
@@ -225,13 +223,6 @@ export async function findPrimaryReplicaResources(clients: AwsClients, stack: St
   };
 }
 
-/**
- * The finders bound to Labs 1 and 2, for checker/cli/aws-target-rds.ts until
- * the labs' AWS plans pass their own `lab.stack` (then delete these and the
- * lab imports at the top: this layer must not name a lab).
- */
-export const findLab01Resources = (clients: AwsClients, lookup: Lab01Lookup = {}) => findRdsInstanceResources(clients, lab01.stack, lookup);
-export const findLab02Resources = (clients: AwsClients, lookup: Lab02Lookup = {}) => findPrimaryReplicaResources(clients, lab02.stack, lookup);
 
 // --- RDS reads shared by the lab checks and drills ---
 

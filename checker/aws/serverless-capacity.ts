@@ -5,7 +5,6 @@
  * ramp and, in the exercise process, by the ramp itself between steps.
  */
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { AwsLocation } from '../engines/endpoints.js';
 import { awsClientConfig } from './client-config.js';
 import { explainAwsError } from './errors.js';
 
@@ -76,8 +75,15 @@ export async function readServerlessCapacity(
  * clients; the exercise process has none, so then it builds (and closes) one
  * from the same shared configuration for the location's region and profile.
  */
+/** Where the cluster is (the shape of engines/endpoints.ts AwsLocation, which passes as it is). */
+export interface CapacityLocation {
+  region: string;
+  profile?: string;
+  clusterId?: string;
+}
+
 export async function sampleServerlessCapacity(
-  aws: AwsLocation,
+  aws: CapacityLocation,
   now: () => Date = () => new Date(),
   cloudwatch?: CloudWatchClient,
 ): Promise<number | undefined> {

@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { labs } from '../../labs/index.js';
+import { findLab, labs } from '../../labs/index.js';
 import { EnvironmentError, KitError, UsageError } from '../core/errors.js';
 import type { LabMeta } from '../core/lab.js';
 import { printable } from '../core/printable.js';
@@ -183,7 +183,7 @@ export async function gradeMain(argv: string[]): Promise<number> {
       'Ask each learner for the file written by `npm run submit -- --learner <their-id>` and run `npm run grade -- <folder>` again.',
     );
   }
-  const page = renderReport(data, { title: parsed.values.title, filesRead: files.length, mode: 'graded' });
+  const page = renderReport(data, { title: parsed.values.title, filesRead: files.length, mode: 'graded', labs: findLab });
   try {
     writeFileSync(out, page);
   } catch (err) {

@@ -142,6 +142,7 @@ export async function reportMain(argv: string[]): Promise<number> {
   prepareOutput(out);
 
   const { kitCatalog } = await import('./kit-catalog.js');
+  const { findLab } = await import('../../labs/index.js');
   const data = readClassFiles(files, { catalog: await kitCatalog() });
   // File names and reasons quote what the learners sent (ids, names): shown without escape sequences.
   for (const left of data.leftOut) say(`Left out ${printable(left.file)}: it ${printable(left.reason)}`);
@@ -153,7 +154,7 @@ export async function reportMain(argv: string[]): Promise<number> {
     );
   }
 
-  const page = renderReport(data, { title: parsed.values.title, filesRead: files.length });
+  const page = renderReport(data, { title: parsed.values.title, filesRead: files.length, labs: findLab });
   try {
     writeFileSync(out, page);
   } catch (err) {

@@ -127,7 +127,7 @@ export interface LabFacts<O extends Record<string, string> = Record<string, stri
 }
 
 /** LabMeta plus what defineLab derived; still a LabMeta for every caller. */
-export type DefinedLab<O extends Record<string, string> = Record<string, string>> = LabMeta & {
+export type DefinedLab<_O extends Record<string, string> = Record<string, string>> = LabMeta & {
   /** `labs/NN-slug`. */
   readonly dir: string;
   /** `NN-slug`: the folder name under labs/, solutions/ and checker/checks/. */

@@ -2,12 +2,16 @@
  * Pure figures for the class report: the learner x check matrix, completion
  * per lab and per exercise, and the failure messages most learners share.
  */
-import { findLab } from '../../labs/index.js';
+import type { LabMeta } from '../core/lab.js';
 import { AWS_GROUP, type CheckResult, type CheckStatus } from '../core/result.js';
+import { isStartingTodo } from '../core/starting-todo.js';
 import type { ClassLearner } from './collect.js';
-import { isStartingTodo } from '../runner/learner-call.js';
 
 export { AWS_GROUP };
+
+/** The kit's labs by id, for titles and lesson order (the command passes the registry's findLab; this layer never imports it). */
+export type LabDirectory = (id: number) => Pick<LabMeta, 'title' | 'exercises'> | undefined;
+const NO_LABS: LabDirectory = () => undefined;
 
 export interface Column {
   /** `${lab}:${checkId}`: unique across labs. */
@@ -42,20 +46,20 @@ export interface Matrix {
   ran: number[];
 }
 
-export function labTitle(lab: number, slug?: string): string {
-  return findLab(lab)?.title ?? slug ?? `Lab ${lab}`;
+export function labTitle(lab: number, slug?: string, labs: LabDirectory = NO_LABS): string {
+  return labs(lab)?.title ?? slug ?? `Lab ${lab}`;
 }
 
 /** "02-cache-aside" -> "02 Cache-aside (lazy loading)", "aws" -> "AWS resources". */
-export function groupTitle(lab: number, group: string): string {
+export function groupTitle(lab: number, group: string, labs: LabDirectory = NO_LABS): string {
   if (group === AWS_GROUP) return 'AWS resources';
-  const exercise = findLab(lab)?.exercises.find((e) => e.id === group);
+  const exercise = labs(lab)?.exercises.find((e) => e.id === group);
   return exercise ? `${group.slice(0, 2)} ${exercise.title}` : group || 'other checks';
 }
 
-function groupRank(lab: number, group: string): number {
+function groupRank(lab: number, group: string, labs: LabDirectory): number {
   if (group === AWS_GROUP) return Number.MAX_SAFE_INTEGER;
-  const index = findLab(lab)?.exercises.findIndex((e) => e.id === group) ?? -1;
+  const index = labs(lab)?.exercises.findIndex((e) => e.id === group) ?? -1;
   return index >= 0 ? index : 10_000;
 }
 
@@ -66,7 +70,7 @@ const keyOf = (lab: number, id: string): string => `${lab}:${id}`;
  * order, exercises in lesson order, AWS last; within a group, each check
  * after the one that preceded it in the learner's file.
  */
-export function buildColumns(learners: ClassLearner[]): Column[] {
+export function buildColumns(learners: ClassLearner[], labs: LabDirectory = NO_LABS): Column[] {
   const order: Column[] = [];
   const seen = new Set<string>();
   for (const learner of learners) {
@@ -89,19 +93,19 @@ export function buildColumns(learners: ClassLearner[]): Column[] {
   return [...order].sort(
     (a, b) =>
       a.lab - b.lab ||
-      groupRank(a.lab, a.group) - groupRank(b.lab, b.group) ||
+      groupRank(a.lab, a.group, labs) - groupRank(b.lab, b.group, labs) ||
       a.group.localeCompare(b.group) ||
       (position.get(a.key) ?? 0) - (position.get(b.key) ?? 0),
   );
 }
 
-export function buildMatrix(learners: ClassLearner[]): Matrix {
-  const columns = buildColumns(learners);
+export function buildMatrix(learners: ClassLearner[], labs: LabDirectory = NO_LABS): Matrix {
+  const columns = buildColumns(learners, labs);
   const groups: ColumnGroup[] = [];
   for (const column of columns) {
     const last = groups.at(-1);
     if (last && last.lab === column.lab && last.group === column.group) last.columns.push(column);
-    else groups.push({ lab: column.lab, group: column.group, title: groupTitle(column.lab, column.group), columns: [column] });
+    else groups.push({ lab: column.lab, group: column.group, title: groupTitle(column.lab, column.group, labs), columns: [column] });
   }
   const rows = learners.map((learner) => {
     const byKey = new Map<string, CheckResult>();
@@ -171,10 +175,10 @@ export function completion(passed: number, total: number): Completion {
  * passed. The denominator is the whole class: a learner who sent nothing for a
  * lab has not passed it.
  */
-export function labCompletion(learners: ClassLearner[]): LabCompletion[] {
-  const columns = buildColumns(learners);
-  const labs = [...new Set(columns.map((c) => c.lab))];
-  return labs.map((lab) => {
+export function labCompletion(learners: ClassLearner[], labs: LabDirectory = NO_LABS): LabCompletion[] {
+  const columns = buildColumns(learners, labs);
+  const labIds = [...new Set(columns.map((c) => c.lab))];
+  return labIds.map((lab) => {
     const docs = learners.map((l) => l.labs.find((d) => d.lab === lab));
     const groups = [...new Set(columns.filter((c) => c.lab === lab).map((c) => c.group))];
     const exercises = groups.map((group) => {
@@ -184,12 +188,12 @@ export function labCompletion(learners: ClassLearner[]): LabCompletion[] {
         return checks.length > 0 && checks.every((c) => c.status === 'pass');
       }).length;
       const ran = docs.filter((doc) => checksOf(doc).some((c) => c.status !== 'skipped')).length;
-      return { group, title: groupTitle(lab, group), ran, ...completion(passed, learners.length) };
+      return { group, title: groupTitle(lab, group, labs), ran, ...completion(passed, learners.length) };
     });
     const slug = docs.find((d) => d)?.slug;
     return {
       lab,
-      title: labTitle(lab, slug),
+      title: labTitle(lab, slug, labs),
       submitted: docs.filter(Boolean).length,
       ...completion(docs.filter((d) => d?.status === 'pass').length, learners.length),
       exercises,
@@ -234,8 +238,8 @@ export function failureKey(lab: number, check: CheckResult): string {
 }
 
 /** Failures and errors grouped by check and normalised message: most learners first, then in check order, failures before errors. */
-export function rankFailures(learners: ClassLearner[]): FailureGroup[] {
-  const columns = buildColumns(learners);
+export function rankFailures(learners: ClassLearner[], labs: LabDirectory = NO_LABS): FailureGroup[] {
+  const columns = buildColumns(learners, labs);
   const position = new Map(columns.map((c, i) => [c.key, i]));
   const groups = new Map<string, FailureGroup & { variants: Map<string, number> }>();
   for (const learner of learners) {

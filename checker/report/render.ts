@@ -6,7 +6,7 @@
 import type { CheckResult, CheckStatus } from '../core/result.js';
 import { barChart } from './charts.js';
 import type { ClassLearner, ClassResults } from './collect.js';
-import { buildMatrix, chunkGroups, failureKey, labCompletion, rankFailures, type Column, type ColumnGroup, type ExerciseCompletion, type FailureGroup, type LabCompletion, type Matrix, type MatrixRow } from './aggregate.js';
+import { buildMatrix, chunkGroups, failureKey, labCompletion, rankFailures, type Column, type ColumnGroup, type ExerciseCompletion, type FailureGroup, type LabCompletion, type LabDirectory, type Matrix, type MatrixRow } from './aggregate.js';
 import { html, raw, type Html } from './escape.js';
 import { classFigures, type FigureSeries } from './metrics.js';
 import { STYLES } from './styles.js';
@@ -25,15 +25,17 @@ export interface RenderOptions {
   topFailures?: number;
   /** Where the verdicts come from: the learners' own results files (default) or `npm run grade`. */
   mode?: 'self-reported' | 'graded';
+  /** The kit's labs, for titles and lesson order (the command passes the registry's findLab). */
+  labs?: LabDirectory;
 }
 
 export function renderReport(data: ClassResults, options: RenderOptions = {}): string {
   const title = options.title ?? 'Class report';
   const builtAt = options.builtAt ?? new Date();
   const learners = data.learners;
-  const matrix = buildMatrix(learners);
-  const completion = labCompletion(learners);
-  const failures = rankFailures(learners);
+  const matrix = buildMatrix(learners, options.labs);
+  const completion = labCompletion(learners, options.labs);
+  const failures = rankFailures(learners, options.labs);
   const anchors = failureAnchors([...failures.filter((f) => !f.startingTodo), ...failures.filter((f) => f.startingTodo)]);
   const figures = classFigures(learners);
   const filesRead = options.filesRead ?? learners.length + data.leftOut.length;

@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { EnginesUnreachable, type LabChecks, type LabSession } from '../checks/session.js';
+import { EnginesUnreachable, type LabChecks, type LabSession } from './lab-checks.js';
 import type { CheckResult } from '../core/result.js';
 import { CheckFailed, CheckSkipped, type LearnerCalls } from './harness.js';
 import { loadLabChecks } from './lab-module.js';

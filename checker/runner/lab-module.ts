@@ -6,8 +6,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LabPlugin } from '../checks/plugin.js';
-import type { LabChecks } from '../checks/session.js';
+import type { LabChecks } from './lab-checks.js';
+
+/** The one part of a lab's plug-in (checker/checks/plugin.ts) the runner uses. */
+interface PluginModule {
+  default: { checks(): Promise<LabChecks> };
+}
 
 const CHECKS_DIR = fileURLToPath(new URL('../checks/', import.meta.url));
 
@@ -25,7 +29,7 @@ const loaded = new Map<string, Promise<LabChecks>>();
 export function loadLabChecks(modulePath: string): Promise<LabChecks> {
   let checks = loaded.get(modulePath);
   if (!checks) {
-    checks = import(pathToFileURL(modulePath).href).then((module: { default: LabPlugin }) => module.default.checks());
+    checks = import(pathToFileURL(modulePath).href).then((module: PluginModule) => module.default.checks());
     loaded.set(modulePath, checks);
   }
   return checks;

@@ -9,12 +9,8 @@ export class LearnerError extends Error {
 }
 
 export const TODO_MARKER = 'TODO';
-const NOT_WRITTEN = 'is not written yet: it still throws the starting TODO';
-
-/** True for the message of a function that still throws its starting TODO (see describeThrow). */
-export function isStartingTodo(message: string): boolean {
-  return message.includes(NOT_WRITTEN);
-}
+export { isStartingTodo, NOT_WRITTEN } from '../core/starting-todo.js';
+import { NOT_WRITTEN } from '../core/starting-todo.js';
 
 /** "exercises/02-cache-aside.ts:14:11" for the first frame inside the learner's file. */
 export function locationIn(err: unknown, file: string): string | undefined {

@@ -3,6 +3,7 @@
  * exercises (the standby cannot be reached, so it stands for both roles), and
  * the failover drill after the learner confirms.
  */
+import { lab01 } from '../../../labs/01-rds-multi-az/lab.js';
 import mysql from 'mysql2/promise';
 import { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -14,9 +15,9 @@ import { connectionSettings, serverIdAt } from '../replication-session.js';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab01Resources } = await import('../../aws/rds-resources.js');
+    const { findRdsInstanceResources } = await import('../../aws/rds-resources.js');
     const { runLab01AwsChecks } = await import('./aws.js');
-    const r = await findLab01Resources(ctx.clients, {
+    const r = await findRdsInstanceResources(ctx.clients, lab01.stack, {
       stackName: ctx.names.stack,
       dbInstanceId: ctx.names.dbInstance,
       region: ctx.region,

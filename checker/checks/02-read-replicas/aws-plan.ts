@@ -2,6 +2,7 @@
  * Lab 2 on AWS: the primary's and replica's checks, both endpoints for the
  * exercises, and, once connected, whether the replica refuses a write.
  */
+import { lab02 } from '../../../labs/02-read-replicas/lab.js';
 import { EnvironmentError } from '../../core/errors.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { credentials, endpointOf } from '../aws-endpoints.js';
@@ -11,9 +12,9 @@ import { writesRefusedCheck } from './writes-refused.js';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab02Resources } = await import('../../aws/rds-resources.js');
+    const { findPrimaryReplicaResources } = await import('../../aws/rds-resources.js');
     const { runLab02AwsChecks } = await import('./aws.js');
-    const r = await findLab02Resources(ctx.clients, {
+    const r = await findPrimaryReplicaResources(ctx.clients, lab02.stack, {
       stackName: ctx.names.stack,
       dbInstanceId: ctx.names.dbInstance,
       region: ctx.region,

@@ -2,6 +2,7 @@
  * Lab 3 on AWS: the cluster's checks, the writer, reader and each instance's
  * endpoint for the exercises, and the failover drill after the learner confirms.
  */
+import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { EnvironmentError } from '../../core/errors.js';
 import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE } from '../../engines/cluster-topology.js';
@@ -14,9 +15,9 @@ const DRILL_EXERCISE = '03-topology-aware';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab03Resources } = await import('../../aws/aurora-resources.js');
+    const { findProvisionedClusterResources } = await import('../../aws/aurora-resources.js');
     const { runLab03AwsChecks } = await import('./aws.js');
-    const r = await findLab03Resources(ctx.clients, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, region: ctx.region, profile: ctx.profile });
+    const r = await findProvisionedClusterResources(ctx.clients, lab03.stack, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, region: ctx.region, profile: ctx.profile });
     const report = await runLab03AwsChecks(ctx.clients, r, { region: ctx.region, profile: ctx.profile });
     return {
       checks: report.checks,

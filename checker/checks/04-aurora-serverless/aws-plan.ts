@@ -3,6 +3,7 @@
  * exercises, then the capacity CloudWatch saw under load and, when asked,
  * the resume drill (wait for a pause, then time the learner's measureResume).
  */
+import { lab04 } from '../../../labs/04-aurora-serverless/lab.js';
 import type { DBCluster } from '@aws-sdk/client-rds';
 import { EnvironmentError } from '../../core/errors.js';
 import type { Endpoints } from '../../engines/endpoints.js';
@@ -11,10 +12,10 @@ import type { AfterRun, AwsPlan, AwsPlanContext } from '../plugin.js';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab04Resources } = await import('../../aws/aurora-resources.js');
+    const { findServerlessClusterResources } = await import('../../aws/aurora-resources.js');
     const { runLab04AwsChecks, capacityRoseCheck } = await import('./aws.js');
     const where = { region: ctx.region, profile: ctx.profile };
-    const r = await findLab04Resources(ctx.clients, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, ...where });
+    const r = await findServerlessClusterResources(ctx.clients, lab04.stack, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, ...where });
     const report = await runLab04AwsChecks(ctx.clients, r, where);
     return {
       checks: report.checks,

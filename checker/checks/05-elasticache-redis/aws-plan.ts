@@ -3,6 +3,7 @@
  * database endpoints for the exercises (through tunnels with --tunnel), then
  * the cache traffic CloudWatch saw and, when asked, the failover drill.
  */
+import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import type { CacheEndpoints } from '../../engines/endpoints.js';
@@ -12,10 +13,10 @@ import type { AfterRun, AwsPlan, AwsPlanContext } from '../plugin.js';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab05Resources } = await import('../../aws/lab05-resources.js');
+    const { findCacheResources } = await import('../../aws/lab05-resources.js');
     const { runLab05AwsChecks, runLab05TrafficCheck } = await import('./aws.js');
     const where = { region: ctx.region, profile: ctx.profile };
-    const resources = await findLab05Resources(ctx.clients, {
+    const resources = await findCacheResources(ctx.clients, lab05.stack, {
       stackName: ctx.names.stack,
       replicationGroupId: ctx.names.replicationGroup,
       dbInstanceId: ctx.names.dbInstance,

@@ -7,7 +7,6 @@
 import type { CacheCluster, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { EnvironmentError } from '../../core/errors.js';
-import type { CheckResult } from '../../core/result.js';
 import { awsResultBuilders } from '../aws-results.js';
 import type { AwsJudge } from '../aws-judges.js';
 

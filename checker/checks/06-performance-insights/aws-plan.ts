@@ -2,6 +2,7 @@
  * Lab 6 on AWS: the instance's monitoring checks, its endpoint for the
  * exercises, then the top SQL Performance Insights saw while they ran.
  */
+import { lab06 } from '../../../labs/06-performance-insights/lab.js';
 import { EnvironmentError } from '../../core/errors.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { location, mysqlEndpoints } from '../aws-endpoints.js';
@@ -9,10 +10,10 @@ import type { AfterRun, AwsPlan } from '../plugin.js';
 
 export const awsPlan: AwsPlan = {
   async inspect(ctx) {
-    const { findLab06Resources } = await import('../../aws/aurora-resources.js');
+    const { findInsightsInstanceResources } = await import('../../aws/aurora-resources.js');
     const { runLab06AwsChecks, topSqlCheck } = await import('./aws.js');
     const where = { region: ctx.region, profile: ctx.profile };
-    const r = await findLab06Resources(ctx.clients, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, ...where });
+    const r = await findInsightsInstanceResources(ctx.clients, lab06.stack, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, ...where });
     const report = await runLab06AwsChecks(ctx.clients, r, where);
     const dbiResourceId = report.instance?.DbiResourceId ?? r.dbiResourceId;
     return {

@@ -11,7 +11,7 @@ import { checksFor } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import { expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const lab = findLab(3) as LabMeta;
 

@@ -14,7 +14,7 @@ import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import type { RampMeasurement } from '../../load/ramp-chart.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import { expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
 
 const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
 vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));

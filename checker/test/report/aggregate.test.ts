@@ -1,3 +1,4 @@
+import { findLab } from '../../../labs/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildColumns,
@@ -26,13 +27,13 @@ describe('completion', () => {
   ];
 
   it('counts a lab as passed when its run passed (skipped AWS checks do not block it), out of the whole class', () => {
-    const [lab5] = labCompletion(klass);
+    const [lab5] = labCompletion(klass, findLab);
     expect(lab5).toMatchObject({ lab: 5, passed: 1, total: 4, percent: 25, submitted: 3 });
     expect(lab5.title).toMatch(/ElastiCache/);
   });
 
   it('counts an exercise as passed when every one of its checks passed', () => {
-    const [lab5] = labCompletion(klass);
+    const [lab5] = labCompletion(klass, findLab);
     expect(lab5.exercises.map((e) => [e.group, e.passed, e.percent])).toEqual([
       ['01-redis-basics', 2, 50],
       ['02-cache-aside', 2, 50],
@@ -43,7 +44,7 @@ describe('completion', () => {
 
   it('rounds percentages to whole numbers', () => {
     const three = [learner('a', [labDoc([pass('05.01.a')])]), learner('b', [labDoc([pass('05.01.a')])]), learner('c', [labDoc([check('05.01.a', 'fail')])])];
-    expect(labCompletion(three)[0]).toMatchObject({ passed: 2, total: 3, percent: 67 });
+    expect(labCompletion(three, findLab)[0]).toMatchObject({ passed: 2, total: 3, percent: 67 });
   });
 });
 
@@ -57,7 +58,7 @@ describe('the matrix', () => {
   it('has one cell per learner and column, undefined where the learner has no such check, and per-column pass counts', () => {
     const a = learner('a', [labDoc([pass('05.01.a'), check('05.01.b', 'fail')])]);
     const b = learner('b', [labDoc([pass('05.01.a')])]);
-    const m = buildMatrix([a, b]);
+    const m = buildMatrix([a, b], findLab);
     expect(m.rows.map((r) => r.cells.map((c) => c?.status))).toEqual([['pass', 'fail'], ['pass', undefined]]);
     expect(m.rows[1].counts).toEqual({ pass: 1, fail: 0, error: 0, skipped: 0, notRun: 1 });
     expect(m.passed).toEqual([2, 0]);
@@ -71,9 +72,9 @@ describe('the matrix', () => {
   });
 
   it('names groups from the lab metadata, with a readable fallback', () => {
-    expect(groupTitle(5, 'aws')).toBe('AWS resources');
-    expect(groupTitle(5, '02-cache-aside')).toBe('02 Cache-aside (lazy loading)');
-    expect(groupTitle(9, 'mystery')).toBe('mystery');
+    expect(groupTitle(5, 'aws', findLab)).toBe('AWS resources');
+    expect(groupTitle(5, '02-cache-aside', findLab)).toBe('02 Cache-aside (lazy loading)');
+    expect(groupTitle(9, 'mystery', findLab)).toBe('mystery');
   });
 });
 
@@ -94,7 +95,7 @@ describe('failure ranking', () => {
       learner('c', [labDoc([ttl(100), check('05.01.ttl-set', 'error', 'Could not reach Redis at 127.0.0.1:6379')])], 'Cat'),
       learner('d', [labDoc([check('05.02.ttl-bounded', 'fail', 'user:1 is not in the cache')])], 'Dan'),
     ];
-    const ranked = rankFailures(klass);
+    const ranked = rankFailures(klass, findLab);
     expect(ranked.map((f) => [f.checkId, f.status, f.count])).toEqual([
       ['05.02.ttl-bounded', 'fail', 3],
       ['05.01.ttl-set', 'fail', 1],

@@ -1,3 +1,4 @@
+import { findLab } from '../../../labs/index.js';
 import { describe, expect, it } from 'vitest';
 import { barChart, niceScale } from '../../report/charts.js';
 import { readClassFiles } from '../../report/collect.js';
@@ -24,7 +25,7 @@ describe('escaping', () => {
   it('leaves no markup from a results file in the page: names and messages in cells, titles, failures and charts', () => {
     const doc = labDoc([check('05.01.string-read', 'fail', INJECTED_MESSAGE), check('05.01.string-stored', 'pass')]);
     doc.measurements = { cacheSpeedup: { comparisons: [{ label: '<svg onload=alert(3)>', database: { p50: 10 }, cache: { p50: 1 }, speedup: 10 }] } };
-    const page = renderReport({ learners: [learner('eve', [doc], INJECTED_NAME)], leftOut: [{ file: '<img src=y>.json', reason: 'is not JSON.' }] });
+    const page = renderReport({ learners: [learner('eve', [doc], INJECTED_NAME)], leftOut: [{ file: '<img src=y>.json', reason: 'is not JSON.' }] }, { labs: findLab });
     expect(page).not.toMatch(/<script/i);
     expect(page).not.toMatch(/<img/i);
     expect(page).not.toMatch(/<svg onload/i);
@@ -36,7 +37,7 @@ describe('escaping', () => {
 
 describe('the page', () => {
   const data = readClassFiles(classFiles());
-  const page = renderReport(data, { builtAt: new Date('2026-11-20T16:00:00Z') });
+  const page = renderReport(data, { builtAt: new Date('2026-11-20T16:00:00Z'), labs: findLab });
 
   it('is self-contained: no script, no stylesheet link, no font or image fetched from anywhere', () => {
     expect(page.startsWith('<!doctype html>')).toBe(true);
@@ -55,11 +56,11 @@ describe('the page', () => {
   });
 
   it('says so when nobody failed and nothing was measured', () => {
-    const calm = renderReport({ learners: [learner('a', [labDoc([check('05.01.a', 'pass')])])], leftOut: [] });
+    const calm = renderReport({ learners: [learner('a', [labDoc([check('05.01.a', 'pass')])])], leftOut: [] }, { labs: findLab });
     expect(calm).toContain('No learner has a failing check or an error.');
     expect(calm).toContain('No measured figures in these files yet');
     expect(calm).not.toContain('id="left-out"');
-    const empty = renderReport({ learners: [learner('a', [])], leftOut: [] });
+    const empty = renderReport({ learners: [learner('a', [])], leftOut: [] }, { labs: findLab });
     expect(empty).toContain('These files hold no checks yet');
   });
 });
@@ -121,7 +122,7 @@ describe('what the class report says (issue 10)', () => {
   it('names each lab once in a figure’s caption (no "Lab 6. Lab 6:")', () => {
     const lab6 = labDoc([check('06.01.top', 'pass', 'ok', '01-top-sql')], { lab: 6, slug: 'performance-insights', measurements: { topSqlFix: { rowsExaminedFactor: 120 } } });
     const lab4 = labDoc([check('04.01.step', 'pass', 'ok', '01-load-step')], { lab: 4, slug: 'aurora-serverless', measurements: { loadRamp: { steps: [{ opsPerSecond: 900 }] } } });
-    const page = renderReport({ learners: [learner('a', [lab4, lab6])], leftOut: [] });
+    const page = renderReport({ learners: [learner('a', [lab4, lab6])], leftOut: [] }, { labs: findLab });
     expect(page).toContain('<figure class="chart" data-metric="topSqlFix"');
     expect(page).toContain('<figure class="chart" data-metric="loadRamp"');
     expect(page).not.toMatch(/Lab (\d+)\. Lab \1\b/);
@@ -131,7 +132,7 @@ describe('what the class report says (issue 10)', () => {
     const learners = ['a', 'b', 'c', 'd'].map((id, i) =>
       learner(id, [labDoc([todo('05.01.string-stored'), todo('05.01.string-read'), check('05.02.ttl-bounded', i < 2 ? 'fail' : 'pass', `user:${i} has no TTL`)])]),
     );
-    const page = renderReport({ learners, leftOut: [] });
+    const page = renderReport({ learners, leftOut: [] }, { labs: findLab });
     const top = /<table class="failures top">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
     const todos = /<table class="failures todos">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
     expect([...top.matchAll(/data-check="([^"]+)"/g)].map((m) => m[1])).toEqual(['05.02.ttl-bounded']);
@@ -141,7 +142,7 @@ describe('what the class report says (issue 10)', () => {
 
   it('says "not run" for a group no learner ran (AWS checks of a class that stayed local), not 0%', () => {
     const local = labDoc([check('05.01.a', 'pass'), check('05.aws.resources', 'skipped')]);
-    const page = renderReport({ learners: [learner('a', [local]), learner('b', [local])], leftOut: [] });
+    const page = renderReport({ learners: [learner('a', [local]), learner('b', [local])], leftOut: [] }, { labs: findLab });
     const aws = /<tr class="not-run"><th scope="row">AWS resources<\/th>(.*?)<\/tr>/.exec(page)?.[1];
     expect(aws).toContain('not run');
     expect(page).not.toMatch(/AWS resources<\/th>\s*<td><div class="meter/);
@@ -150,7 +151,7 @@ describe('what the class report says (issue 10)', () => {
 
   it('links every failed or errored cell to the place its message is written', () => {
     const data = readClassFiles(classFiles());
-    const page = renderReport(data);
+    const page = renderReport(data, { labs: findLab });
     const links = [...page.matchAll(/<td class="c s-(fail|error)[^"]*"><a href="#(f\d+)">/g)].map((m) => m[2]);
     const failed = data.learners.flatMap((l) => l.labs.flatMap((d) => d.checks)).filter((c) => c.status === 'fail' || c.status === 'error');
     expect(failed.length).toBeGreaterThan(30);
