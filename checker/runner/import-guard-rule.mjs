@@ -8,7 +8,10 @@ export function refusal(root, parentUrl, targetUrl) {
   if (!parentUrl || !parentUrl.startsWith('file:') || !targetUrl.startsWith(root)) return undefined;
   const inside = (url, folder) => url.startsWith(`${root}${folder}/`);
   const fixture = inside(parentUrl, 'checker/test/fixtures');
-  if (inside(parentUrl, 'checker') && !fixture) return undefined;
+  // Learner code: exercise folders, the tests' fixtures and files outside the kit. The kit's own
+  // files (checker/, a lab's lab.ts and seed, stacks/) load the lab's plug-in in the same process.
+  const exercise = parentUrl.startsWith(root) && /^(labs|solutions)\/[^/]+\/exercises\//.test(parentUrl.slice(root.length));
+  if (!fixture && !exercise && parentUrl.startsWith(root)) return undefined;
   const target = targetUrl.slice(root.length).split(/[?#]/)[0];
   const shown = parentUrl.startsWith(root) ? parentUrl.slice(root.length) : fileURLToPath(parentUrl);
   if (inside(targetUrl, 'solutions') && !inside(parentUrl, 'solutions') && !fixture) {
