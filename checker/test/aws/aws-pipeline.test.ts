@@ -18,7 +18,14 @@ import type { CheckResult, ResultsDocument } from '../../core/result.js';
 import { fixture, startWireServer, xml, type WireServer } from './wire-server.js';
 
 const plans = vi.hoisted(() => ({ current: undefined as AwsPlan | undefined }));
-vi.mock('../../../labs/index.js', () => ({ findPlugin: () => ({ aws: async () => plans.current }) }));
+vi.mock('../../../labs/index.js', async (importOriginal) => {
+  const registry = await importOriginal<typeof import('../../../labs/index.js')>();
+  const findPlugin = (id: number) => {
+    const plugin = registry.findPlugin(id);
+    return plugin && { ...plugin, aws: async () => plans.current };
+  };
+  return { ...registry, findPlugin };
+});
 
 const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'HOME', 'AWS_EC2_METADATA_DISABLED'] as const;
 let saved: Partial<Record<(typeof KEYS)[number], string | undefined>> = {};
