@@ -19,8 +19,6 @@ import { lab06Stack } from './06-performance-insights.js';
 import { lab07Stack } from './07-serverless-cache.js';
 
 export { labEnvironment, type LabStackEntry, type VariantOptions } from './shared/lab-entry.js';
-/** Lab 5's adder, which checker/ops/cache-update-guard.ts imports from here. */
-export { addLab05Stack } from './05-elasticache-redis.js';
 
 /** Every lab stack, keyed `labNN` by its lab's number (a test holds the keys to the numbers). */
 export const LAB_STACKS = {

@@ -112,6 +112,16 @@ export interface AwsPlan {
   inspect(ctx: AwsPlanContext): Promise<AwsInspection>;
 }
 
+/** What a lab's deploy guard gets before `npm run deploy N` runs cdk. */
+export interface DeployContext {
+  clients: import('../aws/clients.js').AwsClients;
+  region?: string;
+  /** Deploying the finished variant (`--solutions`). */
+  solutions: boolean;
+  /** A dim line on stderr (for a comparison that could not be made). */
+  note(message: string): void;
+}
+
 export interface MeasurementRenderer {
   /** The key in ResultsDocument.measurements this renders. */
   key: string;
@@ -128,6 +138,8 @@ export interface LabPlugin {
   aws?(): Promise<AwsPlan>;
   /** The deployed-resource check ids and names, so the local target can list them as skipped. */
   awsCheckNames?(): Promise<Array<{ id: string; name: string }>>;
+  /** Before a deploy: throws UsageError for an update CloudFormation would reject (nothing is deployed then). */
+  beforeDeploy?(ctx: DeployContext): Promise<void>;
   /** How the summary tail shows this lab's measurements. */
   renderers?(): Promise<MeasurementRenderer[]>;
 }

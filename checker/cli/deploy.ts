@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { findPlugin } from '../../labs/index.js';
 import type { LabMeta } from '../core/lab.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { REPO_ROOT } from '../runner/run-exercise.js';
@@ -141,30 +142,15 @@ async function preflight(lab: LabMeta, flags: CommonFlags, azs?: string): Promis
   }
 }
 
-/**
- * Lab 5: an update that adds replicas and turns on automatic failover at once
- * fails in CloudFormation after many minutes; compare the deployed template
- * with the synthesised one and stop before cdk runs. A failed lookup does not
- * block the deploy (cdk then says what is wrong with the account).
- */
+/** The lab's own guard against an update CloudFormation would reject (its plug-in's beforeDeploy), before cdk runs. */
 async function refuseRejectedUpdate(lab: LabMeta, flags: CommonFlags): Promise<void> {
-  const { LAB05_STACK_NAME } = await import('../../stacks/05-elasticache-redis.js');
-  if (lab.stack?.name !== LAB05_STACK_NAME) return;
+  const guard = findPlugin(lab.id)?.beforeDeploy;
+  if (!guard) return;
   const { makeAwsClients, destroyAwsClients } = await import('../aws/clients.js');
-  const { deployedTemplate, synthesisedLab05Template, refuseImpossibleCacheUpdate } = await import('../ops/cache-update-guard.js');
   const clients = makeAwsClients({ profile: flags.profile, region: flags.region });
   try {
-    let deployed: unknown;
-    try {
-      deployed = await deployedTemplate(clients.cloudformation, LAB05_STACK_NAME, flags.region);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      say(makeChalk(flags, process.stderr).dim(`Could not compare with the deployed template, so the replica/failover order is not checked: ${why}`));
-      return;
-    }
-    if (deployed === undefined) return;
-    const configFile = `${flags.solutions ? 'solutions' : 'labs'}/05-elasticache-redis/stack-config.ts`;
-    refuseImpossibleCacheUpdate(deployed, await synthesisedLab05Template(flags.solutions === true), configFile);
+    const note = (message: string) => say(makeChalk(flags, process.stderr).dim(message));
+    await guard({ clients, region: flags.region, solutions: flags.solutions === true, note });
   } finally {
     destroyAwsClients(clients);
   }

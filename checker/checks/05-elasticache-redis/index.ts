@@ -26,4 +26,5 @@ export default defineLabPlugin({
     ];
   },
   aws: async () => (await import('./aws-plan.js')).awsPlan,
+  beforeDeploy: async (ctx) => (await import('./cache-update-guard.js')).refuseRejectedLab05Update(ctx),
 });

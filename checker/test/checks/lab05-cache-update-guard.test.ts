@@ -10,7 +10,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deployMain } from '../../cli/deploy.js';
 import { UsageError } from '../../core/errors.js';
-import { deployedTemplate, refuseImpossibleCacheUpdate, synthesisedLab05Template } from '../../ops/cache-update-guard.js';
+import { deployedTemplate, refuseImpossibleCacheUpdate, synthesisedLab05Template } from '../../checks/05-elasticache-redis/cache-update-guard.js';
 import { fixture, startWireServer, xml } from '../aws/wire-server.js';
 
 const STACK = 'DataTierLabs-05-ElastiCacheRedis';
