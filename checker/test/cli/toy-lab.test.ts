@@ -21,8 +21,10 @@ let progressFile: string;
 /** The repository as a contributor has it (no tests, no git, node_modules shared), plus the toy lab. */
 function copyWithToyLab(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dtl-toy-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'labs', 'checker', 'solutions']) {
-    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true, filter: (src) => !relative(ROOT, src).startsWith('checker/test') });
+  // stacks/: the labs' metadata takes its engine pins from stacks/shared/engine-pins.ts.
+  const skipped = (src: string) => /^(checker\/test|stacks\/test|stacks\/cdk\.out)(\/|$)/.test(relative(ROOT, src));
+  for (const entry of ['package.json', 'tsconfig.json', 'labs', 'checker', 'solutions', 'stacks']) {
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true, filter: (src) => !skipped(src) });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   // The lab's own folders: none of them exists in the kit yet.
