@@ -122,6 +122,10 @@ describe('a ready machine and account', () => {
       'lab06-rds-mysql-version',
       'lab06-rds-db.t4g.medium',
       'lab06-azs',
+      'lab07-rds-aurora-mysql-version',
+      'lab07-rds-db.serverless',
+      'lab07-elasticache-valkey-version',
+      'lab07-elasticache-cache.t4g.micro',
       'lab07-azs',
     ]);
   });
