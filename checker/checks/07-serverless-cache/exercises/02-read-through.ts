@@ -27,15 +27,21 @@ export const readThroughChecks: ExerciseCheck<FunctionHarness>[] = [
   },
   {
     id: id('repeat-read'),
-    name: 'repeat reads answer "source": "cache" with no database query',
-    hint: 'GET user:<id> first; on a hit answer JSON.parse of it with source "cache"; keep no copy in the process.',
+    name: 'repeat reads answer "source": "cache" with no database query and no new connection',
+    hint: 'GET user:<id> first; on a hit answer JSON.parse of it with source "cache"; keep no copy in the process; create the clients once, at the top level.',
     async run(h) {
       const fn = h.lambda();
       await h.get(fn, 1);
       await h.sql.query('TRUNCATE TABLE mysql.general_log');
+      const [db, redis] = [await h.dbConnections(), await h.redisConnections()];
       for (let i = 0; i < 3; i += 1) expectUserAnswer(`repeat GET /users/1 (#${i + 1})`, await h.get(fn, 1), sampleUser(1), 'cache');
       const reads = await h.userReads();
       ensure(reads === 0, `3 repeat GET /users/1 sent ${reads} queries for users to the database; expected 0 (cache hits)`);
+      const [dbOpened, redisOpened] = [(await h.dbConnections()) - db, (await h.redisConnections()) - redis];
+      ensure(
+        redisOpened === 0 && dbOpened === 0,
+        `3 warm GET /users/1 in one execution environment opened ${redisOpened} new Redis and ${dbOpened} new database connections; expected 0: keep creating the clients once, at the top level (as in exercise 01)`,
+      );
       const marked = { ...sampleUser(1), name: 'Served From Redis' };
       await h.redis.set('user:1', JSON.stringify(marked), 'EX', 60);
       expectUserAnswer('GET /users/1 after the checker changed user:1 in Redis', await h.get(fn, 1), marked, 'cache');
