@@ -34,7 +34,7 @@ const TTL_READ_SLACK_MS = 1_000;
 /** The TTL exists, is within the bound, and at least half of it (jitter yes, a wrong unit no). */
 export async function expectBoundedTtl(h: FunctionHarness, key: string, ttlSeconds: number): Promise<number> {
   const pttl = await h.redis.pttl(key);
-  ensure(pttl !== -2, `${key} is not in the cache`);
+  ensure(pttl !== -2, `${key} is not in the cache right after the request that should have filled it (on a cold start too: is the client connected before its first command?)`);
   ensure(pttl !== -1, `${key} has no TTL, so it would live forever: SET it with 'EX', CACHE_TTL_SECONDS`);
   ensure(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above CACHE_TTL_SECONDS = ${ttlSeconds} s`);
   // Half the TTL is allowed; the time between the learner's SET and this read is tolerated on top.
