@@ -71,14 +71,15 @@ export class FunctionHarness extends LearnerCalls {
     return this.request(fn, 'GET', String(id));
   }
 
-  async put(fn: LocalFunction, id: string | number, body: unknown): Promise<Answer> {
-    return this.request(fn, 'PUT', String(id), typeof body === 'string' ? body : JSON.stringify(body));
+  /** `base64`: send the body base64-encoded with isBase64Encoded, as a function URL does for some content types. */
+  async put(fn: LocalFunction, id: string | number, body: unknown, options: { base64?: boolean } = {}): Promise<Answer> {
+    return this.request(fn, 'PUT', String(id), typeof body === 'string' ? body : JSON.stringify(body), options.base64);
   }
 
   /** Sends the request as a function URL would, and reads the HTTP answer out of the result. */
-  async request(fn: LocalFunction, method: string, id: string, body?: string): Promise<Answer> {
-    const label = `${method} /users/${id}`;
-    const invocation = await fn.invoke(functionUrlEvent(method, `/users/${id}`, body));
+  async request(fn: LocalFunction, method: string, id: string, body?: string, base64 = false): Promise<Answer> {
+    const label = `${method} /users/${id}${base64 ? ' (body base64-encoded, isBase64Encoded: true)' : ''}`;
+    const invocation = await fn.invoke(functionUrlEvent(method, `/users/${id}`, body, base64));
     if (invocation.error) throw failure(label, invocation, this.file);
     return { ...readHttpAnswer(label, invocation.payload), invocation };
   }
@@ -151,7 +152,7 @@ export class FunctionHarness extends LearnerCalls {
 }
 
 /** A function URL (payload format 2.0) request: no pathParameters, the path in rawPath. */
-export function functionUrlEvent(method: string, path: string, body?: string) {
+export function functionUrlEvent(method: string, path: string, body?: string, base64 = false) {
   const now = new Date();
   return {
     version: '2.0',
@@ -171,8 +172,8 @@ export function functionUrlEvent(method: string, path: string, body?: string) {
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
+    ...(body === undefined ? {} : { body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body }),
+    isBase64Encoded: base64 && body !== undefined,
   };
 }
 

@@ -4,7 +4,8 @@
  * starting handler fails every check with a message, every reference handler
  * passes, each wrong handler below is rejected by the check that names its
  * defect (and is singled out: some other check of its exercise still passes),
- * and every check is made to fail by at least one of them.
+ * every check is made to fail by at least one of them, and right handlers in
+ * other styles (many from a blind red team) pass every check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
@@ -41,17 +42,38 @@ const WRONG: WrongCase[] = [
   { fixture: '02-no-redis-timeouts.ts', check: '07.02.redis-down', message: /GET \/users\/2 timed out: the handler did not answer within 3 s|with Redis unreachable, GET \/users\/2 took \d+ ms in the handler; at most 1000 ms/ },
   { fixture: '02-cache-never-filled.ts', check: '07.02.first-read', message: /user:1 is not in Redis: the cache is never filled/ },
   { fixture: '02-bad-id-unchecked.ts', check: '07.02.bad-id', message: /GET \/users\/abc answered 404 .*expected 400/ },
+  { fixture: '02-redis-client-per-invocation.ts', check: '07.02.repeat-read', message: /3 warm GET \/users\/1 in one execution environment opened [1-9]\d* new Redis and 0 new database connections; expected 0/ },
   { fixture: '03-cache-before-database.ts', check: '07.03.database-first', message: /Redis already held the new value: the cache was written before the database/ },
   { fixture: '03-swallow-error-fill-cache.ts', check: '07.03.failed-write', message: /PUT \/users\/2 answered 200 although the database refused the write/ },
   { fixture: '03-no-field-validation.ts', check: '07.03.bad-body', message: /PUT \/users\/4 with no name answered 5\d\d .*expected 400/ },
   { fixture: '03-update-only.ts', check: '07.03.put-writes-both', message: /PUT \/users\/2001 \(a new id\)|new users must be inserted/ },
   { fixture: '03-put-no-ttl.ts', check: '07.03.put-writes-both', message: /user:1 has no TTL, so it would live forever/ },
+  { fixture: '03-base64-body-ignored.ts', check: '07.03.put-writes-both', message: /PUT \/users\/1 .* sent base64-encoded \(isBase64Encoded: true; decode event\.body first\) answered 400/ },
+  { fixture: '03-name-length-unchecked.ts', check: '07.03.bad-body', message: /PUT \/users\/4 with a name of 101 characters (answered 200 .*expected 400|should answer 400 before any write, but: .*Data too long for column 'name')/ },
+  { fixture: '03-name-not-a-string.ts', check: '07.03.bad-body', message: /PUT \/users\/4 with a name that is a number answered 200 .*expected 400/ },
+  { fixture: '03-email-only-contains-at.ts', check: '07.03.bad-body', message: /PUT \/users\/4 with an email that is only "@" answered 200 .*expected 400/ },
+  { fixture: '03-failed-write-deletes-entry.ts', check: '07.03.failed-write', message: /after the refused PUT \/users\/2, user:2 in Redis holds nothing instead of the old user: when the database refuses a write, leave the cache as it was/ },
   { fixture: '04-no-lock.ts', check: '07.04.one-query', message: /3 concurrent GET \/users\/101 on a cold key sent 3 queries for users to the database; expected exactly 1/ },
   { fixture: '04-no-lock.ts', check: '07.04.one-query-5', message: /5 concurrent GET \/users\/102 on a cold key sent 5 queries/ },
   { fixture: '04-single-flight-in-process.ts', check: '07.04.one-query', message: /3 concurrent GET \/users\/101 on a cold key sent 3 queries/ },
   { fixture: '04-lock-without-ttl.ts', check: '07.04.lock-expires', message: /lock:user:120 has no TTL/ },
   { fixture: '04-waits-for-lock-forever.ts', check: '07.04.stale-lock', message: /GET \/users\/130 timed out: the handler did not answer within 3 s/ },
   { fixture: '04-ttl-in-milliseconds-unit.ts', check: '07.04.read-through', message: /user:1 has a TTL of 0\.\d+ s, far below CACHE_TTL_SECONDS = 60 s/ },
+  { fixture: '04-waits-1500-ms-for-lock.ts', check: '07.04.stale-lock', message: /each GET spent at least 1[4-9]\d\d ms in the handler \(REPORT Duration\): a caller without the lock re-reads the cache for at most 1000 ms/ },
+  { fixture: '04-lock-setnx-then-expire.ts', check: '07.04.lock-expires', message: /took lock:user:120 with SETNX .*take it with ONE command, SET lock:user:120 <token> NX PX <ms>/ },
+  { fixture: '04-lock-deleted-without-token.ts', check: '07.04.lock-released', message: /another caller took lock:user:141 .* that caller's lock was deleted: delete the lock only if it still holds your token/ },
+  { fixture: '04-lock-never-released.ts', check: '07.04.lock-released', message: /after the herd for user 140 answered, lock:user:140 is still there \(PTTL \d+ ms\)/ },
+  { fixture: '04-lock-released-before-fill.ts', check: '07.04.lock-released', message: /the winner deleted lock:user:140 \(.*\) before it filled user:140/ },
+];
+
+/** Right handlers in styles the reference solutions do not use (checker/test/fixtures/07-right/, first two digits = exercise): every check passes. */
+const RIGHT = [
+  '01-clients-created-lazily.ts',
+  '02-ttl-exactly-half.ts',
+  '02-set-then-expire-in-multi.ts',
+  '03-replace-into-split-email.ts',
+  '04-lock-px-5000-backoff-polling.ts',
+  '04-release-via-definecommand.ts',
 ];
 
 let engines: LocalEngines;
@@ -143,6 +165,18 @@ describe('wrong Lab 7 handlers are rejected for the right reason', () => {
       expect(target?.message, all).toMatch(c.message);
       expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
       expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+    });
+  }
+});
+
+describe('right Lab 7 handlers in other styles pass every check', () => {
+  for (const fixture of RIGHT) {
+    it(`${fixture} passes every check`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(fixture.slice(0, 2)))!;
+      const results = await resultsFor(exercise.id, repoPath(`checker/test/fixtures/07-right/${fixture}`));
+      const all = describeResults(results);
+      expect(results.map((r) => r.id)).toEqual((registered[exercise.id] ?? []).map((c) => c.id));
+      for (const r of results) expect(r.status, all).toBe('pass');
     });
   }
 });

@@ -2,7 +2,8 @@
  * Lab 7, exercise 02: read through the cache (lazy loading) in a handler.
  *
  * GET /users/{id} (event shape, variables and clients as in exercise 01;
- * keep creating the clients once, at the top level).
+ * keep creating the clients once, at the top level: the checks count the
+ * servers' connections during warm reads, and expect no new one).
  *
  * What the checks judge:
  *   - a miss reads the database and answers 200

@@ -3,7 +3,7 @@
  *
  * GET /users/{id} as in exercise 02, and PUT /users/{id} with a JSON body
  * { "name": string, "email": string } (event.body, base64 when
- * event.isBase64Encoded).
+ * event.isBase64Encoded: the checks send one PUT that way).
  *
  * What the checks judge:
  *   - PUT writes the database first (insert or update the row), then the
@@ -16,10 +16,12 @@
  *     the new value (the checker slows the write and watches Redis);
  *   - when the database refuses the write, PUT answers a 5xx status (an
  *     error the handler lets escape counts as 502, what a function URL
- *     answers) and the cache is left as it was: nothing new cached;
+ *     answers) and the cache is left as it was: the old entry stays (not
+ *     deleted, not replaced) and nothing new is cached;
  *   - a body that is not JSON, or lacks a non-empty string name (at most 100
- *     characters) or an email address (something@something), answers 400 and
- *     changes neither the database nor the cache.
+ *     characters; a number or an array is not a string) or an email address
+ *     (something@something: text on both sides of the @, so "@" or "a@" is
+ *     not one), answers 400 and changes neither the database nor the cache.
  *
  * Run the checks: npm run check -- 7 --exercise 03
  */

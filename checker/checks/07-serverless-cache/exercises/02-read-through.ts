@@ -1,5 +1,5 @@
 import { CACHE_TTL_SECONDS, NEGATIVE_TTL_MAX_SECONDS } from '../../../../labs/07-serverless-cache/function-env.js';
-import { ensure, type ExerciseCheck } from '../../../runner/harness.js';
+import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { show } from '../../show-value.js';
 import type { FunctionHarness } from '../function-harness.js';
 import { expectBoundedTtl, expectUserAnswer, expireNow, ms, requireCacheFill, sameUser, sampleUser } from './shared.js';
@@ -16,26 +16,42 @@ export const readThroughChecks: ExerciseCheck<FunctionHarness>[] = [
     hint: 'On a miss: read the row, SET user:<id> JSON.stringify(user) EX ttl, answer { user, source: "database" }.',
     async run(h) {
       const fn = h.lambda();
-      expectUserAnswer('GET /users/1 on an empty cache', await h.get(fn, 1), sampleUser(1), 'database');
+      const first = await h.get(fn, 1);
+      expectUserAnswer('GET /users/1 on an empty cache', first, sampleUser(1), 'database');
       const reads = await h.userReads();
       ensure(reads >= 1, 'the first GET /users/1 on an empty cache sent no query for users to the database: where did the user come from?');
-      const entry = await h.cached('user:1');
-      ensure(entry !== undefined, 'after the first GET /users/1, user:1 is not in Redis: the cache is never filled');
+      let entry = await h.cached('user:1');
+      if (entry === undefined) {
+        await h.get(fn, 1);
+        entry = await h.cached('user:1');
+        ensure(entry !== undefined, 'after the first GET /users/1, user:1 is not in Redis: the cache is never filled');
+        ensure(
+          !first.invocation.report.coldStart,
+          "after the first GET /users/1 of a new execution environment (a cold start), user:1 is not in Redis, though the next GET filled it: the first miss of every cold start goes uncached (a client with enableOfflineQueue: false fails commands sent before it has connected; keep the offline queue, or await redis.connect() at init)",
+        );
+        throw new CheckFailed('after the first GET /users/1, user:1 is not in Redis, though the next GET filled it: every miss must fill the cache');
+      }
       ensure(sameUser(entry, sampleUser(1)), `user:1 in Redis holds ${show(entry)}, expected the user as JSON (not the driver's raw row)`);
       return 'read from the database, then user:1 cached';
     },
   },
   {
     id: id('repeat-read'),
-    name: 'repeat reads answer "source": "cache" with no database query',
-    hint: 'GET user:<id> first; on a hit answer JSON.parse of it with source "cache"; keep no copy in the process.',
+    name: 'repeat reads answer "source": "cache" with no database query and no new connection',
+    hint: 'GET user:<id> first; on a hit answer JSON.parse of it with source "cache"; keep no copy in the process; create the clients once, at the top level.',
     async run(h) {
       const fn = h.lambda();
       await h.get(fn, 1);
       await h.sql.query('TRUNCATE TABLE mysql.general_log');
+      const [db, redis] = [await h.dbConnections(), await h.redisConnections()];
       for (let i = 0; i < 3; i += 1) expectUserAnswer(`repeat GET /users/1 (#${i + 1})`, await h.get(fn, 1), sampleUser(1), 'cache');
       const reads = await h.userReads();
       ensure(reads === 0, `3 repeat GET /users/1 sent ${reads} queries for users to the database; expected 0 (cache hits)`);
+      const [dbOpened, redisOpened] = [(await h.dbConnections()) - db, (await h.redisConnections()) - redis];
+      ensure(
+        redisOpened === 0 && dbOpened === 0,
+        `3 warm GET /users/1 in one execution environment opened ${redisOpened} new Redis and ${dbOpened} new database connections; expected 0: keep creating the clients once, at the top level (as in exercise 01)`,
+      );
       const marked = { ...sampleUser(1), name: 'Served From Redis' };
       await h.redis.set('user:1', JSON.stringify(marked), 'EX', 60);
       expectUserAnswer('GET /users/1 after the checker changed user:1 in Redis', await h.get(fn, 1), marked, 'cache');
