@@ -58,8 +58,7 @@ export class RdsMultiAzStack extends LabStack {
       subnets: this.network.dataSubnets,
       databaseName: LAB01_DATABASE_NAME,
       multiAz,
-      singleAzReason:
-        "The learner's starting point is Single-AZ; converting it to Multi-AZ is the lab's exercise (the solution variant passes this rule).",
+      singleAzReason: "The learner's starting point is Single-AZ; converting it to Multi-AZ is the lab's exercise (the solution variant passes this rule).",
       backupRetention: LAB01_BACKUP_RETENTION,
       maxAllocatedStorage: LAB01_MAX_ALLOCATED_STORAGE_GIB,
       monitoringInterval: LAB01_MONITORING_INTERVAL,

@@ -74,8 +74,14 @@ export class AuroraClusterStack extends LabStack {
     const { cluster, secret } = this.database;
     const values: Record<Lab03OutputKey, { value: string; description: string }> = {
       ClusterId: { value: cluster.clusterIdentifier, description: 'Aurora DB cluster identifier' },
-      ClusterEndpoint: { value: cluster.clusterEndpoint.hostname, description: 'Cluster (writer) endpoint: follows the writer after a failover (TLS required)' },
-      ReaderEndpoint: { value: cluster.clusterReadEndpoint.hostname, description: 'Reader endpoint: spreads connections over the readers, or the writer while there is none' },
+      ClusterEndpoint: {
+        value: cluster.clusterEndpoint.hostname,
+        description: 'Cluster (writer) endpoint: follows the writer after a failover (TLS required)',
+      },
+      ReaderEndpoint: {
+        value: cluster.clusterReadEndpoint.hostname,
+        description: 'Reader endpoint: spreads connections over the readers, or the writer while there is none',
+      },
       DbPort: { value: cluster.clusterEndpoint.port.toString(), description: 'MySQL port of every endpoint' },
       DbSecretArn: { value: secret.secretArn, description: 'RDS-managed secret with the master username and password' },
       DbName: { value: this.database.databaseName, description: 'Database created in the cluster' },

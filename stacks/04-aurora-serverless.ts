@@ -111,7 +111,10 @@ export class AuroraServerlessStack extends LabStack {
     const { cluster, secret } = this.database;
     const values: Record<Lab04OutputKey, { value: string; description: string }> = {
       ClusterId: { value: cluster.clusterIdentifier, description: 'Aurora DB cluster identifier' },
-      ClusterEndpoint: { value: cluster.clusterEndpoint.hostname, description: 'Cluster (writer) endpoint; a first connection to a paused cluster waits while it resumes (TLS required)' },
+      ClusterEndpoint: {
+        value: cluster.clusterEndpoint.hostname,
+        description: 'Cluster (writer) endpoint; a first connection to a paused cluster waits while it resumes (TLS required)',
+      },
       WriterInstanceId: { value: this.database.writerInstanceId, description: 'DB instance identifier of the Serverless v2 writer' },
       DbPort: { value: cluster.clusterEndpoint.port.toString(), description: 'MySQL port' },
       DbSecretArn: { value: secret.secretArn, description: 'RDS-managed secret with the master username and password' },

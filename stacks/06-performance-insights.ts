@@ -79,9 +79,7 @@ export class PerformanceInsightsStack extends LabStack {
       multiAz: false,
       singleAzReason:
         'Single-AZ on purpose: this lab reads database load, and a Multi-AZ standby would double the price of a medium instance without adding a signal.',
-      performanceInsights: insights.performanceInsights
-        ? { retention: LAB06_PI_RETENTION, databaseInsightsMode: LAB06_DATABASE_INSIGHTS_MODE }
-        : undefined,
+      performanceInsights: insights.performanceInsights ? { retention: LAB06_PI_RETENTION, databaseInsightsMode: LAB06_DATABASE_INSIGHTS_MODE } : undefined,
       monitoringInterval: insights.enhancedMonitoringSeconds > 0 ? Duration.seconds(insights.enhancedMonitoringSeconds) : undefined,
       // RDS creates, rotates and deletes the secret with the instance.
       manageMasterUserPassword: true,

@@ -116,7 +116,10 @@ export class ServerlessCacheStack extends LabStack {
       description: 'Lab 7 function: no inbound; out only to Aurora 3306 and Valkey 6379',
       allowAllOutbound: false,
     });
-    for (const [port, what] of [[AURORA_PORT, 'Aurora MySQL'], [VALKEY_PORT, 'Valkey']] as const) {
+    for (const [port, what] of [
+      [AURORA_PORT, 'Aurora MySQL'],
+      [VALKEY_PORT, 'Valkey'],
+    ] as const) {
       this.functionSecurityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port), `${what} inside the lab VPC`);
     }
 
@@ -178,11 +181,13 @@ export class ServerlessCacheStack extends LabStack {
   private acknowledgeFunctionFindings(): void {
     Validations.of(this.appSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The function holds a copy of the password from deploy time: a rotation would lock it out until the next deploy, and the secret lives only as long as the lab stack.',
+      reason:
+        'The function holds a copy of the password from deploy time: a rotation would lock it out until the next deploy, and the secret lives only as long as the lab stack.',
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The lab pins Node.js 22 (the runtime the lesson and the local runtime describe); moving to a newer runtime is a deliberate change to the lab, not a drift.',
+      reason:
+        'The lab pins Node.js 22 (the runtime the lesson and the local runtime describe); moving to a newer runtime is a deliberate change to the lab, not a drift.',
     });
     Validations.of(this.fn.role!).acknowledge(
       {
@@ -191,7 +196,8 @@ export class ServerlessCacheStack extends LabStack {
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained minimum for a function in a VPC (its network interfaces); a copy of it would only drift.',
+        reason:
+          'AWSLambdaVPCAccessExecutionRole is the AWS-maintained minimum for a function in a VPC (its network interfaces); a copy of it would only drift.',
       },
     );
   }
@@ -203,7 +209,10 @@ export class ServerlessCacheStack extends LabStack {
       FunctionName: { value: this.fn.functionName, description: 'The Lab 7 Lambda function (invoke it with a GET /users/{id} event)' },
       FunctionLogGroup: { value: this.logGroup.logGroupName, description: 'Log group of the function (deleted with the stack)' },
       ClusterId: { value: cluster.clusterIdentifier, description: 'Aurora DB cluster identifier' },
-      ClusterEndpoint: { value: cluster.clusterEndpoint.hostname, description: 'Cluster (writer) endpoint; a paused cluster takes about 15 s to answer (TLS required)' },
+      ClusterEndpoint: {
+        value: cluster.clusterEndpoint.hostname,
+        description: 'Cluster (writer) endpoint; a paused cluster takes about 15 s to answer (TLS required)',
+      },
       WriterInstanceId: { value: this.database.writerInstanceId, description: 'DB instance identifier of the Serverless v2 writer' },
       DbPort: { value: cluster.clusterEndpoint.port.toString(), description: 'MySQL port' },
       DbName: { value: this.database.databaseName, description: 'Database created in the cluster' },

@@ -82,7 +82,12 @@ function toPort(value: string | undefined): number | undefined {
 }
 
 /** Stack outputs, or none when a flag names the resource and there is no stack (console learners). */
-async function outputsOrFlags(clients: AwsClients, stackName: string, byFlags: boolean, ctx: { region?: string; profile?: string; flag: string }): Promise<Record<string, string>> {
+async function outputsOrFlags(
+  clients: AwsClients,
+  stackName: string,
+  byFlags: boolean,
+  ctx: { region?: string; profile?: string; flag: string },
+): Promise<Record<string, string>> {
   try {
     return await readStackOutputs(clients.cloudformation, stackName, {
       region: ctx.region,
@@ -199,7 +204,6 @@ export async function findInsightsInstanceResources(clients: AwsClients, stack: 
   };
 }
 
-
 // --- cluster reads shared by the checks and the drill ---
 
 export interface ClusterCallContext {
@@ -240,7 +244,12 @@ export async function describeClusterInstances(clients: AwsClients, clusterId: s
       pages += 1;
     } while (marker && pages < 5);
   } catch (err) {
-    throw explainAwsError(err, { action: 'rds:DescribeDBInstances', region: ctx.region, profile: ctx.profile, resource: { kind: 'Aurora DB cluster', id: clusterId, flag: CLUSTER_FLAG } });
+    throw explainAwsError(err, {
+      action: 'rds:DescribeDBInstances',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'Aurora DB cluster', id: clusterId, flag: CLUSTER_FLAG },
+    });
   }
   return instances;
 }

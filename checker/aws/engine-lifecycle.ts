@@ -39,7 +39,11 @@ export function supportPhase(standardEnds: Date | undefined, extendedEnds: Date 
 }
 
 /** The major version's standard and Extended Support end dates, as DescribeDBMajorEngineVersions reports them. */
-export async function readSupportDates(rds: RDSClient, engine: string, majorVersion: string): Promise<{ standardSupportEnds?: Date; extendedSupportEnds?: Date }> {
+export async function readSupportDates(
+  rds: RDSClient,
+  engine: string,
+  majorVersion: string,
+): Promise<{ standardSupportEnds?: Date; extendedSupportEnds?: Date }> {
   const out = await rds.send(new DescribeDBMajorEngineVersionsCommand({ Engine: engine, MajorEngineVersion: majorVersion }));
   const major = (out?.DBMajorEngineVersions ?? []).find((m) => m.MajorEngineVersion === majorVersion);
   const end = (name: string) => major?.SupportedEngineLifecycles?.find((l) => l.LifecycleSupportName === name)?.LifecycleSupportEndDate;

@@ -23,39 +23,53 @@ export interface AwsCallContext {
   deployCommand?: string;
 }
 
-export type AwsErrorKind =
-  | 'credentials'
-  | 'expired'
-  | 'access-denied'
-  | 'not-found'
-  | 'region'
-  | 'network'
-  | 'throttled'
-  | 'unknown';
+export type AwsErrorKind = 'credentials' | 'expired' | 'access-denied' | 'not-found' | 'region' | 'network' | 'throttled' | 'unknown';
 
 /** Regions the kit recognises; an ENOTFOUND for any other name means the region is mistyped. */
 export const KNOWN_REGIONS: readonly string[] = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
   'af-south-1',
-  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2',
-  'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-south-1', 'eu-south-2', 'eu-north-1',
-  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-  'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-north-1',
+  'il-central-1',
+  'me-south-1',
+  'me-central-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
 ];
 
 const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'TokenProviderError']);
 const EXPIRED_NAMES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
-const DENIED_NAMES = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'AuthorizationError',
-  'UnauthorizedException',
-]);
+const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedException']);
 const NOT_FOUND_NAMES = new Set([
   'ReplicationGroupNotFoundFault',
   'CacheClusterNotFoundFault',
@@ -73,17 +87,7 @@ const THROTTLE_NAMES = new Set([
   'TooManyRequestsException',
   'APICallRateForCustomerExceededFault',
 ]);
-const NETWORK_CODES = new Set([
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'NetworkingError', 'RequestTimeoutException']);
 
 interface ErrorFacts {
@@ -133,12 +137,9 @@ export function classifyAwsError(err: unknown, region?: string): AwsErrorKind {
   const f = factsOf(err);
   const text = f.message;
   if (EXPIRED_NAMES.has(f.name) || (f.code && EXPIRED_NAMES.has(f.code))) return 'expired';
-  if (/token (has|is) expired|session .*has expired|sso session .* expired|security token included in the request is expired/i.test(text))
-    return 'expired';
-  if (CREDENTIAL_NAMES.has(f.name) || /could not load credentials|unable to locate credentials|profile .* could not be found/i.test(text))
-    return 'credentials';
-  if (DENIED_NAMES.has(f.name) || (f.code && DENIED_NAMES.has(f.code)) || /is not authorized to perform/i.test(text))
-    return 'access-denied';
+  if (/token (has|is) expired|session .*has expired|sso session .* expired|security token included in the request is expired/i.test(text)) return 'expired';
+  if (CREDENTIAL_NAMES.has(f.name) || /could not load credentials|unable to locate credentials|profile .* could not be found/i.test(text)) return 'credentials';
+  if (DENIED_NAMES.has(f.name) || (f.code && DENIED_NAMES.has(f.code)) || /is not authorized to perform/i.test(text)) return 'access-denied';
   if (REGION_NAMES.has(f.name) || (f.code && REGION_NAMES.has(f.code))) return 'region';
   if (/region is missing|invalid region|unresolved region/i.test(text)) return 'region';
   if (NOT_FOUND_NAMES.has(f.name) || (f.code && NOT_FOUND_NAMES.has(f.code))) return 'not-found';
@@ -159,7 +160,10 @@ export function classifyAwsError(err: unknown, region?: string): AwsErrorKind {
  */
 export function profileExists(profile: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const files: Array<[string, (section: string) => boolean]> = [
-    [env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config'), (s) => s === `profile ${profile}` || (profile === 'default' && s === 'default') || s === profile],
+    [
+      env.AWS_CONFIG_FILE ?? path.join(homedir(), '.aws', 'config'),
+      (s) => s === `profile ${profile}` || (profile === 'default' && s === 'default') || s === profile,
+    ],
     [env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(homedir(), '.aws', 'credentials'), (s) => s === profile],
   ];
   for (const [file, matches] of files) {
@@ -229,7 +233,10 @@ export function noCredentials(context: { action?: string; profile?: string; regi
 export class MissingRegionError extends EnvironmentError {}
 
 export function noRegion(action?: string): EnvironmentError {
-  return new MissingRegionError(`No AWS region is set, so the kit cannot tell where your resources are${action ? ` (calling ${action})` : ''}.`, setRegionAdvice());
+  return new MissingRegionError(
+    `No AWS region is set, so the kit cannot tell where your resources are${action ? ` (calling ${action})` : ''}.`,
+    setRegionAdvice(),
+  );
 }
 
 /** The IAM action named in AWS's own message ("... is not authorized to perform: x:Y ..."), else the call's. */
@@ -256,8 +263,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
   switch (kind) {
     case 'credentials': {
       const profileMissing =
-        context.profile !== undefined &&
-        ((/profile/i.test(said) && /could not be found|not found/i.test(said)) || !profileExists(context.profile));
+        context.profile !== undefined && ((/profile/i.test(said) && /could not be found|not found/i.test(said)) || !profileExists(context.profile));
       const message = profileMissing
         ? `Could not call ${call}: the AWS profile "${context.profile}" is not in ~/.aws/config or ~/.aws/credentials.`
         : `Could not call ${call}: no AWS credentials were found${whereText}. The kit uses the same credential chain as the AWS CLI (environment variables, ~/.aws/credentials, ~/.aws/config profiles including SSO).`;
@@ -269,7 +275,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
     case 'expired': {
       const clockNote =
         f.name === 'RequestExpired'
-          ? ' RequestExpired also happens when this computer\'s clock is more than five minutes off: check it if fresh credentials do not help.'
+          ? " RequestExpired also happens when this computer's clock is more than five minutes off: check it if fresh credentials do not help."
           : '';
       const message = `Your AWS session has expired (AWS said ${f.name === 'Error' ? 'the token is expired' : f.name}) while calling ${call}${whereText}.${clockNote}`;
       const nextStep = context.profile
@@ -302,15 +308,12 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
         const message = `CloudFormation has no stack named ${stack}${whereText}, so the kit cannot read the lab's resource names from its outputs.`;
         const deploy = context.deployCommand ?? 'npm run deploy <lab>';
         const flag = context.resource?.flag ?? '--replication-group <id>';
-        const nextStep =
-          `Deploy it with \`${deploy}\`, or, if you built the resources in the console, name them with flags such as \`${flag}\`. ${regionHint}`;
+        const nextStep = `Deploy it with \`${deploy}\`, or, if you built the resources in the console, name them with flags such as \`${flag}\`. ${regionHint}`;
         return new EnvironmentError(message, nextStep);
       }
       const what = context.resource ? `${context.resource.kind} "${context.resource.id}"` : 'the resource';
       const message = `AWS has no ${what}${whereText} (${f.name}).`;
-      const flagText = context.resource?.flag
-        ? `Check the name and pass the right one with \`${context.resource.flag}\``
-        : 'Check the name you passed';
+      const flagText = context.resource?.flag ? `Check the name and pass the right one with \`${context.resource.flag}\`` : 'Check the name you passed';
       const deployText = context.deployCommand ? `, or deploy the stack with \`${context.deployCommand}\`` : '';
       return new EnvironmentError(message, `${flagText}${deployText}. ${regionHint}`);
     }
@@ -342,10 +345,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): Environm
       );
     }
     case 'throttled':
-      return new EnvironmentError(
-        `AWS throttled ${call}${whereText} (${f.name}): too many calls in a short time.`,
-        'Wait a minute and re-run.',
-      );
+      return new EnvironmentError(`AWS throttled ${call}${whereText} (${f.name}): too many calls in a short time.`, 'Wait a minute and re-run.');
     case 'unknown':
     default: {
       const text = said ? `${f.name}: ${said}` : f.name;
@@ -372,7 +372,8 @@ export async function whoAmI(clients: AwsClients): Promise<CallerIdentity> {
       (err: unknown) => err,
     );
     if (missing === undefined) throw noRegion('sts:GetCallerIdentity');
-    if (clients.profile === undefined && classifyAwsError(missing) === 'credentials') throw noCredentials({ action: 'sts:GetCallerIdentity', regionMissing: true });
+    if (clients.profile === undefined && classifyAwsError(missing) === 'credentials')
+      throw noCredentials({ action: 'sts:GetCallerIdentity', regionMissing: true });
     throw explainAwsError(missing, { action: 'sts:GetCallerIdentity', profile: clients.profile });
   }
   try {

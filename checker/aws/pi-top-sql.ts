@@ -68,7 +68,12 @@ export async function readTopSql(
     );
     series = out.MetricList ?? [];
   } catch (err) {
-    throw explainAwsError(err, { action: 'pi:GetResourceMetrics', region: ctx.region, profile: ctx.profile, resource: { kind: 'Performance Insights resource', id: dbiResourceId } });
+    throw explainAwsError(err, {
+      action: 'pi:GetResourceMetrics',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'Performance Insights resource', id: dbiResourceId },
+    });
   }
   const isTotal = (s: MetricKeyDataPoints) => Object.keys(s.Key?.Dimensions ?? {}).length === 0;
   const total = series.find(isTotal);

@@ -204,7 +204,7 @@ export async function findPrimaryReplicaResources(clients: AwsClients, stack: St
   const samePrimary = !byFlags || lookup.dbInstanceId === primaryFromStack;
   // The stack's replica belongs to the stack's primary: a flagged primary gets only a flagged replica.
   const replicaFromStack = samePrimary
-    ? (outputs[KEYS02.replicaInstanceId] || undefined) ?? dbInstanceIdFromEndpoint(outputs[KEYS02.replicaEndpoint])
+    ? ((outputs[KEYS02.replicaInstanceId] || undefined) ?? dbInstanceIdFromEndpoint(outputs[KEYS02.replicaEndpoint]))
     : undefined;
   const replicaInstanceId = lookup.replicaInstanceId ?? replicaFromStack;
   const sameReplica = replicaInstanceId !== undefined && replicaInstanceId === replicaFromStack;
@@ -222,7 +222,6 @@ export async function findPrimaryReplicaResources(clients: AwsClients, stack: St
     source: byFlags ? 'flags' : 'stack',
   };
 }
-
 
 // --- RDS reads shared by the lab checks and drills ---
 

@@ -20,12 +20,7 @@ export interface DbCredentials {
   dbname?: string;
 }
 
-async function secretString(
-  secrets: SecretsManagerClient,
-  secretArn: string,
-  what: string,
-  ctx: SecretReadContext,
-): Promise<string> {
+async function secretString(secrets: SecretsManagerClient, secretArn: string, what: string, ctx: SecretReadContext): Promise<string> {
   let out;
   try {
     out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
@@ -63,11 +58,7 @@ const TOKEN_FIELDS = ['authToken', 'AuthToken', 'token', 'password', 'auth_token
  * generated secret without a template holds) or JSON with one of
  * authToken, token or password.
  */
-export async function readRedisAuthToken(
-  secrets: SecretsManagerClient,
-  secretArn: string,
-  ctx: SecretReadContext = {},
-): Promise<string> {
+export async function readRedisAuthToken(secrets: SecretsManagerClient, secretArn: string, ctx: SecretReadContext = {}): Promise<string> {
   const raw = await secretString(secrets, secretArn, 'Redis AUTH token', ctx);
   const json = parseJsonObject(raw);
   if (!json) return raw.trim();
@@ -77,16 +68,12 @@ export async function readRedisAuthToken(
   }
   throw new EnvironmentError(
     `The secret ${secretArn} holds JSON without an AUTH token field (looked for ${TOKEN_FIELDS.join(', ')}; found ${Object.keys(json).join(', ') || 'no fields'}).`,
-    'Point the kit at the secret that holds the replication group\'s AUTH token (the stack output RedisAuthSecretArn).',
+    "Point the kit at the secret that holds the replication group's AUTH token (the stack output RedisAuthSecretArn).",
   );
 }
 
 /** The database user and password from a JSON secret (RDS and CDK generated secrets use this shape). */
-export async function readDbCredentials(
-  secrets: SecretsManagerClient,
-  secretArn: string,
-  ctx: SecretReadContext = {},
-): Promise<DbCredentials> {
+export async function readDbCredentials(secrets: SecretsManagerClient, secretArn: string, ctx: SecretReadContext = {}): Promise<DbCredentials> {
   const raw = await secretString(secrets, secretArn, 'database credentials', ctx);
   const json = parseJsonObject(raw);
   if (!json) {

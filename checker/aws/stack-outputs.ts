@@ -78,7 +78,9 @@ export async function readStackOutputs(
 export function outputKeysOf<const N extends string>(stack: StackMeta, names: readonly N[]): Record<N, string> {
   const missing = names.filter((n) => !stack.outputs[n]);
   if (missing.length > 0) {
-    throw new Error(`The lab metadata of stack ${stack.name} names no output for ${missing.join(', ')}; the resource finder reads them (stack.outputs in the lab's lab.ts).`);
+    throw new Error(
+      `The lab metadata of stack ${stack.name} names no output for ${missing.join(', ')}; the resource finder reads them (stack.outputs in the lab's lab.ts).`,
+    );
   }
   return Object.fromEntries(names.map((n) => [n, stack.outputs[n]!])) as Record<N, string>;
 }

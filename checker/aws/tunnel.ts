@@ -82,9 +82,7 @@ export function installAdvice(tools: TunnelTools, platform: NodeJS.Platform = pr
 }
 
 /** Detects both tools and throws one explanation listing everything that is missing. */
-export async function assertTunnelTools(
-  options: { run?: CommandRunner; platform?: NodeJS.Platform } = {},
-): Promise<TunnelTools> {
+export async function assertTunnelTools(options: { run?: CommandRunner; platform?: NodeJS.Platform } = {}): Promise<TunnelTools> {
   const tools = await detectTunnelTools(options.run);
   if (tools.awsCli.found && tools.ssmPlugin.found) return tools;
   const missing = [
@@ -123,7 +121,9 @@ export interface Tunnel {
   close(): Promise<void>;
 }
 
-export function startSessionArgs(o: Pick<TunnelOptions, 'profile' | 'region' | 'bastionInstanceId' | 'remoteHost' | 'remotePort'> & { localPort: number }): string[] {
+export function startSessionArgs(
+  o: Pick<TunnelOptions, 'profile' | 'region' | 'bastionInstanceId' | 'remoteHost' | 'remotePort'> & { localPort: number },
+): string[] {
   const args = [
     'ssm',
     'start-session',
@@ -178,7 +178,12 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Reads what `aws ssm start-session` printed when it gave up and says what to do. */
 export function explainSessionFailure(output: string, o: { bastionInstanceId: string; localPort: number; profile?: string }): EnvironmentError {
   const text = output.trim();
-  const last = text.split(/\r?\n/).filter((l) => l.trim() && !/^\s+at\s/.test(l)).slice(-3).join(' ').slice(0, 400);
+  const last = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() && !/^\s+at\s/.test(l))
+    .slice(-3)
+    .join(' ')
+    .slice(0, 400);
   if (/TargetNotConnected/i.test(text)) {
     return new EnvironmentError(
       `Session Manager cannot reach the bastion ${o.bastionInstanceId} (TargetNotConnected): it is stopped, still booting, or its SSM agent is not registered yet.`,

@@ -31,7 +31,16 @@ export async function benchCliStart(repoRoot: string, options: CliStartOptions, 
     if (existsSync(join(repoRoot, file))) subjects.push({ label: `${cli}.ts --help`, args: ['--import', 'tsx', file, '--help'], timings: [] });
   }
   if (subjects.length === 0) {
-    return { id: 'cli-start', title: 'CLI start', metric: 'median first output', status: 'skipped', reason: 'neither checker/cli/check.ts nor checker/cli/lab.ts exists', rows: [], notes: [], durationMs: 0 };
+    return {
+      id: 'cli-start',
+      title: 'CLI start',
+      metric: 'median first output',
+      status: 'skipped',
+      reason: 'neither checker/cli/check.ts nor checker/cli/lab.ts exists',
+      rows: [],
+      notes: [],
+      durationMs: 0,
+    };
   }
   // No TTY on stdin, as in CI; colour off so the output is the same on every run.
   const env = { ...process.env, NO_COLOR: '1' };

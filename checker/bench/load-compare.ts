@@ -67,7 +67,13 @@ export function loadQps(summary: LoadSummary, queriesPerOperation: number): numb
   return ((summary.operations - summary.errors) * queriesPerOperation * 1000) / summary.elapsedMs;
 }
 
-export async function benchLoad(id: LoadComparisonId, endpoints: Endpoints, bin: string, options: LoadCompareOptions, progress: (line: string) => void): Promise<Comparison> {
+export async function benchLoad(
+  id: LoadComparisonId,
+  endpoints: Endpoints,
+  bin: string,
+  options: LoadCompareOptions,
+  progress: (line: string) => void,
+): Promise<Comparison> {
   const started = performance.now();
   const shape = SHAPE[id];
   const base = sysbenchArgs(endpoints, shape.test, options.threads);

@@ -63,7 +63,12 @@ export async function benchPointSelect(endpoints: Endpoints, bin: string, option
     untraced = await mysql.createConnection({ host: m.host, port: m.port, user: m.user, password: m.password, database: m.database });
     const traced = untraced;
     const paths: Array<{ label: string; how: string; run: (id: number) => Promise<unknown>; rounds: LatencySummary[] }> = [
-      { label: 'mysql2 execute, default options', how: `conn.execute("${SQL}", [id]) with mysql2's defaults (a stack capture per query)`, run: (id) => traced.execute(SQL, [id]), rounds: [] },
+      {
+        label: 'mysql2 execute, default options',
+        how: `conn.execute("${SQL}", [id]) with mysql2's defaults (a stack capture per query)`,
+        run: (id) => traced.execute(SQL, [id]),
+        rounds: [],
+      },
       {
         label: 'mysql2 execute, trace: false',
         how: `conn.execute("${SQL}", [id]) on the kit's connection (connectMysql: trace: false)`,

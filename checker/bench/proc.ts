@@ -30,7 +30,10 @@ export interface ToolResult {
 }
 
 export class ToolFailed extends Error {
-  constructor(readonly tool: string, readonly result: ToolResult) {
+  constructor(
+    readonly tool: string,
+    readonly result: ToolResult,
+  ) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
     super(`${tool} exited with ${result.signal ?? result.code}${tail ? `: ${tail}` : ''}`);
     this.name = 'ToolFailed';

@@ -60,7 +60,11 @@ function renderComparison(index: number, c: Comparison): string[] {
   const body: string[][] = [];
   if (c.native) body.push([`${c.native.label} (native)`, ...cols.map((col) => col.value(c.native!.figures)), '1.00x', '', 'baseline']);
   for (const m of c.context ?? []) {
-    const ratio = !c.native ? '-' : c.metric === 'qps' ? `${((m.figures.qps ?? Number.NaN) / (c.native.figures.qps ?? Number.NaN)).toFixed(2)}x` : `${(m.figures.ms / c.native.figures.ms).toFixed(2)}x`;
+    const ratio = !c.native
+      ? '-'
+      : c.metric === 'qps'
+        ? `${((m.figures.qps ?? Number.NaN) / (c.native.figures.qps ?? Number.NaN)).toFixed(2)}x`
+        : `${(m.figures.ms / c.native.figures.ms).toFixed(2)}x`;
     body.push([`${m.label} (context)`, ...cols.map((col) => col.value(m.figures)), ratio, '', 'not judged']);
   }
   for (const row of c.rows) body.push([row.label, ...cols.map((col) => col.value(row.figures)), `${row.ratio.toFixed(2)}x`, aimText(row.aim), verdict(row)]);
@@ -76,7 +80,9 @@ export function renderReport(doc: BenchDocument): string {
     `Benchmarks, ${doc.date} — ${m.cpus} × ${m.cpuModel}, ${m.platform}, Node ${m.node}`,
     `load average at start ${load(m.loadAverageStart)}, at end ${load(m.loadAverageEnd)}` +
       (Math.max(...m.loadAverageStart, ...m.loadAverageEnd) > m.cpus ? '  (busy machine: figures are noisier than usual)' : ''),
-    `versions: ${Object.entries(doc.versions).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    `versions: ${Object.entries(doc.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
     '',
   ];
   doc.comparisons.forEach((c, i) => out.push(...renderComparison(i + 1, c), ''));

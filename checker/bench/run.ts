@@ -27,9 +27,13 @@ import { guardOutputStreams } from '../core/output-errors.js';
 const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]';
 const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;
 const LOAD_IDS = ['load-point-select', 'load-read-write'] as const;
-const LOAD_TITLES = { 'load-point-select': 'Load generator vs sysbench oltp_point_select', 'load-read-write': 'Load generator vs sysbench oltp_read_write' } as const;
+const LOAD_TITLES = {
+  'load-point-select': 'Load generator vs sysbench oltp_point_select',
+  'load-read-write': 'Load generator vs sysbench oltp_read_write',
+} as const;
 type Id = (typeof IDS)[number];
-const install = (apt: string, brew: string) => `Install it with \`sudo apt-get install ${apt}\` (Debian/Ubuntu) or \`brew install ${brew}\` (macOS), then re-run.`;
+const install = (apt: string, brew: string) =>
+  `Install it with \`sudo apt-get install ${apt}\` (Debian/Ubuntu) or \`brew install ${brew}\` (macOS), then re-run.`;
 
 interface Plan {
   cacheHit: CacheHitOptions;
@@ -69,7 +73,13 @@ async function main(): Promise<number> {
   try {
     ({ values } = parseCommandLine(
       process.argv.slice(2),
-      { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, connections: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      {
+        json: { type: 'boolean' },
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        connections: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       { script: 'bench', usage: USAGE },
     ));
   } catch (err) {
@@ -106,9 +116,12 @@ async function main(): Promise<number> {
   if (sysbench) versions.sysbench = toolVersion(sysbench) ?? '?';
 
   const wanted = (id: Id) => only.has(id);
-  if (wanted('cache-hit') && !redisBenchmark) results.set('cache-hit', skipped('cache-hit', 'Cache-hit path vs redis-benchmark', `redis-benchmark is not installed. ${install('redis-tools', 'redis')}`));
-  if (wanted('point-select') && !sysbench) results.set('point-select', skipped('point-select', 'Primary-key SELECT vs sysbench', `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
-  for (const id of LOAD_IDS) if (wanted(id) && !sysbench) results.set(id, skipped(id, LOAD_TITLES[id], `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
+  if (wanted('cache-hit') && !redisBenchmark)
+    results.set('cache-hit', skipped('cache-hit', 'Cache-hit path vs redis-benchmark', `redis-benchmark is not installed. ${install('redis-tools', 'redis')}`));
+  if (wanted('point-select') && !sysbench)
+    results.set('point-select', skipped('point-select', 'Primary-key SELECT vs sysbench', `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
+  for (const id of LOAD_IDS)
+    if (wanted(id) && !sysbench) results.set(id, skipped(id, LOAD_TITLES[id], `sysbench is not installed. ${install('sysbench', 'sysbench')}`));
 
   // Ctrl-C: take the tool children down with us; the engines have their own handler (stopOnSignals).
   let engines: LocalEngines | undefined;
@@ -166,7 +179,11 @@ async function main(): Promise<number> {
       }
     } catch (err) {
       // The engines could not start or be seeded: the CLI comparison can still run.
-      for (const [id, title] of [['cache-hit', 'Cache-hit path vs redis-benchmark'], ['point-select', 'Primary-key SELECT vs sysbench'], ...Object.entries(LOAD_TITLES)] as Array<[Id, string]>) {
+      for (const [id, title] of [
+        ['cache-hit', 'Cache-hit path vs redis-benchmark'],
+        ['point-select', 'Primary-key SELECT vs sysbench'],
+        ...Object.entries(LOAD_TITLES),
+      ] as Array<[Id, string]>) {
         if (wanted(id) && !results.has(id)) results.set(id, failed(id, title, err));
       }
     } finally {

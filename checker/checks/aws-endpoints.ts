@@ -14,7 +14,11 @@ export interface Hosted {
 
 /** The database user and password from the lab's secret; explains a missing secret. */
 export async function credentials(ctx: AwsPlanContext, secretArn: string | undefined) {
-  if (!secretArn) throw new EnvironmentError('The database secret is not known (stack output DbSecretArn).', 'Deploy the lab stack, or check only your resources with --resources-only.');
+  if (!secretArn)
+    throw new EnvironmentError(
+      'The database secret is not known (stack output DbSecretArn).',
+      'Deploy the lab stack, or check only your resources with --resources-only.',
+    );
   const { readDbCredentials } = await import('../aws/secrets.js');
   return readDbCredentials(ctx.clients.secrets, secretArn, { region: ctx.region, profile: ctx.profile });
 }
@@ -24,7 +28,13 @@ export function endpointOf(at: Hosted, user: string, password: string, database:
 }
 
 /** One endpoint per target host: a tunnel each with --tunnel, TLS checked against the real name. */
-export async function mysqlEndpoints(ctx: AwsPlanContext, targets: Hosted[], secretArn: string | undefined, dbName: string | undefined, bastion: string | undefined): Promise<MysqlEndpoint[]> {
+export async function mysqlEndpoints(
+  ctx: AwsPlanContext,
+  targets: Hosted[],
+  secretArn: string | undefined,
+  dbName: string | undefined,
+  bastion: string | undefined,
+): Promise<MysqlEndpoint[]> {
   const db = await credentials(ctx, secretArn);
   const reached = await ctx.reach(targets, bastion);
   const database = dbName ?? db.dbname ?? 'labdb';
@@ -34,7 +44,10 @@ export async function mysqlEndpoints(ctx: AwsPlanContext, targets: Hosted[], sec
 /** Where the exercises read CloudWatch or Performance Insights; a region is required. */
 export function location(ctx: Pick<AwsPlanContext, 'region' | 'profile'>, ids: Omit<AwsLocation, 'region' | 'profile'>): AwsLocation {
   if (!ctx.region) {
-    throw new EnvironmentError('No AWS region is set, so the exercises cannot read CloudWatch or Performance Insights.', 'Pass --region <region> (the one you deployed to), or set AWS_REGION.');
+    throw new EnvironmentError(
+      'No AWS region is set, so the exercises cannot read CloudWatch or Performance Insights.',
+      'Pass --region <region> (the one you deployed to), or set AWS_REGION.',
+    );
   }
   return { region: ctx.region, ...(ctx.profile ? { profile: ctx.profile } : {}), ...ids };
 }

@@ -30,11 +30,7 @@ export interface PluginIo {
  * reference) in its own process for a named measurement; resolves to what
  * the measurement reported. Drills and measurements use it.
  */
-export type RunMeasurement = (
-  exerciseId: string,
-  measure: string,
-  options?: { timeoutMs?: number; onEvent?: (name: string) => void },
-) => Promise<unknown>;
+export type RunMeasurement = (exerciseId: string, measure: string, options?: { timeoutMs?: number; onEvent?: (name: string) => void }) => Promise<unknown>;
 
 /** What a check or drill adds to the results document after the exercises. */
 export interface AfterRun {

@@ -146,7 +146,11 @@ export async function openReplicationSession(endpoints: Endpoints, seed: Replica
       new ReplicationHarness(module, file, callTimeoutMs, withReplication, primarySql, replicaSql, learnerPrimary, learnerReplica),
     async reset() {
       if (replication.admin) {
-        const admin = await mysql.createConnection({ ...connectionSettings(replication.replica), user: replication.admin.user, password: replication.admin.password });
+        const admin = await mysql.createConnection({
+          ...connectionSettings(replication.replica),
+          user: replication.admin.user,
+          password: replication.admin.password,
+        });
         await admin.query('START SLAVE SQL_THREAD').finally(() => admin.end());
       }
       await seed(primarySql);

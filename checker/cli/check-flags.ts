@@ -30,7 +30,10 @@ function drillWhere(flag: DrillFlag): string {
 }
 
 function drillHelp(flag: DrillFlag): string {
-  const help = drillOwners(flag).map(({ drill }) => drill.help).find(Boolean) ?? flag.replace('-', ' ');
+  const help =
+    drillOwners(flag)
+      .map(({ drill }) => drill.help)
+      .find(Boolean) ?? flag.replace('-', ' ');
   return `  ${`--${flag}`.padEnd(26)}${drillWhere(flag)}: ${help}`;
 }
 
@@ -45,7 +48,7 @@ export const CHECK_USAGE =
   'Usage: npm run check -- <lab>|--all [--target local|aws] [--exercise NN] [--json] [more flags: npm run check -- --help]. Example: npm run check -- 5 --target local';
 
 export const CHECK_HELP = [
-  'Usage: npm run check -- <lab> [flags]     run one lab\'s checks',
+  "Usage: npm run check -- <lab> [flags]     run one lab's checks",
   '       npm run check -- --all [flags]     run every ready lab',
   '                                          (with --json: the results file for the class report)',
   '',
@@ -78,8 +81,28 @@ export const CHECK_HELP = [
 export const CHECK_FLAGS: FlagScope = {
   script: 'check',
   flags: [
-    'target', 'json', 'no-input', 'no-color', 'profile', 'region', 'exercise', 'stack', 'replication-group', 'cluster', 'db-instance',
-    'replica-instance', 'bastion-security-group', 'tunnel', 'yes', 'failover-drill', 'resume-drill', 'solutions', 'all', 'resources-only', 'learner', 'help',
+    'target',
+    'json',
+    'no-input',
+    'no-color',
+    'profile',
+    'region',
+    'exercise',
+    'stack',
+    'replication-group',
+    'cluster',
+    'db-instance',
+    'replica-instance',
+    'bastion-security-group',
+    'tunnel',
+    'yes',
+    'failover-drill',
+    'resume-drill',
+    'solutions',
+    'all',
+    'resources-only',
+    'learner',
+    'help',
   ],
 };
 
@@ -110,7 +133,10 @@ function refuseDrill(flag: DrillFlag, lab: LabMeta, target: Target | undefined):
   }
   if (!drill.targets.includes(target ?? 'local') && !drill.skippedLocally) {
     const given = target ? `with --target ${target}` : 'without --target (the run may stay local)';
-    throw new UsageError(`Lab ${lab.id}'s ${noun} runs only with --target ${drill.targets.join(' or ')}; ${given} it would not run.`, `Run it as npm run check -- ${lab.id} --target ${drill.targets[0]} --${flag}.`);
+    throw new UsageError(
+      `Lab ${lab.id}'s ${noun} runs only with --target ${drill.targets.join(' or ')}; ${given} it would not run.`,
+      `Run it as npm run check -- ${lab.id} --target ${drill.targets[0]} --${flag}.`,
+    );
   }
 }
 
@@ -132,8 +158,14 @@ export function refuseUnusedFlags(lab: LabMeta, flags: CommonFlags): void {
         ['--replica-instance', flags.replicaInstance],
         ['--bastion-security-group', flags.bastionSecurityGroup],
       ] as const
-    ).filter(([, given]) => given !== undefined && given !== false).map(([name]) => name);
-    if (awsOnly.length > 0) throw new UsageError(`${awsOnly.join(', ')} ${awsOnly.length === 1 ? 'goes' : 'go'} with --target aws; the local target would ignore ${awsOnly.length === 1 ? 'it' : 'them'}.`, CHECK_USAGE);
+    )
+      .filter(([, given]) => given !== undefined && given !== false)
+      .map(([name]) => name);
+    if (awsOnly.length > 0)
+      throw new UsageError(
+        `${awsOnly.join(', ')} ${awsOnly.length === 1 ? 'goes' : 'go'} with --target aws; the local target would ignore ${awsOnly.length === 1 ? 'it' : 'them'}.`,
+        CHECK_USAGE,
+      );
   }
   if (flags.failoverDrill) refuseDrill('failover-drill', lab, flags.target);
 }

@@ -24,7 +24,8 @@ export { CHECK_USAGE } from './check-flags.js';
 async function ask(flags: CommonFlags): Promise<CommonFlags> {
   const interactive = canPrompt(flags) && !flags.json;
   if (!interactive || (flags.lab !== undefined && flags.target !== undefined)) {
-    if (flags.lab === undefined) throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
+    if (flags.lab === undefined)
+      throw new UsageError('Which lab? No lab number was given and this run cannot ask (no terminal, CI set, or --no-input).', CHECK_USAGE);
     return flags;
   }
   // Loaded only when a prompt is really shown: it keeps scripted runs quick to start.
@@ -55,7 +56,10 @@ export async function checkMain(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.learner !== undefined && !parsed.all) {
-    throw new UsageError('--learner names whose results an --all --json file holds; a run of one lab records no learner.', 'Use it as npm run check -- --all --json --learner ID, or leave it out.');
+    throw new UsageError(
+      '--learner names whose results an --all --json file holds; a run of one lab records no learner.',
+      'Use it as npm run check -- --all --json --learner ID, or leave it out.',
+    );
   }
   if (parsed.all) return checkAll(parsed);
   const flags = await ask(parsed);
@@ -70,7 +74,11 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
   const exercise = flags.exercise !== undefined ? resolveExercise(lab, flags.exercise).id : undefined;
   refuseUnusedFlags(lab, flags);
   const c = makeChalk(flags, process.stdout);
-  const titles = Object.fromEntries([...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]), ['aws', 'AWS resources'], ['drill', 'Failover drill']]);
+  const titles = Object.fromEntries([
+    ...lab.exercises.map((e) => [e.id, `${e.id.slice(0, 2)} ${e.title}`]),
+    ['aws', 'AWS resources'],
+    ['drill', 'Failover drill'],
+  ]);
 
   const { withTarget } = await import('./targets.js');
   const { startProgress } = await import('./spinner.js');
@@ -106,7 +114,9 @@ async function checkLab(lab: LabMeta, flags: CommonFlags): Promise<ResultsDocume
   const { modifiedKitFiles } = await import('./kit-fingerprint.js');
   const changed = modifiedKitFiles() ?? [];
   if (changed.length > 0) {
-    say(`Note: ${changed.length === 1 ? 'a file' : `${changed.length} files`} of the kit itself ${changed.length === 1 ? 'differs' : 'differ'} from its commit (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', ...' : ''}); results files record this and the class report flags it. Restore with git checkout -- <file> unless you meant to change the kit.`);
+    say(
+      `Note: ${changed.length === 1 ? 'a file' : `${changed.length} files`} of the kit itself ${changed.length === 1 ? 'differs' : 'differ'} from its commit (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', ...' : ''}); results files record this and the class report flags it. Restore with git checkout -- <file> unless you meant to change the kit.`,
+    );
   }
   // A run cut short by Ctrl-C has not judged anything.
   if (!flags.solutions && !stopRequested()) reportProgress(lab, doc);

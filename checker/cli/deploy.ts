@@ -29,7 +29,7 @@ export const DEPLOY_HELP = [
   '       npm run destroy -- --all [--yes]    every lab stack the kit finds deployed',
   '',
   'Flags:',
-  '  --profile P, --region R   which credentials and region (default: the AWS CLI\'s)',
+  "  --profile P, --region R   which credentials and region (default: the AWS CLI's)",
   '  --yes, -y                 go ahead without asking (needed without a terminal)',
   '  --solutions               deploy: the finished variant of the stack',
   '  --skip-doctor             deploy: skip the preflight',
@@ -159,7 +159,9 @@ async function refuseRejectedUpdate(lab: LabMeta, flags: CommonFlags): Promise<v
 function announceDeploy(lab: LabMeta, flags: CommonFlags): void {
   const c = makeChalk(flags, process.stderr);
   say(c.bold(`Deploying lab ${lab.id} (${lab.stack?.name}${flags.solutions ? ', finished solution variant' : ''})`));
-  say(`It costs about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) until you destroy it, and takes about ${lab.deployMinutes} minutes.`);
+  say(
+    `It costs about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) until you destroy it, and takes about ${lab.deployMinutes} minutes.`,
+  );
   for (const r of lab.cost.billable) say(c.dim(`  ${r.count} x ${r.kind} at ${usd(r.usdPerHour)}/h`));
 }
 
@@ -176,7 +178,11 @@ async function runCdk(verb: Verb, lab: LabMeta, flags: CommonFlags, azs?: string
   const env = { ...process.env, ...(flags.region ? { AWS_REGION: flags.region, CDK_DEFAULT_REGION: flags.region } : {}) };
   const cdk = join(REPO_ROOT, 'node_modules', '.bin', 'cdk');
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(cdk, cdkArgs(verb, lab.stack!.name, { solution: flags.solutions, profile: flags.profile, azs }), { cwd: join(REPO_ROOT, 'stacks'), stdio: 'inherit', env });
+    const child = spawn(cdk, cdkArgs(verb, lab.stack!.name, { solution: flags.solutions, profile: flags.profile, azs }), {
+      cwd: join(REPO_ROOT, 'stacks'),
+      stdio: 'inherit',
+      env,
+    });
     child.on('exit', (status) => resolve(status ?? 1));
     child.on('error', () => resolve(127));
   });
@@ -234,7 +240,11 @@ async function destroyAll(flags: CommonFlags): Promise<number> {
   const toDestroy = [...new Set(deployed.map((d) => d.labId).filter((id): id is number => typeof id === 'number'))].map(resolveLab);
   if (toDestroy.length === 0) say('No lab stack is deployed in this account and region.');
   else {
-    say(makeChalk(flags, process.stderr).bold(`Destroying ${toDestroy.map((l) => `lab ${l.id} (${l.stack?.name})`).join(', ')}: every resource is deleted, with no snapshot kept.`));
+    say(
+      makeChalk(flags, process.stderr).bold(
+        `Destroying ${toDestroy.map((l) => `lab ${l.id} (${l.stack?.name})`).join(', ')}: every resource is deleted, with no snapshot kept.`,
+      ),
+    );
     if (!(await confirmed('destroy', flags, 'all of them '))) {
       say('Nothing was changed.');
       return 0;

@@ -59,7 +59,7 @@ export function renderDoctor(c: ChalkInstance, results: readonly CheckResult[]):
   for (const r of results) {
     if (r.group !== group) {
       group = r.group;
-      const title = GROUP_TITLES[group ?? ''] ?? (group?.startsWith('lab ') ? `Lab ${Number(group.slice(4))} in this region` : group ?? '');
+      const title = GROUP_TITLES[group ?? ''] ?? (group?.startsWith('lab ') ? `Lab ${Number(group.slice(4))} in this region` : (group ?? ''));
       out.push(renderGroupHeader(c, title));
     }
     out.push(renderCheck(c, r, true));
@@ -67,9 +67,7 @@ export function renderDoctor(c: ChalkInstance, results: readonly CheckResult[]):
   }
   const s = summarise([...results]);
   const failed = s.fail + s.error;
-  out.push(
-    `\n${paint(c, 'pass', `${s.pass} passed`)}, ${paint(c, 'fail', `${failed} failed`)}, ${paint(c, 'skipped', `${s.skipped} skipped`)}`,
-  );
+  out.push(`\n${paint(c, 'pass', `${s.pass} passed`)}, ${paint(c, 'fail', `${failed} failed`)}, ${paint(c, 'skipped', `${s.skipped} skipped`)}`);
   out.push(
     failed === 0
       ? paint(c, 'pass', s.skipped > 0 ? '✔ Nothing failed (skipped lines were not checked).' : '✔ Ready for the workshop.')

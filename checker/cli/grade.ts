@@ -95,7 +95,12 @@ export function checkInCopy(dir: string, lab: LabMeta): Promise<{ doc?: ResultsD
       } catch {
         // no document: said below
       }
-      const last = stderr.trim().split(/\n\s*\n/).pop()?.trim() ?? '';
+      const last =
+        stderr
+          .trim()
+          .split(/\n\s*\n/)
+          .pop()
+          ?.trim() ?? '';
       done({ problem: `Lab ${lab.id} could not be judged (exit ${code ?? 'killed'})${last ? `: ${last}` : ''}` });
     });
   });
@@ -104,19 +109,27 @@ export function checkInCopy(dir: string, lab: LabMeta): Promise<{ doc?: ResultsD
 export async function gradeMain(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     argv,
-    { lab: { type: 'string' }, out: { type: 'string', short: 'o' }, results: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      lab: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      results: { type: 'string' },
+      title: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     { script: 'grade', usage: GRADE_USAGE, maxPositionals: Number.MAX_SAFE_INTEGER },
   );
   if (parsed.values.help) {
     process.stdout.write(`${GRADE_USAGE}\n`);
     return 0;
   }
-  if (parsed.positionals.length === 0) throw new UsageError('Which submissions? Give the files (or the folder) the learners sent you (made with npm run submit).', GRADE_USAGE);
+  if (parsed.positionals.length === 0)
+    throw new UsageError('Which submissions? Give the files (or the folder) the learners sent you (made with npm run submit).', GRADE_USAGE);
   const ready = labs.filter((l) => l.status === 'ready');
   let graded = ready;
   if (parsed.values.lab !== undefined) {
     const lab = ready.find((l) => String(l.id) === parsed.values.lab!.replace(/^0+/, ''));
-    if (!lab) throw new UsageError(`--lab ${printable(parsed.values.lab)} is not a ready lab of this kit (ready: ${ready.map((l) => l.id).join(', ')}).`, GRADE_USAGE);
+    if (!lab)
+      throw new UsageError(`--lab ${printable(parsed.values.lab)} is not a ready lab of this kit (ready: ${ready.map((l) => l.id).join(', ')}).`, GRADE_USAGE);
     graded = [lab];
   }
   const files = expandInputs(parsed.positionals);
@@ -136,7 +149,10 @@ export async function gradeMain(argv: string[]): Promise<number> {
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      outcomes.push({ file, outcome: { ok: false, kind: 'unreadable', problem: `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.` } });
+      outcomes.push({
+        file,
+        outcome: { ok: false, kind: 'unreadable', problem: `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.` },
+      });
       continue;
     }
     const parsedSubmission = parseSubmission(text, allowed);
@@ -148,7 +164,10 @@ export async function gradeMain(argv: string[]): Promise<number> {
     const id = submission.learner.id;
     const said: string[] = [];
     if (submission.kit.version !== version) said.push(`submitted with kit ${submission.kit.version}, graded with kit ${version}`);
-    if (ignored.length > 0) said.push(`${ignored.length} file${ignored.length === 1 ? '' : 's'} in the submission ${ignored.length === 1 ? 'is' : 'are'} not exercise files of this kit and ${ignored.length === 1 ? 'was' : 'were'} not used (${ignored.slice(0, 3).map(printable).join(', ')}${ignored.length > 3 ? ', ...' : ''})`);
+    if (ignored.length > 0)
+      said.push(
+        `${ignored.length} file${ignored.length === 1 ? '' : 's'} in the submission ${ignored.length === 1 ? 'is' : 'are'} not exercise files of this kit and ${ignored.length === 1 ? 'was' : 'were'} not used (${ignored.slice(0, 3).map(printable).join(', ')}${ignored.length > 3 ? ', ...' : ''})`,
+      );
     say(`Grading ${printable(id)} (${i + 1} of ${files.length}) in a fresh copy of the kit...`);
     const copy = isolatedCopy(submission);
     const docs: ResultsDocument[] = [];
@@ -187,9 +206,14 @@ export async function gradeMain(argv: string[]): Promise<number> {
   try {
     writeFileSync(out, page);
   } catch (err) {
-    throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`, 'Choose another place with --out <file.html>.');
+    throw new EnvironmentError(
+      `Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`,
+      'Choose another place with --out <file.html>.',
+    );
   }
-  say(`Graded ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'} on ${graded.map((l) => `Lab ${l.id}`).join(', ')}; open the report in a browser:`);
+  say(
+    `Graded ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'} on ${graded.map((l) => `Lab ${l.id}`).join(', ')}; open the report in a browser:`,
+  );
   process.stdout.write(`${printable(out)}\n`);
   return 0;
 }

@@ -11,7 +11,11 @@ export async function kitCatalog(): Promise<KitCatalog> {
   for (const lab of labs) {
     const checks = await checksFor(lab.id);
     if (!checks) continue;
-    const required = new Set(Object.values(checks.exercises).flat().map((c) => c.id));
+    const required = new Set(
+      Object.values(checks.exercises)
+        .flat()
+        .map((c) => c.id),
+    );
     const prefix = `${String(lab.id).padStart(2, '0')}.`;
     // AWS and drill checks depend on the target and the flags; their ids carry the lab's prefix and group.
     const optional = (id: string) => id.startsWith(`${prefix}aws.`) || id.startsWith(`${prefix}drill.`);

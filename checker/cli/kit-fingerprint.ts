@@ -36,7 +36,11 @@ export function kitFiles(root = REPO_ROOT): string[] {
 
 export function kitHash(root = REPO_ROOT): string {
   const hash = createHash('sha256');
-  for (const file of kitFiles(root)) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  for (const file of kitFiles(root))
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }
 

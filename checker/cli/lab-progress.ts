@@ -48,7 +48,8 @@ export async function labReset(argv: string[]): Promise<number> {
   say(confirmationMessage(plans));
   let go = flags.yes;
   if (!go) {
-    if (!canPrompt(flags)) throw new UsageError('Nothing was reset: this run cannot ask for a confirmation (no terminal, CI, or --no-input).', 'Add -- --yes to reset anyway.');
+    if (!canPrompt(flags))
+      throw new UsageError('Nothing was reset: this run cannot ask for a confirmation (no terminal, CI, or --no-input).', 'Add -- --yes to reset anyway.');
     const { confirm } = await import('@inquirer/prompts');
     go = await confirm({ message: 'Reset now?', default: false });
   }
@@ -58,7 +59,8 @@ export async function labReset(argv: string[]): Promise<number> {
   }
   for (const plan of plans) {
     const result = applyReset(plan);
-    for (const file of result.files) say(`${file.action === 'unchanged' ? '·' : '↺'} ${file.path} ${file.action}${file.backup ? ` (your version: ${file.backup})` : ''}`);
+    for (const file of result.files)
+      say(`${file.action === 'unchanged' ? '·' : '↺'} ${file.path} ${file.action}${file.backup ? ` (your version: ${file.backup})` : ''}`);
     if (result.progressProblem) say(result.progressProblem);
   }
   return 0;
@@ -71,11 +73,15 @@ export async function labReset(argv: string[]): Promise<number> {
 export function planFromFlags(flags: Pick<CommonFlags, 'all' | 'lab' | 'exercise'>): ResetPlan[] {
   if (flags.all) {
     if (flags.lab !== undefined) throw new UsageError(`--all resets every lab, and lab ${flags.lab} was named too: say one or the other.`, RESET_USAGE);
-    if (flags.exercise !== undefined) throw new UsageError('--exercise names one exercise of one lab; --all resets every lab: say one or the other.', RESET_USAGE);
+    if (flags.exercise !== undefined)
+      throw new UsageError('--exercise names one exercise of one lab; --all resets every lab: say one or the other.', RESET_USAGE);
     return planResetAll({ labs });
   }
   if (flags.lab === undefined) {
-    throw new UsageError(flags.exercise !== undefined ? 'Reset an exercise of which lab? Name the lab too.' : 'Reset which lab? Name one, or pass --all.', RESET_USAGE);
+    throw new UsageError(
+      flags.exercise !== undefined ? 'Reset an exercise of which lab? Name the lab too.' : 'Reset which lab? Name one, or pass --all.',
+      RESET_USAGE,
+    );
   }
   return [planReset(resolveLab(flags.lab), { exerciseIds: flags.exercise !== undefined ? [flags.exercise] : undefined })];
 }

@@ -16,9 +16,7 @@ import { connectMysql } from '../runner/connect.js';
 import { startLocalFor } from './targets.js';
 import { say } from './terminal.js';
 
-export type ShellEndpoint =
-  | { label: string; client: 'mariadb'; endpoint: MysqlEndpoint }
-  | { label: string; client: 'redis-cli'; endpoint: RedisEndpoint };
+export type ShellEndpoint = { label: string; client: 'mariadb'; endpoint: MysqlEndpoint } | { label: string; client: 'redis-cli'; endpoint: RedisEndpoint };
 
 /**
  * Every endpoint a learner can open, named as the lesson names it. A cluster
@@ -62,7 +60,9 @@ function clientBinary(client: ShellEndpoint['client']): string {
   if (!found) {
     throw new EnvironmentError(
       `The ${client} client is not installed, so there is no prompt to open.`,
-      client === 'mariadb' ? 'Install it with `sudo apt-get install mariadb-client` (see docs/local-target.md).' : 'Install it with `sudo apt-get install redis-tools` (see docs/local-target.md).',
+      client === 'mariadb'
+        ? 'Install it with `sudo apt-get install mariadb-client` (see docs/local-target.md).'
+        : 'Install it with `sudo apt-get install redis-tools` (see docs/local-target.md).',
     );
   }
   return found;

@@ -34,10 +34,10 @@ export const LAB_USAGE =
 
 export const LAB_HELP = [
   'Usage: npm run lab                                  list the labs (pick one on a terminal)',
-  '       npm run lab <number>                         a lab\'s page and its menu',
+  "       npm run lab <number>                         a lab's page and its menu",
   '       npm run lab <number> -- --watch [--poll]     re-run the checks each time you save',
   '                                                    (--poll where file events go missing)',
-  '       npm run lab <number> -- --shell              start the lab\'s local engines and open a SQL or',
+  "       npm run lab <number> -- --shell              start the lab's local engines and open a SQL or",
   '                                                    redis-cli prompt on them',
   '       npm run lab <number> -- --show-solution NN   print a reference solution',
   '       npm run lab status                           your progress',
@@ -104,7 +104,10 @@ export async function perform(action: MenuAction, lab: LabMeta, flags: CommonFla
         await deployMain(['destroy', String(lab.id), ...common]);
         break;
       case 'hint': {
-        const which = await ask({ message: 'Hint for which exercise?', choices: lab.exercises.map((e) => ({ name: `${e.id.slice(0, 2)} ${e.title}`, value: e.id })) });
+        const which = await ask({
+          message: 'Hint for which exercise?',
+          choices: lab.exercises.map((e) => ({ name: `${e.id.slice(0, 2)} ${e.title}`, value: e.id })),
+        });
         const exercise = lab.exercises.find((e) => e.id === which);
         say(`\n${c.cyan('hint:')} ${exercise?.hint}`);
         for (const h of lab.hints) say(`${c.dim('tip:')} ${h}`);
@@ -161,7 +164,7 @@ export async function labMain(argv: string[], ask: Ask = realSelect): Promise<nu
   }
   let id = flags.lab;
   if (flags.shell && id === undefined && !interactive) {
-    throw new UsageError('Which lab? --shell opens a prompt on one lab\'s local engines: npm run lab 3 -- --shell', LAB_USAGE);
+    throw new UsageError("Which lab? --shell opens a prompt on one lab's local engines: npm run lab 3 -- --shell", LAB_USAGE);
   }
   if (id === undefined) {
     const { loadProgress } = await import('../progress/state.js');
@@ -194,4 +197,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   exitOnStopSignals();
   void runCommand(() => labMain(process.argv.slice(2)));
 }
-

@@ -24,7 +24,10 @@ export const DEFAULT_OUT = 'class-report.html';
 const hasWildcard = (s: string): boolean => /[*?]/.test(s);
 
 function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -40,7 +43,9 @@ export function expandInputs(inputs: string[]): string[] {
       const re = wildcardToRegExp(basename(input));
       let names: string[] = [];
       try {
-        names = readdirSync(folder).filter((n) => re.test(n)).sort();
+        names = readdirSync(folder)
+          .filter((n) => re.test(n))
+          .sort();
       } catch {
         // reported below as a file that could not be read
       }
@@ -54,7 +59,13 @@ export function expandInputs(inputs: string[]): string[] {
     } catch {
       // a missing file is reported by the parser, by name
     }
-    if (isFolder) out.push(...readdirSync(input).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(input, n)));
+    if (isFolder)
+      out.push(
+        ...readdirSync(input)
+          .filter((n) => n.toLowerCase().endsWith('.json'))
+          .sort()
+          .map((n) => join(input, n)),
+      );
     else out.push(input);
   }
   return out;
@@ -97,7 +108,10 @@ export function refuseSpecialFiles(files: string[]): void {
  */
 export function prepareOutput(out: string): void {
   const fail = (why: string): never => {
-    throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${why}.`, 'Choose another place with --out <file.html>, for example --out class-report.html.');
+    throw new EnvironmentError(
+      `Could not write the report to ${printable(out)}: ${why}.`,
+      'Choose another place with --out <file.html>, for example --out class-report.html.',
+    );
   };
   const existing = statOrUndefined(out);
   if (existing?.isDirectory()) fail('it is a folder');
@@ -158,12 +172,17 @@ export async function reportMain(argv: string[]): Promise<number> {
   try {
     writeFileSync(out, page);
   } catch (err) {
-    throw new EnvironmentError(`Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`, 'Choose another place with --out <file.html>.');
+    throw new EnvironmentError(
+      `Could not write the report to ${printable(out)}: ${printable((err as Error).message)}.`,
+      'Choose another place with --out <file.html>.',
+    );
   }
   const flagged = data.learners.filter((l) => l.flags.length > 0);
   for (const l of flagged) say(`Needs a look: ${printable(l.file)} (${printable(l.id)}): ${printable(l.flags.join('; '))}.`);
   const left = data.leftOut.length;
-  say(`Class report for ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'}${left > 0 ? ` (${left} ${left === 1 ? 'file' : 'files'} left out, named above)` : ''}; open it in a browser:`);
+  say(
+    `Class report for ${data.learners.length} ${data.learners.length === 1 ? 'learner' : 'learners'}${left > 0 ? ` (${left} ${left === 1 ? 'file' : 'files'} left out, named above)` : ''}; open it in a browser:`,
+  );
   process.stdout.write(`${printable(out)}\n`);
   return 0;
 }

@@ -49,7 +49,10 @@ export async function runLabExercises(lab: LabMeta, options: LabRunOptions): Pro
   for (const exercise of exercises) {
     const file = exerciseFile(lab, exercise.id, options.solutions, options.exercisesDir);
     if (!existsSync(file)) {
-      throw new UsageError(`The exercise file ${isAbsolute(file) ? file.replace(REPO_ROOT, '') : file} is missing.`, `Restore it with \`git checkout -- ${file.replace(REPO_ROOT, '')}\`.`);
+      throw new UsageError(
+        `The exercise file ${isAbsolute(file) ? file.replace(REPO_ROOT, '') : file} is missing.`,
+        `Restore it with \`git checkout -- ${file.replace(REPO_ROOT, '')}\`.`,
+      );
     }
     options.onExerciseStart?.(exercise.id);
     const run = await runExercise({ labId: lab.id, exerciseId: exercise.id, file, endpoints: options.endpoints, onResult: options.onResult });

@@ -38,7 +38,10 @@ export function packSubmission(learner: Submission['learner'], root = REPO_ROOT,
       continue;
     }
     if (Buffer.byteLength(text) > LARGEST_FILE_BYTES) {
-      throw new UsageError(`${path} is larger than ${LARGEST_FILE_BYTES / 1024} KiB, more than any exercise needs.`, 'Remove what does not belong in it (logs, data) and run npm run submit again.');
+      throw new UsageError(
+        `${path} is larger than ${LARGEST_FILE_BYTES / 1024} KiB, more than any exercise needs.`,
+        'Remove what does not belong in it (logs, data) and run npm run submit again.',
+      );
     }
     files[path] = text;
   }
@@ -46,14 +49,21 @@ export function packSubmission(learner: Submission['learner'], root = REPO_ROOT,
 }
 
 export async function submitMain(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, { learner: { type: 'string' }, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, { script: 'submit', usage: SUBMIT_USAGE });
+  const parsed = parseCommandLine(
+    argv,
+    { learner: { type: 'string' }, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+    { script: 'submit', usage: SUBMIT_USAGE },
+  );
   if (parsed.values.help) {
     process.stdout.write(`${SUBMIT_USAGE}\n`);
     return 0;
   }
   const learner = learnerIdentity(parsed.values.learner);
   if (!/^[\w.@-]{1,64}$/.test(learner.id)) {
-    throw new UsageError(`The learner id ${printable(learner.id)} can hold only letters, digits and . _ @ - (at most 64).`, 'Pass one with --learner, e.g. --learner ada.');
+    throw new UsageError(
+      `The learner id ${printable(learner.id)} can hold only letters, digits and . _ @ - (at most 64).`,
+      'Pass one with --learner, e.g. --learner ada.',
+    );
   }
   const { submission, missing } = packSubmission(learner);
   if (missing.length > 0) say(`Not included (missing): ${missing.join(', ')}. Restore a file with git checkout -- <path> if you deleted it by mistake.`);
@@ -61,7 +71,10 @@ export async function submitMain(argv: string[]): Promise<number> {
   try {
     writeFileSync(out, `${JSON.stringify(submission, null, 2)}\n`);
   } catch (err) {
-    throw new EnvironmentError(`Could not write the submission to ${printable(out)}: ${printable((err as Error).message)}.`, 'Choose another place with --out <file.json>.');
+    throw new EnvironmentError(
+      `Could not write the submission to ${printable(out)}: ${printable((err as Error).message)}.`,
+      'Choose another place with --out <file.json>.',
+    );
   }
   say(`Packed ${Object.keys(submission.files).length} exercise files for ${learner.id} (kit ${submission.kit.version}); send this file to your instructor:`);
   process.stdout.write(`${printable(out)}\n`);

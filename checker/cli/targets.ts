@@ -54,11 +54,22 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
   const engines = await startLocalFor(lab, flags.json);
   try {
     return await body(async (options) => {
-      const doc = await runLabExercises(lab, { ...options, target: 'local', endpoints: engines.endpoints, extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))] });
+      const doc = await runLabExercises(lab, {
+        ...options,
+        target: 'local',
+        endpoints: engines.endpoints,
+        extraChecks: [...(options.extraChecks ?? []), ...(await awsChecksSkippedFor(lab))],
+      });
       // The drills asked for, in the lab's order: run here when they can, else listed as skipped (check-flags refused the rest).
       for (const drill of requestedDrills(lab, flags)) {
         if (drill.local && drill.targets.includes('local')) {
-          const ctx = { target: 'local' as const, endpoints: engines.endpoints, io: pluginIo(flags), run: measurementRunner(lab, engines.endpoints, options.solutions), local: engines };
+          const ctx = {
+            target: 'local' as const,
+            endpoints: engines.endpoints,
+            io: pluginIo(flags),
+            run: measurementRunner(lab, engines.endpoints, options.solutions),
+            local: engines,
+          };
           addAfterRun(doc, await drill.local(ctx), options.onResult);
         } else if (drill.skippedLocally) {
           addAfterRun(doc, { checks: [{ ...drill.skippedLocally, status: 'skipped', group: 'drill', durationMs: 0 }] }, options.onResult);
@@ -82,7 +93,9 @@ export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedM
     progress.fail();
     throw err;
   }
-  progress.succeed(`Local primary (server ${pair.primary.serverId}) and replica (server ${pair.replica.serverId}) replicating; endpoint on 127.0.0.1:${pair.endpoint.port}`);
+  progress.succeed(
+    `Local primary (server ${pair.primary.serverId}) and replica (server ${pair.replica.serverId}) replicating; endpoint on 127.0.0.1:${pair.endpoint.port}`,
+  );
   const endpoints: Endpoints = {
     target: 'local',
     mysql: pair.endpoint,

@@ -40,31 +40,35 @@ export async function watchExercises(lab: LabMeta, c: ChalkInstance, options: Wa
   let queue = Promise.resolve();
 
   const runOne = (exerciseId?: string) => {
-    queue = queue.then(async () => {
-      const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId, exercisesDir: options.dir });
-      if (stopRequested()) return;
-      for (const check of doc.checks) latest.set(check.group ?? '', []);
-      for (const check of doc.checks) latest.get(check.group ?? '')?.push(check);
-      write(c.dim(`\n─── ${new Date().toLocaleTimeString()} ${exerciseId ?? 'all exercises'} ───`));
-      let group: string | undefined;
-      for (const check of doc.checks) {
-        if (check.group !== group) {
-          group = check.group;
-          write(renderGroupHeader(c, lab.exercises.find((e) => e.id === group)?.title ?? group ?? ''));
+    queue = queue
+      .then(async () => {
+        const doc = await runLabExercises(lab, { target: 'local', endpoints: engines.endpoints, exercise: exerciseId, exercisesDir: options.dir });
+        if (stopRequested()) return;
+        for (const check of doc.checks) latest.set(check.group ?? '', []);
+        for (const check of doc.checks) latest.get(check.group ?? '')?.push(check);
+        write(c.dim(`\n─── ${new Date().toLocaleTimeString()} ${exerciseId ?? 'all exercises'} ───`));
+        let group: string | undefined;
+        for (const check of doc.checks) {
+          if (check.group !== group) {
+            group = check.group;
+            write(renderGroupHeader(c, lab.exercises.find((e) => e.id === group)?.title ?? group ?? ''));
+          }
+          write(renderCheck(c, check, false));
         }
-        write(renderCheck(c, check, false));
-      }
-      // As after npm run check: the run is recorded, and an exercise that has just passed gets its reference offered.
-      if (progressFile) reportProgress(lab, doc, write, progressFile);
-      const all = [...latest.values()].flat();
-      const status = overallStatus(all);
-      const s = summarise(all);
-      write(`\n${paint(c, status, GLYPH[status])}  ${s.pass}/${all.length} checks pass across the exercises run so far. Save a file to re-run it; Enter re-runs all; q + Enter quits.`);
-      runs += 1;
-    }).catch((err: unknown) => {
-      // Ctrl-C cut the run short: the stop handler ends the process.
-      if (!(err instanceof RunStopped)) throw err;
-    });
+        // As after npm run check: the run is recorded, and an exercise that has just passed gets its reference offered.
+        if (progressFile) reportProgress(lab, doc, write, progressFile);
+        const all = [...latest.values()].flat();
+        const status = overallStatus(all);
+        const s = summarise(all);
+        write(
+          `\n${paint(c, status, GLYPH[status])}  ${s.pass}/${all.length} checks pass across the exercises run so far. Save a file to re-run it; Enter re-runs all; q + Enter quits.`,
+        );
+        runs += 1;
+      })
+      .catch((err: unknown) => {
+        // Ctrl-C cut the run short: the stop handler ends the process.
+        if (!(err instanceof RunStopped)) throw err;
+      });
     return queue;
   };
 

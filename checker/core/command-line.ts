@@ -71,19 +71,33 @@ export function parseCommandLine<O extends OptionSpec>(argv: string[], options: 
     if (token.value === undefined) refuse(`${shown} needs a value after it.`, spec);
     if (token.value === '' && !spec.allowEmpty?.includes(token.name)) refuse(`${shown} was given an empty value.`, spec);
     if (!token.inlineValue && token.value.startsWith('-')) {
-      refuse(`${shown} needs a value, but the next argument ${echo(token.value)} starts with a dash, so it reads as another flag. If the value really starts with a dash, write it as --${token.name}=<value>.`, spec);
+      refuse(
+        `${shown} needs a value, but the next argument ${echo(token.value)} starts with a dash, so it reads as another flag. If the value really starts with a dash, write it as --${token.name}=<value>.`,
+        spec,
+      );
     }
   }
   const max = spec.maxPositionals ?? 0;
   if (positionals.length > max) {
-    const extra = positionals.slice(max).map((p) => echo(p)).join(', ');
+    const extra = positionals
+      .slice(max)
+      .map((p) => echo(p))
+      .join(', ');
     const takes = max === 0 ? 'takes no argument besides its flags' : `takes ${spec.positionalsAre ?? `${max} argument${max === 1 ? '' : 's'}`}`;
-    refuse(`Unexpected ${extra}: \`npm run ${spec.script}\` ${takes}. If it was meant as a flag's value, the flag is missing (or npm took it: put \`--\` before the kit's flags).`, spec);
+    refuse(
+      `Unexpected ${extra}: \`npm run ${spec.script}\` ${takes}. If it was meant as a flag's value, the flag is missing (or npm took it: put \`--\` before the kit's flags).`,
+      spec,
+    );
   }
   // Everything above has been checked, so the strict parse gives the typed values.
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    return refuse(`The command line could not be read (${String((err as Error).message).split('\n')[0]!.replace(/\.+$/, '')}).`, spec);
+    return refuse(
+      `The command line could not be read (${String((err as Error).message)
+        .split('\n')[0]!
+        .replace(/\.+$/, '')}).`,
+      spec,
+    );
   }
 }

@@ -103,11 +103,9 @@ export interface LabMeta {
   hints: string[];
 }
 
-export const labDir = (lab: Pick<LabMeta, 'id' | 'slug'>): string =>
-  `labs/${String(lab.id).padStart(2, '0')}-${lab.slug}`;
+export const labDir = (lab: Pick<LabMeta, 'id' | 'slug'>): string => `labs/${String(lab.id).padStart(2, '0')}-${lab.slug}`;
 
-export const labKey = (lab: Pick<LabMeta, 'id' | 'slug'>): string =>
-  `${String(lab.id).padStart(2, '0')}-${lab.slug}`;
+export const labKey = (lab: Pick<LabMeta, 'id' | 'slug'>): string => `${String(lab.id).padStart(2, '0')}-${lab.slug}`;
 
 export function hourlyCost(billable: BillableResource[]): number {
   return billable.reduce((sum, r) => sum + r.count * r.usdPerHour, 0);
@@ -192,21 +190,29 @@ function problemsOf(facts: LabFacts): string[] {
   const { stack, requires } = facts;
   if (stack) {
     if (!stackNamePattern(facts.id).test(stack.name)) {
-      problems.push(`stack name "${stack.name}" must be DataTierLabs-${String(facts.id).padStart(2, '0')}-<Name> (deploy and the kit's tags read the lab number from it)`);
+      problems.push(
+        `stack name "${stack.name}" must be DataTierLabs-${String(facts.id).padStart(2, '0')}-<Name> (deploy and the kit's tags read the lab number from it)`,
+      );
     }
     const keys = Object.values(stack.outputs);
     if (keys.length === 0) problems.push('the stack declares no outputs, so the checker could not find its resources');
-    for (const key of keys.filter((k) => !OUTPUT_KEY.test(k))) problems.push(`stack output "${key}" is not a CloudFormation output key (letters and digits only)`);
+    for (const key of keys.filter((k) => !OUTPUT_KEY.test(k)))
+      problems.push(`stack output "${key}" is not a CloudFormation output key (letters and digits only)`);
     for (const key of duplicates(keys)) problems.push(`stack output "${key}" is named twice`);
-    if (requires?.tunnel && !keys.includes(BASTION_OUTPUT_KEY)) problems.push(`requires.tunnel is set but the stack has no ${BASTION_OUTPUT_KEY} output to tunnel through`);
+    if (requires?.tunnel && !keys.includes(BASTION_OUTPUT_KEY))
+      problems.push(`requires.tunnel is set but the stack has no ${BASTION_OUTPUT_KEY} output to tunnel through`);
   }
   if (requires) {
     for (const engine of duplicates(requires.localEngines)) problems.push(`requires.localEngines lists "${engine}" twice`);
-    if (requires.rds.length > 0 && !requires.localEngines.includes('mysql')) problems.push('requires.rds names a MySQL engine but localEngines has no "mysql" to run the exercises against');
-    if (requires.elasticache.length > 0 && !requires.localEngines.includes('redis')) problems.push('requires.elasticache names a cache but localEngines has no "redis" to run the exercises against');
+    if (requires.rds.length > 0 && !requires.localEngines.includes('mysql'))
+      problems.push('requires.rds names a MySQL engine but localEngines has no "mysql" to run the exercises against');
+    if (requires.elasticache.length > 0 && !requires.localEngines.includes('redis'))
+      problems.push('requires.elasticache names a cache but localEngines has no "redis" to run the exercises against');
     const wantsCache = facts.localTopology === 'cache-and-database';
     if (facts.localTopology && wantsCache !== requires.localEngines.includes('redis')) {
-      problems.push(`localTopology "${facts.localTopology}" ${wantsCache ? 'needs' : 'starts no'} "redis" but requires.localEngines is [${requires.localEngines.join(', ')}]`);
+      problems.push(
+        `localTopology "${facts.localTopology}" ${wantsCache ? 'needs' : 'starts no'} "redis" but requires.localEngines is [${requires.localEngines.join(', ')}]`,
+      );
     }
     for (const r of requires.rds) {
       const pattern = ENGINE_VERSION[r.engine];
@@ -217,10 +223,13 @@ function problemsOf(facts: LabFacts): string[] {
     for (const e of requires.elasticache) {
       const pattern = ENGINE_VERSION[e.engine];
       if (!pattern || e.engine.includes('mysql')) problems.push(`requires.elasticache engine "${e.engine}" is not valkey or redis`);
-      else if (!pattern.test(e.engineVersion)) problems.push(`requires.elasticache ${e.engine} version "${e.engineVersion}" is not a version as ElastiCache spells it`);
+      else if (!pattern.test(e.engineVersion))
+        problems.push(`requires.elasticache ${e.engine} version "${e.engineVersion}" is not a version as ElastiCache spells it`);
       if (!e.nodeType.startsWith('cache.')) problems.push(`requires.elasticache node type "${e.nodeType}" must start with "cache."`);
       if (e.parameterGroupFamily !== undefined && e.parameterGroupFamily !== parameterGroupFamily(e.engine, e.engineVersion)) {
-        problems.push(`requires.elasticache parameter group family "${e.parameterGroupFamily}" does not match ${e.engine} ${e.engineVersion} (${parameterGroupFamily(e.engine, e.engineVersion)})`);
+        problems.push(
+          `requires.elasticache parameter group family "${e.parameterGroupFamily}" does not match ${e.engine} ${e.engineVersion} (${parameterGroupFamily(e.engine, e.engineVersion)})`,
+        );
       }
     }
     if (!Number.isInteger(requires.minAvailabilityZones) || requires.minAvailabilityZones < 1) problems.push('requires.minAvailabilityZones must be 1 or more');
@@ -250,7 +259,10 @@ export function defineLab(facts: LabFacts): DefinedLab {
       ? {
           requires: {
             ...requires,
-            elasticache: requires.elasticache.map((e) => ({ ...e, parameterGroupFamily: e.parameterGroupFamily ?? parameterGroupFamily(e.engine, e.engineVersion) })),
+            elasticache: requires.elasticache.map((e) => ({
+              ...e,
+              parameterGroupFamily: e.parameterGroupFamily ?? parameterGroupFamily(e.engine, e.engineVersion),
+            })),
           },
         }
       : {}),

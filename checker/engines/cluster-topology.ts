@@ -64,7 +64,12 @@ export async function writeTopology(nodes: ClusterNode[], writerId: string, admi
 /** Waits until every reader has applied what the writer has written. */
 export async function waitForNodes(nodes: ClusterNode[], admin: AdminAccount, timeoutMs = 10_000, writerId = nodes[0].id): Promise<void> {
   const writer = nodes.find((n) => n.id === writerId)!;
-  await waitForMembers(writer, nodes.filter((n) => n !== writer), admin, timeoutMs);
+  await waitForMembers(
+    writer,
+    nodes.filter((n) => n !== writer),
+    admin,
+    timeoutMs,
+  );
 }
 
 /**

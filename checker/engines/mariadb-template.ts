@@ -27,7 +27,9 @@ export function templateRoot(): string {
 /** The template's name: the mariadbd binary, its version and the install arguments. */
 async function templateName(bins: EngineBinaries): Promise<string> {
   const { stdout } = await promisify(execFile)(bins.mariadbd, ['--version'], { timeout: 10_000 });
-  const hash = createHash('sha256').update([realpathSync(bins.mariadbd), stdout.trim(), ...INSTALL_ARGS].join('\n')).digest('hex');
+  const hash = createHash('sha256')
+    .update([realpathSync(bins.mariadbd), stdout.trim(), ...INSTALL_ARGS].join('\n'))
+    .digest('hex');
   return `mariadb-${hash.slice(0, 16)}`;
 }
 

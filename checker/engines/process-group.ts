@@ -223,7 +223,10 @@ export async function waitForEngine(wait: WaitForEngine): Promise<'ready' | 'por
     if (stopRequested()) throw new RunStopped();
     if (!running(wait.child)) {
       if (wait.portTaken()) return 'port-taken';
-      throw new EnvironmentError(`${wait.what} stopped right after starting. ${wait.logHint()}`, 'Check that the package is installed correctly (see docs/local-target.md).');
+      throw new EnvironmentError(
+        `${wait.what} stopped right after starting. ${wait.logHint()}`,
+        'Check that the package is installed correctly (see docs/local-target.md).',
+      );
     }
     const answer = await wait.probe().catch((): ProbeAnswer => 'nothing-yet');
     if (answer === 'ours') return 'ready';

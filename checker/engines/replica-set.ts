@@ -105,7 +105,9 @@ export async function waitForMembers(writer: Member, readers: Member[], account 
           throw new EnvironmentError(`Local replication to ${reader.id} broke: ${String(status.Last_SQL_Error || status.Last_IO_Error)}`);
         }
         if (Date.now() > deadline) {
-          throw new EnvironmentError(`${reader.id} did not catch up with ${writer.id} within ${timeoutMs / 1000} s (${writer.id} at ${target}, ${reader.id} at ${applied}).`);
+          throw new EnvironmentError(
+            `${reader.id} did not catch up with ${writer.id} within ${timeoutMs / 1000} s (${writer.id} at ${target}, ${reader.id} at ${applied}).`,
+          );
         }
         await sleep(10);
       }
@@ -161,8 +163,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
       nodes,
       proxy: theProxy,
       admin: (node) => rootConnection(node.server.port),
-      waitForReaders: (timeoutMs = 10_000, from = writer) =>
-        waitForMembers(member(from), nodes.filter((n) => n !== from).map(member), ROOT_ACCOUNT, timeoutMs),
+      waitForReaders: (timeoutMs = 10_000, from = writer) => waitForMembers(member(from), nodes.filter((n) => n !== from).map(member), ROOT_ACCOUNT, timeoutMs),
       kill: (node) => group.stopOne(node.name, 0),
       async stop() {
         await theProxy?.close();

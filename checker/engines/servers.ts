@@ -76,8 +76,18 @@ export async function startRedis(group: ProcessGroup, bins: EngineBinaries, time
     const port = await choosePort();
     writeFileSync(log, '');
     const child = group.spawn('redis', bins.redisServer, [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--dir', group.dir, '--logfile', log,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      group.dir,
+      '--logfile',
+      log,
     ]);
     const outcome = await waitForEngine({
       what: 'redis-server',
@@ -203,7 +213,13 @@ async function mariadbAnswer(port: number, server: MariadbServer): Promise<Probe
 }
 
 /** Starts a prepared server on a free port (a fresh one if another program takes it first) and waits until it answers. */
-export async function runMariadb(group: ProcessGroup, bins: EngineBinaries, server: MariadbServer, timeoutMs: number, choosePort: ChoosePort = freePort): Promise<void> {
+export async function runMariadb(
+  group: ProcessGroup,
+  bins: EngineBinaries,
+  server: MariadbServer,
+  timeoutMs: number,
+  choosePort: ChoosePort = freePort,
+): Promise<void> {
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt += 1) {
     const port = await choosePort();
     server.port = port;

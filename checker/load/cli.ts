@@ -82,7 +82,10 @@ function wholeNumber(name: keyof typeof LOAD_LIMITS, raw: string | undefined, fa
   const { min, max } = LOAD_LIMITS[name];
   const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new UsageError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got ${echo(raw)}).`, LOAD_USAGE);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got ${echo(raw)}).`,
+      LOAD_USAGE,
+    );
   }
   return value;
 }
@@ -118,9 +121,11 @@ const LOAD_OPTIONS = {
 export function parseLoadFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadFlags {
   const { values } = parseCommandLine(argv, LOAD_OPTIONS, { script: 'load', usage: LOAD_USAGE, allowEmpty: ['password'] }, env);
   const mix = values.mix ?? 'point-select';
-  if (!['point-select', 'read-write', 'mixed'].includes(mix)) throw new UsageError(`--mix must be point-select, read-write or mixed (got ${echo(mix)}).`, LOAD_USAGE);
+  if (!['point-select', 'read-write', 'mixed'].includes(mix))
+    throw new UsageError(`--mix must be point-select, read-write or mixed (got ${echo(mix)}).`, LOAD_USAGE);
   if (values.sql && values.mix !== undefined) throw new UsageError('--sql replaces --mix: give one or the other.', LOAD_USAGE);
-  if (values.writes !== undefined && mix !== 'mixed') throw new UsageError('--writes sets the share of updates in --mix mixed; the other mixes would ignore it.', LOAD_USAGE);
+  if (values.writes !== undefined && mix !== 'mixed')
+    throw new UsageError('--writes sets the share of updates in --mix mixed; the other mixes would ignore it.', LOAD_USAGE);
   const writes = wholeNumber('writes', values.writes, 20) as number;
   const operations = wholeNumber('operations', values.operations);
   const server = values.host

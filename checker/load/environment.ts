@@ -24,7 +24,8 @@ const ENVIRONMENT_CODES: Record<string, string> = {
   ER_HOST_NOT_PRIVILEGED: 'the server does not accept connections from this host',
 };
 
-const NEXT_STEP = 'Check --host, --port, --user, --database and the password (MYSQL_PWD or --password), or leave out --host to run against a private MariaDB on this machine.';
+const NEXT_STEP =
+  'Check --host, --port, --user, --database and the password (MYSQL_PWD or --password), or leave out --host to run against a private MariaDB on this machine.';
 
 function where(c: ConnectionSettings): string {
   return `${c.user}@${c.host}:${c.port}/${c.database}`;
@@ -50,7 +51,9 @@ export async function checkServer(c: ConnectionSettings, workers: number): Promi
     throw connectionProblem(err, c);
   }
   try {
-    const [rows] = await conn.query("SELECT @@max_connections AS max, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS used");
+    const [rows] = await conn.query(
+      "SELECT @@max_connections AS max, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS used",
+    );
     const { max, used } = (rows as Array<{ max: unknown; used: unknown }>)[0] ?? {};
     // This check's own connection goes away before the run starts.
     const free = Number(max) - Number(used) + 1;
@@ -70,7 +73,9 @@ export async function checkServer(c: ConnectionSettings, workers: number): Promi
 
 /** After a run: the environment's part in the errors, as the reason the exit code is 2. */
 export function runEnvironmentProblem(summary: LoadSummary, c: ConnectionSettings): EnvironmentError | undefined {
-  const reasons = summary.firstErrors.map((text) => Object.entries(ENVIRONMENT_CODES).find(([code]) => text.startsWith(`${code}:`) || text.includes(` ${code} `))?.[1]).filter(Boolean);
+  const reasons = summary.firstErrors
+    .map((text) => Object.entries(ENVIRONMENT_CODES).find(([code]) => text.startsWith(`${code}:`) || text.includes(` ${code} `))?.[1])
+    .filter(Boolean);
   if (reasons.length === 0) return undefined;
   return new EnvironmentError(
     `${summary.errors} of ${summary.operations} operations failed because ${[...new Set(reasons)].join(' and ')} (${where(c)}), so the figures above do not measure the statements.`,

@@ -89,7 +89,8 @@ function validate(options: LoadOptions): void {
   if (!Number.isInteger(workers) || workers < 1) throw new LoadOptionsError(`workers must be a whole number of at least 1 (got ${workers})`);
   if (durationMs === undefined && operations === undefined) throw new LoadOptionsError('give durationMs or operations, or the run would never end');
   if (durationMs !== undefined && !(durationMs > 0)) throw new LoadOptionsError(`durationMs must be above 0 (got ${durationMs})`);
-  if (operations !== undefined && (!Number.isInteger(operations) || operations < 1)) throw new LoadOptionsError(`operations must be a whole number of at least 1 (got ${operations})`);
+  if (operations !== undefined && (!Number.isInteger(operations) || operations < 1))
+    throw new LoadOptionsError(`operations must be a whole number of at least 1 (got ${operations})`);
   if (statements.length === 0) throw new LoadOptionsError('give at least one statement to run');
   const names = new Set<string>();
   for (const s of statements) {

@@ -46,7 +46,9 @@ export function renderRampChart(m: RampMeasurement, options: { color?: boolean; 
   const lines: Array<{ title: string; values: number[]; tone: string; format: (x: number) => string }> = [
     { title: 'workers (concurrent queries)', values: m.steps.map((s) => s.workers), tone: asciichart.blue, format: (x) => x.toFixed(0) },
     { title: 'throughput (queries/s)', values: m.steps.map((s) => s.opsPerSecond), tone: asciichart.green, format: grouped },
-    ...(withCapacity ? [{ title: 'capacity (ACUs, ServerlessDatabaseCapacity)', values: capacity as number[], tone: asciichart.magenta, format: (x: number) => x.toFixed(1) }] : []),
+    ...(withCapacity
+      ? [{ title: 'capacity (ACUs, ServerlessDatabaseCapacity)', values: capacity as number[], tone: asciichart.magenta, format: (x: number) => x.toFixed(1) }]
+      : []),
   ];
   const axis = `${' '.repeat(10)}${m.steps.map((s) => `step ${s.step}`.padEnd(STEP_WIDTH)).join('')}`;
   const out: string[] = [];
@@ -67,10 +69,15 @@ export function renderRampChart(m: RampMeasurement, options: { color?: boolean; 
 }
 
 export function renderRamp(c: ChalkInstance, m: RampMeasurement): string {
-  const out = [`\n${c.bold(`Your load ramp (${m.target} target, measured now): ${m.plan.steps} steps of ${m.plan.workersPerStep} more workers, ${(m.plan.stepMs / 1000).toFixed(1)} s each`)}`];
+  const out = [
+    `\n${c.bold(`Your load ramp (${m.target} target, measured now): ${m.plan.steps} steps of ${m.plan.workersPerStep} more workers, ${(m.plan.stepMs / 1000).toFixed(1)} s each`)}`,
+  ];
   out.push(renderRampChart(m, { color: c.level > 0 }));
   const latency = (v: number | undefined) => (v === undefined ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(0));
-  out.push('', `  ${'step'.padEnd(6)}${'workers'.padStart(8)}${'queries'.padStart(10)}${'errors'.padStart(8)}${'queries/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'ACUs'.padStart(8)}`);
+  out.push(
+    '',
+    `  ${'step'.padEnd(6)}${'workers'.padStart(8)}${'queries'.padStart(10)}${'errors'.padStart(8)}${'queries/s'.padStart(11)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'ACUs'.padStart(8)}`,
+  );
   for (const s of m.steps) {
     out.push(
       `  ${String(s.step).padEnd(6)}${String(s.workers).padStart(8)}${grouped(s.operations).padStart(10)}${grouped(s.errors).padStart(8)}${grouped(s.opsPerSecond).padStart(11)}${latency(s.p50Ms).padStart(9)}${latency(s.p95Ms).padStart(9)}${(s.capacity === undefined ? '-' : String(s.capacity)).padStart(8)}`,

@@ -19,7 +19,10 @@ export function renderLoadSummary(s: LoadSummary): string {
   const names = Object.keys(s.byStatement);
   if (names.length > 1) {
     const width = Math.max(9, ...names.map((n) => n.length));
-    out.push('', `  ${'statement'.padEnd(width)}  ${'ops'.padStart(9)}  ${'errors'.padStart(7)}  ${['p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'mean ms'].map((h) => h.padStart(7)).join('  ')}`);
+    out.push(
+      '',
+      `  ${'statement'.padEnd(width)}  ${'ops'.padStart(9)}  ${'errors'.padStart(7)}  ${['p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'mean ms'].map((h) => h.padStart(7)).join('  ')}`,
+    );
     for (const name of names) out.push(latencyRow(name, s.byStatement[name], width));
   }
   if (s.firstErrors.length > 0) {

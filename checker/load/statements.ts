@@ -98,6 +98,12 @@ export function customStatement(sql: string, name: string, rows = SBTEST_ROWS): 
   return {
     name,
     kind: write ? 'write' : 'read',
-    run: (conn, rand) => (params === 0 ? conn.query(sql) : conn.execute(sql, Array.from({ length: params }, () => randomInt(rand, 1, rows)))),
+    run: (conn, rand) =>
+      params === 0
+        ? conn.query(sql)
+        : conn.execute(
+            sql,
+            Array.from({ length: params }, () => randomInt(rand, 1, rows)),
+          ),
   };
 }

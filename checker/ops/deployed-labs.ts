@@ -40,7 +40,10 @@ const NOTHING_LEFT = new Set(['ROLLBACK_COMPLETE', 'DELETE_COMPLETE']);
  * or the kit's tags (`data-tier-labs:managed` / `data-tier-labs:lab`). Deleted
  * stacks are not listed. AWS failures come back explained.
  */
-export async function deployedLabs(clients: Pick<AwsClients, 'cloudformation' | 'sts' | 'region' | 'profile'>, options: DeployedLabsOptions = {}): Promise<DeployedStack[]> {
+export async function deployedLabs(
+  clients: Pick<AwsClients, 'cloudformation' | 'sts' | 'region' | 'profile'>,
+  options: DeployedLabsOptions = {},
+): Promise<DeployedStack[]> {
   const labs = options.labs ?? allLabs;
   const byName = new Map(labsWithStacks(labs).map((l) => [l.stack.name, l]));
   const stacks: Stack[] = [];
@@ -167,7 +170,9 @@ export function renderStatus(c: ChalkInstance, status: LabsStatus): string {
         `      up since ${s.createdAt.toISOString()} (${age(s.hours)}), ${price}, about ${formatUsd(s.usd)} so far`,
     );
   }
-  out.push(`\n${c.bold(`Total: ${formatUsd(status.totalUsdPerHour)} per hour (${formatUsd(status.totalUsdPerHour * 24)} per day)`)}, about ${formatUsd(status.totalSoFar)} so far.`);
+  out.push(
+    `\n${c.bold(`Total: ${formatUsd(status.totalUsdPerHour)} per hour (${formatUsd(status.totalUsdPerHour * 24)} per day)`)}, about ${formatUsd(status.totalSoFar)} so far.`,
+  );
   for (const r of status.reminders) out.push(c.yellow(`Reminder: ${r}`));
   return out.join('\n');
 }

@@ -132,16 +132,34 @@ export async function checkTunnelTools(options: DoctorOptions = {}): Promise<Che
           : 'Found; it opens the Session Manager tunnel to the private cache and database.',
         { group: 'local' },
       )
-    : line('aws-cli', 'AWS CLI', 'fail', '`aws --version` did not run: the AWS CLI is not on the PATH. The tunnel to the private cache and database needs it.', {
-        group: 'local',
-        hint: advice.find((a) => a.includes('AWS CLI')),
-      });
+    : line(
+        'aws-cli',
+        'AWS CLI',
+        'fail',
+        '`aws --version` did not run: the AWS CLI is not on the PATH. The tunnel to the private cache and database needs it.',
+        {
+          group: 'local',
+          hint: advice.find((a) => a.includes('AWS CLI')),
+        },
+      );
   const plugin = tools.ssmPlugin.found
-    ? line('ssm-plugin', `Session Manager plugin ${tools.ssmPlugin.version ?? ''}`.trim(), 'pass', 'Found; `aws ssm start-session` can forward ports through the bastion.', { group: 'local' })
-    : line('ssm-plugin', 'Session Manager plugin', 'fail', '`session-manager-plugin --version` did not run: the plugin is not on the PATH. The AWS CLI needs it for the tunnel.', {
-        group: 'local',
-        hint: advice.find((a) => a.includes('Session Manager')),
-      });
+    ? line(
+        'ssm-plugin',
+        `Session Manager plugin ${tools.ssmPlugin.version ?? ''}`.trim(),
+        'pass',
+        'Found; `aws ssm start-session` can forward ports through the bastion.',
+        { group: 'local' },
+      )
+    : line(
+        'ssm-plugin',
+        'Session Manager plugin',
+        'fail',
+        '`session-manager-plugin --version` did not run: the plugin is not on the PATH. The AWS CLI needs it for the tunnel.',
+        {
+          group: 'local',
+          hint: advice.find((a) => a.includes('Session Manager')),
+        },
+      );
   return [cli, plugin];
 }
 
@@ -177,19 +195,31 @@ export async function checkCdkBootstrap(ctx: AwsContext, account: string): Promi
       });
     }
     if (Number.isFinite(version) && version < MIN_BOOTSTRAP_VERSION) {
-      return line('cdk-bootstrap', name, 'fail', `${ctx.region} is bootstrapped with version ${version}; the lab stacks need version ${MIN_BOOTSTRAP_VERSION} or later.`, {
-        group: 'aws',
-        hint: `Upgrade it with \`${bootstrap}\` (it updates the ${CDK_TOOLKIT_STACK} stack in place).`,
-      });
+      return line(
+        'cdk-bootstrap',
+        name,
+        'fail',
+        `${ctx.region} is bootstrapped with version ${version}; the lab stacks need version ${MIN_BOOTSTRAP_VERSION} or later.`,
+        {
+          group: 'aws',
+          hint: `Upgrade it with \`${bootstrap}\` (it updates the ${CDK_TOOLKIT_STACK} stack in place).`,
+        },
+      );
     }
     const v = Number.isFinite(version) ? `version ${version}` : 'version unknown';
     return line('cdk-bootstrap', name, 'pass', `${CDK_TOOLKIT_STACK} stack is ${status} (${v}; deploys read ${CDK_BOOTSTRAP_PARAMETER}).`, { group: 'aws' });
   } catch (err) {
     if (classifyAwsError(err, ctx.region) === 'not-found') {
-      return line('cdk-bootstrap', name, 'fail', `${ctx.region} is not bootstrapped for the CDK: there is no ${CDK_TOOLKIT_STACK} stack, so \`npm run deploy\` would fail.`, {
-        group: 'aws',
-        hint: `Bootstrap it once per account and region: \`${bootstrap}\` (it creates the ${CDK_TOOLKIT_STACK} stack: an S3 bucket, an ECR repository and deploy roles).`,
-      });
+      return line(
+        'cdk-bootstrap',
+        name,
+        'fail',
+        `${ctx.region} is not bootstrapped for the CDK: there is no ${CDK_TOOLKIT_STACK} stack, so \`npm run deploy\` would fail.`,
+        {
+          group: 'aws',
+          hint: `Bootstrap it once per account and region: \`${bootstrap}\` (it creates the ${CDK_TOOLKIT_STACK} stack: an S3 bucket, an ECR repository and deploy roles).`,
+        },
+      );
     }
     return awsFailure('cdk-bootstrap', name, err, 'cloudformation:DescribeStacks', ctx, 'aws');
   }
@@ -208,10 +238,16 @@ export async function checkAvailabilityZones(ctx: AwsContext, needed: number): P
     );
     const zones = (out?.AvailabilityZones ?? []).filter((z) => (z.State ?? 'available') === 'available').map((z) => z.ZoneName ?? '?');
     if (zones.length >= needed) return line('azs', name, 'pass', `${zones.length} available: ${zones.join(', ')}.`, { group: 'aws' });
-    return line('azs', name, 'fail', `${ctx.region} has ${zones.length} available Availability Zone${zones.length === 1 ? '' : 's'} (${zones.join(', ') || 'none'}); the labs spread subnets and replicas over ${needed} for Multi-AZ.`, {
-      group: 'aws',
-      hint: 'Use a region with at least two Availability Zones (any standard region, e.g. --region us-east-1 or --region eu-west-1).',
-    });
+    return line(
+      'azs',
+      name,
+      'fail',
+      `${ctx.region} has ${zones.length} available Availability Zone${zones.length === 1 ? '' : 's'} (${zones.join(', ') || 'none'}); the labs spread subnets and replicas over ${needed} for Multi-AZ.`,
+      {
+        group: 'aws',
+        hint: 'Use a region with at least two Availability Zones (any standard region, e.g. --region us-east-1 or --region eu-west-1).',
+      },
+    );
   } catch (err) {
     return awsFailure('azs', name, err, 'ec2:DescribeAvailabilityZones', ctx, 'aws');
   }
@@ -248,7 +284,10 @@ async function supportPhaseLine(ctx: AwsContext, lab: LabMeta, req: RdsRequireme
   const offered = `RDS offers ${req.engine} ${req.engineVersion} in ${ctx.region}`;
   const dates = await readSupportDates(ctx.clients.rds, req.engine, major);
   const phase = supportPhase(dates.standardSupportEnds, dates.extendedSupportEnds, ctx.now ?? new Date());
-  if (phase === 'standard') return line(id, name, 'pass', `${offered}; ${req.engine} ${major} is in standard support until ${day(dates.standardSupportEnds!)}.`, { group: labGroup(lab) });
+  if (phase === 'standard')
+    return line(id, name, 'pass', `${offered}; ${req.engine} ${major} is in standard support until ${day(dates.standardSupportEnds!)}.`, {
+      group: labGroup(lab),
+    });
   if (phase === 'unknown') return line(id, name, 'pass', `${offered} (RDS reported no support dates for ${req.engine} ${major}).`, { group: labGroup(lab) });
   return line(
     id,
@@ -278,19 +317,34 @@ export async function checkRdsInstanceClass(ctx: AwsContext, lab: LabMeta, req: 
     const azs = new Set(withStorage.flatMap((o) => (o.AvailabilityZones ?? []).map((z) => z.Name ?? '')).filter(Boolean));
     const hint = `Deploy to a region where it is orderable (--region), or change the class in the lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}; orderable classes: \`${list}\`.`;
     if (options.length === 0) {
-      return line(id, name, 'fail', `RDS cannot create a ${req.instanceClass} ${req.engine} ${req.engineVersion} instance in ${ctx.region}: the instance class is not orderable there.`, {
-        group: labGroup(lab),
-        hint,
-      });
+      return line(
+        id,
+        name,
+        'fail',
+        `RDS cannot create a ${req.instanceClass} ${req.engine} ${req.engineVersion} instance in ${ctx.region}: the instance class is not orderable there.`,
+        {
+          group: labGroup(lab),
+          hint,
+        },
+      );
     }
     if (withStorage.length === 0) {
-      return line(id, name, 'fail', `${req.instanceClass} is orderable in ${ctx.region}, but not with ${req.storageType} storage, which the stack asks for.`, { group: labGroup(lab), hint });
-    }
-    if (azs.size > 0 && azs.size < minAzs) {
-      return line(id, name, 'fail', `${req.instanceClass} is orderable in only ${azs.size} Availability Zone${azs.size === 1 ? '' : 's'} of ${ctx.region} (${[...azs].join(', ')}); the lab needs ${minAzs}.`, {
+      return line(id, name, 'fail', `${req.instanceClass} is orderable in ${ctx.region}, but not with ${req.storageType} storage, which the stack asks for.`, {
         group: labGroup(lab),
         hint,
       });
+    }
+    if (azs.size > 0 && azs.size < minAzs) {
+      return line(
+        id,
+        name,
+        'fail',
+        `${req.instanceClass} is orderable in only ${azs.size} Availability Zone${azs.size === 1 ? '' : 's'} of ${ctx.region} (${[...azs].join(', ')}); the lab needs ${minAzs}.`,
+        {
+          group: labGroup(lab),
+          hint,
+        },
+      );
     }
     const where = azs.size > 0 ? ` in ${azs.size} Availability Zones` : '';
     return line(id, name, 'pass', `Orderable in ${ctx.region}${where}.`, { group: labGroup(lab) });
@@ -308,24 +362,45 @@ export async function checkCacheEngineVersion(ctx: AwsContext, lab: LabMeta, req
   const hint = `Deploy to a region that offers it (--region), or move the pin (lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}) to an offered version: \`${list}\`.`;
   try {
     const out = await ctx.clients.elasticache.send(new DescribeCacheEngineVersionsCommand({ Engine: req.engine, EngineVersion: req.engineVersion }));
-    const versions = (out?.CacheEngineVersions ?? []).filter((v) => v.EngineVersion === req.engineVersion || v.EngineVersion?.startsWith(`${req.engineVersion}.`));
+    const versions = (out?.CacheEngineVersions ?? []).filter(
+      (v) => v.EngineVersion === req.engineVersion || v.EngineVersion?.startsWith(`${req.engineVersion}.`),
+    );
     if (versions.length === 0) {
-      return line(id, name, 'fail', `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, which ElastiCache does not offer in ${ctx.region}; the deploy would fail.`, { group: labGroup(lab), hint });
+      return line(
+        id,
+        name,
+        'fail',
+        `Lab ${lab.id} pins ${req.engine} ${req.engineVersion}, which ElastiCache does not offer in ${ctx.region}; the deploy would fail.`,
+        { group: labGroup(lab), hint },
+      );
     }
     const family = versions[0]?.CacheParameterGroupFamily;
     if (req.parameterGroupFamily && family && family !== req.parameterGroupFamily) {
-      return line(id, name, 'fail', `${req.engine} ${req.engineVersion} belongs to the parameter group family ${family} in ${ctx.region}, but the stack names default.${req.parameterGroupFamily}.`, {
-        group: labGroup(lab),
-        hint,
-      });
+      return line(
+        id,
+        name,
+        'fail',
+        `${req.engine} ${req.engineVersion} belongs to the parameter group family ${family} in ${ctx.region}, but the stack names default.${req.parameterGroupFamily}.`,
+        {
+          group: labGroup(lab),
+          hint,
+        },
+      );
     }
     const newer = await newerCacheMajors(ctx, req);
-    const note = newer.length ? ` Newer ${req.engine} versions on offer: ${newer.join(', ')} (the lab stays on ${req.engineVersion}; the lesson says why).` : '';
-    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.${note}`, { group: labGroup(lab) });
+    const note = newer.length
+      ? ` Newer ${req.engine} versions on offer: ${newer.join(', ')} (the lab stays on ${req.engineVersion}; the lesson says why).`
+      : '';
+    return line(id, name, 'pass', `ElastiCache offers ${req.engine} ${req.engineVersion}${family ? ` (family ${family})` : ''} in ${ctx.region}.${note}`, {
+      group: labGroup(lab),
+    });
   } catch (err) {
     const errName = (err as { name?: string }).name ?? '';
     if (NOT_OFFERED.has(errName)) {
-      return line(id, name, 'fail', `ElastiCache rejected ${req.engine} ${req.engineVersion} in ${ctx.region} (${errName}): it is not offered there.`, { group: labGroup(lab), hint });
+      return line(id, name, 'fail', `ElastiCache rejected ${req.engine} ${req.engineVersion} in ${ctx.region} (${errName}): it is not offered there.`, {
+        group: labGroup(lab),
+        hint,
+      });
     }
     return awsFailure(id, name, err, 'elasticache:DescribeCacheEngineVersions', ctx, labGroup(lab));
   }
@@ -359,16 +434,28 @@ export async function checkCacheNodeType(ctx: AwsContext, lab: LabMeta, req: Ela
     const out = await ctx.clients.elasticache.send(new DescribeReservedCacheNodesOfferingsCommand({ CacheNodeType: req.nodeType, MaxRecords: 20 }));
     const offerings = out?.ReservedCacheNodesOfferings ?? [];
     if (offerings.length > 0) {
-      return line(id, name, 'pass', `${req.nodeType} is on sale in ${ctx.region} (it has reserved-node offerings; ElastiCache has no orderable-options API, so this is how node types are checked).`, {
-        group: labGroup(lab),
-      });
+      return line(
+        id,
+        name,
+        'pass',
+        `${req.nodeType} is on sale in ${ctx.region} (it has reserved-node offerings; ElastiCache has no orderable-options API, so this is how node types are checked).`,
+        {
+          group: labGroup(lab),
+        },
+      );
     }
-    return line(id, name, 'fail', `ElastiCache does not sell ${req.nodeType} in ${ctx.region}: the region has no offering for that node type (ElastiCache has no orderable-options API; reserved-node offerings list the node types on sale).`, {
-      group: labGroup(lab),
-      hint:
-        `Deploy to a region that has it (--region), or change the node type in the lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}; ` +
-        `node types on sale: \`aws elasticache describe-reserved-cache-nodes-offerings --query "ReservedCacheNodesOfferings[].CacheNodeType" --region ${ctx.region}\`.`,
-    });
+    return line(
+      id,
+      name,
+      'fail',
+      `ElastiCache does not sell ${req.nodeType} in ${ctx.region}: the region has no offering for that node type (ElastiCache has no orderable-options API; reserved-node offerings list the node types on sale).`,
+      {
+        group: labGroup(lab),
+        hint:
+          `Deploy to a region that has it (--region), or change the node type in the lab metadata \`requires\` and ${lab.stack?.file ?? 'the stack'}; ` +
+          `node types on sale: \`aws elasticache describe-reserved-cache-nodes-offerings --query "ReservedCacheNodesOfferings[].CacheNodeType" --region ${ctx.region}\`.`,
+      },
+    );
   } catch (err) {
     const errName = (err as { name?: string }).name ?? '';
     if (NOT_OFFERED.has(errName)) {
@@ -386,9 +473,18 @@ export const BASTION_INSTANCE_TYPE = 't4g.nano';
 
 async function availableZones(ctx: AwsContext): Promise<string[]> {
   const out = await ctx.clients.ec2.send(
-    new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }, { Name: 'state', Values: ['available'] }] }),
+    new DescribeAvailabilityZonesCommand({
+      Filters: [
+        { Name: 'zone-type', Values: ['availability-zone'] },
+        { Name: 'state', Values: ['available'] },
+      ],
+    }),
   );
-  return (out?.AvailabilityZones ?? []).filter((z) => (z.State ?? 'available') === 'available').map((z) => z.ZoneName ?? '').filter(Boolean).sort();
+  return (out?.AvailabilityZones ?? [])
+    .filter((z) => (z.State ?? 'available') === 'available')
+    .map((z) => z.ZoneName ?? '')
+    .filter(Boolean)
+    .sort();
 }
 
 /**
@@ -429,7 +525,10 @@ export async function checkLabAzs(ctx: AwsContext, lab: LabMeta): Promise<CheckR
       fitting.length >= 2
         ? `Name two zones that offer everything: \`npm run deploy ${lab.id} -- --azs ${fitting.slice(0, 2).join(',')}\` (CDK context azs=${fitting.slice(0, 2).join(',')}).`
         : `Only ${fitting.length === 1 ? fitting[0] : 'no zone'} of ${ctx.region} offers everything the lab needs; deploy to another region (--region).`;
-    return line(id, name, 'fail', `${gaps.join('; ')}: the deploy would fail in that zone. Checked ${how} (${chosen.join(', ')}).`, { group: labGroup(lab), hint });
+    return line(id, name, 'fail', `${gaps.join('; ')}: the deploy would fail in that zone. Checked ${how} (${chosen.join(', ')}).`, {
+      group: labGroup(lab),
+      hint,
+    });
   } catch (err) {
     return awsFailure(id, name, err, 'ec2:DescribeInstanceTypeOfferings', ctx, labGroup(lab));
   }
@@ -450,13 +549,27 @@ async function awsPart(options: DoctorOptions, labs: readonly LabMeta[]): Promis
   const offline = options.offline === true;
   const configured = options.credentialsConfigured ?? (options.profile !== undefined || credentialsConfigured());
   if (offline) {
-    return [line('aws', 'AWS', 'skipped', 'AWS part skipped: --offline (no AWS call was made; run without --offline to check credentials, bootstrap and the region).', { group: 'aws' })];
+    return [
+      line(
+        'aws',
+        'AWS',
+        'skipped',
+        'AWS part skipped: --offline (no AWS call was made; run without --offline to check credentials, bootstrap and the region).',
+        { group: 'aws' },
+      ),
+    ];
   }
   if (!configured) {
     return [
-      line('aws', 'AWS', 'skipped', 'AWS part skipped: no credentials are configured. The local target needs none; to deploy, set them up with `aws configure` or `aws configure sso` and run the doctor again.', {
-        group: 'aws',
-      }),
+      line(
+        'aws',
+        'AWS',
+        'skipped',
+        'AWS part skipped: no credentials are configured. The local target needs none; to deploy, set them up with `aws configure` or `aws configure sso` and run the doctor again.',
+        {
+          group: 'aws',
+        },
+      ),
     ];
   }
   const clients = options.clients ?? makeOpsClients({ profile: options.profile, region: options.region });
@@ -512,7 +625,13 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
     needsTunnel ? checkTunnelTools(options) : Promise.resolve([] as CheckResult[]),
     awsPart(options, labs),
   ]);
-  return [checkNode(options.nodeVersion), npm, checkLocalEngines(labs, options.locateEngines), ...(options.offline ? tunnel.map(notJudgedOffline) : tunnel), ...aws];
+  return [
+    checkNode(options.nodeVersion),
+    npm,
+    checkLocalEngines(labs, options.locateEngines),
+    ...(options.offline ? tunnel.map(notJudgedOffline) : tunnel),
+    ...aws,
+  ];
 }
 
 /**

@@ -37,7 +37,12 @@ export function teardownViolations(template: CfnTemplate, stack = 'stack'): Poli
     for (const key of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
       const policy = r[key];
       if (policy && KEEPING_POLICIES.has(policy)) {
-        const what = r.Type === 'AWS::SecretsManager::Secret' ? 'the secret is retained' : policy === 'Snapshot' ? 'a snapshot is left behind' : 'the resource is left behind';
+        const what =
+          r.Type === 'AWS::SecretsManager::Secret'
+            ? 'the secret is retained'
+            : policy === 'Snapshot'
+              ? 'a snapshot is left behind'
+              : 'the resource is left behind';
         flag(logicalId, r.Type, `${key} is ${policy}: ${what}`);
       }
     }
@@ -52,12 +57,14 @@ export function teardownViolations(template: CfnTemplate, stack = 'stack'): Poli
         if (p.FinalSnapshotIdentifier !== undefined) flag(logicalId, r.Type, 'FinalSnapshotIdentifier is set: a final snapshot is left behind');
         break;
       case 'AWS::Logs::LogGroup':
-        if (r.DeletionPolicy !== 'Delete') flag(logicalId, r.Type, `DeletionPolicy is ${r.DeletionPolicy ?? 'not set'}: log groups must be DESTROY (DeletionPolicy Delete)`);
+        if (r.DeletionPolicy !== 'Delete')
+          flag(logicalId, r.Type, `DeletionPolicy is ${r.DeletionPolicy ?? 'not set'}: log groups must be DESTROY (DeletionPolicy Delete)`);
         break;
       case 'AWS::EC2::Instance': {
         if (isTrue(p.DisableApiTermination)) flag(logicalId, r.Type, 'DisableApiTermination is true: cdk destroy fails and the instance stays');
         const devices = Array.isArray(p.BlockDeviceMappings) ? (p.BlockDeviceMappings as Array<{ Ebs?: { DeleteOnTermination?: unknown } }>) : [];
-        if (devices.some((d) => isFalse(d.Ebs?.DeleteOnTermination))) flag(logicalId, r.Type, 'a block device has DeleteOnTermination false: its volume outlives the instance');
+        if (devices.some((d) => isFalse(d.Ebs?.DeleteOnTermination)))
+          flag(logicalId, r.Type, 'a block device has DeleteOnTermination false: its volume outlives the instance');
         break;
       }
       case 'AWS::Lambda::Function': {

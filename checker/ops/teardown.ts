@@ -167,7 +167,12 @@ interface GenericRemoval {
 }
 
 const GENERIC: Record<string, GenericRemoval> = {
-  'ec2:vpc': { type: 'vpc', billable: false, command: (id) => `ec2 delete-vpc --vpc-id ${id}`, note: 'delete what is inside it first (the other leftovers listed)' },
+  'ec2:vpc': {
+    type: 'vpc',
+    billable: false,
+    command: (id) => `ec2 delete-vpc --vpc-id ${id}`,
+    note: 'delete what is inside it first (the other leftovers listed)',
+  },
   'ec2:subnet': { type: 'subnet', billable: false, command: (id) => `ec2 delete-subnet --subnet-id ${id}` },
   'ec2:security-group': { type: 'security-group', billable: false, command: (id) => `ec2 delete-security-group --group-id ${id}` },
   'ec2:route-table': { type: 'route-table', billable: false, command: (id) => `ec2 delete-route-table --route-table-id ${id}` },
@@ -187,10 +192,22 @@ const GENERIC: Record<string, GenericRemoval> = {
   'ec2:vpc-flow-log': { type: 'flow-log', billable: false, command: (id) => `ec2 delete-flow-logs --flow-log-ids ${id}` },
   'rds:subgrp': { type: 'db-subnet-group', billable: false, command: (id) => `rds delete-db-subnet-group --db-subnet-group-name ${shellWord(id)}` },
   'rds:pg': { type: 'db-parameter-group', billable: false, command: (id) => `rds delete-db-parameter-group --db-parameter-group-name ${shellWord(id)}` },
-  'rds:cluster-pg': { type: 'db-cluster-parameter-group', billable: false, command: (id) => `rds delete-db-cluster-parameter-group --db-cluster-parameter-group-name ${shellWord(id)}` },
+  'rds:cluster-pg': {
+    type: 'db-cluster-parameter-group',
+    billable: false,
+    command: (id) => `rds delete-db-cluster-parameter-group --db-cluster-parameter-group-name ${shellWord(id)}`,
+  },
   'rds:og': { type: 'option-group', billable: false, command: (id) => `rds delete-option-group --option-group-name ${shellWord(id)}` },
-  'elasticache:subnetgroup': { type: 'cache-subnet-group', billable: false, command: (id) => `elasticache delete-cache-subnet-group --cache-subnet-group-name ${shellWord(id)}` },
-  'elasticache:parametergroup': { type: 'cache-parameter-group', billable: false, command: (id) => `elasticache delete-cache-parameter-group --cache-parameter-group-name ${shellWord(id)}` },
+  'elasticache:subnetgroup': {
+    type: 'cache-subnet-group',
+    billable: false,
+    command: (id) => `elasticache delete-cache-subnet-group --cache-subnet-group-name ${shellWord(id)}`,
+  },
+  'elasticache:parametergroup': {
+    type: 'cache-parameter-group',
+    billable: false,
+    command: (id) => `elasticache delete-cache-parameter-group --cache-parameter-group-name ${shellWord(id)}`,
+  },
   'elasticache:cluster': { type: 'cache-cluster', billable: true, command: (id) => `elasticache delete-cache-cluster --cache-cluster-id ${shellWord(id)}` },
   'elasticache:user': { type: 'cache-user', billable: false, command: (id) => `elasticache delete-user --user-id ${shellWord(id)}` },
   'elasticache:usergroup': { type: 'cache-user-group', billable: false, command: (id) => `elasticache delete-user-group --user-group-id ${shellWord(id)}` },
@@ -218,7 +235,19 @@ async function fromStacks(ctx: Ctx): Promise<void> {
           : s.status === 'DELETE_FAILED'
             ? "a resource blocked the delete: its reason is in the stack's events (CloudFormation console); remove that resource, then delete the stack again"
             : 'deleting the stack removes everything it still holds';
-      add(ctx, { service: 'cloudformation', type: 'stack', id: s.stackName, arn: s.stackId, billable: s.status !== 'ROLLBACK_COMPLETE', removeCommand: aws(ctx, `cloudformation delete-stack --stack-name ${s.stackName}`), note }, match);
+      add(
+        ctx,
+        {
+          service: 'cloudformation',
+          type: 'stack',
+          id: s.stackName,
+          arn: s.stackId,
+          billable: s.status !== 'ROLLBACK_COMPLETE',
+          removeCommand: aws(ctx, `cloudformation delete-stack --stack-name ${s.stackName}`),
+          note,
+        },
+        match,
+      );
     }
   });
 }
@@ -241,7 +270,7 @@ async function fromTagging(ctx: Ctx): Promise<{ vpcs: Map<string, KitMatch>; log
         if (key === 'ec2:vpc') vpcs.set(id, { labId: match.labId, how: `in kit VPC ${id}` });
         if (key === 'logs:log-group') logGroups.set(id, match);
         if (COVERED.has(key)) continue;
-        const removal = service === 's3' ? s3Removal(id) : GENERIC[key] ?? (service === 'sns' ? GENERIC['sns:'] : undefined);
+        const removal = service === 's3' ? s3Removal(id) : (GENERIC[key] ?? (service === 'sns' ? GENERIC['sns:'] : undefined));
         add(
           ctx,
           removal
@@ -281,7 +310,12 @@ async function fromRds(ctx: Ctx): Promise<void> {
           const removeCommand = db.DeletionProtection
             ? `${aws(ctx, `rds modify-db-instance --db-instance-identifier ${id} --no-deletion-protection --apply-immediately`)} && ${aws(ctx, del)}`
             : aws(ctx, del);
-          const note = db.DBInstanceStatus === 'deleting' ? 'being deleted now' : db.DeletionProtection ? 'deletion protection is on: the command turns it off first' : undefined;
+          const note =
+            db.DBInstanceStatus === 'deleting'
+              ? 'being deleted now'
+              : db.DeletionProtection
+                ? 'deletion protection is on: the command turns it off first'
+                : undefined;
           add(ctx, { service: 'rds', type: 'db-instance', id, arn: db.DBInstanceArn, billable: true, removeCommand, note }, match);
         }
         marker = out?.Marker;
@@ -299,7 +333,19 @@ async function fromRds(ctx: Ctx): Promise<void> {
           const removeCommand = c.DeletionProtection
             ? `${aws(ctx, `rds modify-db-cluster --db-cluster-identifier ${id} --no-deletion-protection --apply-immediately`)} && ${aws(ctx, del)}`
             : aws(ctx, del);
-          add(ctx, { service: 'rds', type: 'db-cluster', id, arn: c.DBClusterArn, billable: true, removeCommand, note: 'delete its DB instances first (listed above)' }, match);
+          add(
+            ctx,
+            {
+              service: 'rds',
+              type: 'db-cluster',
+              id,
+              arn: c.DBClusterArn,
+              billable: true,
+              removeCommand,
+              note: 'delete its DB instances first (listed above)',
+            },
+            match,
+          );
         }
         marker = out?.Marker;
       } while (marker);
@@ -438,7 +484,8 @@ async function fromElastiCache(ctx: Ctx): Promise<void> {
         if (!name) continue;
         // Automatic snapshots of a group that still exists go with the group.
         if (s.SnapshotSource === 'automated' && s.ReplicationGroupId && liveGroups.has(s.ReplicationGroupId)) continue;
-        const match = kitMatch(undefined, [name, s.ReplicationGroupId, s.ReplicationGroupDescription, s.CacheClusterId]) ?? kitMatch(await elastiCacheTags(ctx, s.ARN));
+        const match =
+          kitMatch(undefined, [name, s.ReplicationGroupId, s.ReplicationGroupDescription, s.CacheClusterId]) ?? kitMatch(await elastiCacheTags(ctx, s.ARN));
         if (!matchesLabs(match, ctx.labIds)) continue;
         add(
           ctx,
@@ -528,9 +575,7 @@ async function fromLogs(ctx: Ctx, tagged: Map<string, KitMatch>): Promise<void> 
 
 async function fromEc2(ctx: Ctx, vpcs: Map<string, KitMatch>): Promise<void> {
   const ec2 = ctx.clients.ec2;
-  const tagFilter: Filter = ctx.labIds
-    ? { Name: `tag:${KIT_LAB_TAG}`, Values: ctx.labIds.map(pad2) }
-    : { Name: `tag:${KIT_MANAGED_TAG}`, Values: ['true'] };
+  const tagFilter: Filter = ctx.labIds ? { Name: `tag:${KIT_LAB_TAG}`, Values: ctx.labIds.map(pad2) } : { Name: `tag:${KIT_MANAGED_TAG}`, Values: ['true'] };
   await Promise.all([
     collect(ctx, 'EC2 instances', 'ec2:DescribeInstances', async () => {
       let token: string | undefined;
@@ -578,7 +623,10 @@ async function fromEc2(ctx: Ctx, vpcs: Map<string, KitMatch>): Promise<void> {
             if (!id || !matchesLabs(match, ctx.labIds)) continue;
             const del = aws(ctx, `ec2 delete-network-interface --network-interface-id ${id}`);
             const attached = n.Attachment?.AttachmentId && n.Status === 'in-use';
-            const removeCommand = attached && !n.RequesterManaged ? `${aws(ctx, `ec2 detach-network-interface --attachment-id ${n.Attachment!.AttachmentId} --force`)} && ${del}` : del;
+            const removeCommand =
+              attached && !n.RequesterManaged
+                ? `${aws(ctx, `ec2 detach-network-interface --attachment-id ${n.Attachment!.AttachmentId} --force`)} && ${del}`
+                : del;
             const owner = n.RequesterManaged
               ? `managed by ${n.Description || n.InterfaceType || 'an AWS service'}: it goes when that resource is deleted`
               : n.Description || undefined;
@@ -637,13 +685,23 @@ export function renderTeardown(c: ChalkInstance, report: TeardownReport): string
   const where = report.region ? ` in ${report.region}` : '';
   const out: string[] = [];
   if (report.leftovers.length === 0) {
-    out.push(report.unchecked.length === 0 ? c.green(`✔ Nothing from ${scope} is left${where}.`) : c.yellow(`Nothing from ${scope} was found${where}, but some lists could not be read:`));
+    out.push(
+      report.unchecked.length === 0
+        ? c.green(`✔ Nothing from ${scope} is left${where}.`)
+        : c.yellow(`Nothing from ${scope} was found${where}, but some lists could not be read:`),
+    );
   } else {
     const billable = report.leftovers.filter((l) => l.billable).length;
-    out.push(c.red(`✘ ${report.leftovers.length} resource${report.leftovers.length === 1 ? ' is' : 's are'} left from ${scope}${where} (${billable} billed while they exist). Remove them in this order:`));
+    out.push(
+      c.red(
+        `✘ ${report.leftovers.length} resource${report.leftovers.length === 1 ? ' is' : 's are'} left from ${scope}${where} (${billable} billed while they exist). Remove them in this order:`,
+      ),
+    );
     for (const l of report.leftovers) {
       const lab = l.labId === undefined ? '' : `lab ${l.labId}, `;
-      out.push(`  - ${l.service} ${l.type} ${l.id} ${c.dim(`(${lab}${l.billable ? 'costs money' : 'free'}; ${l.matchedBy})`)}${l.note ? `\n      ${c.dim(l.note)}` : ''}`);
+      out.push(
+        `  - ${l.service} ${l.type} ${l.id} ${c.dim(`(${lab}${l.billable ? 'costs money' : 'free'}; ${l.matchedBy})`)}${l.note ? `\n      ${c.dim(l.note)}` : ''}`,
+      );
       out.push(`      ${c.cyan(l.removeCommand)}`);
     }
   }

@@ -85,7 +85,11 @@ export function backupRoot(root: string = REPO_ROOT): string {
 export function startingVersion(root: string, relPath: string, options: Pick<ResetOptions, 'ref' | 'git'> = {}): Buffer {
   const ref = options.ref ?? 'HEAD';
   const git = options.git ?? 'git';
-  const run = spawnSync(git, ['-C', root, 'cat-file', '--filters', `${ref}:${relPath}`], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, windowsHide: true });
+  const run = spawnSync(git, ['-C', root, 'cat-file', '--filters', `${ref}:${relPath}`], {
+    encoding: 'buffer',
+    maxBuffer: 64 * 1024 * 1024,
+    windowsHide: true,
+  });
   if (run.error) {
     const code = (run.error as NodeJS.ErrnoException).code;
     throw new EnvironmentError(
@@ -116,7 +120,8 @@ export function startingVersion(root: string, relPath: string, options: Pick<Res
 function exercisesFor(lab: LabMeta, options: ResetOptions): { ids: string[]; wholeLab: boolean } {
   if (options.exerciseIds !== undefined) {
     if (options.all) throw new UsageError('Reset either named exercises or all of them, not both.', 'Drop --all, or drop --exercise.');
-    if (options.exerciseIds.length === 0) throw new UsageError(`No exercise was named to reset in lab ${lab.id}.`, `Name one, e.g. --exercise 02, or reset the whole lab.`);
+    if (options.exerciseIds.length === 0)
+      throw new UsageError(`No exercise was named to reset in lab ${lab.id}.`, `Name one, e.g. --exercise 02, or reset the whole lab.`);
     const ids = [...new Set(options.exerciseIds.map((which) => resolveExercise(lab, which).id))];
     return { ids, wholeLab: ids.length === lab.exercises.length };
   }
@@ -153,12 +158,19 @@ export function confirmationMessage(plans: ResetPlan | ResetPlan[]): string {
   const replaced = list.reduce((n, p) => n + p.replaced, 0);
   const recreated = list.reduce((n, p) => n + p.files.filter((f) => f.state === 'missing').length, 0);
   const scope = list
-    .map((p) => (p.wholeLab ? `lab ${p.lab.id} (all ${p.files.length} exercises)` : `lab ${p.lab.id} exercise ${p.files.map((f) => f.exerciseId.slice(0, 2)).join(', ')}`))
+    .map((p) =>
+      p.wholeLab ? `lab ${p.lab.id} (all ${p.files.length} exercises)` : `lab ${p.lab.id} exercise ${p.files.map((f) => f.exerciseId.slice(0, 2)).join(', ')}`,
+    )
     .join('; ');
   const parts: string[] = [];
   if (replaced > 0) {
-    const where = list.filter((p) => p.replaced > 0).map((p) => `${p.backupDir}/`).join(' and ');
-    parts.push(`This replaces ${replaced} file${replaced === 1 ? '' : 's'} with the starting version${replaced === 1 ? '' : 's'}; your versions are kept in ${where}.`);
+    const where = list
+      .filter((p) => p.replaced > 0)
+      .map((p) => `${p.backupDir}/`)
+      .join(' and ');
+    parts.push(
+      `This replaces ${replaced} file${replaced === 1 ? '' : 's'} with the starting version${replaced === 1 ? '' : 's'}; your versions are kept in ${where}.`,
+    );
   }
   if (recreated > 0) parts.push(`It recreates ${recreated} missing file${recreated === 1 ? '' : 's'}.`);
   if (replaced === 0 && recreated === 0) parts.push('Your files already match the starting versions; only the recorded progress is cleared.');
@@ -229,7 +241,11 @@ export function applyReset(plan: ResetPlan, options: Pick<ResetOptions, 'progres
   let progressCleared: string[] = [];
   const loaded = loadProgress(progressPath, options.now);
   if (loaded.problem) progressProblem = loaded.problem;
-  const { state, cleared } = clearExercises(loaded.state, lab.id, plan.files.map((f) => f.exerciseId));
+  const { state, cleared } = clearExercises(
+    loaded.state,
+    lab.id,
+    plan.files.map((f) => f.exerciseId),
+  );
   if (cleared.length > 0) {
     try {
       writeProgress(state, progressPath);

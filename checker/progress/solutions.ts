@@ -73,7 +73,8 @@ export function describeShowSolution(lab: LabMeta, exerciseId: string, state?: P
   const exercise = resolveExercise(lab, exerciseId);
   const path = solutionPath(lab, exercise.id);
   const mine = `${labDir(lab)}/exercises/${exercise.id}.ts`;
-  if (!existsSync(join(root, path))) return `There is no reference solution for exercise ${short(exercise.id)} of lab ${lab.id}, so --show-solution has nothing to print; ${mine} is not changed.`;
+  if (!existsSync(join(root, path)))
+    return `There is no reference solution for exercise ${short(exercise.id)} of lab ${lab.id}, so --show-solution has nothing to print; ${mine} is not changed.`;
   const passed = state ? summariseLab(lab, state).exercises.find((e) => e.id === exercise.id)?.status === 'pass' : false;
   const which = passed ? 'an exercise you have passed' : 'an exercise you have not passed yet';
   return `--show-solution prints ${path}, the reference for ${which}; your file ${mine} is not changed.`;

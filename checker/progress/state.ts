@@ -145,7 +145,11 @@ export function loadProgress(path: string = defaultProgressPath(), now: Date = n
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { state: emptyProgress(), path };
     if (code === 'ENOTDIR') {
-      return { state: emptyProgress(), path, problem: `Your progress file ${displayPath(path)} cannot exist because ${displayPath(dirname(path))} is a file, not a folder; move that file away and your progress will be rebuilt from the checks.` };
+      return {
+        state: emptyProgress(),
+        path,
+        problem: `Your progress file ${displayPath(path)} cannot exist because ${displayPath(dirname(path))} is a file, not a folder; move that file away and your progress will be rebuilt from the checks.`,
+      };
     }
     const why = code === 'EISDIR' ? 'there is a folder where the file should be' : `it could not be read (${code ?? (err as Error).message})`;
     return unusable(path, why, now);
@@ -339,7 +343,10 @@ export function rebuildNeeded(loaded: Pick<LoadedProgress, 'problem'> | Pick<Rec
 export function rebuildNotice(doc: ResultsDocument, lab?: Pick<LabMeta, 'exercises'>): string {
   const judged = new Set(doc.checks.map((c) => c.group).filter((g): g is string => Boolean(g) && g !== 'aws'));
   const missing = lab ? lab.exercises.map((e) => e.id).filter((id) => !judged.has(id)) : [];
-  const scope = missing.length > 0 ? ` for ${[...judged].join(', ') || 'no exercise'}; run all the checks (npm run check -- ${doc.lab}) to fill in ${missing.join(', ')}` : '';
+  const scope =
+    missing.length > 0
+      ? ` for ${[...judged].join(', ') || 'no exercise'}; run all the checks (npm run check -- ${doc.lab}) to fill in ${missing.join(', ')}`
+      : '';
   return `Progress was rebuilt from the checks just run${scope}. Earlier pass dates are only in the moved-aside file; the rebuilt ones start from this run.`;
 }
 

@@ -15,7 +15,12 @@ export function renderLabScreen(c: ChalkInstance, lab: LabMeta, width: number | 
   for (const o of lab.objectives) out.push(...item('  • ', o));
   if (lab.stack) {
     out.push('', c.bold('On AWS'));
-    out.push(...item('  ', `about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) in us-east-1 while deployed; deploying takes about ${lab.deployMinutes} minutes.`));
+    out.push(
+      ...item(
+        '  ',
+        `about ${usd(lab.cost.usdPerHour)} per hour (${usd(lab.cost.usdPerHour * 24)} per day) in us-east-1 while deployed; deploying takes about ${lab.deployMinutes} minutes.`,
+      ),
+    );
     out.push(...item('  ', `${c.dim(lab.cost.note)} Locally it costs nothing.`));
   }
   out.push('', c.bold('Steps'));
@@ -24,7 +29,12 @@ export function renderLabScreen(c: ChalkInstance, lab: LabMeta, width: number | 
   for (const e of lab.exercises) out.push(`  ${e.id.slice(0, 2)}  ${e.title}`);
   out.push(
     '',
-    ...item('', c.yellow('Note: the starting exercises are meant to fail until you complete them. Each red check names what is still missing; it is your to-do list, not a bug in the kit.')),
+    ...item(
+      '',
+      c.yellow(
+        'Note: the starting exercises are meant to fail until you complete them. Each red check names what is still missing; it is your to-do list, not a bug in the kit.',
+      ),
+    ),
   );
   out.push(...item('', c.dim(`Lesson: ${labDir(lab)}/README.md · Solutions (look after trying): solutions/${labKey(lab)}/`)));
   return out.join('\n');

@@ -249,7 +249,18 @@ export function rankFailures(learners: ClassLearner[], labs: LabDirectory = NO_L
         const key = failureKey(doc.lab, check);
         let group = groups.get(key);
         if (!group) {
-          group = { key, startingTodo: isStartingTodo(check.message), lab: doc.lab, checkId: check.id, checkName: check.name, status: check.status, message: check.message, learners: [], count: 0, variants: new Map() };
+          group = {
+            key,
+            startingTodo: isStartingTodo(check.message),
+            lab: doc.lab,
+            checkId: check.id,
+            checkName: check.name,
+            status: check.status,
+            message: check.message,
+            learners: [],
+            count: 0,
+            variants: new Map(),
+          };
           groups.set(key, group);
         }
         group.variants.set(check.message, (group.variants.get(check.message) ?? 0) + 1);

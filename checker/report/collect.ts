@@ -36,7 +36,10 @@ export interface ParsedFile {
 }
 
 export function readClassFiles(files: string[], options: AuditOptions = {}): ClassResults {
-  return collectClass(files.map((file) => ({ file, outcome: parseResultsFile(file) })), options);
+  return collectClass(
+    files.map((file) => ({ file, outcome: parseResultsFile(file) })),
+    options,
+  );
 }
 
 const time = (iso: string): number => {
@@ -89,7 +92,10 @@ export function collectClass(parsed: ParsedFile[], options: AuditOptions = {}): 
   const learners = [...chosen.entries()].map(([key, { file, results }]) => {
     const audited = auditResults(results, options);
     const expected = usual.get(results.kit.version);
-    const odd = results.kit.hash && expected && results.kit.hash !== expected ? [`its kit ${results.kit.version} hashes to ${results.kit.hash}, unlike the class's ${expected}: the kit's own files were changed`] : [];
+    const odd =
+      results.kit.hash && expected && results.kit.hash !== expected
+        ? [`its kit ${results.kit.version} hashes to ${results.kit.hash}, unlike the class's ${expected}: the kit's own files were changed`]
+        : [];
     return toLearner(file, audited.results, [...(collisions.get(key) ?? []), ...odd, ...audited.flags]);
   });
   learners.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));

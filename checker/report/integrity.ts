@@ -82,7 +82,8 @@ function auditDocument(doc: ResultsDocument, catalog: KitCatalog | undefined, no
     }
     checks.push(check);
   }
-  if (duplicates.size > 0) flags.push(`${label} lists ${plural(duplicates.size, 'check')} more than once (${[...duplicates].join(', ')}); the first of each is used`);
+  if (duplicates.size > 0)
+    flags.push(`${label} lists ${plural(duplicates.size, 'check')} more than once (${[...duplicates].join(', ')}); the first of each is used`);
   if (invented.length > 0) flags.push(`${label} has ${plural(invented.length, 'check')} this kit does not have (${invented.join(', ')}); left out`);
   if (known && checks.some((c) => c.group !== 'aws' && c.group !== 'drill')) {
     const missing = [...known.required].filter((id) => !seen.has(id));

@@ -95,7 +95,11 @@ export function parseResultsText(text: string, fallbackLearnerId: string): Parse
   } catch (err) {
     const message = (err as Error).message;
     if (/end of (JSON )?input|Unterminated string/i.test(message)) {
-      return { ok: false, kind: 'truncated', problem: 'is cut short (the JSON ends in the middle): ask the learner to run the check again and send the whole file.' };
+      return {
+        ok: false,
+        kind: 'truncated',
+        problem: 'is cut short (the JSON ends in the middle): ask the learner to run the check again and send the whole file.',
+      };
     }
     const start = text.trimStart()[0];
     const looksLikeJson = start === '{' || start === '[';
@@ -150,10 +154,11 @@ export function parseResultsText(text: string, fallbackLearnerId: string): Parse
   if (!isObject(kit) || typeof kit.version !== 'string') errors.push('"kit.version" is missing');
   const labs: ResultsDocument[] = [];
   if (!Array.isArray(data.labs)) errors.push('"labs" is not a list');
-  else data.labs.forEach((entry, i) => {
-    const doc = checkDocument(entry, `labs[${i}].`, errors);
-    if (doc) labs.push(doc);
-  });
+  else
+    data.labs.forEach((entry, i) => {
+      const doc = checkDocument(entry, `labs[${i}].`, errors);
+      if (doc) labs.push(doc);
+    });
   if (errors.length > 0) return invalid(errors);
   return {
     ok: true,
@@ -203,24 +208,25 @@ function checkDocument(value: unknown, at: string, errors: string[]): ResultsDoc
   if (value.measurements !== undefined && !isObject(value.measurements)) errors.push(`${at}measurements is not an object`);
   const checks: CheckResult[] = [];
   if (!Array.isArray(value.checks)) errors.push(`${at}checks is not a list`);
-  else value.checks.forEach((c, i) => {
-    const where = `${at}checks[${i}]`;
-    if (!isObject(c)) return void errors.push(`${where} is not an object`);
-    if (typeof c.id !== 'string' || c.id === '') errors.push(`${where}.id is missing`);
-    if (typeof c.name !== 'string') errors.push(`${where}.name is missing`);
-    if (!STATUSES.includes(c.status as CheckStatus)) errors.push(`${where}.status "${String(c.status)}" is not one of ${STATUSES.join(', ')}`);
-    if (typeof c.message !== 'string') errors.push(`${where}.message is missing`);
-    if (c.group !== undefined && typeof c.group !== 'string') errors.push(`${where}.group is not text`);
-    checks.push({
-      id: String(c.id),
-      name: String(c.name),
-      status: c.status as CheckStatus,
-      message: String(c.message),
-      ...(typeof c.hint === 'string' ? { hint: c.hint } : {}),
-      ...(typeof c.group === 'string' ? { group: c.group } : {}),
-      durationMs: typeof c.durationMs === 'number' ? c.durationMs : 0,
+  else
+    value.checks.forEach((c, i) => {
+      const where = `${at}checks[${i}]`;
+      if (!isObject(c)) return void errors.push(`${where} is not an object`);
+      if (typeof c.id !== 'string' || c.id === '') errors.push(`${where}.id is missing`);
+      if (typeof c.name !== 'string') errors.push(`${where}.name is missing`);
+      if (!STATUSES.includes(c.status as CheckStatus)) errors.push(`${where}.status "${String(c.status)}" is not one of ${STATUSES.join(', ')}`);
+      if (typeof c.message !== 'string') errors.push(`${where}.message is missing`);
+      if (c.group !== undefined && typeof c.group !== 'string') errors.push(`${where}.group is not text`);
+      checks.push({
+        id: String(c.id),
+        name: String(c.name),
+        status: c.status as CheckStatus,
+        message: String(c.message),
+        ...(typeof c.hint === 'string' ? { hint: c.hint } : {}),
+        ...(typeof c.group === 'string' ? { group: c.group } : {}),
+        durationMs: typeof c.durationMs === 'number' ? c.durationMs : 0,
+      });
     });
-  });
   if (errors.length > before) return undefined;
   const summary: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0 };
   for (const c of checks) summary[c.status] += 1;

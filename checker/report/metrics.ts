@@ -40,8 +40,7 @@ export const cacheSpeedupMetric: MetricDefinition = {
   axisLabel: 'times faster (database p50 ÷ cache-hit p50)',
   format: (v) => `${v >= 100 ? Math.round(v) : v >= 10 ? trimmed(v, 1) : trimmed(v, 2)}×`,
   better: 'higher',
-  explanation:
-    "The learner's own cacheAside against the database path: the median database time divided by the median cache-hit time.",
+  explanation: "The learner's own cacheAside against the database path: the median database time divided by the median cache-hit time.",
   whenMissing: 'the checker measures it only when every exercise of the lab passed',
   extract(measurement) {
     if (!isRecord(measurement) || !Array.isArray(measurement.comparisons)) return [];
@@ -84,8 +83,7 @@ export const topSqlFixMetric: MetricDefinition = {
   axisLabel: 'times fewer rows examined by the hot statement',
   format: (v) => `${v >= 100 ? Math.round(v) : trimmed(v, 1)}×`,
   better: 'higher',
-  explanation:
-    "The workload ran before and after the learner's fix; the statement digests gave the hot query's rows examined per call each time.",
+  explanation: "The workload ran before and after the learner's fix; the statement digests gave the hot query's rows examined per call each time.",
   whenMissing: 'the checker measures it only when every exercise of Lab 6 passed',
   extract(measurement) {
     if (!isRecord(measurement)) return [];
@@ -152,7 +150,12 @@ export function classFigures(learners: ClassLearner[], metrics: MetricDefinition
       });
       const names = [...new Set(byLearner.flatMap((b) => b.values.map((v) => v.series)))];
       for (const series of names) {
-        const points = byLearner.flatMap((b) => b.values.filter((v) => v.series === series).slice(0, 1).map((v) => ({ learner: b.learner, value: v.value })));
+        const points = byLearner.flatMap((b) =>
+          b.values
+            .filter((v) => v.series === series)
+            .slice(0, 1)
+            .map((v) => ({ learner: b.learner, value: v.value })),
+        );
         const missing = byLearner.filter((b) => b.hasLab && !b.values.some((v) => v.series === series)).map((b) => b.learner);
         out.push({ metric, lab, series, points, missing, median: median(points.map((p) => p.value)) });
       }

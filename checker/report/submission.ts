@@ -50,7 +50,7 @@ export function parseSubmission(text: string, allowed: ExercisePaths): Submissio
     }
     files[path] = content;
   }
-  if (Object.keys(files).length === 0) return { ok: false, problem: 'carries none of this kit\'s exercise files.' };
+  if (Object.keys(files).length === 0) return { ok: false, problem: "carries none of this kit's exercise files." };
   const name = typeof learner.name === 'string' && learner.name.trim() ? learner.name.trim() : undefined;
   return {
     ok: true,

@@ -70,7 +70,10 @@ async function main(request: RunRequest): Promise<void> {
     try {
       session = await lab.open(request.endpoints, { measure: request.only?.length === 0 ? request.measure : undefined });
     } catch (err) {
-      await send({ type: 'environment', message: err instanceof EnginesUnreachable ? err.message : `Could not reach the ${request.endpoints.target} engines: ${(err as Error).message}` });
+      await send({
+        type: 'environment',
+        message: err instanceof EnginesUnreachable ? err.message : `Could not reach the ${request.endpoints.target} engines: ${(err as Error).message}`,
+      });
       return;
     }
 
@@ -109,7 +112,11 @@ async function main(request: RunRequest): Promise<void> {
       // Give a stray promise the moment it needs to fail, so it is blamed on this check.
       await new Promise((resolve) => setTimeout(resolve, 10));
       if (floating.length > 0 && result.status === 'pass') {
-        result = { ...result, status: 'fail', message: `a promise was left to fail on its own (an await is missing): ${describeThrow('your code', floating[0], request.file)}` };
+        result = {
+          ...result,
+          status: 'fail',
+          message: `a promise was left to fail on its own (an await is missing): ${describeThrow('your code', floating[0], request.file)}`,
+        };
       }
       result.durationMs = Math.round(performance.now() - started);
       if (captured.length > 0) result.output = captured.join('\n').slice(0, 4_000);

@@ -34,7 +34,14 @@ process.on('disconnect', () => process.exit(0));
 
 function describe(err: unknown, fallbackType: string): { errorType: string; errorMessage: string; stack?: string[] } {
   if (err instanceof Error) {
-    return { errorType: err.name && err.name !== 'Error' ? err.name : fallbackType === 'Runtime.UnhandledPromiseRejection' ? fallbackType : 'Error', errorMessage: err.message, stack: err.stack?.split('\n').slice(1, 8).map((l) => l.trim()) };
+    return {
+      errorType: err.name && err.name !== 'Error' ? err.name : fallbackType === 'Runtime.UnhandledPromiseRejection' ? fallbackType : 'Error',
+      errorMessage: err.message,
+      stack: err.stack
+        ?.split('\n')
+        .slice(1, 8)
+        .map((l) => l.trim()),
+    };
   }
   return { errorType: fallbackType, errorMessage: String(err) };
 }
@@ -84,7 +91,13 @@ async function invoke(message: Extract<RuntimeMessage, { type: 'invoke' }>): Pro
     const payload = result === undefined ? undefined : JSON.stringify(result);
     send({ type: 'result', requestId: message.requestId, payload, durationMs, memoryMb: Math.round(process.memoryUsage().rss / 1048576) });
   } catch (err) {
-    send({ type: 'result', requestId: message.requestId, error: describe(err, 'Error'), durationMs: performance.now() - started, memoryMb: Math.round(process.memoryUsage().rss / 1048576) });
+    send({
+      type: 'result',
+      requestId: message.requestId,
+      error: describe(err, 'Error'),
+      durationMs: performance.now() - started,
+      memoryMb: Math.round(process.memoryUsage().rss / 1048576),
+    });
   } finally {
     currentRequest = undefined;
   }

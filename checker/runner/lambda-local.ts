@@ -149,7 +149,14 @@ export class LocalFunction {
         env = await this.startEnvironment();
       } catch (err) {
         const error = err instanceof InitFailed ? err.error : { errorType: 'Runtime.Unknown', errorMessage: (err as Error).message };
-        return this.finish(requestId, began, { status: 'init-error', durationMs: 0, memoryMb: 0, coldStart: true, environment: this.created }, err instanceof InitFailed ? err.logs : [], undefined, error);
+        return this.finish(
+          requestId,
+          began,
+          { status: 'init-error', durationMs: 0, memoryMb: 0, coldStart: true, environment: this.created },
+          err instanceof InitFailed ? err.logs : [],
+          undefined,
+          error,
+        );
       }
     }
     return this.run(env, requestId, event, began, coldStart);
@@ -212,7 +219,10 @@ export class LocalFunction {
     child.once('exit', () => {
       env.alive = false;
       this.environments.delete(env);
-      env.listener?.({ type: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited${child.exitCode !== null ? ` with error: exit status ${child.exitCode}` : ''}` } });
+      env.listener?.({
+        type: 'crash',
+        error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited${child.exitCode !== null ? ` with error: exit status ${child.exitCode}` : ''}` },
+      });
     });
     return new Promise<Environment>((resolve, reject) => {
       const logs: string[] = [];
@@ -226,8 +236,7 @@ export class LocalFunction {
         else if (message.type === 'booted') {
           clearTimeout(timer);
           timer = setTimeout(giveUp(`Init did not finish within ${INIT_LIMIT_MS / 1000} s`), INIT_LIMIT_MS);
-        }
-        else if (message.type === 'ready') {
+        } else if (message.type === 'ready') {
           clearTimeout(timer);
           env.listener = undefined;
           env.initMs = message.initMs;
@@ -238,8 +247,15 @@ export class LocalFunction {
           clearTimeout(timer);
           env.listener = undefined;
           child.kill('SIGKILL');
-          const lastWords = stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(-1)[0];
-          const error = message.error.errorType === 'Runtime.ExitError' && lastWords ? { ...message.error, errorMessage: `${message.error.errorMessage}: ${lastWords}` } : message.error;
+          const lastWords = stderr
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim() && !/^\s+at /.test(l))
+            .slice(-1)[0];
+          const error =
+            message.error.errorType === 'Runtime.ExitError' && lastWords
+              ? { ...message.error, errorMessage: `${message.error.errorMessage}: ${lastWords}` }
+              : message.error;
           reject(new InitFailed(error, logs));
         }
       };
@@ -269,7 +285,9 @@ export class LocalFunction {
         env.listener = undefined;
         env.maxMemoryMb = Math.max(env.maxMemoryMb, memoryMb);
         if (status === 'success' || status === 'error') env.busy = false;
-        resolve(this.finish(requestId, began, { status, durationMs, memoryMb: env.maxMemoryMb, coldStart, environment: env.number, ...cold }, logs, payload, error));
+        resolve(
+          this.finish(requestId, began, { status, durationMs, memoryMb: env.maxMemoryMb, coldStart, environment: env.number, ...cold }, logs, payload, error),
+        );
       };
       const timer = setTimeout(() => {
         // Lambda stops the environment at the deadline; whatever the handler was doing is lost.

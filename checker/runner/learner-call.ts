@@ -14,7 +14,7 @@ import { NOT_WRITTEN } from '../core/starting-todo.js';
 
 /** "exercises/02-cache-aside.ts:14:11" for the first frame inside the learner's file. */
 export function locationIn(err: unknown, file: string): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? '' : '';
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
   for (const line of stack.split('\n')) {
     const match = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
     if (!match) continue;
@@ -33,16 +33,16 @@ export function describeThrow(fn: string, err: unknown, file: string): string {
   return `${fn} threw ${kind}${message}${at}`;
 }
 
-export async function callWithTimeout<T>(
-  fn: string,
-  invoke: () => Promise<T> | T,
-  file: string,
-  timeoutMs: number,
-): Promise<T> {
+export async function callWithTimeout<T>(fn: string, invoke: () => Promise<T> | T, file: string, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new LearnerError(`${fn} did not return within ${timeoutMs / 1000} s: is an await missing its promise, or a loop never ending? (${relative(process.cwd(), file)})`)),
+      () =>
+        reject(
+          new LearnerError(
+            `${fn} did not return within ${timeoutMs / 1000} s: is an await missing its promise, or a loop never ending? (${relative(process.cwd(), file)})`,
+          ),
+        ),
       timeoutMs,
     );
   });

@@ -51,9 +51,7 @@ export interface ExerciseRun {
 export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRun> {
   const labModule = options.labModule ?? labModulePath(options.labId);
   const labChecks = labModule ? await loadLabChecks(labModule) : undefined;
-  const checks = (labChecks?.exercises[options.exerciseId] ?? []).filter(
-    (c) => !options.only || options.only.includes(c.id),
-  );
+  const checks = (labChecks?.exercises[options.exerciseId] ?? []).filter((c) => !options.only || options.only.includes(c.id));
   const callTimeoutMs = options.callTimeoutMs ?? 3_000;
   const checkTimeoutMs = options.checkTimeoutMs ?? callTimeoutMs + 12_000;
   const label = relative(REPO_ROOT, options.file);

@@ -12,7 +12,8 @@ export const KEY_PREFIXES = ['user:', 'session:', 'leaderboard:', 'greeting:', '
 
 export const sampleUser = (id: number) => ({ id, name: `User ${id}`, email: `user${id}@example.com` });
 
-const DIGITS = '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+const DIGITS =
+  '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
 
 export async function createSchema(conn: Connection): Promise<void> {
   await conn.query(`CREATE TABLE IF NOT EXISTS users (
@@ -66,5 +67,4 @@ export async function resetCache(redis: Redis): Promise<void> {
 }
 
 /** The query the speed-up measurement caches: real work, not a key lookup. */
-export const REVENUE_BY_COUNTRY_SQL =
-  'SELECT country, COUNT(*) AS orders, SUM(total) AS revenue FROM orders GROUP BY country ORDER BY revenue DESC';
+export const REVENUE_BY_COUNTRY_SQL = 'SELECT country, COUNT(*) AS orders, SUM(total) AS revenue FROM orders GROUP BY country ORDER BY revenue DESC';

@@ -20,14 +20,14 @@ const STATUSES = ['placed', 'paid', 'shipped', 'delivered'] as const;
 export const DIGEST_TABLE = 'performance_schema.events_statements_summary_by_digest';
 
 /** The hot query exactly as the starting exercise runs it: every customer's orders, newest first. */
-export const ORDERS_FOR_CUSTOMER_SQL =
-  'SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC';
+export const ORDERS_FOR_CUSTOMER_SQL = 'SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC';
 
 /** The course's load test: a random row (a sort of the whole table per call) and an insert. */
 export const RANDOM_ITEM_SQL = 'SELECT id, name, price FROM items ORDER BY RAND() LIMIT 1';
 export const INSERT_ITEM_SQL = 'INSERT INTO items (name, price) VALUES (?, ?)';
 
-const DIGITS = '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+const DIGITS =
+  '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
 const SEQUENCE_100K = `(SELECT a.n + b.n * 10 + c.n * 100 + d.n * 1000 + e.n * 10000 + 1 AS n
   FROM ${DIGITS} a, ${DIGITS} b, ${DIGITS} c, ${DIGITS} d, ${DIGITS} e) seq`;
 
@@ -75,10 +75,9 @@ async function fillOrders(conn: Connection): Promise<void> {
 async function fillItems(conn: Connection): Promise<void> {
   await conn.query('DROP TABLE IF EXISTS items');
   await conn.query(ITEMS_TABLE);
-  await conn.query(
-    `INSERT INTO items (id, name, price) SELECT n, CONCAT('item ', n), MOD(n * 13, 10000) / 100 FROM ${SEQUENCE_100K} WHERE n <= ?`,
-    [ITEM_COUNT],
-  );
+  await conn.query(`INSERT INTO items (id, name, price) SELECT n, CONCAT('item ', n), MOD(n * 13, 10000) / 100 FROM ${SEQUENCE_100K} WHERE n <= ?`, [
+    ITEM_COUNT,
+  ]);
 }
 
 /** Sums the seed's formulas give, so a changed row anywhere shows (computed once, in JS). */

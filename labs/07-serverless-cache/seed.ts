@@ -8,7 +8,8 @@ export const KEY_PREFIXES = ['user:', 'lock:user:', 'views:user:'];
 
 export const sampleUser = (id: number) => ({ id, name: `User ${id}`, email: `user${id}@example.com` });
 
-const DIGITS = '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+const DIGITS =
+  '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
 
 export async function resetDatabase(conn: Connection): Promise<void> {
   await conn.query(`CREATE TABLE IF NOT EXISTS users (

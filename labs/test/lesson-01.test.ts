@@ -18,8 +18,25 @@ import { startReplicatedMysql, type ReplicatedMysql } from '../../checker/engine
 import { lab01 } from '../01-rds-multi-az/lab.js';
 import { lab02 } from '../02-read-replicas/lab.js';
 import {
-  read, optionsFor, type Fence, fences, splitSql, blockNote, type Ran, runAll, embeddedSql, npmCommands, kitCommandProblems, awsCommands,
-  awsCommand, awsCommandListProblems, configField, signatureProblems, labFactProblems, mermaidProblems, describeLessonLinks,
+  read,
+  optionsFor,
+  type Fence,
+  fences,
+  splitSql,
+  blockNote,
+  type Ran,
+  runAll,
+  embeddedSql,
+  npmCommands,
+  kitCommandProblems,
+  awsCommands,
+  awsCommand,
+  awsCommandListProblems,
+  configField,
+  signatureProblems,
+  labFactProblems,
+  mermaidProblems,
+  describeLessonLinks,
 } from './lesson-support.js';
 
 const LESSON = 'labs/01-rds-multi-az/README.md';
@@ -113,7 +130,12 @@ describe("the lesson's SQL runs on a real MariaDB started by the kit", () => {
   it('shows no SQL outside sql blocks (so all of it is run here)', () => {
     const stray = blocks
       .filter((b) => b.lang !== 'sql' && b.lang !== 'mermaid' && b.lang !== 'ts')
-      .flatMap((b) => b.body.split('\n').filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT|SET)\s/i.test(l)).map((l) => `${LESSON}:${b.line}: ${l}`));
+      .flatMap((b) =>
+        b.body
+          .split('\n')
+          .filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT|SET)\s/i.test(l))
+          .map((l) => `${LESSON}:${b.line}: ${l}`),
+      );
     expect(stray).toEqual([]);
   });
 });
@@ -292,4 +314,10 @@ describe('the lesson agrees with the kit', () => {
   });
 });
 
-describeLessonLinks(lesson, LESSON, 10, [LAB.stack!.file, 'labs/01-rds-multi-az/stack-config.ts', 'solutions/01-rds-multi-az/stack-config.ts', 'labs/01-rds-multi-az/exercises/', ...LAB.exercises.map((e) => `labs/01-rds-multi-az/exercises/${e.id}.ts`)]);
+describeLessonLinks(lesson, LESSON, 10, [
+  LAB.stack!.file,
+  'labs/01-rds-multi-az/stack-config.ts',
+  'solutions/01-rds-multi-az/stack-config.ts',
+  'labs/01-rds-multi-az/exercises/',
+  ...LAB.exercises.map((e) => `labs/01-rds-multi-az/exercises/${e.id}.ts`),
+]);

@@ -19,8 +19,26 @@ import { startReplicatedMysql, type ReplicatedMysql } from '../../checker/engine
 import { lab01 } from '../01-rds-multi-az/lab.js';
 import { lab02 } from '../02-read-replicas/lab.js';
 import {
-  read, optionsFor, type Fence, fences, splitSql, blockNote, type Ran, runAll, embeddedSql, npmCommands, splitTopLevel, kitCommandProblems,
-  awsCommands, awsCommand, awsCommandListProblems, configField, signatureProblems, labFactProblems, mermaidProblems, describeLessonLinks,
+  read,
+  optionsFor,
+  type Fence,
+  fences,
+  splitSql,
+  blockNote,
+  type Ran,
+  runAll,
+  embeddedSql,
+  npmCommands,
+  splitTopLevel,
+  kitCommandProblems,
+  awsCommands,
+  awsCommand,
+  awsCommandListProblems,
+  configField,
+  signatureProblems,
+  labFactProblems,
+  mermaidProblems,
+  describeLessonLinks,
 } from './lesson-support.js';
 
 const LESSON = 'labs/02-read-replicas/README.md';
@@ -120,7 +138,12 @@ describe("the lesson's SQL runs on a real MariaDB started by the kit", () => {
   it('shows no SQL outside sql blocks (so all of it is run here)', () => {
     const stray = blocks
       .filter((b) => b.lang !== 'sql' && b.lang !== 'mermaid' && b.lang !== 'ts')
-      .flatMap((b) => b.body.split('\n').filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT|SET)\s/i.test(l)).map((l) => `${LESSON}:${b.line}: ${l}`));
+      .flatMap((b) =>
+        b.body
+          .split('\n')
+          .filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT|SET)\s/i.test(l))
+          .map((l) => `${LESSON}:${b.line}: ${l}`),
+      );
     expect(stray).toEqual([]);
   });
 });
@@ -174,7 +197,9 @@ describe("the primary and replica blocks behave as the lesson says on the kit's 
   it('the replica refuses the write with error 1290, in the words the lesson quotes', () => {
     const refused = on('replica', MALLORY).error;
     expect(refused?.errno).toBe(1290);
-    const quoted = /"(The\s+MySQL server is running with the --read-only option so it cannot execute this\s+statement)"/.exec(lesson)?.[1]?.replace(/\s+/g, ' ');
+    const quoted = /"(The\s+MySQL server is running with the --read-only option so it cannot execute this\s+statement)"/
+      .exec(lesson)?.[1]
+      ?.replace(/\s+/g, ' ');
     expect(quoted, 'the lesson quotes the MySQL message').toBeDefined();
     expect(refused?.message).toBe(quoted?.replace('MySQL', 'MariaDB'));
   });
@@ -264,7 +289,9 @@ describe('the lesson agrees with the kit', () => {
     for (const m of lesson.matchAll(/DataTierLabs-[\w-]+/g)) expect(m[0]).toBe(LAB.stack!.name);
     expect(lesson).toContain(LAB.stack!.name);
     const outputs = new Set(Object.values(LAB.stack!.outputs));
-    const named = [...lesson.matchAll(/\bout ([A-Z]\w+)/g), ...lesson.matchAll(/`([A-Z]\w+)` output/g), ...lesson.matchAll(/with `([A-Z]\w+Endpoint)`/g)].map((m) => m[1] ?? '');
+    const named = [...lesson.matchAll(/\bout ([A-Z]\w+)/g), ...lesson.matchAll(/`([A-Z]\w+)` output/g), ...lesson.matchAll(/with `([A-Z]\w+Endpoint)`/g)].map(
+      (m) => m[1] ?? '',
+    );
     expect(named.length).toBeGreaterThanOrEqual(3);
     expect(named.filter((n) => !outputs.has(n))).toEqual([]);
   });
@@ -292,7 +319,8 @@ describe('the lesson agrees with the kit', () => {
         continue;
       }
       const params = splitTopLevel(balanced(sources, declared.index + declared[0].length - 1)).map((p) => /^\s*(\w+)/.exec(p)?.[1] ?? p);
-      if (params.join(', ') !== splitTopLevel(m[2] ?? '').join(', ')) problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params.join(', ')})`);
+      if (params.join(', ') !== splitTopLevel(m[2] ?? '').join(', '))
+        problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params.join(', ')})`);
     }
     expect(problems).toEqual([]);
   });
@@ -303,13 +331,16 @@ describe('the lesson agrees with the kit', () => {
     const oursAt = /CREATE TABLE (?:IF NOT EXISTS )?lag_markers\s*\(/.exec(lesson);
     expect(kitAt, `${KIT_SESSION} no longer creates lag_markers`).toBeTruthy();
     expect(oursAt, 'the lesson no longer creates lag_markers').toBeTruthy();
-    const names = (cols: string) => splitTopLevel(cols).map((c) => /^\s*(\w+)/.exec(c)?.[1] ?? '').filter((c) => !/^(PRIMARY|UNIQUE|KEY|INDEX|CONSTRAINT)$/i.test(c));
+    const names = (cols: string) =>
+      splitTopLevel(cols)
+        .map((c) => /^\s*(\w+)/.exec(c)?.[1] ?? '')
+        .filter((c) => !/^(PRIMARY|UNIQUE|KEY|INDEX|CONSTRAINT)$/i.test(c));
     const kit = names(balanced(kitSource, kitAt!.index + kitAt![0].length - 1));
     expect(kit.length).toBeGreaterThanOrEqual(1);
     expect(names(balanced(lesson, oursAt!.index + oursAt![0].length - 1))).toEqual(kit);
   });
 
-  it("quotes the price with one replica as lab.ts computes it", () => {
+  it('quotes the price with one replica as lab.ts computes it', () => {
     expect(lesson).toContain(`$${LAB.cost.usdPerHour.toFixed(2)} per hour with one replica`);
   });
 
@@ -328,4 +359,10 @@ describe('the lesson agrees with the kit', () => {
   });
 });
 
-describeLessonLinks(lesson, LESSON, 10, [LAB.stack!.file, 'labs/02-read-replicas/stack-config.ts', 'solutions/02-read-replicas/stack-config.ts', 'labs/02-read-replicas/exercises/', ...LAB.exercises.map((e) => `labs/02-read-replicas/exercises/${e.id}.ts`)]);
+describeLessonLinks(lesson, LESSON, 10, [
+  LAB.stack!.file,
+  'labs/02-read-replicas/stack-config.ts',
+  'solutions/02-read-replicas/stack-config.ts',
+  'labs/02-read-replicas/exercises/',
+  ...LAB.exercises.map((e) => `labs/02-read-replicas/exercises/${e.id}.ts`),
+]);

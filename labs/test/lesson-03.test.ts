@@ -20,16 +20,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
 import { HOURS_PER_MONTH, PRICES } from '../../checker/cost/pricing.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../checker/engines/aurora-local.js';
-import { AURORA_IDENTITY_SQL, AURORA_TOPOLOGY_TABLE, LOCAL_IDENTITY_SQL, LOCAL_TOPOLOGY_TABLE, moveWriter, waitForNodes, WRITER_SESSION_ID, type ClusterNode } from '../../checker/engines/cluster-topology.js';
+import {
+  AURORA_IDENTITY_SQL,
+  AURORA_TOPOLOGY_TABLE,
+  LOCAL_IDENTITY_SQL,
+  LOCAL_TOPOLOGY_TABLE,
+  moveWriter,
+  waitForNodes,
+  WRITER_SESSION_ID,
+  type ClusterNode,
+} from '../../checker/engines/cluster-topology.js';
 import { lab03 } from '../03-aurora-cluster/lab.js';
 import {
-  ROOT, read, optionsFor, type Fence, fences, splitSql, blockNote, type Ran, runAll, npmCommands, kitCommandProblems, splitTopLevel,
-  awsCommands, awsCommandListProblems, mermaidProblems, signatureProblems, configField, labFactProblems, describeLessonLinks,
+  ROOT,
+  read,
+  optionsFor,
+  type Fence,
+  fences,
+  splitSql,
+  blockNote,
+  type Ran,
+  runAll,
+  npmCommands,
+  kitCommandProblems,
+  splitTopLevel,
+  awsCommands,
+  awsCommandListProblems,
+  mermaidProblems,
+  signatureProblems,
+  configField,
+  labFactProblems,
+  describeLessonLinks,
 } from './lesson-support.js';
 
 const LESSON = 'labs/03-aurora-cluster/README.md';
 const LAB = lab03;
-
 
 /** Aurora-only names in the lesson's SQL and what the local stand-in has instead. */
 const TO_STAND_IN: Array<[RegExp, string]> = [
@@ -70,12 +95,20 @@ describe("the lesson's SQL blocks are marked for where they run", () => {
   });
 
   it('Aurora-only names appear only in blocks marked aurora, and every aurora block needs one', () => {
-    expect(statementsOf(localSql).filter((s) => AURORA_ONLY.test(s.sql)).map((s) => `${s.where}: ${s.sql}`)).toEqual([]);
-    expect(statementsOf(auroraSql).filter((s) => !AURORA_ONLY.test(s.sql)).map((s) => `${s.where}: ${s.sql}`)).toEqual([]);
+    expect(
+      statementsOf(localSql)
+        .filter((s) => AURORA_ONLY.test(s.sql))
+        .map((s) => `${s.where}: ${s.sql}`),
+    ).toEqual([]);
+    expect(
+      statementsOf(auroraSql)
+        .filter((s) => !AURORA_ONLY.test(s.sql))
+        .map((s) => `${s.where}: ${s.sql}`),
+    ).toEqual([]);
     for (const b of auroraSql) expect(blockNote(b.body), `${LESSON}:${b.line}`).toMatch(/Aurora only/);
   });
 
-  it("the identity queries are exactly the ones the kit hands learner code as ctx.identitySql", () => {
+  it('the identity queries are exactly the ones the kit hands learner code as ctx.identitySql', () => {
     const all = statementsOf(sqlBlocks).map((s) => s.sql);
     expect(all).toContain(AURORA_IDENTITY_SQL);
     expect(all).toContain(LOCAL_IDENTITY_SQL);
@@ -94,7 +127,12 @@ describe("the lesson's SQL blocks are marked for where they run", () => {
   it('shows no SQL outside sql blocks (so all of it is run here)', () => {
     const stray = blocks
       .filter((b) => b.lang !== 'sql' && b.lang !== 'mermaid' && b.lang !== 'ts')
-      .flatMap((b) => b.body.split('\n').filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT)\s/i.test(l)).map((l) => `${LESSON}:${b.line}: ${l}`));
+      .flatMap((b) =>
+        b.body
+          .split('\n')
+          .filter((l) => /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|SHOW|CALL|GRANT)\s/i.test(l))
+          .map((l) => `${LESSON}:${b.line}: ${l}`),
+      );
     expect(stray).toEqual([]);
   });
 });
@@ -130,7 +168,14 @@ describe("the SQL behaves as the lesson says on the kit's local Aurora stand-in"
       const stale = await connect(nodes[0]!.port);
       try {
         const into: Ran[] = [];
-        await runAll(stale, [{ sql: TOPOLOGY_WRITER, where: 'after failover' }, { sql: REFUSED_WRITE, where: 'after failover' }], into);
+        await runAll(
+          stale,
+          [
+            { sql: TOPOLOGY_WRITER, where: 'after failover' },
+            { sql: REFUSED_WRITE, where: 'after failover' },
+          ],
+          into,
+        );
         afterFailover.topology = into[0]?.rows;
         afterFailover.oldWriterWrite = into[1];
       } finally {
@@ -225,7 +270,14 @@ describe('the lesson agrees with the kit', () => {
     const problems = awsCommandListProblems(cmds);
     expect(problems).toEqual([]);
     const names = new Set(cmds.map((c) => `${c.service} ${c.operation}`));
-    for (const needed of ['rds create-db-instance', 'rds failover-db-cluster', 'rds describe-db-clusters', 'rds describe-events', 'rds wait', 'cloudwatch get-metric-statistics']) {
+    for (const needed of [
+      'rds create-db-instance',
+      'rds failover-db-cluster',
+      'rds describe-db-clusters',
+      'rds describe-events',
+      'rds wait',
+      'cloudwatch get-metric-statistics',
+    ]) {
       expect(names, needed).toContain(needed);
     }
   });
@@ -239,7 +291,7 @@ describe('the lesson agrees with the kit', () => {
     expect(lesson).toContain(`\`${rds.engineVersion}\``);
   });
 
-  it('the StorageEncryptionType values the lesson names are the API\'s', () => {
+  it("the StorageEncryptionType values the lesson names are the API's", () => {
     const values = new Set(Object.values(StorageEncryptionType) as string[]);
     const named = [...lesson.matchAll(/`(sse-[a-z]+|none)`/g)].map((m) => m[1] ?? '');
     expect(named.length).toBeGreaterThanOrEqual(3);
@@ -249,7 +301,9 @@ describe('the lesson agrees with the kit', () => {
   it("names only the lab's stack and its real outputs", () => {
     for (const m of lesson.matchAll(/DataTierLabs-[\w-]+/g)) expect(m[0]).toBe(LAB.stack!.name);
     const outputs = new Set(Object.values(LAB.stack!.outputs));
-    const named = [...lesson.matchAll(/\bout ([A-Z]\w+)/g), ...lesson.matchAll(/`([A-Z]\w+Endpoint)` and `([A-Z]\w+Endpoint)` outputs/g)].flatMap((m) => m.slice(1));
+    const named = [...lesson.matchAll(/\bout ([A-Z]\w+)/g), ...lesson.matchAll(/`([A-Z]\w+Endpoint)` and `([A-Z]\w+Endpoint)` outputs/g)].flatMap((m) =>
+      m.slice(1),
+    );
     expect(named.length).toBeGreaterThanOrEqual(3);
     expect(named.filter((n) => !outputs.has(n))).toEqual([]);
   });
@@ -263,10 +317,18 @@ describe('the lesson agrees with the kit', () => {
 
   it('the signatures and methods the lesson shows match the exercise files', () => {
     const problems = signatureProblems(lesson, LAB.exercises, 'labs/03-aurora-cluster/exercises');
-    const all = LAB.exercises.map((e) => `labs/03-aurora-cluster/exercises/${e.id}.ts`).filter((f) => existsSync(join(ROOT, f))).map(read).join('\n');
+    const all = LAB.exercises
+      .map((e) => `labs/03-aurora-cluster/exercises/${e.id}.ts`)
+      .filter((f) => existsSync(join(ROOT, f)))
+      .map(read)
+      .join('\n');
     for (const m of lesson.matchAll(/`(write|read|query|close)\(([^)`]*)\)`/g)) {
       const declared = new RegExp(`\\b${m[1]}\\(([^)]*)\\)\\s*:`).exec(all);
-      const params = (declared?.[1] ?? '').split(',').map((p) => /^\s*(\w+)/.exec(p)?.[1]).filter(Boolean).join(', ');
+      const params = (declared?.[1] ?? '')
+        .split(',')
+        .map((p) => /^\s*(\w+)/.exec(p)?.[1])
+        .filter(Boolean)
+        .join(', ');
       if (!declared) problems.push(`no method ${m[1]} in the exercise files`);
       else if (params !== splitTopLevel(m[2] ?? '').join(', ')) problems.push(`the lesson shows ${m[1]}(${m[2]}), the files declare ${m[1]}(${params})`);
     }

@@ -16,8 +16,20 @@ import { HOURS_PER_MONTH, PRICES } from '../../checker/cost/pricing.js';
 import { startLocalDatabase, type LocalDatabase } from '../../checker/engines/local.js';
 import { lab04 } from '../04-aurora-serverless/lab.js';
 import {
-  read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, mermaidProblems,
-  kitCommandProblems, describeLessonLinks, labFactProblems, awsCommandListProblems, signatureProblems,
+  read,
+  optionsFor,
+  fences,
+  splitSql,
+  type Ran,
+  runAll,
+  npmCommands,
+  awsCommands,
+  mermaidProblems,
+  kitCommandProblems,
+  describeLessonLinks,
+  labFactProblems,
+  awsCommandListProblems,
+  signatureProblems,
 } from './lesson-support.js';
 
 const LESSON = 'labs/04-aurora-serverless/README.md';
@@ -36,7 +48,11 @@ describe("the lesson's SQL runs on the kit's local MariaDB", () => {
   beforeAll(async () => {
     db = await startLocalDatabase();
     conn = await mysql.createConnection(optionsFor(db.endpoints.mysql!, 5_000));
-    await runAll(conn, sqlBlocks.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (statement ${k + 1})` }))), ran);
+    await runAll(
+      conn,
+      sqlBlocks.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (statement ${k + 1})` }))),
+      ran,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -97,7 +113,8 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
     const problems = awsCommandListProblems(aws);
     expect(problems).toEqual([]);
     const names = new Set(aws.map((c) => `${c.service} ${c.operation}`));
-    for (const needed of ['rds modify-db-cluster', 'rds describe-db-clusters', 'rds describe-db-engine-versions', 'cloudwatch get-metric-statistics']) expect(names).toContain(needed);
+    for (const needed of ['rds modify-db-cluster', 'rds describe-db-clusters', 'rds describe-db-engine-versions', 'cloudwatch get-metric-statistics'])
+      expect(names).toContain(needed);
   });
 
   it("sets the course's capacity translated to v2: min 0, max 16, pause after 300 s, on the lab's engine version", () => {
@@ -170,7 +187,9 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
     expect(lesson).toMatch(/Serverless v1[^.]*retired/i);
     if (/Performance Insights/i.test(lesson)) expect(lesson).toMatch(/Database Insights/);
     // v1 vocabulary only in paragraphs that say it is v1 and gone
-    const v1 = (lesson.split('## Review questions')[0] ?? '').split(/\n\s*\n/).filter((p) => /EngineMode|[^2]ScalingConfiguration|engine mode `serverless`/.test(p));
+    const v1 = (lesson.split('## Review questions')[0] ?? '')
+      .split(/\n\s*\n/)
+      .filter((p) => /EngineMode|[^2]ScalingConfiguration|engine mode `serverless`/.test(p));
     expect(v1.length).toBeGreaterThanOrEqual(1);
     expect(v1.filter((p) => !/v1/.test(p) || !/retired|no longer deploy|fails/.test(p))).toEqual([]);
   });

@@ -17,8 +17,18 @@ import { startRedis } from '../../checker/engines/servers.js';
 import { lab05 } from '../05-elasticache-redis/lab.js';
 import { labs } from '../index.js';
 import {
-  read, fences, npmCommands, kitCommandProblems, awsCommands, awsCommand, awsCommandListProblems, labFactProblems, configField, mermaidProblems,
-  resolvedLinks, brokenLinks,
+  read,
+  fences,
+  npmCommands,
+  kitCommandProblems,
+  awsCommands,
+  awsCommand,
+  awsCommandListProblems,
+  labFactProblems,
+  configField,
+  mermaidProblems,
+  resolvedLinks,
+  brokenLinks,
 } from './lesson-support.js';
 
 const otherReadyLabs = labs.filter((l) => l.status === 'ready' && l.id !== lab05.id);
@@ -30,8 +40,28 @@ const ALL_TEXTS = [LESSON, ...DOCS];
 
 /** Commands ElastiCache refuses, or that block or wipe a shared node: a lesson must not teach them. */
 const FORBIDDEN_COMMANDS = new Set([
-  'BGREWRITEAOF', 'BGSAVE', 'CONFIG', 'DEBUG', 'MIGRATE', 'PSYNC', 'REPLICAOF', 'SAVE', 'SLAVEOF', 'SHUTDOWN', 'SYNC',
-  'FLUSHALL', 'FLUSHDB', 'KEYS', 'MONITOR', 'SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'BLPOP', 'BRPOP', 'BZPOPMIN', 'BZPOPMAX',
+  'BGREWRITEAOF',
+  'BGSAVE',
+  'CONFIG',
+  'DEBUG',
+  'MIGRATE',
+  'PSYNC',
+  'REPLICAOF',
+  'SAVE',
+  'SLAVEOF',
+  'SHUTDOWN',
+  'SYNC',
+  'FLUSHALL',
+  'FLUSHDB',
+  'KEYS',
+  'MONITOR',
+  'SUBSCRIBE',
+  'PSUBSCRIBE',
+  'SSUBSCRIBE',
+  'BLPOP',
+  'BRPOP',
+  'BZPOPMIN',
+  'BZPOPMAX',
 ]);
 
 // ---------------------------------------------------------------- redis-cli
@@ -128,7 +158,7 @@ describe('splitArgs follows redis-cli quoting', () => {
   });
 });
 
-describe('the lesson\'s redis-cli commands run against a real redis-server', () => {
+describe("the lesson's redis-cli commands run against a real redis-server", () => {
   let group: ProcessGroup | undefined;
   let redis: Redis | undefined;
   const ran: Ran[] = [];
@@ -240,7 +270,7 @@ describe('the lesson\'s redis-cli commands run against a real redis-server', () 
     expect(replyOf('GET lock:user:1')).toBe('worker-a');
   });
 
-  it('INFO replication shows the node\'s role', () => {
+  it("INFO replication shows the node's role", () => {
     expect(String(replyOf('INFO replication'))).toMatch(/role:master/);
   });
 });
@@ -250,7 +280,11 @@ describe('the lesson and docs agree with the kit', () => {
   const aws = awsCommands(fences(lesson));
 
   it('every `npm run <script>` exists in package.json', () => {
-    const missing = Object.entries(texts).flatMap(([file, text]) => npmCommands(text).filter((c) => !(c.script in pkg.scripts)).map((c) => `${file}: ${c.text}`));
+    const missing = Object.entries(texts).flatMap(([file, text]) =>
+      npmCommands(text)
+        .filter((c) => !(c.script in pkg.scripts))
+        .map((c) => `${file}: ${c.text}`),
+    );
     expect(missing).toEqual([]);
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['lab', 'check', 'deploy', 'destroy', 'bench', 'test']));
   });
@@ -261,7 +295,13 @@ describe('the lesson and docs agree with the kit', () => {
     );
     expect(problems).toEqual([]);
     expect(npmCommands(lesson).map((c) => c.text)).toEqual(
-      expect.arrayContaining(['npm run lab 5', 'npm run deploy 5', 'npm run destroy 5', 'npm run check -- 5 --target local', 'npm run check -- 5 --target aws --tunnel --failover-drill']),
+      expect.arrayContaining([
+        'npm run lab 5',
+        'npm run deploy 5',
+        'npm run destroy 5',
+        'npm run check -- 5 --target local',
+        'npm run check -- 5 --target aws --tunnel --failover-drill',
+      ]),
     );
   });
 
@@ -273,7 +313,9 @@ describe('the lesson and docs agree with the kit', () => {
   it('"Your turn" on the CLI adds replicas, turns on failover and Multi-AZ, and the drill is TestFailover', () => {
     const solved = read('solutions/05-elasticache-redis/stack-config.ts');
     expect(awsCommand(aws, 'elasticache', 'increase-replica-count')?.values['new-replica-count']).toBe(configField(solved, 'replicasPerPrimary'));
-    expect(awsCommand(aws, 'elasticache', 'modify-replication-group')?.options).toEqual(expect.arrayContaining(['automatic-failover-enabled', 'multi-az-enabled']));
+    expect(awsCommand(aws, 'elasticache', 'modify-replication-group')?.options).toEqual(
+      expect.arrayContaining(['automatic-failover-enabled', 'multi-az-enabled']),
+    );
     expect(awsCommand(aws, 'elasticache', 'test-failover')?.options).toEqual(expect.arrayContaining(['replication-group-id', 'node-group-id']));
     expect(configField(solved, 'automaticFailover')).toBe('true');
     expect(configField(solved, 'multiAz')).toBe('true');
@@ -285,7 +327,7 @@ describe('the lesson and docs agree with the kit', () => {
     expect(lesson.toLowerCase()).toContain(engine);
   });
 
-  it('every stack name and stack output the docs mention is the lab\'s', () => {
+  it("every stack name and stack output the docs mention is the lab's", () => {
     const stack = lab05.stack!;
     for (const [file, text] of Object.entries(texts)) {
       // The shared docs may name any lab's stack; the lesson only its own.
@@ -315,7 +357,11 @@ describe('the lesson and docs agree with the kit', () => {
   });
 
   it('every mermaid block is well formed', () => {
-    const mermaid = Object.entries(texts).flatMap(([file, text]) => fences(text).filter((f) => f.lang === 'mermaid').map((block) => ({ file, block })));
+    const mermaid = Object.entries(texts).flatMap(([file, text]) =>
+      fences(text)
+        .filter((f) => f.lang === 'mermaid')
+        .map((block) => ({ file, block })),
+    );
     expect(mermaid.length).toBeGreaterThanOrEqual(4);
     expect(mermaid.flatMap(({ file, block }) => mermaidProblems(block, `${file}:${block.line}`))).toEqual([]);
   });
@@ -331,8 +377,16 @@ describe('relative links in the lesson and docs', () => {
 
   it('links to the stack, stack-config, exercises and solution', () => {
     const rel = links.map((l) => l.rel);
-    for (const prefix of [lab05.stack!.file, 'labs/05-elasticache-redis/stack-config.ts', 'labs/05-elasticache-redis/exercises/', 'solutions/05-elasticache-redis/']) {
-      expect(rel.some((r) => r.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of [
+      lab05.stack!.file,
+      'labs/05-elasticache-redis/stack-config.ts',
+      'labs/05-elasticache-redis/exercises/',
+      'solutions/05-elasticache-redis/',
+    ]) {
+      expect(
+        rel.some((r) => r.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
   });
 });

@@ -18,10 +18,31 @@ import { parseFlags } from '../../checker/cli/args.js';
 import { startLocalDatabase, type LocalDatabase } from '../../checker/engines/local.js';
 import { COURSE_ROUNDS, COURSE_WORKERS } from '../../checker/checks/06-performance-insights/workload.js';
 import { lab06 } from '../06-performance-insights/lab.js';
-import { CUSTOMER_COUNT, DIGEST_TABLE, ITEM_COUNT, ORDER_COUNT, ORDERS_FOR_CUSTOMER_SQL, RANDOM_ITEM_SQL, resetDatabase, secondaryIndexes } from '../06-performance-insights/seed.js';
 import {
-  read, optionsFor, fences, splitSql, type Ran, runAll, npmCommands, awsCommands, mermaidProblems,
-  kitCommandProblems, describeLessonLinks, labFactProblems, awsCommandListProblems, signatureProblems,
+  CUSTOMER_COUNT,
+  DIGEST_TABLE,
+  ITEM_COUNT,
+  ORDER_COUNT,
+  ORDERS_FOR_CUSTOMER_SQL,
+  RANDOM_ITEM_SQL,
+  resetDatabase,
+  secondaryIndexes,
+} from '../06-performance-insights/seed.js';
+import {
+  read,
+  optionsFor,
+  fences,
+  splitSql,
+  type Ran,
+  runAll,
+  npmCommands,
+  awsCommands,
+  mermaidProblems,
+  kitCommandProblems,
+  describeLessonLinks,
+  labFactProblems,
+  awsCommandListProblems,
+  signatureProblems,
 } from './lesson-support.js';
 
 const LESSON = 'labs/06-performance-insights/README.md';
@@ -45,7 +66,11 @@ describe("the lesson's SQL, on the kit's MariaDB with the lab's seed", () => {
     conn = await mysql.createConnection(optionsFor(db.endpoints.mysql!, 10_000));
     await resetDatabase(conn);
     await conn.query(`TRUNCATE TABLE ${DIGEST_TABLE}`);
-    await runAll(conn, sqlBlocks.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (statement ${k + 1})` }))), ran);
+    await runAll(
+      conn,
+      sqlBlocks.flatMap((b) => splitSql(b.body).map((sql, k) => ({ sql, where: `${LESSON}:${b.line} (statement ${k + 1})` }))),
+      ran,
+    );
     indexesAfter = await secondaryIndexes(conn, 'items');
     const [raw] = await conn.query(`SELECT DIGEST_TEXT, SUM_TIMER_WAIT FROM ${DIGEST_TABLE} WHERE SCHEMA_NAME = DATABASE()`);
     rawTimers = raw as typeof rawTimers;
@@ -165,14 +190,24 @@ describe('the lesson agrees with the kit and with the AWS API', () => {
     const problems = awsCommandListProblems(aws);
     expect(problems).toEqual([]);
     const names = new Set(aws.map((c) => `${c.service} ${c.operation}`));
-    for (const needed of ['pi get-resource-metrics', 'pi describe-dimension-keys', 'rds modify-db-instance', 'cloudwatch put-metric-alarm', 'cloudwatch describe-alarms']) expect(names).toContain(needed);
+    for (const needed of [
+      'pi get-resource-metrics',
+      'pi describe-dimension-keys',
+      'rds modify-db-instance',
+      'cloudwatch put-metric-alarm',
+      'cloudwatch describe-alarms',
+    ])
+      expect(names).toContain(needed);
   });
 
   it('queries PI by DbiResourceId with db.load.avg, grouped by wait event and by tokenized SQL', () => {
     const pi = aws.filter((c) => c.service === 'pi');
     expect(pi.every((c) => c.values['identifier'] === '$RESOURCE' && c.values['service-type'] === 'RDS')).toBe(true);
     expect(lesson).toContain('RESOURCE=$(out DbiResourceId)');
-    const queries = JSON.parse(pi.find((c) => c.operation === 'get-resource-metrics')?.values['metric-queries'] ?? '[]') as Array<{ Metric: string; GroupBy?: { Group: string } }>;
+    const queries = JSON.parse(pi.find((c) => c.operation === 'get-resource-metrics')?.values['metric-queries'] ?? '[]') as Array<{
+      Metric: string;
+      GroupBy?: { Group: string };
+    }>;
     expect(queries.map((q) => q.Metric)).toEqual(['db.load.avg', 'db.load.avg']);
     expect(queries[1]?.GroupBy?.Group).toBe('db.wait_event');
     expect(JSON.parse(pi.find((c) => c.operation === 'describe-dimension-keys')?.values['group-by'] ?? '{}')).toMatchObject({ Group: 'db.sql_tokenized' });

@@ -32,7 +32,9 @@ describe('the Lab 7 lesson agrees with the kit', () => {
     const commands = npmCommands(lesson);
     expect(commands.filter((c) => !(c.script in pkg.scripts)).map((c) => c.text)).toEqual([]);
     expect(kitCommandProblems(commands, lab07, (argv) => parseFlags(argv, ''))).toEqual([]);
-    expect(commands.map((c) => c.text)).toEqual(expect.arrayContaining(['npm run lab 7', 'npm run deploy 7', 'npm run destroy 7', 'npm run check -- 7 --target local']));
+    expect(commands.map((c) => c.text)).toEqual(
+      expect.arrayContaining(['npm run lab 7', 'npm run deploy 7', 'npm run destroy 7', 'npm run check -- 7 --target local']),
+    );
   });
 
   it('quotes the bounds the checks use', () => {
@@ -58,7 +60,9 @@ describe('the Lab 7 lesson agrees with the kit', () => {
   });
 
   it('lists exactly the environment variables the stack sets on the function', () => {
-    const names = Object.keys(functionEnvironment({ redis: { host: 'h', port: 1 }, mysql: { host: 'h', port: 1, user: 'u', password: 'p', database: 'd' } })).sort();
+    const names = Object.keys(
+      functionEnvironment({ redis: { host: 'h', port: 1 }, mysql: { host: 'h', port: 1, user: 'u', password: 'p', database: 'd' } }),
+    ).sort();
     const section = /The handler reads ([^.]+)\./.exec(text)?.[1] ?? '';
     expect([...section.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]).sort()).toEqual(names);
   });

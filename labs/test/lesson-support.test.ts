@@ -5,13 +5,26 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../../checker/cli/args.js';
 import {
-  splitSql, cliName, cliService, awsCommands, awsCommandProblems, awsCommandListProblems, mermaidProblems, brokenLinks, resolvedLinks,
-  kitCommandProblems, npmCommands, signatureProblems, labFactProblems, configField, type Fence,
+  splitSql,
+  cliName,
+  cliService,
+  awsCommands,
+  awsCommandProblems,
+  awsCommandListProblems,
+  mermaidProblems,
+  brokenLinks,
+  resolvedLinks,
+  kitCommandProblems,
+  npmCommands,
+  signatureProblems,
+  labFactProblems,
+  configField,
+  type Fence,
 } from './lesson-support.js';
 
 describe('splitSql follows the mysql client', () => {
   it('splits on semicolons outside quotes and drops comments', () => {
-    expect(splitSql("SELECT 1; SELECT 'a;b' AS x;\n-- a comment; still a comment\nSELECT \"c\" # trailing\n;")).toEqual([
+    expect(splitSql('SELECT 1; SELECT \'a;b\' AS x;\n-- a comment; still a comment\nSELECT "c" # trailing\n;')).toEqual([
       'SELECT 1',
       "SELECT 'a;b' AS x",
       'SELECT "c"',
@@ -24,7 +37,11 @@ describe('splitSql follows the mysql client', () => {
 describe('the lesson-support checkers reject what they should', () => {
   it('turns API names into AWS CLI names the way botocore does', () => {
     expect(['FailoverDBCluster', 'DBClusterIdentifier', 'PerformanceInsightsKMSKeyId', 'OKActions', 'PeriodInSeconds'].map(cliName)).toEqual([
-      'failover-db-cluster', 'db-cluster-identifier', 'performance-insights-kms-key-id', 'ok-actions', 'period-in-seconds',
+      'failover-db-cluster',
+      'db-cluster-identifier',
+      'performance-insights-kms-key-id',
+      'ok-actions',
+      'period-in-seconds',
     ]);
   });
 
@@ -36,7 +53,11 @@ describe('the lesson-support checkers reject what they should', () => {
     expect(problems('aws rds failover-cluster --db-cluster-identifier x')).toHaveLength(1);
     expect(problems('aws rds failover-db-cluster --cluster-identifier x')).toHaveLength(1);
     expect(problems('aws rds wait db-cluster-ready --db-cluster-identifier x')).toHaveLength(1);
-    expect(problems('X=$(aws rds modify-db-cluster --db-cluster-identifier x \\\n  --serverless-v2-scaling-configuration MinCapacity=0,MaxACU=16 --apply-immediately)')).toHaveLength(1);
+    expect(
+      problems(
+        'X=$(aws rds modify-db-cluster --db-cluster-identifier x \\\n  --serverless-v2-scaling-configuration MinCapacity=0,MaxACU=16 --apply-immediately)',
+      ),
+    ).toHaveLength(1);
   });
 
   it('checks every service a lesson uses, and says so when one cannot be checked', () => {
@@ -80,7 +101,11 @@ describe('the lesson-support checkers reject what they should', () => {
   });
 
   it('figures that disagree with lab.ts: deployment minutes, instance class, engine version', () => {
-    const lab = { deployMinutes: 25, cost: { usdPerHour: 0.05 }, requires: { rds: [{ engineVersion: '8.4.10', instanceClass: 'db.t4g.micro' }], elasticache: [] } };
+    const lab = {
+      deployMinutes: 25,
+      cost: { usdPerHour: 0.05 },
+      requires: { rds: [{ engineVersion: '8.4.10', instanceClass: 'db.t4g.micro' }], elasticache: [] },
+    };
     const lesson = (minutes: string, klass: string, version: string) =>
       `| Time | about 3 hours, plus about ${minutes} minutes for the deployment |\n| Cost on AWS | about $0.05 per hour (one ${klass}) |\n\nMySQL ${version}`;
     expect(labFactProblems(lesson('25', 'db.t4g.micro', '8.4.10'), lab)).toEqual([]);

@@ -17,7 +17,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
 
 /** mysql2 options for a kit endpoint (plain TCP: the kit's local engines have no TLS). */
-export const optionsFor = (e: MysqlEndpoint, connectTimeout = 2_000) => ({ host: e.host, port: e.port, user: e.user, password: e.password, database: e.database, connectTimeout });
+export const optionsFor = (e: MysqlEndpoint, connectTimeout = 2_000) => ({
+  host: e.host,
+  port: e.port,
+  user: e.user,
+  password: e.password,
+  database: e.database,
+  connectTimeout,
+});
 
 // ---------------------------------------------------------------- markdown
 
@@ -77,7 +84,10 @@ export function anchorsOf(markdown: string): Set<string> {
     const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
     const text = (m[1] ?? '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     anchors.add(n === 0 ? base : `${base}-${n}`);
     seen.set(base, n + 1);
@@ -268,7 +278,10 @@ export function cliService(service: string): CliService {
   const structures = new Map(
     [...src.matchAll(/(?:var |exports\.)(\w+)\$ = \[3, n0, _\w+,\s*\d+,\s*\[([^\]]*)\]/g)].map((m) => [
       m[1] ?? '',
-      (m[2] ?? '').split(',').map((k) => constants.get(k.trim()) ?? '').filter(Boolean),
+      (m[2] ?? '')
+        .split(',')
+        .map((k) => constants.get(k.trim()) ?? '')
+        .filter(Boolean),
     ]),
   );
   const operations = new Map<string, string[]>();
@@ -281,9 +294,27 @@ export function cliService(service: string): CliService {
 
 /** Options every AWS CLI command takes, and the pagination options of list and describe calls. */
 export const CLI_GLOBAL_OPTIONS = new Set([
-  'region', 'profile', 'output', 'query', 'no-cli-pager', 'cli-input-json', 'cli-input-yaml', 'generate-cli-skeleton', 'debug',
-  'endpoint-url', 'no-paginate', 'max-items', 'page-size', 'starting-token', 'cli-binary-format', 'color', 'no-verify-ssl',
-  'no-sign-request', 'cli-read-timeout', 'cli-connect-timeout', 'ca-bundle',
+  'region',
+  'profile',
+  'output',
+  'query',
+  'no-cli-pager',
+  'cli-input-json',
+  'cli-input-yaml',
+  'generate-cli-skeleton',
+  'debug',
+  'endpoint-url',
+  'no-paginate',
+  'max-items',
+  'page-size',
+  'starting-token',
+  'cli-binary-format',
+  'color',
+  'no-verify-ssl',
+  'no-sign-request',
+  'cli-read-timeout',
+  'cli-connect-timeout',
+  'ca-bundle',
 ]);
 
 export interface AwsCommand {
@@ -400,14 +431,21 @@ export function awsCommandProblems(cmd: AwsCommand, service: CliService): string
  */
 export function mermaidProblems(block: Fence, where: string): string[] {
   const problems: string[] = [];
-  const lines = block.body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('%%'));
+  const lines = block.body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('%%'));
   const first = lines[0] ?? '';
   if (/^(flowchart|graph)\s+(TB|TD|BT|RL|LR)$/.test(first)) {
     for (const m of block.body.matchAll(/\[([^\]"]*)\]|\|([^|"]*)\|/g)) {
       if (/[()]/.test(m[1] ?? m[2] ?? '')) problems.push(`${where} unquoted label with parentheses: ${m[0]}`);
     }
     const unquoted = block.body.replace(/"[^"\n]*"/g, '""');
-    for (const [open, close] of [['[', ']'], ['(', ')'], ['{', '}']] as const) {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['(', ')'],
+      ['{', '}'],
+    ] as const) {
       if (unquoted.split(open).length !== unquoted.split(close).length) problems.push(`${where} unbalanced ${open}${close}`);
     }
     let depth = 0;
@@ -559,7 +597,11 @@ export function signatureProblems(lesson: string, exercises: ExerciseMeta[], fol
           const actual = params[k];
           if (!actual) return;
           if (p.startsWith('{')) {
-            for (const key of p.replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(Boolean)) {
+            for (const key of p
+              .replace(/[{}]/g, '')
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)) {
               if (!actual.text.includes(key)) problems.push(`${exercise.id}: ${name}'s parameter ${actual.name} has no ${key}`);
             }
           } else if (p !== actual.name) problems.push(`${exercise.id}: the lesson calls ${name}'s parameter ${k + 1} "${p}", the file "${actual.name}"`);
@@ -588,7 +630,8 @@ export function labFactProblems(lesson: string, lab: LabFacts): string[] {
   const problems: string[] = [];
   const time = headerRow(lesson, 'Time');
   const minutes = [...time.matchAll(/(\d+)(?:-(\d+))? minutes/g)].flatMap((m) => [Number(m[1]), Number(m[2] ?? m[1])]);
-  if (!minutes.includes(lab.deployMinutes)) problems.push(`the Time row (${time || 'missing'}) does not give the ${lab.deployMinutes} deployment minutes of lab.ts`);
+  if (!minutes.includes(lab.deployMinutes))
+    problems.push(`the Time row (${time || 'missing'}) does not give the ${lab.deployMinutes} deployment minutes of lab.ts`);
   const cost = headerRow(lesson, 'Cost on AWS');
   if (!cost) problems.push('no "Cost on AWS" row');
   const classes = [...(lab.requires?.rds ?? []).map((r) => r.instanceClass), ...(lab.requires?.elasticache ?? []).map((c) => c.nodeType)];

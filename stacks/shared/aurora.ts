@@ -93,8 +93,7 @@ export class LabAuroraCluster extends Construct {
     const engineVersion = props.engineVersion ?? (required ? auroraMysqlEngineVersion(required.engineVersion) : AURORA_MYSQL_ENGINE_VERSION);
     const instanceType = required && !serverless ? new ec2.InstanceType(instanceTypeName(required.instanceClass)) : AURORA_INSTANCE_TYPE;
     // Reject an impossible capacity range before creating anything.
-    const capacity =
-      props.instances.kind === 'serverless' ? serverlessCapacity(props.instances.capacity, engineVersion.auroraMysqlFullVersion) : undefined;
+    const capacity = props.instances.kind === 'serverless' ? serverlessCapacity(props.instances.capacity, engineVersion.auroraMysqlFullVersion) : undefined;
     super(scope, id);
     this.databaseName = props.databaseName;
     this.engineVersion = engineVersion;
@@ -173,7 +172,8 @@ export class LabAuroraCluster extends Construct {
 
     const iamAuthAck = {
       id: 'AwsSolutions-RDS6',
-      reason: 'The lab clients sign in with the RDS-managed password from Secrets Manager; IAM database authentication would add a token step the lab does not teach.',
+      reason:
+        'The lab clients sign in with the RDS-managed password from Secrets Manager; IAM database authentication would add a token step the lab does not teach.',
     };
     Validations.of(this.cluster).acknowledge(
       ...(props.iamAuthentication ? [] : [iamAuthAck]),
@@ -187,7 +187,8 @@ export class LabAuroraCluster extends Construct {
       },
       {
         id: 'AwsSolutions-RDS14',
-        reason: 'Backtrack is billed per change record and can only be set when the cluster is created; the lab rewinds nothing, and point-in-time recovery from the automated backups is kept.',
+        reason:
+          'Backtrack is billed per change record and can only be set when the cluster is created; the lab rewinds nothing, and point-in-time recovery from the automated backups is kept.',
       },
     );
   }

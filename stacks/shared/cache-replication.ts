@@ -32,19 +32,13 @@ export class InvalidCacheReplicationConfig extends Error {
 export function replicationGroupSettings(config: CacheReplicationConfig): ReplicationGroupSettings {
   const { replicasPerPrimary, multiAz, automaticFailover } = config;
   if (!Number.isInteger(replicasPerPrimary) || replicasPerPrimary < 0 || replicasPerPrimary > MAX_REPLICAS_PER_PRIMARY) {
-    throw new InvalidCacheReplicationConfig(
-      `replicasPerPrimary must be a whole number from 0 to ${MAX_REPLICAS_PER_PRIMARY}, got ${replicasPerPrimary}.`,
-    );
+    throw new InvalidCacheReplicationConfig(`replicasPerPrimary must be a whole number from 0 to ${MAX_REPLICAS_PER_PRIMARY}, got ${replicasPerPrimary}.`);
   }
   if (automaticFailover && replicasPerPrimary < 1) {
-    throw new InvalidCacheReplicationConfig(
-      'automaticFailover needs at least one replica to promote (replicasPerPrimary >= 1), got replicasPerPrimary = 0.',
-    );
+    throw new InvalidCacheReplicationConfig('automaticFailover needs at least one replica to promote (replicasPerPrimary >= 1), got replicasPerPrimary = 0.');
   }
   if (multiAz && !automaticFailover) {
-    throw new InvalidCacheReplicationConfig(
-      'multiAz needs automaticFailover: true (ElastiCache only offers Multi-AZ with automatic failover).',
-    );
+    throw new InvalidCacheReplicationConfig('multiAz needs automaticFailover: true (ElastiCache only offers Multi-AZ with automatic failover).');
   }
   return {
     numCacheClusters: 1 + replicasPerPrimary,

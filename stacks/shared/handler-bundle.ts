@@ -34,7 +34,9 @@ export class HandlerBundleError extends Error {
 export function bundleHandler(handlerFile: string, outputDir: string): void {
   const entry = resolve(REPO_ROOT, handlerFile);
   if (!existsSync(entry)) {
-    throw new HandlerBundleError(`The handler file ${handlerFile} does not exist, so there is nothing to deploy as the Lab 7 function. Check handlerFile in the lab's stack-config.ts.`);
+    throw new HandlerBundleError(
+      `The handler file ${handlerFile} does not exist, so there is nothing to deploy as the Lab 7 function. Check handlerFile in the lab's stack-config.ts.`,
+    );
   }
   try {
     buildSync({

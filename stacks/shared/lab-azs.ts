@@ -28,9 +28,17 @@ export function contextAzs(scope: Construct): string[] | undefined {
   const raw: unknown = scope.node.tryGetContext(AZS_CONTEXT_KEY);
   if (raw === undefined || raw === '') return undefined;
   const text = Array.isArray(raw) ? raw.join(',') : String(raw);
-  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const region = (n: string) => n.slice(0, -1);
-  if (names.length !== LAB_AZ_COUNT || new Set(names).size !== LAB_AZ_COUNT || !names.every((n) => AZ_NAME.test(n)) || region(names[0]!) !== region(names[1]!)) {
+  if (
+    names.length !== LAB_AZ_COUNT ||
+    new Set(names).size !== LAB_AZ_COUNT ||
+    !names.every((n) => AZ_NAME.test(n)) ||
+    region(names[0]!) !== region(names[1]!)
+  ) {
     throw new InvalidAzsContext(text);
   }
   return names;

@@ -40,6 +40,7 @@ export function rdsRequirement(lab: LabMeta): RdsRequirement {
 /** The one cache engine a lab's stack creates, as its `requires` states it. */
 export function cacheRequirement(lab: LabMeta): ElastiCacheRequirement {
   const [only, ...more] = lab.requires?.elasticache ?? [];
-  if (!only || more.length > 0) throw new Error(`Lab ${lab.id}'s stack creates one cache; its lab.ts requires.elasticache lists ${more.length + (only ? 1 : 0)}.`);
+  if (!only || more.length > 0)
+    throw new Error(`Lab ${lab.id}'s stack creates one cache; its lab.ts requires.elasticache lists ${more.length + (only ? 1 : 0)}.`);
   return only;
 }

@@ -35,8 +35,7 @@ export function mysqlEngineVersion(fullVersion: string): rds.MysqlEngineVersion 
   return rds.MysqlEngineVersion.of(fullVersion, majorVersionOf(fullVersion));
 }
 
-const DEFAULT_SINGLE_AZ_REASON =
-  'Single-AZ on purpose: Multi-AZ doubles the instance price and this lab practises failover on the cache, not the database.';
+const DEFAULT_SINGLE_AZ_REASON = 'Single-AZ on purpose: Multi-AZ doubles the instance price and this lab practises failover on the cache, not the database.';
 
 export interface LabMysqlProps {
   readonly vpc: ec2.IVpc;
@@ -132,8 +131,7 @@ export class LabMysql extends Construct {
       throw new Error(`LabMysql: the lab requires engine "${props.requires.engine}"; this construct creates RDS for MySQL ("${MYSQL_PIN.engine}").`);
     }
     this.engineVersion = mysqlEngineVersion(props.requires?.engineVersion ?? MYSQL_PIN.engineVersion);
-    this.instanceType =
-      props.instanceType ?? (props.requires ? new ec2.InstanceType(instanceTypeName(props.requires.instanceClass)) : MYSQL_INSTANCE_TYPE);
+    this.instanceType = props.instanceType ?? (props.requires ? new ec2.InstanceType(instanceTypeName(props.requires.instanceClass)) : MYSQL_INSTANCE_TYPE);
     this.storageType = (props.requires?.storageType as rds.StorageType | undefined) ?? MYSQL_STORAGE_TYPE;
     if (props.performanceInsights) assertPerformanceInsightsClass(this.instanceType);
 
@@ -146,9 +144,7 @@ export class LabMysql extends Construct {
     // By default a secret the stack owns (rather than manageMasterUserPassword)
     // because the attachment adds host, port and dbname to it: one read gives a
     // client everything it needs.
-    const ownSecret = props.manageMasterUserPassword
-      ? undefined
-      : new rds.DatabaseSecret(this, 'Secret', { username, dbname: props.databaseName });
+    const ownSecret = props.manageMasterUserPassword ? undefined : new rds.DatabaseSecret(this, 'Secret', { username, dbname: props.databaseName });
     ownSecret?.applyRemovalPolicy(LAB_REMOVAL_POLICY);
 
     if (props.monitoringInterval !== undefined) {
@@ -222,7 +218,8 @@ export class LabMysql extends Construct {
     if (this.monitoringRole) {
       Validations.of(this.monitoringRole).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        reason: 'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for Enhanced Monitoring (write to the RDSOS log groups only); a copy would only drift.',
+        reason:
+          'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for Enhanced Monitoring (write to the RDSOS log groups only); a copy would only drift.',
       });
     }
   }
@@ -272,7 +269,8 @@ export class LabMysql extends Construct {
     Validations.of(replica).acknowledge(
       {
         id: 'AwsSolutions-RDS2',
-        reason: 'The replica is encrypted: RDS creates it with the encryption (and key) of its encrypted source; the template may not repeat StorageEncrypted on a replica.',
+        reason:
+          'The replica is encrypted: RDS creates it with the encryption (and key) of its encrypted source; the template may not repeat StorageEncrypted on a replica.',
       },
       {
         id: 'AwsSolutions-RDS3',

@@ -43,9 +43,7 @@ export function multiAzSetting(config: RdsMultiAzConfig): boolean {
 export function readReplicaCount(config: ReadReplicaConfig): number {
   const value: unknown = config?.readReplicas;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_READ_REPLICAS) {
-    throw new InvalidRdsConfig(
-      `readReplicas must be a whole number from 0 to ${MAX_READ_REPLICAS}, got ${JSON.stringify(value) ?? String(value)}.`,
-    );
+    throw new InvalidRdsConfig(`readReplicas must be a whole number from 0 to ${MAX_READ_REPLICAS}, got ${JSON.stringify(value) ?? String(value)}.`);
   }
   return value;
 }

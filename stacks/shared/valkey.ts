@@ -107,7 +107,9 @@ export class LabValkeyCache extends Construct implements ec2.IConnectable {
     if (!settings.multiAzEnabled) {
       Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC4',
-        reason: props.singleNodeReason ?? "The learner's starting point is a single node; making the group Multi-AZ is the lab's exercise (the solution passes this rule).",
+        reason:
+          props.singleNodeReason ??
+          "The learner's starting point is a single node; making the group Multi-AZ is the lab's exercise (the solution passes this rule).",
       });
     }
   }

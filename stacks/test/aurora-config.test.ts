@@ -59,7 +59,9 @@ describe('serverlessCapacity', () => {
 
   it(`rejects a minimum of 0 on an engine older than ${AUTO_PAUSE_MIN_AURORA_MYSQL_VERSION}`, () => {
     expect(() => serverlessCapacity(PAUSING, '8.0.mysql_aurora.3.07.1')).toThrow(InvalidAuroraConfig);
-    expect(() => serverlessCapacity(PAUSING, '8.0.mysql_aurora.3.07.1')).toThrow(/minCapacity 0 \(auto-pause\) needs Aurora MySQL 3\.08\.0 or later; the engine is 8\.0\.mysql_aurora\.3\.07\.1/);
+    expect(() => serverlessCapacity(PAUSING, '8.0.mysql_aurora.3.07.1')).toThrow(
+      /minCapacity 0 \(auto-pause\) needs Aurora MySQL 3\.08\.0 or later; the engine is 8\.0\.mysql_aurora\.3\.07\.1/,
+    );
   });
 
   it.each([

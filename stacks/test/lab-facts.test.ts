@@ -72,7 +72,9 @@ describe("the shared constructs build what the lab's requires states", () => {
     });
     const template = Template.fromStack(stack);
     expect(onlyResource(template, 'AWS::RDS::DBCluster').Properties!.EngineVersion).toBe('8.0.mysql_aurora.3.08.2');
-    const classes = Object.values(template.findResources('AWS::RDS::DBInstance')).map((r) => (r as { Properties: { DBInstanceClass: string } }).Properties.DBInstanceClass);
+    const classes = Object.values(template.findResources('AWS::RDS::DBInstance')).map(
+      (r) => (r as { Properties: { DBInstanceClass: string } }).Properties.DBInstanceClass,
+    );
     expect(classes).toEqual(['db.r7g.large', 'db.r7g.large']);
   });
 
@@ -100,6 +102,11 @@ describe("the shared constructs build what the lab's requires states", () => {
       requires: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.small' },
     });
     const group = onlyResource(Template.fromStack(stack), 'AWS::ElastiCache::ReplicationGroup').Properties!;
-    expect([group.Engine, group.EngineVersion, group.CacheNodeType, group.CacheParameterGroupName]).toEqual(['redis', '7.1', 'cache.t4g.small', 'default.redis7']);
+    expect([group.Engine, group.EngineVersion, group.CacheNodeType, group.CacheParameterGroupName]).toEqual([
+      'redis',
+      '7.1',
+      'cache.t4g.small',
+      'default.redis7',
+    ]);
   });
 });

@@ -86,9 +86,7 @@ describe.each(VARIANTS)('Lab 1, the $name variant as the CLI synthesises it', ({
 
   it('has no finding in the validation report (CloudFormation Validate and cdk-nag)', () => {
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport;
-    const violations = report.pluginReports.flatMap((r) =>
-      (r.violations ?? []).map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}: ${v.description}`),
-    );
+    const violations = report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}: ${v.description}`));
     expect(violations).toEqual([]);
   });
 
@@ -135,12 +133,19 @@ describe('Lab 1 in the whole app', () => {
     expect(solution.lab01.database.multiAz).toBe(true);
   });
 
-  it('fails synth when an acknowledgement is missing (AwsSolutions-RDS3 on the Single-AZ start)', () => {
-    const acknowledge = Validations.prototype.acknowledge;
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
-      acknowledge.apply(this, rules.filter((r) => r.id !== 'AwsSolutions-RDS3'));
-    });
-    const { app } = cliApp(false);
-    expect(() => app.synth()).toThrow(/AwsSolutions-RDS3/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'fails synth when an acknowledgement is missing (AwsSolutions-RDS3 on the Single-AZ start)',
+    () => {
+      const acknowledge = Validations.prototype.acknowledge;
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
+        acknowledge.apply(
+          this,
+          rules.filter((r) => r.id !== 'AwsSolutions-RDS3'),
+        );
+      });
+      const { app } = cliApp(false);
+      expect(() => app.synth()).toThrow(/AwsSolutions-RDS3/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

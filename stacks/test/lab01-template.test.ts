@@ -107,10 +107,7 @@ describe.each(VARIANTS)('Lab 1 stack, $name variant', ({ solution }) => {
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: isolated.map((s) => ({ Ref: logicalIdOf(stack, s) })) });
     const subnets = resourcesOfType(template, 'AWS::EC2::Subnet');
     const azs = isolated.map((s) => subnets[logicalIdOf(stack, s)]!.Properties?.AvailabilityZone);
-    expect(azs).toEqual([
-      { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
-      { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] },
-    ]);
+    expect(azs).toEqual([{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }]);
     for (const s of isolated) {
       expect(subnets[logicalIdOf(stack, s)]!.Properties?.MapPublicIpOnLaunch).toBe(false);
     }
@@ -186,7 +183,14 @@ describe.each(VARIANTS)('Lab 1 stack, $name variant', ({ solution }) => {
       expect.soft(tags.tagValues(), construct.node.path).toMatchObject(LAB_TAGS);
     }
     expect(taggable).toBeGreaterThanOrEqual(15);
-    for (const type of ['AWS::RDS::DBInstance', 'AWS::RDS::DBParameterGroup', 'AWS::RDS::DBSubnetGroup', 'AWS::EC2::Instance', 'AWS::IAM::Role', 'AWS::EC2::VPC']) {
+    for (const type of [
+      'AWS::RDS::DBInstance',
+      'AWS::RDS::DBParameterGroup',
+      'AWS::RDS::DBSubnetGroup',
+      'AWS::EC2::Instance',
+      'AWS::IAM::Role',
+      'AWS::EC2::VPC',
+    ]) {
       for (const resource of Object.values(resourcesOfType(template, type))) {
         expect.soft(renderedTags(resource.Properties), type).toMatchObject(LAB_TAGS);
       }
@@ -234,8 +238,6 @@ describe('Lab 1 stack config', () => {
     [{}, /multiAz must be true or false, got undefined/],
   ])('rejects %o at synth with a clear error', (config, message) => {
     expect(() => multiAzSetting(config as unknown as RdsMultiAzConfig)).toThrow(InvalidRdsConfig);
-    expect(
-      () => new RdsMultiAzStack(new App(), 'Impossible', { availability: config as unknown as RdsMultiAzConfig }),
-    ).toThrow(message);
+    expect(() => new RdsMultiAzStack(new App(), 'Impossible', { availability: config as unknown as RdsMultiAzConfig })).toThrow(message);
   });
 });

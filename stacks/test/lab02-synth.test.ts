@@ -87,9 +87,7 @@ describe.each(VARIANTS)('Lab 2, the $name variant as the CLI synthesises it', ({
 
   it('has no finding in the validation report (CloudFormation Validate and cdk-nag)', () => {
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport;
-    const violations = report.pluginReports.flatMap((r) =>
-      (r.violations ?? []).map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}: ${v.description}`),
-    );
+    const violations = report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName} ${v.severity} ${v.ruleName}: ${v.description}`));
     expect(violations).toEqual([]);
   });
 
@@ -136,12 +134,19 @@ describe('Lab 2 in the whole app', () => {
     expect(solution.lab02.replicas).toHaveLength(1);
   });
 
-  it('fails synth when an acknowledgement is missing (AwsSolutions-RDS2 on the replica)', () => {
-    const acknowledge = Validations.prototype.acknowledge;
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
-      acknowledge.apply(this, rules.filter((r) => r.id !== 'AwsSolutions-RDS2'));
-    });
-    const { app } = cliApp(true);
-    expect(() => app.synth()).toThrow(/AwsSolutions-RDS2/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'fails synth when an acknowledgement is missing (AwsSolutions-RDS2 on the replica)',
+    () => {
+      const acknowledge = Validations.prototype.acknowledge;
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
+        acknowledge.apply(
+          this,
+          rules.filter((r) => r.id !== 'AwsSolutions-RDS2'),
+        );
+      });
+      const { app } = cliApp(true);
+      expect(() => app.synth()).toThrow(/AwsSolutions-RDS2/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -116,7 +116,13 @@ describe.each(VARIANTS)('Lab 2 stack, $name variant', ({ solution }) => {
   it('admits 3306 only from the bastion security group, to the primary and the replicas alike', () => {
     const dbSg = groupIdOf(stack, stack.database.securityGroup);
     expect(ingressRules(template)).toEqual([
-      expect.objectContaining({ groupId: dbSg, sourceSecurityGroupId: groupIdOf(stack, stack.bastion.securityGroup), protocol: 'tcp', fromPort: 3306, toPort: 3306 }),
+      expect.objectContaining({
+        groupId: dbSg,
+        sourceSecurityGroupId: groupIdOf(stack, stack.bastion.securityGroup),
+        protocol: 'tcp',
+        fromPort: 3306,
+        toPort: 3306,
+      }),
     ]);
     for (const db of Object.values(resourcesOfType(template, 'AWS::RDS::DBInstance'))) {
       expect(db.Properties?.VPCSecurityGroups).toEqual([dbSg]);
@@ -207,18 +213,22 @@ describe.each(VARIANTS)('Lab 2 stack, $name variant', ({ solution }) => {
 });
 
 describe('Lab 2 stack with the most replicas the lab allows', () => {
-  it(`builds ${MAX_READ_REPLICAS} replicas of the primary, alternating AZs; the outputs name the first`, () => {
-    const stack = new ReadReplicasStack(templateApp(), 'Two', { replication: { readReplicas: MAX_READ_REPLICAS } });
-    const template = Template.fromStack(stack);
-    const primaryId = logicalIdOf(stack, stack.database.instance);
-    const dbs = resourcesOfType(template, 'AWS::RDS::DBInstance');
-    expect(Object.keys(dbs)).toHaveLength(1 + MAX_READ_REPLICAS);
-    expect(stack.replicas.map((r) => dbs[logicalIdOf(stack, r)]!.Properties?.AvailabilityZone)).toEqual([AZ(1), AZ(0)]);
-    for (const r of stack.replicas) {
-      expect(dbs[logicalIdOf(stack, r)]!.Properties?.SourceDBInstanceIdentifier).toEqual({ 'Fn::Join': ['', expect.arrayContaining([{ Ref: primaryId }])] });
-    }
-    expect(template.findOutputs('*').ReplicaInstanceId?.Value).toEqual({ Ref: logicalIdOf(stack, stack.replicas[0]!) });
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    `builds ${MAX_READ_REPLICAS} replicas of the primary, alternating AZs; the outputs name the first`,
+    () => {
+      const stack = new ReadReplicasStack(templateApp(), 'Two', { replication: { readReplicas: MAX_READ_REPLICAS } });
+      const template = Template.fromStack(stack);
+      const primaryId = logicalIdOf(stack, stack.database.instance);
+      const dbs = resourcesOfType(template, 'AWS::RDS::DBInstance');
+      expect(Object.keys(dbs)).toHaveLength(1 + MAX_READ_REPLICAS);
+      expect(stack.replicas.map((r) => dbs[logicalIdOf(stack, r)]!.Properties?.AvailabilityZone)).toEqual([AZ(1), AZ(0)]);
+      for (const r of stack.replicas) {
+        expect(dbs[logicalIdOf(stack, r)]!.Properties?.SourceDBInstanceIdentifier).toEqual({ 'Fn::Join': ['', expect.arrayContaining([{ Ref: primaryId }])] });
+      }
+      expect(template.findOutputs('*').ReplicaInstanceId?.Value).toEqual({ Ref: logicalIdOf(stack, stack.replicas[0]!) });
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe('Lab 2 stack config', () => {

@@ -85,7 +85,8 @@ function acknowledgements(stack: IConstruct): Record<string, Record<string, stri
   return out;
 }
 
-const sortedIds = (byPath: Record<string, Iterable<string>>) => Object.fromEntries(Object.entries(byPath).map(([path, ids]) => [path, [...new Set(ids)].sort()]));
+const sortedIds = (byPath: Record<string, Iterable<string>>) =>
+  Object.fromEntries(Object.entries(byPath).map(([path, ids]) => [path, [...new Set(ids)].sort()]));
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -152,14 +153,21 @@ describe.each(CASES)('$lab, the $name variant as the CLI synthesises it', ({ sta
 });
 
 describe('an unacknowledged Aurora finding fails synth', () => {
-  it('reports AwsSolutions-RDS14 (Backtrack) on the Lab 3 cluster when its acknowledgement is missing', () => {
-    const acknowledge = Validations.prototype.acknowledge;
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules: Acknowledgment[]) {
-      acknowledge.apply(this, rules.filter((r) => r.id !== 'AwsSolutions-RDS14'));
-    });
-    const app = new App({ context: contextFor(false) });
-    registerNagChecks(app);
-    addLab03Stack(app, { solution: false });
-    expect(() => app.synth()).toThrow(/AwsSolutions-RDS14/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'reports AwsSolutions-RDS14 (Backtrack) on the Lab 3 cluster when its acknowledgement is missing',
+    () => {
+      const acknowledge = Validations.prototype.acknowledge;
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules: Acknowledgment[]) {
+        acknowledge.apply(
+          this,
+          rules.filter((r) => r.id !== 'AwsSolutions-RDS14'),
+        );
+      });
+      const app = new App({ context: contextFor(false) });
+      registerNagChecks(app);
+      addLab03Stack(app, { solution: false });
+      expect(() => app.synth()).toThrow(/AwsSolutions-RDS14/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

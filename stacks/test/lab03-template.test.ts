@@ -124,7 +124,14 @@ describe.each(VARIANTS)('Lab 3 stack, $name variant', ({ solution }) => {
   });
 
   it('tags the stack and every taggable resource for lab 03', () => {
-    expectLabTags(stack, template, 3, ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::RDS::DBClusterParameterGroup', 'AWS::RDS::DBSubnetGroup', 'AWS::EC2::Instance', 'AWS::EC2::VPC']);
+    expectLabTags(stack, template, 3, [
+      'AWS::RDS::DBCluster',
+      'AWS::RDS::DBInstance',
+      'AWS::RDS::DBClusterParameterGroup',
+      'AWS::RDS::DBSubnetGroup',
+      'AWS::EC2::Instance',
+      'AWS::EC2::VPC',
+    ]);
   });
 
   it('exports exactly the outputs the checker reads', () => {

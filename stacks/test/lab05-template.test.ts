@@ -138,9 +138,7 @@ describe.each(VARIANTS)('Lab 5 stack, $name variant', ({ solution }) => {
     const instance = onlyProperties(template, 'AWS::EC2::Instance');
     expect(instance.InstanceType).toBe('t4g.nano');
     expect(instance.KeyName).toBeUndefined();
-    expect(instance.BlockDeviceMappings).toEqual([
-      expect.objectContaining({ Ebs: expect.objectContaining({ Encrypted: true, DeleteOnTermination: true }) }),
-    ]);
+    expect(instance.BlockDeviceMappings).toEqual([expect.objectContaining({ Ebs: expect.objectContaining({ Encrypted: true, DeleteOnTermination: true }) })]);
     const imageParam = (instance.ImageId as { Ref: string }).Ref;
     expect(template.toJSON().Parameters[imageParam]).toMatchObject({
       Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
@@ -190,7 +188,13 @@ describe.each(VARIANTS)('Lab 5 stack, $name variant', ({ solution }) => {
       if (resource.Properties?.Tags === undefined) continue;
       expect.soft(renderedTags(resource.Properties), id).toMatchObject(LAB_TAGS);
     }
-    for (const type of ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::RDS::DBInstance', 'AWS::EC2::Instance', 'AWS::SecretsManager::Secret']) {
+    for (const type of [
+      'AWS::ElastiCache::ReplicationGroup',
+      'AWS::ElastiCache::SubnetGroup',
+      'AWS::RDS::DBInstance',
+      'AWS::EC2::Instance',
+      'AWS::SecretsManager::Secret',
+    ]) {
       for (const resource of Object.values(resourcesOfType(template, type))) {
         expect.soft(renderedTags(resource.Properties), type).toMatchObject(LAB_TAGS);
       }
@@ -216,7 +220,7 @@ describe.each(VARIANTS)('Lab 5 stack, $name variant', ({ solution }) => {
       });
     });
   } else {
-    it("learner: the starting point is a single node without failover", () => {
+    it('learner: the starting point is a single node without failover', () => {
       template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
         NumCacheClusters: 1,
         MultiAZEnabled: false,

@@ -15,11 +15,7 @@ import { lab05 } from '../../labs/05-elasticache-redis/lab.js';
 import { stackConfig as learnerConfig } from '../../labs/05-elasticache-redis/stack-config.js';
 import { stackConfig as solutionConfig } from '../../solutions/05-elasticache-redis/stack-config.js';
 import { ElastiCacheRedisStack, LAB05_STACK_NAME } from '../05-elasticache-redis.js';
-import {
-  type CacheReplicationConfig,
-  replicationSettingsOfTemplate,
-  replicationUpdateProblem,
-} from '../shared/cache-replication.js';
+import { type CacheReplicationConfig, replicationSettingsOfTemplate, replicationUpdateProblem } from '../shared/cache-replication.js';
 import { cdkJsonContext, SYNTH_TIMEOUT_MS } from './support.js';
 
 /** The lesson's first deploy: two replicas, failover and Multi-AZ still off. */
@@ -65,20 +61,26 @@ describe('Lab 5 update path over the synthesised templates', () => {
 
   it('the step between differs from the starting point only in the replica count', () => {
     const rg = (t: Record<string, unknown>) =>
-      Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find((r) => r.Type === 'AWS::ElastiCache::ReplicationGroup')!.Properties;
+      Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find(
+        (r) => r.Type === 'AWS::ElastiCache::ReplicationGroup',
+      )!.Properties;
     const { NumCacheClusters: a, ...learnerRest } = rg(learner);
     const { NumCacheClusters: b, ...stepRest } = rg(replicasFirst);
     expect([a, b]).toEqual([1, 3]);
     expect(stepRest).toEqual(learnerRest);
   });
 
-  it('the step between passes cdk-nag (Multi-AZ still off is acknowledged) and synthesises without warnings', () => {
-    const report = new AwsSolutionsChecks().validateScope(replicasFirstStack);
-    expect(report.violations).toEqual([]);
-    const { stack } = synthesised(REPLICAS_FIRST, true);
-    const messages = (stack.node.root as App).synth().getStackByName(LAB05_STACK_NAME).messages;
-    expect(messages.filter((m) => m.level === 'warning' || m.level === 'error')).toEqual([]);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'the step between passes cdk-nag (Multi-AZ still off is acknowledged) and synthesises without warnings',
+    () => {
+      const report = new AwsSolutionsChecks().validateScope(replicasFirstStack);
+      expect(report.violations).toEqual([]);
+      const { stack } = synthesised(REPLICAS_FIRST, true);
+      const messages = (stack.node.root as App).synth().getStackByName(LAB05_STACK_NAME).messages;
+      expect(messages.filter((m) => m.level === 'warning' || m.level === 'error')).toEqual([]);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe('replicationUpdateProblem', () => {
@@ -99,7 +101,9 @@ describe('replicationUpdateProblem', () => {
 
   it('reads string-typed values from a template that went through CloudFormation', () => {
     expect(
-      replicationSettingsOfTemplate({ Resources: { G: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { NumCacheClusters: '3', AutomaticFailoverEnabled: 'true' } } } }),
+      replicationSettingsOfTemplate({
+        Resources: { G: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { NumCacheClusters: '3', AutomaticFailoverEnabled: 'true' } } },
+      }),
     ).toEqual({ numCacheClusters: 3, multiAzEnabled: false, automaticFailoverEnabled: true });
     expect(replicationSettingsOfTemplate({ Resources: {} })).toBeUndefined();
   });
@@ -113,7 +117,9 @@ describe('Lab 5 texts explain the two deploys', () => {
     expect(lesson).toMatch(/at least one read replica to enable autofailover/);
     expect(lesson).toMatch(/Set `replicasPerPrimary: 2` and leave the other two `false`/);
     expect(lesson).not.toMatch(/AZ c/);
-    expect(read('labs/05-elasticache-redis/stack-config.ts')).toMatch(/two deploys[\s\S]*replicasPerPrimary to 2[\s\S]*multiAz and automaticFailover to[\s*]+true/);
+    expect(read('labs/05-elasticache-redis/stack-config.ts')).toMatch(
+      /two deploys[\s\S]*replicasPerPrimary to 2[\s\S]*multiAz and automaticFailover to[\s*]+true/,
+    );
     expect(lab05.hints.join(' ')).toMatch(/two deploys: replicasPerPrimary first, then multiAz and automaticFailover/);
   });
 });

@@ -162,7 +162,13 @@ describe.each(VARIANTS)('Lab 6 stack, $name variant', ({ solution }) => {
       expect(alarms).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ ...common, AlarmName: LAB06_CPU_ALARM_NAME, MetricName: 'CPUUtilization', Statistic: 'Average', Threshold: 80 }),
-          expect.objectContaining({ ...common, AlarmName: LAB06_CONNECTIONS_ALARM_NAME, MetricName: 'DatabaseConnections', Statistic: 'Maximum', Threshold: 100 }),
+          expect.objectContaining({
+            ...common,
+            AlarmName: LAB06_CONNECTIONS_ALARM_NAME,
+            MetricName: 'DatabaseConnections',
+            Statistic: 'Maximum',
+            Threshold: 100,
+          }),
         ]),
       );
     });
@@ -170,7 +176,13 @@ describe.each(VARIANTS)('Lab 6 stack, $name variant', ({ solution }) => {
     it('learner: nothing watches the database yet (no PI, no Enhanced Monitoring, no alarms)', () => {
       expect(learnerConfig).toEqual({ performanceInsights: false, enhancedMonitoringSeconds: 0 });
       const db = onlyResource(template, 'AWS::RDS::DBInstance').Properties!;
-      for (const key of ['EnablePerformanceInsights', 'PerformanceInsightsRetentionPeriod', 'DatabaseInsightsMode', 'MonitoringInterval', 'MonitoringRoleArn']) {
+      for (const key of [
+        'EnablePerformanceInsights',
+        'PerformanceInsightsRetentionPeriod',
+        'DatabaseInsightsMode',
+        'MonitoringInterval',
+        'MonitoringRoleArn',
+      ]) {
         expect(db[key], key).toBeUndefined();
       }
       template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
@@ -184,18 +196,28 @@ describe('Lab 6 stack config', () => {
   it.each([
     [{ performanceInsights: 'yes', enhancedMonitoringSeconds: 0 }, /performanceInsights must be true or false, got "yes"/],
     [{ performanceInsights: true, enhancedMonitoringSeconds: 45 }, /enhancedMonitoringSeconds must be one of 0, 1, 5, 10, 15, 30, 60 \(0 is off\), got 45/],
-    [{ performanceInsights: true, enhancedMonitoringSeconds: 60, alarms: { cpuPercent: 120, connections: 100 } }, /alarms.cpuPercent must be a percentage from 1 to 100, got 120/],
-    [{ performanceInsights: true, enhancedMonitoringSeconds: 60, alarms: { cpuPercent: 80, connections: 0 } }, /alarms.connections must be a whole number of at least 1, got 0/],
+    [
+      { performanceInsights: true, enhancedMonitoringSeconds: 60, alarms: { cpuPercent: 120, connections: 100 } },
+      /alarms.cpuPercent must be a percentage from 1 to 100, got 120/,
+    ],
+    [
+      { performanceInsights: true, enhancedMonitoringSeconds: 60, alarms: { cpuPercent: 80, connections: 0 } },
+      /alarms.connections must be a whole number of at least 1, got 0/,
+    ],
     [{ performanceInsights: true, enhancedMonitoringSeconds: 60, alarms: { cpuPercent: 80 } }, /alarms.connections .* got undefined/],
   ])('rejects %o at synth with a clear error', (config, message) => {
     expect(() => insightsSettings(config as unknown as InsightsConfig)).toThrow(InvalidInsightsConfig);
     expect(() => new PerformanceInsightsStack(new App(), 'Impossible', { insights: config as unknown as InsightsConfig })).toThrow(message);
   });
 
-  it('accepts Performance Insights without alarms or Enhanced Monitoring', () => {
-    const stack = new PerformanceInsightsStack(templateApp(), 'PiOnly', { insights: { performanceInsights: true, enhancedMonitoringSeconds: 0 } });
-    const db = onlyResource(Template.fromStack(stack), 'AWS::RDS::DBInstance').Properties!;
-    expect(db).toMatchObject({ EnablePerformanceInsights: true, DatabaseInsightsMode: 'standard' });
-    expect(db.MonitoringInterval).toBeUndefined();
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'accepts Performance Insights without alarms or Enhanced Monitoring',
+    () => {
+      const stack = new PerformanceInsightsStack(templateApp(), 'PiOnly', { insights: { performanceInsights: true, enhancedMonitoringSeconds: 0 } });
+      const db = onlyResource(Template.fromStack(stack), 'AWS::RDS::DBInstance').Properties!;
+      expect(db).toMatchObject({ EnablePerformanceInsights: true, DatabaseInsightsMode: 'standard' });
+      expect(db.MonitoringInterval).toBeUndefined();
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -52,7 +52,8 @@ function acknowledgements(stack: IConstruct): Record<string, Record<string, stri
   return out;
 }
 
-const sortedIds = (byPath: Record<string, Iterable<string>>) => Object.fromEntries(Object.entries(byPath).map(([path, ids]) => [path, [...new Set(ids)].sort()]));
+const sortedIds = (byPath: Record<string, Iterable<string>>) =>
+  Object.fromEntries(Object.entries(byPath).map(([path, ids]) => [path, [...new Set(ids)].sort()]));
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -84,9 +85,13 @@ describe.each(VARIANTS)('Lab 7, the $name variant as the CLI synthesises and bun
 
   it('bundles the handler offline into one ES module with its dependencies', () => {
     const artifact = assembly.getStackByName(LAB07_STACK_NAME);
-    const fn = Object.values(artifact.template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const fn = Object.values(artifact.template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    )!;
     const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
-    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${LAB07_STACK_NAME}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${LAB07_STACK_NAME}.assets.json`), 'utf8')) as {
+      files: Record<string, { source: { path: string } }>;
+    };
     const bundle = join(assembly.directory, manifest.files[hash]!.source.path, BUNDLE_FILE);
     const code = readFileSync(bundle, 'utf8');
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
@@ -94,7 +99,6 @@ describe.each(VARIANTS)('Lab 7, the $name variant as the CLI synthesises and bun
     expect(code).not.toMatch(/from\s*["']ioredis["']/);
     expect(code).toMatch(/node_modules\/ioredis\//);
     expect(code).toMatch(/node_modules\/mysql2\//);
-
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
@@ -152,13 +156,26 @@ describe('bundling the Lab 7 handler', () => {
     }
   });
 
-  it('fails `cdk synth` of Lab 7 when the handler file is missing', () => {
-    expect(() => lab07App({ solution: false, bundle: true, function: { handlerFile: 'labs/07-serverless-cache/exercises/99-nothing.ts' } }).app.synth()).toThrow(/99-nothing\.ts does not exist/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'fails `cdk synth` of Lab 7 when the handler file is missing',
+    () => {
+      expect(() =>
+        lab07App({ solution: false, bundle: true, function: { handlerFile: 'labs/07-serverless-cache/exercises/99-nothing.ts' } }).app.synth(),
+      ).toThrow(/99-nothing\.ts does not exist/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-  it("does not bundle (so cannot fail on) Lab 7's handler when another stack is deployed", () => {
-    const app = new App({ context: { ...cdkJsonContext(), [BUNDLING_STACKS_KEY]: ['DataTierLabs-05-ElastiCacheRedis'] }, builtinCloudFormationValidation: false });
-    new ServerlessCacheStack(app, LAB07_STACK_NAME, { function: { ...configOf(false), handlerFile: 'labs/07-serverless-cache/exercises/99-nothing.ts' } });
-    expect(() => app.synth()).not.toThrow();
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    "does not bundle (so cannot fail on) Lab 7's handler when another stack is deployed",
+    () => {
+      const app = new App({
+        context: { ...cdkJsonContext(), [BUNDLING_STACKS_KEY]: ['DataTierLabs-05-ElastiCacheRedis'] },
+        builtinCloudFormationValidation: false,
+      });
+      new ServerlessCacheStack(app, LAB07_STACK_NAME, { function: { ...configOf(false), handlerFile: 'labs/07-serverless-cache/exercises/99-nothing.ts' } });
+      expect(() => app.synth()).not.toThrow();
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -1,13 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  LAB07_DB_APP_USER,
-  LAB07_ENVIRONMENT_KEYS,
-  LAB07_OUTPUT_KEYS,
-  LAB07_STACK_NAME,
-  type ServerlessCacheStack,
-} from '../07-serverless-cache.js';
+import { LAB07_DB_APP_USER, LAB07_ENVIRONMENT_KEYS, LAB07_OUTPUT_KEYS, LAB07_STACK_NAME, type ServerlessCacheStack } from '../07-serverless-cache.js';
 import { AURORA_MYSQL_ENGINE_VERSION } from '../shared/aurora.js';
 import { functionSettings, InvalidFunctionConfig } from '../shared/function-config.js';
 import { configOf, FIXTURE_HANDLER, lab07Template } from './lab07-support.js';
@@ -66,7 +60,17 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
     const resolve = (construct: IConstruct) => ['{{resolve:secretsmanager:', { Ref: logicalIdOf(stack, construct) }, ':SecretString:::}}'];
     expect(vars).toEqual({
       REDIS_URL: {
-        'Fn::Join': ['', ['rediss://:{{resolve:secretsmanager:', { Ref: logicalIdOf(stack, stack.cache.authSecret) }, ':SecretString:::}}@', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] }, ':', { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] }]],
+        'Fn::Join': [
+          '',
+          [
+            'rediss://:{{resolve:secretsmanager:',
+            { Ref: logicalIdOf(stack, stack.cache.authSecret) },
+            ':SecretString:::}}@',
+            { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Address'] },
+            ':',
+            { 'Fn::GetAtt': [cacheId, 'PrimaryEndPoint.Port'] },
+          ],
+        ],
       },
       DB_HOST: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
       DB_PORT: { 'Fn::GetAtt': [clusterId, 'Endpoint.Port'] },
@@ -88,7 +92,10 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
   });
 
   it('generates the function user password in a stack-owned secret (not the RDS-managed master secret, which RDS rotates)', () => {
-    const secret = template.toJSON().Resources[logicalIdOf(stack, stack.appSecret)] as { DeletionPolicy: string; Properties: { GenerateSecretString: Record<string, unknown> } };
+    const secret = template.toJSON().Resources[logicalIdOf(stack, stack.appSecret)] as {
+      DeletionPolicy: string;
+      Properties: { GenerateSecretString: Record<string, unknown> };
+    };
     expect(secret.DeletionPolicy).toBe('Delete');
     expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 32, ExcludePunctuation: true });
   });
@@ -143,7 +150,9 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
   });
 
   it('lets the function out only to 3306 and 6379, with inline rules so EC2 adds no allow-all egress', () => {
-    const group = template.toJSON().Resources[logicalIdOf(stack, stack.functionSecurityGroup)] as { Properties: { SecurityGroupEgress: Array<Record<string, unknown>> } };
+    const group = template.toJSON().Resources[logicalIdOf(stack, stack.functionSecurityGroup)] as {
+      Properties: { SecurityGroupEgress: Array<Record<string, unknown>> };
+    };
     const egress = group.Properties.SecurityGroupEgress;
     expect(egress.map((r) => [r.IpProtocol, r.FromPort, r.ToPort])).toEqual([
       ['tcp', 3306, 3306],
@@ -166,7 +175,13 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
   });
 
   it('tags the stack and every taggable resource for lab 07', () => {
-    expectLabTags(stack, template, 7, ['AWS::Lambda::Function', 'AWS::RDS::DBCluster', 'AWS::ElastiCache::ReplicationGroup', 'AWS::EC2::Instance', 'AWS::EC2::SecurityGroup']);
+    expectLabTags(stack, template, 7, [
+      'AWS::Lambda::Function',
+      'AWS::RDS::DBCluster',
+      'AWS::ElastiCache::ReplicationGroup',
+      'AWS::EC2::Instance',
+      'AWS::EC2::SecurityGroup',
+    ]);
   });
 
   it('exports exactly the outputs the checker reads', () => {
@@ -182,11 +197,21 @@ describe.each(VARIANTS)('Lab 7 stack, $name variant', ({ solution }) => {
 
   if (solution) {
     it('solution: the reference handler, 512 MB and a 30 s timeout that outlasts an Aurora resume', () => {
-      expect(configOf(true)).toEqual({ handlerFile: 'solutions/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 512, timeoutSeconds: 30, cacheTtlSeconds: 60 });
+      expect(configOf(true)).toEqual({
+        handlerFile: 'solutions/07-serverless-cache/exercises/02-read-through.ts',
+        memoryMb: 512,
+        timeoutSeconds: 30,
+        cacheTtlSeconds: 60,
+      });
     });
   } else {
     it("learner: the learner's handler with Lambda's default 3 s timeout, which the lab asks to raise", () => {
-      expect(configOf(false)).toEqual({ handlerFile: 'labs/07-serverless-cache/exercises/02-read-through.ts', memoryMb: 256, timeoutSeconds: 3, cacheTtlSeconds: 60 });
+      expect(configOf(false)).toEqual({
+        handlerFile: 'labs/07-serverless-cache/exercises/02-read-through.ts',
+        memoryMb: 256,
+        timeoutSeconds: 3,
+        cacheTtlSeconds: 60,
+      });
     });
   }
 });

@@ -14,20 +14,26 @@ import { templateApp } from './template-support.js';
 const ADDERS = Object.fromEntries(Object.entries(LAB_STACKS).map(([key, entry]) => [key, entry.add.bind(entry)]));
 
 describe.each(VARIANTS)('$name variant', ({ solution }) => {
-  it.each(Object.entries(ADDERS))('%s: pinned versions are not upgraded behind the template', (_name, add) => {
-    const template = Template.fromStack(add(templateApp(), { solution })).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-    const resources = Object.values(template.Resources);
-    const clusterVersions = resources.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => String(r.Properties?.EngineVersion ?? ''));
-    const instances = resources.filter((r) => r.Type === 'AWS::RDS::DBInstance');
-    expect(instances.length).toBeGreaterThan(0);
-    for (const instance of instances) {
-      const p = instance.Properties ?? {};
-      const version = String(p.EngineVersion ?? clusterVersions[0] ?? '');
-      const fullyPinned = /^\d+\.\d+\.\d+$/.test(version) || /mysql_aurora\.\d+\.\d+\.\d+$/.test(version) || p.SourceDBInstanceIdentifier !== undefined;
-      expect(fullyPinned, `${String(p.DBInstanceIdentifier ?? 'instance')} ${version}`).toBe(true);
-      expect(p.AutoMinorVersionUpgrade, version).toBe(false);
-    }
-  }, SYNTH_TIMEOUT_MS);
+  it.each(Object.entries(ADDERS))(
+    '%s: pinned versions are not upgraded behind the template',
+    (_name, add) => {
+      const template = Template.fromStack(add(templateApp(), { solution })).toJSON() as {
+        Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      };
+      const resources = Object.values(template.Resources);
+      const clusterVersions = resources.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => String(r.Properties?.EngineVersion ?? ''));
+      const instances = resources.filter((r) => r.Type === 'AWS::RDS::DBInstance');
+      expect(instances.length).toBeGreaterThan(0);
+      for (const instance of instances) {
+        const p = instance.Properties ?? {};
+        const version = String(p.EngineVersion ?? clusterVersions[0] ?? '');
+        const fullyPinned = /^\d+\.\d+\.\d+$/.test(version) || /mysql_aurora\.\d+\.\d+\.\d+$/.test(version) || p.SourceDBInstanceIdentifier !== undefined;
+        expect(fullyPinned, `${String(p.DBInstanceIdentifier ?? 'instance')} ${version}`).toBe(true);
+        expect(p.AutoMinorVersionUpgrade, version).toBe(false);
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe('the Lab 1 lesson says which choice the stacks make, and what 8.4 vs 9.7 and Extended Support mean', () => {

@@ -78,9 +78,7 @@ describe('cdk-nag AwsSolutions can fail', () => {
     });
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.success).toBe(false);
-    expect(report.violations.map((v) => v.ruleName)).toEqual(
-      expect.arrayContaining(['AwsSolutions-AEC3', 'AwsSolutions-AEC6']),
-    );
+    expect(report.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining(['AwsSolutions-AEC3', 'AwsSolutions-AEC6']));
   });
 
   it('reports an unencrypted Aurora MySQL cluster (the rules Labs 3 and 4 pass or acknowledge)', () => {

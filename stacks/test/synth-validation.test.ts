@@ -63,12 +63,16 @@ describe.each(VARIANTS)('synth of the $name variant as the CLI runs it', ({ solu
 });
 
 describe('the strict validation can fail', () => {
-  it('rejects a template CloudFormation would reject', () => {
-    const app = new App({ context: cdkJsonContext() });
-    const stack = new Stack(app, 'Broken');
-    new CfnResource(stack, 'NoDescription', { type: 'AWS::EC2::SecurityGroup', properties: {} });
-    expect(() => app.synth()).toThrow(/GroupDescription/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'rejects a template CloudFormation would reject',
+    () => {
+      const app = new App({ context: cdkJsonContext() });
+      const stack = new Stack(app, 'Broken');
+      new CfnResource(stack, 'NoDescription', { type: 'AWS::EC2::SecurityGroup', properties: {} });
+      expect(() => app.synth()).toThrow(/GroupDescription/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe('the app fails synth on an unacknowledged cdk-nag finding', () => {
@@ -76,12 +80,19 @@ describe('the app fails synth on an unacknowledged cdk-nag finding', () => {
     vi.restoreAllMocks();
   });
 
-  it('reports AwsSolutions-RDS11 when its acknowledgement is missing', () => {
-    const acknowledge = Validations.prototype.acknowledge;
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules: Acknowledgment[]) {
-      acknowledge.apply(this, rules.filter((r) => r.id !== 'AwsSolutions-RDS11'));
-    });
-    const { app } = cliApp(false);
-    expect(() => app.synth()).toThrow(/AwsSolutions-RDS11/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'reports AwsSolutions-RDS11 when its acknowledgement is missing',
+    () => {
+      const acknowledge = Validations.prototype.acknowledge;
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules: Acknowledgment[]) {
+        acknowledge.apply(
+          this,
+          rules.filter((r) => r.id !== 'AwsSolutions-RDS11'),
+        );
+      });
+      const { app } = cliApp(false);
+      expect(() => app.synth()).toThrow(/AwsSolutions-RDS11/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

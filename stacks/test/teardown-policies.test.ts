@@ -30,7 +30,11 @@ function synthAll(solution: boolean): SynthStack[] {
 }
 
 function resourcesOf(stacks: SynthStack[], type: string) {
-  return stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id, r]) => ({ stack: s.name, id, r })));
+  return stacks.flatMap((s) =>
+    Object.entries(s.template.Resources ?? {})
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => ({ stack: s.name, id, r })),
+  );
 }
 
 describe.each(VARIANTS)('teardown policies of every stack in the $name variant', ({ solution }) => {
@@ -69,7 +73,9 @@ describe.each(VARIANTS)('teardown policies of every stack in the $name variant',
 
   it('has Aurora clusters (Labs 3, 4 and 7) without deletion protection that drop their automated backups, and no snapshot policy on them or their instances', () => {
     const clusters = resourcesOf(stacks, 'AWS::RDS::DBCluster');
-    expect(new Set(clusters.map((c) => c.stack))).toEqual(new Set(['DataTierLabs-03-AuroraCluster', 'DataTierLabs-04-AuroraServerless', 'DataTierLabs-07-ServerlessCache']));
+    expect(new Set(clusters.map((c) => c.stack))).toEqual(
+      new Set(['DataTierLabs-03-AuroraCluster', 'DataTierLabs-04-AuroraServerless', 'DataTierLabs-07-ServerlessCache']),
+    );
     for (const { r } of clusters) {
       expect(r.Properties?.DeletionProtection).toBe(false);
       expect(r.Properties?.DeleteAutomatedBackups).toBe(true);
@@ -151,7 +157,10 @@ describe('the teardown checker catches what would be left behind', () => {
 
   it('flags a cache final snapshot, a protected instance, a kept volume and a Lambda log group outside the stack', () => {
     const template = throwaway((s) => {
-      new CfnResource(s, 'Cache', { type: 'AWS::ElastiCache::ReplicationGroup', properties: { ReplicationGroupDescription: 'x', FinalSnapshotIdentifier: 'last' } });
+      new CfnResource(s, 'Cache', {
+        type: 'AWS::ElastiCache::ReplicationGroup',
+        properties: { ReplicationGroupDescription: 'x', FinalSnapshotIdentifier: 'last' },
+      });
       new CfnResource(s, 'Box', {
         type: 'AWS::EC2::Instance',
         properties: { DisableApiTermination: true, BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: false } }] },

@@ -90,9 +90,7 @@ export function expectOnlyBastionToMysql(template: Template, dbGroup: unknown, b
     expect(rule.cidrIp).not.toBe('0.0.0.0/0');
     expect(rule.cidrIpv6).not.toBe('::/0');
   }
-  expect(rules).toEqual([
-    expect.objectContaining({ groupId: dbGroup, sourceSecurityGroupId: bastionGroup, protocol: 'tcp', fromPort: 3306, toPort: 3306 }),
-  ]);
+  expect(rules).toEqual([expect.objectContaining({ groupId: dbGroup, sourceSecurityGroupId: bastionGroup, protocol: 'tcp', fromPort: 3306, toPort: 3306 })]);
 }
 
 /** DeletionPolicy and UpdateReplacePolicy Delete on every resource. */

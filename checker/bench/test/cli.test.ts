@@ -9,7 +9,7 @@ function bench(args: string[]) {
 }
 
 describe('npm run bench command line', () => {
-  it('refuses an unknown flag in the kit\'s words, with the usage, exit 2 and no benchmark run', () => {
+  it("refuses an unknown flag in the kit's words, with the usage, exit 2 and no benchmark run", () => {
     const run = bench(['--bogus']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^"--bogus" is not an option of `npm run bench`\. Usage: npm run bench/);

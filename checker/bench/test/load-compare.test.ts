@@ -51,7 +51,11 @@ describe('load comparisons', () => {
   });
 
   it('renders a queries/s table and the ratio line', () => {
-    const row = judgeThroughput({ label: 'runLoad, 4 workers', how: 'x', figures: { ms: 0.35, avgMs: 0.35, p95Ms: 0.5, qps: 11_500, samples: 98_000 } }, 19_660, { kind: 'min-ratio', min: 0.7 });
+    const row = judgeThroughput(
+      { label: 'runLoad, 4 workers', how: 'x', figures: { ms: 0.35, avgMs: 0.35, p95Ms: 0.5, qps: 11_500, samples: 98_000 } },
+      19_660,
+      { kind: 'min-ratio', min: 0.7 },
+    );
     const doc: BenchDocument = {
       kind: 'data-tier-labs-bench',
       date: '2026-11-22T00:00:00.000Z',

@@ -28,7 +28,11 @@ export const awsPlan: AwsPlan = {
     return {
       checks,
       async endpoints(): Promise<Endpoints> {
-        if (!r.dbEndpoint) throw new EnvironmentError('The exercises need the database endpoint (stack output DbEndpoint).', 'Deploy the lab stack, or check only your resources with --resources-only.');
+        if (!r.dbEndpoint)
+          throw new EnvironmentError(
+            'The exercises need the database endpoint (stack output DbEndpoint).',
+            'Deploy the lab stack, or check only your resources with --resources-only.',
+          );
         const db = await credentials(ctx, r.dbSecretArn);
         const [at] = await ctx.reach([{ host: r.dbEndpoint, port: r.dbPort ?? 3306 }], r.bastionInstanceId);
         const endpoint = endpointOf(at!, db.username, db.password, r.dbName ?? db.dbname ?? 'labdb');

@@ -13,13 +13,7 @@ import { DescribeDBParametersCommand, type DBInstance } from '@aws-sdk/client-rd
 import type { AwsClients } from '../../aws/clients.js';
 import { readEngineLifecycle } from '../../aws/engine-lifecycle.js';
 import { explainAwsError } from '../../aws/errors.js';
-import {
-  describeDbInstance,
-  ec2ClientFor,
-  suggestDbInstances,
-  type Lab01Resources,
-  type RdsLabClients,
-} from '../../aws/rds-resources.js';
+import { describeDbInstance, ec2ClientFor, suggestDbInstances, type Lab01Resources, type RdsLabClients } from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import { judgeAll } from '../aws-judges.js';
@@ -98,7 +92,12 @@ async function readSecurityGroups(clients: RdsLabClients, db: DBInstance, r: Lab
     const res = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }));
     return { ...base, groups: res.SecurityGroups ?? [], ms: elapsed(t0) };
   } catch (err) {
-    const error = explainAwsError(err, { action: 'ec2:DescribeSecurityGroups', region: ctx.region, profile: ctx.profile, resource: { kind: 'security group', id: groupIds.join(', ') } });
+    const error = explainAwsError(err, {
+      action: 'ec2:DescribeSecurityGroups',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'security group', id: groupIds.join(', ') },
+    });
     return { ...base, groups: [], error, ms: elapsed(t0) };
   } finally {
     if (owned) ec2.destroy();
@@ -129,7 +128,12 @@ async function readTlsSetting(clients: AwsClients, db: DBInstance, r: Lab01Resou
       pages += 1;
     } while (marker && pages < 20);
   } catch (err) {
-    const error = explainAwsError(err, { action: 'rds:DescribeDBParameters', region: ctx.region, profile: ctx.profile, resource: { kind: 'DB parameter group', id: group } });
+    const error = explainAwsError(err, {
+      action: 'rds:DescribeDBParameters',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'DB parameter group', id: group },
+    });
     return { group, error, ms: elapsed(t0) };
   }
   return { group, ms: elapsed(t0) };

@@ -151,7 +151,9 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
       resource: { kind: 'RDS DB instance', id, flag: '--db-instance <id>' },
     });
   }
-  progress(`Reboot with failover started on ${id}; the primary was in ${oldAz}${plan.standbyAvailabilityZone ? `, the standby in ${plan.standbyAvailabilityZone}` : ''}.`);
+  progress(
+    `Reboot with failover started on ${id}; the primary was in ${oldAz}${plan.standbyAvailabilityZone ? `, the standby in ${plan.standbyAvailabilityZone}` : ''}.`,
+  );
 
   const serverIds: string[] = [];
   let newAz: string | undefined;
@@ -209,12 +211,7 @@ export async function runLab01FailoverDrill(options: Lab01FailoverDrillOptions):
   return result;
 }
 
-async function readFailoverEvents(
-  clients: AwsClients,
-  id: string,
-  started: number,
-  finished: number,
-): Promise<{ list: RdsDrillEvent[]; error?: string }> {
+async function readFailoverEvents(clients: AwsClients, id: string, started: number, finished: number): Promise<{ list: RdsDrillEvent[]; error?: string }> {
   return readEventPages(async (marker) => {
     const out = await clients.rds.send(
       new DescribeEventsCommand({

@@ -32,7 +32,11 @@ export async function localFailoverDrill({ endpoints, run, local }: DrillContext
   return { checks: [check], measurements: { failoverDrill: data } };
 }
 
-async function judgeLocalDrill(pair: Pick<ReplicatedMysql, 'failover'>, replicaServerId: number | undefined, run: DrillContext['run']): Promise<{ check: CheckResult; data: DrillData }> {
+async function judgeLocalDrill(
+  pair: Pick<ReplicatedMysql, 'failover'>,
+  replicaServerId: number | undefined,
+  run: DrillContext['run'],
+): Promise<{ check: CheckResult; data: DrillData }> {
   let failing: Promise<DrillData['failover']> | undefined;
   const measured = (await run(DRILL_EXERCISE, 'failover-drill', {
     onEvent: (name) => {
@@ -40,12 +44,25 @@ async function judgeLocalDrill(pair: Pick<ReplicatedMysql, 'failover'>, replicaS
     },
   })) as { probe?: ProbeReport; error?: string } | undefined;
   const failover = await failing;
-  const data: DrillData = { failover, probe: measured?.probe, error: measured?.error, failoverMs: failover ? failover.repointedAt - failover.killedAt : undefined };
+  const data: DrillData = {
+    failover,
+    probe: measured?.probe,
+    error: measured?.error,
+    failoverMs: failover ? failover.repointedAt - failover.killedAt : undefined,
+  };
   const base = { id: '01.drill.failover', name: 'failover drill: what your probe saw', group: 'drill', durationMs: 0 };
   const probe = data.probe;
   if (!failover) return { data, check: { ...base, status: 'error', message: 'the drill did not start: the probe never began (see the exercise 02 checks)' } };
   if (!probe || typeof probe.secondsWithoutService !== 'number') {
-    return { data, check: { ...base, status: 'fail', message: `your runProbe did not report during the drill${data.error ? `: ${data.error}` : ''}`, hint: 'Complete exercise 02 first: npm run check -- 1 --exercise 02' } };
+    return {
+      data,
+      check: {
+        ...base,
+        status: 'fail',
+        message: `your runProbe did not report during the drill${data.error ? `: ${data.error}` : ''}`,
+        hint: 'Complete exercise 02 first: npm run check -- 1 --exercise 02',
+      },
+    };
   }
   const landed = probe.servers.at(-1);
   const message =

@@ -51,7 +51,20 @@ export function multiAzTask(dbInstanceId: string): string {
 export function instanceStatus(db: DBInstance, id: string, durationMs: number): CheckResult {
   const status = db.DBInstanceStatus ?? 'unknown';
   if (status === 'available') return result('dbInstance', 'pass', `DB instance ${id} is available.`, undefined, durationMs);
-  if (['creating', 'modifying', 'backing-up', 'rebooting', 'configuring-enhanced-monitoring', 'storage-optimization', 'upgrading', 'maintenance', 'starting', 'renaming'].includes(status)) {
+  if (
+    [
+      'creating',
+      'modifying',
+      'backing-up',
+      'rebooting',
+      'configuring-enhanced-monitoring',
+      'storage-optimization',
+      'upgrading',
+      'maintenance',
+      'starting',
+      'renaming',
+    ].includes(status)
+  ) {
     return result(
       'dbInstance',
       'fail',
@@ -65,7 +78,7 @@ export function instanceStatus(db: DBInstance, id: string, durationMs: number): 
       ? `Start it (RDS console: Actions > Start, or \`aws rds start-db-instance --db-instance-identifier ${id}\`), wait until it is available, then re-run.`
       : status === 'deleting'
         ? `It is being deleted: deploy the stack again with \`${DEPLOY}\` once it is gone.`
-        : 'Look at the instance\'s events (RDS console > Events) for what went wrong; destroying and deploying the stack again usually fixes a failed create.';
+        : "Look at the instance's events (RDS console > Events) for what went wrong; destroying and deploying the stack again usually fixes a failed create.";
   return result('dbInstance', 'fail', `DB instance ${id} has status "${status}", not "available".`, hint, durationMs);
 }
 
@@ -207,16 +220,14 @@ const encryption: Lab01Judge = {
   judge(f) {
     const db = instanceOf(f);
     const id = f.dbInstanceId;
-    return (
-      db.StorageEncrypted === true
-        ? result('encryption', 'pass', `DB instance ${id} has encrypted storage.`)
-        : result(
-            'encryption',
-            'fail',
-            `DB instance ${id} has unencrypted storage (StorageEncrypted: ${String(db.StorageEncrypted ?? false)}): its disks, snapshots and backups are stored in clear.`,
-            'Encryption cannot be switched on in place: take a snapshot, copy it with encryption on and restore the copy, or deploy the lab stack, which creates the instance encrypted.',
-          )
-    );
+    return db.StorageEncrypted === true
+      ? result('encryption', 'pass', `DB instance ${id} has encrypted storage.`)
+      : result(
+          'encryption',
+          'fail',
+          `DB instance ${id} has unencrypted storage (StorageEncrypted: ${String(db.StorageEncrypted ?? false)}): its disks, snapshots and backups are stored in clear.`,
+          'Encryption cannot be switched on in place: take a snapshot, copy it with encryption on and restore the copy, or deploy the lab stack, which creates the instance encrypted.',
+        );
   },
 };
 
@@ -226,16 +237,14 @@ const notPublic: Lab01Judge = {
   judge(f) {
     const db = instanceOf(f);
     const id = f.dbInstanceId;
-    return (
-      db.PubliclyAccessible === true
-        ? result(
-            'notPublic',
-            'fail',
-            `DB instance ${id} is publicly accessible (PubliclyAccessible: true): its endpoint resolves to a public address.`,
-            `Modify the instance and set Connectivity > Public access to "Not publicly accessible" (\`aws rds modify-db-instance --db-instance-identifier ${id} --no-publicly-accessible --apply-immediately\`); reach it through the bastion tunnel instead.`,
-          )
-        : result('notPublic', 'pass', `DB instance ${id} is not publicly accessible.`)
-    );
+    return db.PubliclyAccessible === true
+      ? result(
+          'notPublic',
+          'fail',
+          `DB instance ${id} is publicly accessible (PubliclyAccessible: true): its endpoint resolves to a public address.`,
+          `Modify the instance and set Connectivity > Public access to "Not publicly accessible" (\`aws rds modify-db-instance --db-instance-identifier ${id} --no-publicly-accessible --apply-immediately\`); reach it through the bastion tunnel instead.`,
+        )
+      : result('notPublic', 'pass', `DB instance ${id} is not publicly accessible.`);
   },
 };
 
@@ -246,18 +255,16 @@ const backups: Lab01Judge = {
     const db = instanceOf(f);
     const id = f.dbInstanceId;
     const days = db.BackupRetentionPeriod ?? 0;
-    return (
-      days >= MIN_BACKUP_RETENTION_DAYS
-        ? result('backups', 'pass', `Automated backups of ${id} are kept ${days} days.`)
-        : result(
-            'backups',
-            'fail',
-            days === 0
-              ? `DB instance ${id} has automated backups turned off (BackupRetentionPeriod: 0): no point-in-time restore.`
-              : `DB instance ${id} keeps automated backups ${days} day${days === 1 ? '' : 's'} (BackupRetentionPeriod: ${days}); the lab asks for at least ${MIN_BACKUP_RETENTION_DAYS}, a week to notice a mistake and restore from before it.`,
-            `Set the retention to ${MIN_BACKUP_RETENTION_DAYS} days: console Modify > Additional configuration > Backup retention period, or \`aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period ${MIN_BACKUP_RETENTION_DAYS} --apply-immediately\`.`,
-          )
-    );
+    return days >= MIN_BACKUP_RETENTION_DAYS
+      ? result('backups', 'pass', `Automated backups of ${id} are kept ${days} days.`)
+      : result(
+          'backups',
+          'fail',
+          days === 0
+            ? `DB instance ${id} has automated backups turned off (BackupRetentionPeriod: 0): no point-in-time restore.`
+            : `DB instance ${id} keeps automated backups ${days} day${days === 1 ? '' : 's'} (BackupRetentionPeriod: ${days}); the lab asks for at least ${MIN_BACKUP_RETENTION_DAYS}, a week to notice a mistake and restore from before it.`,
+          `Set the retention to ${MIN_BACKUP_RETENTION_DAYS} days: console Modify > Additional configuration > Backup retention period, or \`aws rds modify-db-instance --db-instance-identifier ${id} --backup-retention-period ${MIN_BACKUP_RETENTION_DAYS} --apply-immediately\`.`,
+        );
   },
 };
 
@@ -269,18 +276,16 @@ const storageAutoscaling: Lab01Judge = {
     const id = f.dbInstanceId;
     const allocated = db.AllocatedStorage ?? 0;
     const max = db.MaxAllocatedStorage;
-    return (
-      max !== undefined && max > allocated
-        ? result('storageAutoscaling', 'pass', `Storage of ${id} can grow from ${allocated} GiB up to ${max} GiB.`)
-        : result(
-            'storageAutoscaling',
-            'fail',
-            max === undefined
-              ? `Storage autoscaling is off for ${id} (no MaxAllocatedStorage, ${allocated} GiB allocated): a full disk stops the database.`
-              : `Storage autoscaling of ${id} has nowhere to grow: MaxAllocatedStorage ${max} GiB is not above the ${allocated} GiB allocated.`,
-            `Turn on storage autoscaling with a maximum above ${allocated} GiB: console Modify > Storage autoscaling > Maximum storage threshold, or \`aws rds modify-db-instance --db-instance-identifier ${id} --max-allocated-storage ${Math.max(100, allocated * 2)} --apply-immediately\`.`,
-          )
-    );
+    return max !== undefined && max > allocated
+      ? result('storageAutoscaling', 'pass', `Storage of ${id} can grow from ${allocated} GiB up to ${max} GiB.`)
+      : result(
+          'storageAutoscaling',
+          'fail',
+          max === undefined
+            ? `Storage autoscaling is off for ${id} (no MaxAllocatedStorage, ${allocated} GiB allocated): a full disk stops the database.`
+            : `Storage autoscaling of ${id} has nowhere to grow: MaxAllocatedStorage ${max} GiB is not above the ${allocated} GiB allocated.`,
+          `Turn on storage autoscaling with a maximum above ${allocated} GiB: console Modify > Storage autoscaling > Maximum storage threshold, or \`aws rds modify-db-instance --db-instance-identifier ${id} --max-allocated-storage ${Math.max(100, allocated * 2)} --apply-immediately\`.`,
+        );
   },
 };
 
@@ -291,17 +296,15 @@ const enhancedMonitoring: Lab01Judge = {
     const db = instanceOf(f);
     const id = f.dbInstanceId;
     const interval = db.MonitoringInterval ?? 0;
-    return (
-      interval > 0
-        ? result('enhancedMonitoring', 'pass', `Enhanced Monitoring samples ${id} every ${interval} s.`)
-        : result(
-            'enhancedMonitoring',
-            'fail',
-            `Enhanced Monitoring is off for ${id} (MonitoringInterval: ${interval}): no OS-level metrics (processes, memory, disk I/O) to look at during a failover.`,
-            'Turn it on: console Modify > Monitoring > Enable Enhanced Monitoring, granularity 60 s (the console creates the rds-monitoring-role), or ' +
-              `\`aws rds modify-db-instance --db-instance-identifier ${id} --monitoring-interval 60 --monitoring-role-arn <role-arn> --apply-immediately\`.`,
-          )
-    );
+    return interval > 0
+      ? result('enhancedMonitoring', 'pass', `Enhanced Monitoring samples ${id} every ${interval} s.`)
+      : result(
+          'enhancedMonitoring',
+          'fail',
+          `Enhanced Monitoring is off for ${id} (MonitoringInterval: ${interval}): no OS-level metrics (processes, memory, disk I/O) to look at during a failover.`,
+          'Turn it on: console Modify > Monitoring > Enable Enhanced Monitoring, granularity 60 s (the console creates the rds-monitoring-role), or ' +
+            `\`aws rds modify-db-instance --db-instance-identifier ${id} --monitoring-interval 60 --monitoring-role-arn <role-arn> --apply-immediately\`.`,
+        );
   },
 };
 
@@ -322,7 +325,12 @@ const securityGroup: Lab01Judge = {
     const id = f.dbInstanceId;
     const sg = f.securityGroups;
     if (!sg || sg.groupIds.length === 0) {
-      return result('securityGroup', 'fail', `RDS reports no VPC security group on ${id}.`, 'Attach the lab\'s database security group (Modify > Connectivity > Security groups) or deploy the lab stack.');
+      return result(
+        'securityGroup',
+        'fail',
+        `RDS reports no VPC security group on ${id}.`,
+        "Attach the lab's database security group (Modify > Connectivity > Security groups) or deploy the lab stack.",
+      );
     }
     if (sg.error) return errorResult('securityGroup', sg.error, sg.ms);
     const { groups, port, bastion, ms } = sg;
@@ -402,7 +410,12 @@ const tlsRequired: Lab01Judge = {
     const id = f.dbInstanceId;
     const group = f.tls?.group;
     if (!f.tls || !group) {
-      return result('tlsRequired', 'fail', `RDS reports no DB parameter group on ${id}, so TLS cannot be required.`, 'Attach a parameter group with require_secure_transport = 1, or deploy the lab stack.');
+      return result(
+        'tlsRequired',
+        'fail',
+        `RDS reports no DB parameter group on ${id}, so TLS cannot be required.`,
+        'Attach a parameter group with require_secure_transport = 1, or deploy the lab stack.',
+      );
     }
     const { value, ms } = f.tls;
     if (f.tls.error) return errorResult('tlsRequired', f.tls.error, ms);
@@ -413,7 +426,13 @@ const tlsRequired: Lab01Judge = {
     const hint = group.startsWith('default.')
       ? `The instance uses the default parameter group ${group}, which cannot be changed: create a parameter group of the same family, set ${TLS_PARAMETER} to 1, and attach it (Modify > Additional configuration > DB parameter group) - or deploy the lab stack, which does all that.`
       : `Set ${TLS_PARAMETER} to 1 in ${group} (RDS > Parameter groups > ${group} > Edit), or \`aws rds modify-db-parameter-group --db-parameter-group-name ${group} --parameters ParameterName=${TLS_PARAMETER},ParameterValue=1,ApplyMethod=immediate\`; it applies without a reboot.`;
-    return result('tlsRequired', 'fail', `${TLS_PARAMETER} ${seen} in the parameter group ${group} of ${id}: clients may connect without TLS and send the password in clear.`, hint, ms);
+    return result(
+      'tlsRequired',
+      'fail',
+      `${TLS_PARAMETER} ${seen} in the parameter group ${group} of ${id}: clients may connect without TLS and send the password in clear.`,
+      hint,
+      ms,
+    );
   },
 };
 

@@ -33,7 +33,13 @@ export const awsPlan: AwsPlan = {
         }
         const db = await credentials(ctx, r.dbSecretArn);
         const port = r.dbPort ?? 3306;
-        const [p, q] = await ctx.reach([{ host: r.primaryEndpoint, port }, { host: r.replicaEndpoint, port }], r.bastionInstanceId);
+        const [p, q] = await ctx.reach(
+          [
+            { host: r.primaryEndpoint, port },
+            { host: r.replicaEndpoint, port },
+          ],
+          r.bastionInstanceId,
+        );
         const database = r.dbName ?? db.dbname ?? 'labdb';
         const primary = endpointOf(p!, db.username, db.password, database);
         const replica = endpointOf(q!, db.username, db.password, database);

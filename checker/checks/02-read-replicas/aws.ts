@@ -12,7 +12,14 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from '../../aws/clients.js';
 import { explainAwsError } from '../../aws/errors.js';
-import { describeDbInstance, isSameDbInstance, parseDbInstanceRef, regionOfDbInstance, suggestDbInstances, type Lab02Resources } from '../../aws/rds-resources.js';
+import {
+  describeDbInstance,
+  isSameDbInstance,
+  parseDbInstanceRef,
+  regionOfDbInstance,
+  suggestDbInstances,
+  type Lab02Resources,
+} from '../../aws/rds-resources.js';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import { judgeAll } from '../aws-judges.js';
@@ -144,8 +151,12 @@ async function readLag(clients: AwsClients, replicaId: string, ctx: Ctx, options
       pages += 1;
     } while (token && pages < 10);
   } catch (err) {
-    return { points, error: explainAwsError(err, { action: 'cloudwatch:GetMetricData', region: ctx.region, profile: ctx.profile }), ms: elapsed(t0), maxSeconds };
+    return {
+      points,
+      error: explainAwsError(err, { action: 'cloudwatch:GetMetricData', region: ctx.region, profile: ctx.profile }),
+      ms: elapsed(t0),
+      maxSeconds,
+    };
   }
   return { points, ms: elapsed(t0), maxSeconds };
 }
-

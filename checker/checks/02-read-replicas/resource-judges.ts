@@ -144,7 +144,13 @@ const replica: Lab02Judge = {
         lab: [...new Set([...sameRegion, ...near.lab])].filter((s) => s !== primaryId),
         similar: near.similar.filter((s) => s !== primaryId),
       };
-      const nf = instanceNotFound(named, suggestions, { region: f.region, flag: '--replica-instance <id>', deployCommand: LAB02_DEPLOY, stackName: f.stackName, fromStack: f.source === 'stack' });
+      const nf = instanceNotFound(named, suggestions, {
+        region: f.region,
+        flag: '--replica-instance <id>',
+        deployCommand: LAB02_DEPLOY,
+        stackName: f.stackName,
+        fromStack: f.source === 'stack',
+      });
       const any = suggestions.lab.length + suggestions.similar.length > 0;
       return result('replica', 'fail', nf.message, any ? nf.hint : addReplicaTask(primaryId), ms);
     }
@@ -203,11 +209,15 @@ const replicaAvailable: Lab02Judge = {
       'replicaAvailable',
       'fail',
       `Replica ${id} has status "${status}", not "available".`,
-      status === 'stopped' ? 'Start it, wait until it is available, then re-run.' : 'Wait until it is available; if it stays like this, look at its events in the RDS console.',
+      status === 'stopped'
+        ? 'Start it, wait until it is available, then re-run.'
+        : 'Wait until it is available; if it stays like this, look at its events in the RDS console.',
     );
   },
   blocks(f) {
-    return replicaOf(f)?.DBInstanceStatus === 'creating' ? { why: `replica ${replicaIdOf(f)} is still creating, so CloudWatch has no ReplicaLag for it yet`, hint: 'Re-run in a few minutes.' } : undefined;
+    return replicaOf(f)?.DBInstanceStatus === 'creating'
+      ? { why: `replica ${replicaIdOf(f)} is still creating, so CloudWatch has no ReplicaLag for it yet`, hint: 'Re-run in a few minutes.' }
+      : undefined;
   },
 };
 
@@ -243,7 +253,7 @@ const replicaLag: Lab02Judge = {
         'replicaLag',
         'fail',
         `ReplicaLag of ${id} is -1 (latest datapoint, ${new Date(latest.at).toISOString().slice(11, 16)} UTC): replication is broken - the replica is not applying the primary's changes.${status ? ` ${status}.` : ''}`,
-        'Look at the replica\'s events (RDS console > Events) and run `SHOW REPLICA STATUS` on it for the error; `CALL mysql.rds_start_replication;` restarts a stopped replication, and deleting and re-creating the replica fixes a broken one.',
+        "Look at the replica's events (RDS console > Events) and run `SHOW REPLICA STATUS` on it for the error; `CALL mysql.rds_start_replication;` restarts a stopped replication, and deleting and re-creating the replica fixes a broken one.",
         lag.ms,
       );
     }
@@ -252,7 +262,7 @@ const replicaLag: Lab02Judge = {
         'replicaLag',
         'fail',
         `ReplicaLag of ${id} is ${latest.value} s (latest datapoint), above the ${lag.maxSeconds} s the lab allows: reads from the replica are that far behind the primary.`,
-        'Something is loading the primary or starving the replica: stop any bulk load, check that the replica\'s instance class is not smaller than the primary\'s, and re-run when it has caught up.',
+        "Something is loading the primary or starving the replica: stop any bulk load, check that the replica's instance class is not smaller than the primary's, and re-run when it has caught up.",
         lag.ms,
       );
     }

@@ -13,7 +13,12 @@ export async function writesRefusedCheck(replica: MysqlEndpoint): Promise<CheckR
   try {
     conn = await mysql.createConnection({ ...connectionSettings(replica), connectTimeout: 5_000 } as mysql.ConnectionOptions);
     await conn.query('CREATE TABLE IF NOT EXISTS kit_write_probe (id INT PRIMARY KEY)');
-    return { ...base, status: 'fail', message: 'the replica accepted a write: it is not read-only (is this endpoint the primary, or was the replica promoted?)', hint: 'Point --replica-instance at the read replica; a promoted replica no longer replicates.' };
+    return {
+      ...base,
+      status: 'fail',
+      message: 'the replica accepted a write: it is not read-only (is this endpoint the primary, or was the replica promoted?)',
+      hint: 'Point --replica-instance at the read replica; a promoted replica no longer replicates.',
+    };
   } catch (err) {
     const errno = (err as { errno?: number }).errno;
     if (errno === 1290 || errno === 1836) return { ...base, status: 'pass', message: `refused with error ${errno}: ${(err as Error).message}` };

@@ -17,7 +17,13 @@ export const awsPlan: AwsPlan = {
   async inspect(ctx) {
     const { findProvisionedClusterResources } = await import('../../aws/aurora-resources.js');
     const { runLab03AwsChecks } = await import('./aws.js');
-    const r = await findProvisionedClusterResources(ctx.clients, lab03.stack, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, region: ctx.region, profile: ctx.profile });
+    const r = await findProvisionedClusterResources(ctx.clients, lab03.stack, {
+      stackName: ctx.names.stack,
+      clusterId: ctx.names.cluster,
+      dbInstanceId: ctx.names.dbInstance,
+      region: ctx.region,
+      profile: ctx.profile,
+    });
     const report = await runLab03AwsChecks(ctx.clients, r, { region: ctx.region, profile: ctx.profile });
     return {
       checks: report.checks,
@@ -25,7 +31,13 @@ export const awsPlan: AwsPlan = {
         const cluster = report.cluster;
         if (!cluster) throw clusterMissing(3);
         const { hosts, instanceIds } = lab03Hosts(cluster, report.instances, r);
-        const reached = await mysqlEndpoints(ctx, hosts, r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn, r.dbName ?? cluster.DatabaseName, r.bastionInstanceId);
+        const reached = await mysqlEndpoints(
+          ctx,
+          hosts,
+          r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+          r.dbName ?? cluster.DatabaseName,
+          r.bastionInstanceId,
+        );
         const cluster3 = lab03ClusterEndpoints(reached, instanceIds);
         return { target: 'aws', mysql: cluster3.writer, cluster: cluster3, ...(ctx.region ? { aws: location(ctx, { clusterId: r.clusterId }) } : {}) };
       },
@@ -53,7 +65,8 @@ export function lab03Hosts(
   const port = cluster.Port ?? fallback.dbPort ?? 3306;
   const writerHost = cluster.Endpoint ?? fallback.clusterEndpoint;
   const readerHost = cluster.ReaderEndpoint ?? fallback.readerEndpoint;
-  if (!writerHost || !readerHost) throw new EnvironmentError(`DB cluster ${fallback.clusterId} reports no cluster or reader endpoint yet.`, 'Wait until it is available, then re-run.');
+  if (!writerHost || !readerHost)
+    throw new EnvironmentError(`DB cluster ${fallback.clusterId} reports no cluster or reader endpoint yet.`, 'Wait until it is available, then re-run.');
   const members = instances.filter((i) => i.DBInstanceIdentifier && i.Endpoint?.Address);
   return {
     hosts: [{ host: writerHost, port }, { host: readerHost, port }, ...members.map((i) => ({ host: i.Endpoint!.Address!, port: i.Endpoint!.Port ?? port }))],

@@ -83,19 +83,20 @@ async function makeClient(create: () => Promise<unknown>, method: string): Promi
   }
 }
 
-export async function runDrillProbes(harness: ClusterHarness, dnsOnlyModule: Record<string, unknown>, signal: (event: string) => Promise<void>): Promise<DrillProbeResult> {
+export async function runDrillProbes(
+  harness: ClusterHarness,
+  dnsOnlyModule: Record<string, unknown>,
+  signal: (event: string) => Promise<void>,
+): Promise<DrillProbeResult> {
   const local = harness.target === 'local';
   const plan = local ? LOCAL_DRILL : { ...AWS_DRILL, failAfterMs: 0, restartMs: 0, staleMs: 0 };
   const dnsCtx = harness.context();
   const topoCtx = harness.context();
   const createDns = dnsOnlyModule.createClusterClient;
-  const dns = await makeClient(
-    async () => {
-      if (typeof createDns !== 'function') throw new Error('exercise 02 does not export createClusterClient');
-      return createDns(dnsCtx);
-    },
-    'write',
-  );
+  const dns = await makeClient(async () => {
+    if (typeof createDns !== 'function') throw new Error('exercise 02 does not export createClusterClient');
+    return createDns(dnsCtx);
+  }, 'write');
   const topo = await makeClient(() => harness.call('createTopologyAwareClient', topoCtx), 'query');
   await signal('probe-started');
   const probes = Promise.all([
@@ -107,7 +108,12 @@ export async function runDrillProbes(harness: ClusterHarness, dnsOnlyModule: Rec
     await sleep(plan.failAfterMs);
     const report = await harness.failover({ restartMs: plan.restartMs, staleMs: plan.staleMs });
     await report.settled;
-    failover = { from: report.from, to: report.to, promotedAfterMs: report.promotedAt - report.startedAt, endpointRepointedAfterMs: report.endpointRepointedAt - report.startedAt };
+    failover = {
+      from: report.from,
+      to: report.to,
+      promotedAfterMs: report.promotedAt - report.startedAt,
+      endpointRepointedAfterMs: report.endpointRepointedAt - report.startedAt,
+    };
   }
   const [dnsOnly, topologyAware] = await probes;
   await Promise.allSettled([dns.close?.(), topo.close?.()]);

@@ -58,15 +58,9 @@ export function formatDrillComparison(dnsOnly: ClientReport, topologyAware: Clie
   ];
   const first = Math.max(...rows.map((r) => r[0].length));
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i + 1]!.length)));
-  const line = (cells: readonly string[]) =>
-    [cells[0]!.padEnd(first), ...cells.slice(1).map((c, i) => c.padStart(widths[i]!))].join('  ').trimEnd();
+  const line = (cells: readonly string[]) => [cells[0]!.padEnd(first), ...cells.slice(1).map((c, i) => c.padStart(widths[i]!))].join('  ').trimEnd();
   const servers = (r: ClientReport) => (r.servers.length ? r.servers.join(' -> ') : 'none answered');
-  return [
-    line(['', ...COLUMNS]),
-    ...rows.map(line),
-    `DNS only:       ${servers(dnsOnly)}`,
-    `topology-aware: ${servers(topologyAware)}`,
-  ].join('\n');
+  return [line(['', ...COLUMNS]), ...rows.map(line), `DNS only:       ${servers(dnsOnly)}`, `topology-aware: ${servers(topologyAware)}`].join('\n');
 }
 
 /**
@@ -79,7 +73,11 @@ export function judgeDrill(comparison: DrillComparison): { status: 'pass' | 'fai
   const table = formatDrillComparison(dnsOnly, t);
   if (t.attempts === 0) {
     const why = t.error ? `: ${t.error}` : '';
-    return { status: 'fail', message: `your topology-aware client made no attempts during the drill${why}\n${table}`, hint: 'Complete exercise 03 first: npm run check -- 3 --exercise 03' };
+    return {
+      status: 'fail',
+      message: `your topology-aware client made no attempts during the drill${why}\n${table}`,
+      hint: 'Complete exercise 03 first: npm run check -- 3 --exercise 03',
+    };
   }
   if (t.landedOnReader > 0) {
     return {

@@ -205,7 +205,13 @@ export async function runLab03FailoverDrill(options: Lab03DrillOptions): Promise
 async function readClusterFailoverEvents(clients: AwsClients, id: string, started: number, finished: number): Promise<AuroraDrillEvent[]> {
   const read = await readEventPages(async () => {
     const out = await clients.rds.send(
-      new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-cluster', EventCategories: ['failover'], ...eventWindow(started, finished), MaxRecords: 100 }),
+      new DescribeEventsCommand({
+        SourceIdentifier: id,
+        SourceType: 'db-cluster',
+        EventCategories: ['failover'],
+        ...eventWindow(started, finished),
+        MaxRecords: 100,
+      }),
     );
     return { events: (out.Events ?? []).map((e) => ({ date: e.Date ?? new Date(0), source: e.SourceIdentifier ?? id, message: e.Message ?? '' })) };
   }, 1);
@@ -215,7 +221,12 @@ async function readClusterFailoverEvents(clients: AwsClients, id: string, starte
 
 /** The drill as one check: RDS's side first, then the two clients side by side. */
 export function drillCheck(result: Lab03DrillResult): CheckResult {
-  const base = { id: '03.aws.failover-drill', name: 'failover drill: a DNS-only client next to your topology-aware client', group: 'aws', durationMs: Math.round(result.durationSeconds * 1000) };
+  const base = {
+    id: '03.aws.failover-drill',
+    name: 'failover drill: a DNS-only client next to your topology-aware client',
+    group: 'aws',
+    durationMs: Math.round(result.durationSeconds * 1000),
+  };
   const rds = result.completed
     ? `FailoverDBCluster on ${result.clusterId}: ${result.oldWriter} -> ${result.newWriter}, seen by RDS after ${result.writerChangedAfterSeconds} s.`
     : `FailoverDBCluster on ${result.clusterId}: RDS still named ${result.oldWriter} the writer when the clients finished (${result.durationSeconds} s).`;
@@ -233,7 +244,7 @@ export function drillCheck(result: Lab03DrillResult): CheckResult {
       ...base,
       status: 'fail',
       message: `${rds}\n${judgeDrill(result.comparison).message}${events}`,
-      hint: 'Look at the cluster\'s events in the RDS console; a failover usually completes in under a minute. Re-run the drill when the cluster is available.',
+      hint: "Look at the cluster's events in the RDS console; a failover usually completes in under a minute. Re-run the drill when the cluster is available.",
     };
   }
   const verdict = judgeDrill(result.comparison);

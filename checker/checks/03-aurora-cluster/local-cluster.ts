@@ -115,7 +115,11 @@ export class LocalCluster {
     await moveWriter(this.nodes, from, to, this.admin);
     this.writerId = to;
     const promotedAt = Date.now();
-    this.readerProxy.spread(this.readers().filter((id) => id !== from).map((id) => this.node(id).port));
+    this.readerProxy.spread(
+      this.readers()
+        .filter((id) => id !== from)
+        .map((id) => this.node(id).port),
+    );
     const report = { from, to, startedAt, promotedAt, endpointRepointedAt: 0 } as FailoverReport & { settled: Promise<void> };
     report.settled = (async () => {
       await sleep(Math.max(0, timing.restartMs - (promotedAt - startedAt)));

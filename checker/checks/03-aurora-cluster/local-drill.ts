@@ -19,7 +19,12 @@ export async function localClusterDrill({ run, io }: DrillContext): Promise<Afte
   const measured = measurement as { error?: string } | undefined;
   let check: CheckResult;
   if (!comparison) {
-    check = { ...base, status: 'fail', message: `the drill could not run your clients${measured?.error ? `: ${measured.error}` : ''}`, hint: 'Complete exercises 02 and 03 first: npm run check -- 3' };
+    check = {
+      ...base,
+      status: 'fail',
+      message: `the drill could not run your clients${measured?.error ? `: ${measured.error}` : ''}`,
+      hint: 'Complete exercises 02 and 03 first: npm run check -- 3',
+    };
   } else {
     check = { ...base, ...judgeDrill(comparison) };
   }

@@ -88,7 +88,12 @@ const clusterCheck: Lab03Judge = {
     const id = f.clusterId;
     if (f.cluster.error) return errorResult('cluster', f.cluster.error, f.cluster.ms);
     if (!f.cluster.found) {
-      const { message, hint } = clusterNotFound(id, f.cluster.suggestions ?? [], { region: f.region, deployCommand: DEPLOY, stackName: f.stackName, fromStack: f.source === 'stack' });
+      const { message, hint } = clusterNotFound(id, f.cluster.suggestions ?? [], {
+        region: f.region,
+        deployCommand: DEPLOY,
+        stackName: f.stackName,
+        fromStack: f.source === 'stack',
+      });
       return result('cluster', 'fail', message, hint, f.cluster.ms);
     }
     return clusterStatus(f.cluster.found, id, f.cluster.ms);
@@ -116,7 +121,8 @@ const engine: Lab03Judge = {
         `Create the cluster with Aurora MySQL (the lab stack uses ${STACK_VERSION}: \`${DEPLOY}\`).`,
       );
     }
-    if (f.lifecycle?.error || !f.lifecycle?.found) return errorResult('engine', f.lifecycle?.error ?? new EnvironmentError('The kit did not read the engine lifecycle.', 'Report this as a kit bug.'));
+    if (f.lifecycle?.error || !f.lifecycle?.found)
+      return errorResult('engine', f.lifecycle?.error ?? new EnvironmentError('The kit did not read the engine lifecycle.', 'Report this as a kit bug.'));
     const lifecycle = f.lifecycle.found;
     const problem = lifecycleProblem(lifecycle, f.instances[0]?.DBInstanceClass);
     if (problem) {
@@ -151,7 +157,12 @@ const writer: Lab03Judge = {
           : `Add an instance (console: Actions > Add reader, or deploy the lab stack with \`${DEPLOY}\`); the first instance of a cluster becomes its writer.`,
       );
     } else {
-      return result('writer', 'fail', `DB cluster ${id} reports ${writers.length} writers (${writers.join(', ')}); an Aurora cluster has exactly one.`, 'Re-run in a minute: this is only seen mid-failover.');
+      return result(
+        'writer',
+        'fail',
+        `DB cluster ${id} reports ${writers.length} writers (${writers.join(', ')}); an Aurora cluster has exactly one.`,
+        'Re-run in a minute: this is only seen mid-failover.',
+      );
     }
   },
 };
@@ -219,7 +230,12 @@ const readerEndpoint: Lab03Judge = {
     const id = f.clusterId;
     const host = clusterOf(f).ReaderEndpoint;
     if (!host || !f.readerDns) {
-      return result('readerEndpoint', 'fail', `DB cluster ${id} reports no reader endpoint (ReaderEndpoint is empty).`, 'Every available Aurora provisioned cluster has one: wait until the cluster is available, then re-run.');
+      return result(
+        'readerEndpoint',
+        'fail',
+        `DB cluster ${id} reports no reader endpoint (ReaderEndpoint is empty).`,
+        'Every available Aurora provisioned cluster has one: wait until the cluster is available, then re-run.',
+      );
     }
     const { addresses, error, ms } = f.readerDns;
     if (addresses && addresses.length > 0) {
@@ -232,11 +248,17 @@ const readerEndpoint: Lab03Judge = {
         'readerEndpoint',
         'fail',
         `The reader endpoint ${host} does not resolve from this machine (${code}).`,
-        'A new cluster\'s names take a minute or two to appear in DNS: re-run shortly. If it persists, check that this machine uses a public DNS resolver.',
+        "A new cluster's names take a minute or two to appear in DNS: re-run shortly. If it persists, check that this machine uses a public DNS resolver.",
         ms,
       );
     }
-    return result('readerEndpoint', 'error', `Could not look up ${host}: ${error!.message}.`, 'Check this machine\'s network and DNS settings, then re-run.', ms);
+    return result(
+      'readerEndpoint',
+      'error',
+      `Could not look up ${host}: ${error!.message}.`,
+      "Check this machine's network and DNS settings, then re-run.",
+      ms,
+    );
   },
 };
 
@@ -246,9 +268,16 @@ function isPrivate(address: string): boolean {
 
 export function encryptionCheck(cluster: DBCluster, id: string): CheckResult {
   const type = cluster.StorageEncryptionType;
-  if (type === 'sse-rds') return result('encryption', 'pass', `DB cluster ${id} is encrypted with an AWS-owned key (StorageEncryptionType sse-rds; StorageEncrypted reads ${String(cluster.StorageEncrypted ?? false)} for this key).`);
-  if (type === 'sse-kms') return result('encryption', 'pass', `DB cluster ${id} is encrypted with a KMS key${cluster.KmsKeyId ? ` (${cluster.KmsKeyId.split('/').at(-1)})` : ''}.`);
-  if (type === undefined && cluster.StorageEncrypted === true) return result('encryption', 'pass', `DB cluster ${id} has encrypted storage (StorageEncrypted: true).`);
+  if (type === 'sse-rds')
+    return result(
+      'encryption',
+      'pass',
+      `DB cluster ${id} is encrypted with an AWS-owned key (StorageEncryptionType sse-rds; StorageEncrypted reads ${String(cluster.StorageEncrypted ?? false)} for this key).`,
+    );
+  if (type === 'sse-kms')
+    return result('encryption', 'pass', `DB cluster ${id} is encrypted with a KMS key${cluster.KmsKeyId ? ` (${cluster.KmsKeyId.split('/').at(-1)})` : ''}.`);
+  if (type === undefined && cluster.StorageEncrypted === true)
+    return result('encryption', 'pass', `DB cluster ${id} has encrypted storage (StorageEncrypted: true).`);
   return result(
     'encryption',
     'fail',

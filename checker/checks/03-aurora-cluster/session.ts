@@ -42,7 +42,8 @@ export class ClusterHarness extends LearnerCalls {
     const { cluster, local } = this;
     const instance = (serverId: string): ConnectionSettings => {
       const endpoint = cluster.instances[serverId];
-      if (!endpoint) throw new Error(`ctx.instance: this cluster has no instance named ${JSON.stringify(serverId)} (it has ${Object.keys(cluster.instances).join(', ')})`);
+      if (!endpoint)
+        throw new Error(`ctx.instance: this cluster has no instance named ${JSON.stringify(serverId)} (it has ${Object.keys(cluster.instances).join(', ')})`);
       return this.settings(endpoint, local?.instancePort(serverId));
     };
     return {
@@ -124,7 +125,10 @@ export class ClusterHarness extends LearnerCalls {
 
   /** Fails the writer over (local target only). */
   async failover(timing: FailoverTiming): Promise<FailoverReport & { settled: Promise<void> }> {
-    if (!this.local) throw new CheckSkipped('needs a failover the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)');
+    if (!this.local)
+      throw new CheckSkipped(
+        'needs a failover the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)',
+      );
     return this.local.failover(timing);
   }
 
@@ -136,7 +140,8 @@ export class ClusterHarness extends LearnerCalls {
 /** Reads { server_id, read_only } from the rows of the identity query. */
 export function identityOf(rows: unknown): ServerIdentity {
   const row = Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
-  if (!row || row.server_id === undefined) throw new CheckFailed(`the identity query returned ${JSON.stringify(rows)?.slice(0, 120)}, not one row with server_id and read_only`);
+  if (!row || row.server_id === undefined)
+    throw new CheckFailed(`the identity query returned ${JSON.stringify(rows)?.slice(0, 120)}, not one row with server_id and read_only`);
   return { serverId: String(row.server_id), readOnly: Number(row.read_only) === 1 };
 }
 
@@ -147,11 +152,16 @@ export async function openLab03(endpoints: Endpoints): Promise<LabSession<Cluste
   let seedConn: Connection | undefined;
   try {
     local = cluster.admin ? await LocalCluster.start(cluster) : undefined;
-    seedConn = await mysql.createConnection({ ...connectionSettings(cluster.writer, local?.clusterPort ?? cluster.writer.port, local ? '127.0.0.1' : cluster.writer.host), connectTimeout: 3_000 } as mysql.ConnectionOptions);
+    seedConn = await mysql.createConnection({
+      ...connectionSettings(cluster.writer, local?.clusterPort ?? cluster.writer.port, local ? '127.0.0.1' : cluster.writer.host),
+      connectTimeout: 3_000,
+    } as mysql.ConnectionOptions);
     await seedConn.end();
   } catch (err) {
     await local?.close();
-    throw new EnginesUnreachable(`Could not reach the cluster endpoint at ${cluster.writer.host}:${cluster.writer.port} (${endpoints.target} target): ${(err as Error).message}`);
+    throw new EnginesUnreachable(
+      `Could not reach the cluster endpoint at ${cluster.writer.host}:${cluster.writer.port} (${endpoints.target} target): ${(err as Error).message}`,
+    );
   }
   const harnessFor = (module: Record<string, unknown>, file: string, callTimeoutMs: number) =>
     new ClusterHarness(module, file, callTimeoutMs, cluster, endpoints.target, local);

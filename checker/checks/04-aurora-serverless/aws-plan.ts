@@ -15,7 +15,12 @@ export const awsPlan: AwsPlan = {
     const { findServerlessClusterResources } = await import('../../aws/aurora-resources.js');
     const { runLab04AwsChecks, capacityRoseCheck } = await import('./aws.js');
     const where = { region: ctx.region, profile: ctx.profile };
-    const r = await findServerlessClusterResources(ctx.clients, lab04.stack, { stackName: ctx.names.stack, clusterId: ctx.names.cluster, dbInstanceId: ctx.names.dbInstance, ...where });
+    const r = await findServerlessClusterResources(ctx.clients, lab04.stack, {
+      stackName: ctx.names.stack,
+      clusterId: ctx.names.cluster,
+      dbInstanceId: ctx.names.dbInstance,
+      ...where,
+    });
     const report = await runLab04AwsChecks(ctx.clients, r, where);
     return {
       checks: report.checks,
@@ -25,7 +30,13 @@ export const awsPlan: AwsPlan = {
         const host = cluster.Endpoint ?? r.clusterEndpoint;
         if (!host) throw new EnvironmentError(`DB cluster ${r.clusterId} reports no cluster endpoint yet.`, 'Wait until it is available, then re-run.');
         const aws = location(ctx, { clusterId: r.clusterId });
-        const [mysql] = await mysqlEndpoints(ctx, [{ host, port: cluster.Port ?? r.dbPort ?? 3306 }], r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn, r.dbName ?? cluster.DatabaseName, r.bastionInstanceId);
+        const [mysql] = await mysqlEndpoints(
+          ctx,
+          [{ host, port: cluster.Port ?? r.dbPort ?? 3306 }],
+          r.dbSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+          r.dbName ?? cluster.DatabaseName,
+          r.bastionInstanceId,
+        );
         return { target: 'aws', mysql: mysql!, aws };
       },
       async after(_endpoints, startedAt): Promise<AfterRun> {
@@ -51,13 +62,18 @@ async function resumeDrill(ctx: AwsPlanContext, clusterId: string) {
   const { sampleServerlessCapacity } = await import('../../aws/serverless-capacity.js');
   const aws = location(ctx, { clusterId });
   const progress = ctx.io.progress(`Resume drill: waiting for ${clusterId} to pause`);
-  const pause = await waitForPause(() => sampleServerlessCapacity(aws, undefined, ctx.clients.cloudwatch), { timeoutMs: 12 * 60_000, intervalMs: 20_000, onWaiting: (line) => progress.update(line) });
+  const pause = await waitForPause(() => sampleServerlessCapacity(aws, undefined, ctx.clients.cloudwatch), {
+    timeoutMs: 12 * 60_000,
+    intervalMs: 20_000,
+    onWaiting: (line) => progress.update(line),
+  });
   if (!pause.paused) {
     progress.fail();
     return { check: resumeCheck(pause), data: { pause } };
   }
   progress.update(`Resume drill: ${clusterId} is paused; your measureResume wakes it`);
-  const figures = (await ctx.run('03-resume-latency', 'resume-from-pause', { timeoutMs: 120_000 })) as { reportedMs?: number; callMs?: number; error?: string } | undefined;
+  const figures = (await ctx.run('03-resume-latency', 'resume-from-pause', { timeoutMs: 120_000 })) as
+    { reportedMs?: number; callMs?: number; error?: string } | undefined;
   const check = resumeCheck(pause, figures);
   if (check.status === 'pass') progress.succeed(`Resume drill: ${check.message}`);
   else progress.fail();

@@ -49,7 +49,14 @@ export async function runLab04AwsChecks(clients: AwsClients, resources: Lab04Res
 export async function describeLab04(clients: AwsClients, resources: Lab04Resources, options: Lab04AwsCheckOptions = {}): Promise<Lab04Facts> {
   const ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile, deployCommand: LAB04_DEPLOY };
   const id = resources.clusterId;
-  const facts: Lab04Facts = { clusterId: id, region: ctx.region, stackName: resources.stackName, source: resources.source, writerInstanceId: resources.writerInstanceId, cluster: { instances: [], ms: 0 } };
+  const facts: Lab04Facts = {
+    clusterId: id,
+    region: ctx.region,
+    stackName: resources.stackName,
+    source: resources.source,
+    writerInstanceId: resources.writerInstanceId,
+    cluster: { instances: [], ms: 0 },
+  };
   const t0 = performance.now();
   try {
     const found = await describeDbCluster(clients, id, ctx);
@@ -162,7 +169,10 @@ export async function capacityRoseCheck(
   }
   if (peak <= threshold) {
     const start = `${baseline} ACU at the start of the ramp`;
-    const why = peak <= (baseline ?? min) ? `never rose above ${start}` : `rose only to ${peak} ACU, a resume from a pause (${RESUME_CAPACITY_ACU} ACU) rather than scaling; it had ${start}`;
+    const why =
+      peak <= (baseline ?? min)
+        ? `never rose above ${start}`
+        : `rose only to ${peak} ACU, a resume from a pause (${RESUME_CAPACITY_ACU} ACU) rather than scaling; it had ${start}`;
     return {
       check: result(
         'capacityRose',
@@ -174,6 +184,18 @@ export async function capacityRoseCheck(
       figures,
     };
   }
-  const series = [...points].reverse().map((p) => p.value).join(' -> ');
-  return { check: result('capacityRose', 'pass', `ServerlessDatabaseCapacity of ${clusterId} rose to ${peak} ACU ${window}, from ${baseline} ACU at the start of the ramp (minimum ${min}; per minute: ${series}).`, undefined, ms), figures };
+  const series = [...points]
+    .reverse()
+    .map((p) => p.value)
+    .join(' -> ');
+  return {
+    check: result(
+      'capacityRose',
+      'pass',
+      `ServerlessDatabaseCapacity of ${clusterId} rose to ${peak} ACU ${window}, from ${baseline} ACU at the start of the ramp (minimum ${min}; per minute: ${series}).`,
+      undefined,
+      ms,
+    ),
+    figures,
+  };
 }

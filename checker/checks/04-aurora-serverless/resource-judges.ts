@@ -17,7 +17,10 @@ export const LAB04_AWS_CHECKS = {
   engine: { id: '04.aws.engine', name: 'Engine is Aurora MySQL 3.08 or newer (auto-pause needs it)' },
   scaling: { id: '04.aws.scaling', name: "Serverless v2 scaling: the lab's minimum, maximum and auto-pause" },
   instanceClass: { id: '04.aws.instance-class', name: 'The writer is a db.serverless instance' },
-  capacityRose: { id: '04.aws.capacity-rose', name: 'Under load, ServerlessDatabaseCapacity rose above its level at the start of the ramp (and above a bare resume)' },
+  capacityRose: {
+    id: '04.aws.capacity-rose',
+    name: 'Under load, ServerlessDatabaseCapacity rose above its level at the start of the ramp (and above a bare resume)',
+  },
 } as const;
 
 export type Lab04CheckKey = keyof typeof LAB04_AWS_CHECKS;
@@ -58,7 +61,9 @@ export function scalingCheck(cluster: DBCluster, id: string): CheckResult {
   const seen = `minimum ${config.MinCapacity} ACU, maximum ${config.MaxCapacity} ACU${config.SecondsUntilAutoPause !== undefined ? `, auto-pause after ${config.SecondsUntilAutoPause} s` : ''}`;
   const wrong: string[] = [];
   if (config.MinCapacity !== want.minCapacity) {
-    wrong.push(`the minimum is ${config.MinCapacity} ACU, not ${want.minCapacity}: the cluster never pauses and bills at least ${config.MinCapacity} ACU-hours every hour`);
+    wrong.push(
+      `the minimum is ${config.MinCapacity} ACU, not ${want.minCapacity}: the cluster never pauses and bills at least ${config.MinCapacity} ACU-hours every hour`,
+    );
   }
   if (config.MaxCapacity !== want.maxCapacity) {
     wrong.push(
@@ -68,7 +73,9 @@ export function scalingCheck(cluster: DBCluster, id: string): CheckResult {
     );
   }
   if (config.MinCapacity === want.minCapacity && config.SecondsUntilAutoPause !== want.secondsUntilAutoPause) {
-    wrong.push(`auto-pause is after ${config.SecondsUntilAutoPause ?? 'an unreported number of'} seconds, not ${want.secondsUntilAutoPause} (5 minutes, the wait the resume exercise plans for)`);
+    wrong.push(
+      `auto-pause is after ${config.SecondsUntilAutoPause ?? 'an unreported number of'} seconds, not ${want.secondsUntilAutoPause} (5 minutes, the wait the resume exercise plans for)`,
+    );
   }
   if (wrong.length) return result('scaling', 'fail', `Serverless v2 scaling of ${id}: ${wrong.join('; ')} (seen: ${seen}).`, scalingTask(id));
   return result('scaling', 'pass', `Serverless v2 scaling of ${id}: ${seen}.`);
@@ -123,13 +130,24 @@ const cluster: Lab04Judge = {
     const ms = f.cluster.ms;
     if (f.cluster.error) return errorResult('cluster', f.cluster.error, ms);
     if (!f.cluster.found) {
-      const { message, hint } = clusterNotFound(id, f.cluster.suggestions ?? [], { region: f.region, deployCommand: DEPLOY, stackName: f.stackName, fromStack: f.source === 'stack' });
+      const { message, hint } = clusterNotFound(id, f.cluster.suggestions ?? [], {
+        region: f.region,
+        deployCommand: DEPLOY,
+        stackName: f.stackName,
+        fromStack: f.source === 'stack',
+      });
       return result('cluster', 'fail', message, hint, ms);
     }
     const status = f.cluster.found.Status ?? 'unknown';
     return status === 'available'
       ? result('cluster', 'pass', `DB cluster ${id} is available.`, undefined, ms)
-      : result('cluster', 'fail', `DB cluster ${id} has status "${status}", not "available".`, 'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.', ms);
+      : result(
+          'cluster',
+          'fail',
+          `DB cluster ${id} has status "${status}", not "available".`,
+          'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.',
+          ms,
+        );
   },
   blocks(f) {
     if (f.cluster.error) return { why: `the DB cluster could not be read (see ${LAB04_AWS_CHECKS.cluster.id})` };
@@ -153,12 +171,23 @@ const engine: Lab04Judge = {
     const version = cluster.EngineVersion ?? '';
     const upgrade = `Upgrade it: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --engine-version ${STACK_VERSION} --allow-major-version-upgrade --apply-immediately\`, or deploy the lab stack.`;
     if (engine !== 'aurora-mysql') {
-      return result('engine', 'fail', `DB cluster ${id} runs the engine "${engine}"; the lab is written for Aurora MySQL (aurora-mysql).`, `Deploy the lab stack (\`${DEPLOY}\`), which uses ${STACK_VERSION}.`);
+      return result(
+        'engine',
+        'fail',
+        `DB cluster ${id} runs the engine "${engine}"; the lab is written for Aurora MySQL (aurora-mysql).`,
+        `Deploy the lab stack (\`${DEPLOY}\`), which uses ${STACK_VERSION}.`,
+      );
     }
     if (!auroraSupportsAutoPause(version)) {
-      return result('engine', 'fail', `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer.`, upgrade);
+      return result(
+        'engine',
+        'fail',
+        `DB cluster ${id} runs Aurora MySQL ${version || '(no version reported)'}: scaling to 0 ACUs (auto-pause) needs 3.08.0 or newer.`,
+        upgrade,
+      );
     }
-    if (f.lifecycle?.error || !f.lifecycle?.found) return errorResult('engine', f.lifecycle?.error ?? new EnvironmentError('The kit did not read the engine lifecycle.', 'Report this as a kit bug.'));
+    if (f.lifecycle?.error || !f.lifecycle?.found)
+      return errorResult('engine', f.lifecycle?.error ?? new EnvironmentError('The kit did not read the engine lifecycle.', 'Report this as a kit bug.'));
     const lifecycle = f.lifecycle.found;
     // Serverless v2 is billed for Extended Support per ACU-hour, so no instance class is given.
     const problem = lifecycleProblem(lifecycle);

@@ -117,10 +117,7 @@ export class ServerlessHarness extends LearnerCalls {
 
 /** The load table the exercises query, filled once (kept when it already holds every row). */
 export async function ensureLoadTable(sql: Connection): Promise<void> {
-  const [rows] = await sql.query(
-    'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    [LOAD_TABLE],
-  );
+  const [rows] = await sql.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [LOAD_TABLE]);
   if (Number((rows as Array<{ n: number }>)[0].n) > 0) {
     const [count] = await sql.query(`SELECT COUNT(*) AS n FROM ${LOAD_TABLE}`);
     if (Number((count as Array<{ n: number }>)[0].n) === LOAD_ROWS) return;

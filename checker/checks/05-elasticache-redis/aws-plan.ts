@@ -67,7 +67,11 @@ async function cacheEndpoints(ctx: AwsPlanContext, r: Lab05Resources): Promise<C
   };
 }
 
-async function failoverDrill(ctx: AwsPlanContext, replicationGroupId: string, endpoints: CacheEndpoints): Promise<{ check: CheckResult; result: unknown } | undefined> {
+async function failoverDrill(
+  ctx: AwsPlanContext,
+  replicationGroupId: string,
+  endpoints: CacheEndpoints,
+): Promise<{ check: CheckResult; result: unknown } | undefined> {
   const { runFailoverDrill } = await import('./failover-drill.js');
   const { connectRedis } = await import('../../runner/connect.js');
   const probeClient = await connectRedis(endpoints.redis);

@@ -8,12 +8,7 @@
  * be asked (credentials, permissions, network), explained by checker/aws/errors.ts.
  */
 import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeCacheClustersCommand,
-  DescribeReplicationGroupsCommand,
-  type CacheCluster,
-  type ReplicationGroup,
-} from '@aws-sdk/client-elasticache';
+import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, type CacheCluster, type ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { EnvironmentError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
@@ -53,11 +48,7 @@ function groupCallContext(id: string, ctx: Ctx) {
   };
 }
 
-export async function runLab05AwsChecks(
-  clients: AwsClients,
-  resources: Lab05Resources,
-  options: Lab05AwsCheckOptions = {},
-): Promise<CheckResult[]> {
+export async function runLab05AwsChecks(clients: AwsClients, resources: Lab05Resources, options: Lab05AwsCheckOptions = {}): Promise<CheckResult[]> {
   const ctx: Ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile };
   const facts = await describeLab05(clients, resources, ctx);
   return judgeAll(LAB05_JUDGES, facts, lab05Results.skipped);
@@ -102,7 +93,12 @@ async function readMembers(clients: AwsClients, memberIds: string[], ctx: Ctx): 
         if (c) clusters.set(id, c);
       } catch (err) {
         if (classifyAwsError(err, ctx.region) === 'not-found') return;
-        error ??= explainAwsError(err, { action: 'elasticache:DescribeCacheClusters', region: ctx.region, profile: ctx.profile, resource: { kind: 'ElastiCache cache cluster', id } });
+        error ??= explainAwsError(err, {
+          action: 'elasticache:DescribeCacheClusters',
+          region: ctx.region,
+          profile: ctx.profile,
+          resource: { kind: 'ElastiCache cache cluster', id },
+        });
       }
     }),
   );
@@ -117,7 +113,12 @@ async function readDb(clients: AwsClients, id: string | undefined, ctx: Ctx): Pr
     return { id, found: out.DBInstances?.[0], ms: elapsed(t0) };
   } catch (err) {
     if (classifyAwsError(err, ctx.region) === 'not-found') return { id, ms: elapsed(t0) };
-    const error = explainAwsError(err, { action: 'rds:DescribeDBInstances', region: ctx.region, profile: ctx.profile, resource: { kind: 'RDS DB instance', id, flag: '--db-instance <id>' } });
+    const error = explainAwsError(err, {
+      action: 'rds:DescribeDBInstances',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'RDS DB instance', id, flag: '--db-instance <id>' },
+    });
     return { id, error, ms: elapsed(t0) };
   }
 }
@@ -175,14 +176,26 @@ export async function runLab05TrafficCheck(
       members = group?.MemberClusters ?? [];
       if (!group) {
         return {
-          check: result('traffic', 'fail', `There is no ElastiCache replication group "${replicationGroupId}" to read metrics for.`, 'Deploy the lab stack or pass --replication-group <id>.', elapsed(t0)),
+          check: result(
+            'traffic',
+            'fail',
+            `There is no ElastiCache replication group "${replicationGroupId}" to read metrics for.`,
+            'Deploy the lab stack or pass --replication-group <id>.',
+            elapsed(t0),
+          ),
           figures,
         };
       }
     } catch (err) {
       if (classifyAwsError(err, ctx.region) === 'not-found') {
         return {
-          check: result('traffic', 'fail', `There is no ElastiCache replication group "${replicationGroupId}"${ctx.region ? ` in ${ctx.region}` : ''} to read metrics for.`, 'Deploy the lab stack or pass --replication-group <id>.', elapsed(t0)),
+          check: result(
+            'traffic',
+            'fail',
+            `There is no ElastiCache replication group "${replicationGroupId}"${ctx.region ? ` in ${ctx.region}` : ''} to read metrics for.`,
+            'Deploy the lab stack or pass --replication-group <id>.',
+            elapsed(t0),
+          ),
           figures,
         };
       }
@@ -191,7 +204,13 @@ export async function runLab05TrafficCheck(
   }
   if (members.length === 0) {
     return {
-      check: result('traffic', 'fail', `Replication group ${replicationGroupId} has no member nodes to read metrics for.`, 'Wait until it is available, then re-run.', elapsed(t0)),
+      check: result(
+        'traffic',
+        'fail',
+        `Replication group ${replicationGroupId} has no member nodes to read metrics for.`,
+        'Wait until it is available, then re-run.',
+        elapsed(t0),
+      ),
       figures,
     };
   }
@@ -201,7 +220,10 @@ export async function runLab05TrafficCheck(
   const queries: MetricDataQuery[] = [];
   const labels = new Map<string, { cluster: string; metric: 'hits' | 'misses' }>();
   members.forEach((cluster, i) => {
-    for (const [metric, name] of [['hits', 'CacheHits'], ['misses', 'CacheMisses']] as const) {
+    for (const [metric, name] of [
+      ['hits', 'CacheHits'],
+      ['misses', 'CacheMisses'],
+    ] as const) {
       const id = `${metric === 'hits' ? 'h' : 'm'}${i}`;
       labels.set(id, { cluster, metric });
       queries.push({

@@ -9,11 +9,7 @@ import { classifyAwsError, explainAwsError } from '../../aws/errors.js';
 import { UsageError } from '../../core/errors.js';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
 import type { DeployContext } from '../plugin.js';
-import {
-  REPLICATION_TWO_STEP_ADVICE,
-  replicationSettingsOfTemplate,
-  replicationUpdateProblem,
-} from '../../../stacks/shared/cache-replication.js';
+import { REPLICATION_TWO_STEP_ADVICE, replicationSettingsOfTemplate, replicationUpdateProblem } from '../../../stacks/shared/cache-replication.js';
 
 /** The template CloudFormation holds for the stack, or undefined when the stack does not exist (a first deploy). */
 export async function deployedTemplate(cloudformation: CloudFormationClient, stackName: string, region?: string): Promise<unknown> {
@@ -52,10 +48,7 @@ export function refuseImpossibleCacheUpdate(deployed: unknown, next: unknown, co
   if (!before || !after) return;
   const problem = replicationUpdateProblem(before, after);
   if (!problem) return;
-  throw new UsageError(
-    `Not deploying: ${problem} Nothing was changed.`,
-    `${REPLICATION_TWO_STEP_ADVICE} (The settings are in ${configFile}.)`,
-  );
+  throw new UsageError(`Not deploying: ${problem} Nothing was changed.`, `${REPLICATION_TWO_STEP_ADVICE} (The settings are in ${configFile}.)`);
 }
 
 /**

@@ -81,13 +81,7 @@ export interface DrillResult {
 }
 
 export type DrillRefusal =
-  | 'not-confirmed'
-  | 'not-found'
-  | 'not-available'
-  | 'node-group-not-found'
-  | 'automatic-failover-disabled'
-  | 'no-replicas'
-  | 'primary-unknown';
+  'not-confirmed' | 'not-found' | 'not-available' | 'node-group-not-found' | 'automatic-failover-disabled' | 'no-replicas' | 'primary-unknown';
 
 export { DrillRefused };
 
@@ -149,7 +143,7 @@ export function planOrRefuse(group: ReplicationGroup, rgId: string, wantedNodeGr
     throw new DrillRefused<DrillRefusal>(
       'primary-unknown',
       `ElastiCache does not report which node of ${rgId} is the primary (it only does with cluster mode disabled), so the drill could not tell when the failover finished.`,
-      'Run the drill on the lab\'s cache (cluster mode disabled).',
+      "Run the drill on the lab's cache (cluster mode disabled).",
     );
   }
   return { replicationGroupId: rgId, nodeGroupId, primary: oldPrimary, replicas };

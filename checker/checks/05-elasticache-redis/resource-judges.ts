@@ -61,12 +61,26 @@ export const NODE_TYPE_PRICES: Record<string, number> = {
 };
 /** Price of the `.large` size per family; each size step up doubles it. */
 const LARGE_PRICES: Record<string, number> = {
-  m7g: 0.158, m6g: 0.149, m5: 0.156, m4: 0.156,
-  r7g: 0.219, r6g: 0.206, r6gd: 0.252, r5: 0.216, r4: 0.228,
+  m7g: 0.158,
+  m6g: 0.149,
+  m5: 0.156,
+  m4: 0.156,
+  r7g: 0.219,
+  r6g: 0.206,
+  r6gd: 0.252,
+  r5: 0.216,
+  r4: 0.228,
   c7gn: 0.255,
 };
 const SIZE_FACTOR: Record<string, number> = {
-  large: 1, xlarge: 2, '2xlarge': 4, '4xlarge': 8, '8xlarge': 16, '12xlarge': 24, '16xlarge': 32, '24xlarge': 48,
+  large: 1,
+  xlarge: 2,
+  '2xlarge': 4,
+  '4xlarge': 8,
+  '8xlarge': 16,
+  '12xlarge': 24,
+  '16xlarge': 32,
+  '24xlarge': 48,
 };
 const LAB_NODE_PRICE = NODE_TYPE_PRICES['cache.t4g.micro']!;
 
@@ -123,7 +137,6 @@ function replicaCount(group: ReplicationGroup): number {
   );
 }
 
-
 /** What aws.ts read from AWS; every judge works from this alone. */
 export interface Lab05Facts {
   replicationGroupId: string;
@@ -176,7 +189,7 @@ const replicationGroup: Lab05Judge = {
       `Replication group ${rgId} has status "${status}", not "available".`,
       status === 'deleting'
         ? `It is being deleted: deploy the stack again with ${REDEPLOY} once it is gone.`
-        : 'Look at the cache\'s events in the ElastiCache console for what went wrong; destroying and deploying the stack again usually fixes a failed create.',
+        : "Look at the cache's events in the ElastiCache console for what went wrong; destroying and deploying the stack again usually fixes a failed create.",
       ms,
     );
   },
@@ -207,7 +220,14 @@ const engine: Lab05Judge = {
         ms,
       );
     }
-    if (versions.length === 0) return result('engine', 'fail', `No engine version reported for the members of ${rgId}: are they still being created?`, 'Wait until the group is available, then re-run.', ms);
+    if (versions.length === 0)
+      return result(
+        'engine',
+        'fail',
+        `No engine version reported for the members of ${rgId}: are they still being created?`,
+        'Wait until the group is available, then re-run.',
+        ms,
+      );
     const old = versions.filter((v) => {
       const p = parseVersion(v);
       return !p || !atLeast(p, min);
@@ -363,7 +383,10 @@ const authToken: Lab05Judge = {
     const rgId = rgOf(f);
     const g = group(f);
     if (g.AuthTokenEnabled === true) return result('authToken', 'pass', `${rgId} requires an AUTH token.`);
-    const rbac = (g.UserGroupIds ?? []).length > 0 ? ` It uses the user groups ${g.UserGroupIds!.join(', ')} instead, but the lab's exercises connect with an AUTH token.` : '';
+    const rbac =
+      (g.UserGroupIds ?? []).length > 0
+        ? ` It uses the user groups ${g.UserGroupIds!.join(', ')} instead, but the lab's exercises connect with an AUTH token.`
+        : '';
     return result(
       'authToken',
       'fail',
@@ -419,17 +442,34 @@ const dbInstance: Lab05Judge = {
   judge(f) {
     const id = f.db.id;
     if (!id) {
-      return result('dbInstance', 'skipped', 'Not checked: no database instance is known (no stack output DbEndpoint and no --db-instance flag).', 'Pass --db-instance <id> to check the database too.');
+      return result(
+        'dbInstance',
+        'skipped',
+        'Not checked: no database instance is known (no stack output DbEndpoint and no --db-instance flag).',
+        'Pass --db-instance <id> to check the database too.',
+      );
     }
     if (f.db.error) return errorResult('dbInstance', f.db.error, f.db.ms);
     if (!f.db.found) {
       const where = f.region ? ` in ${f.region}` : '';
-      return result('dbInstance', 'fail', `There is no RDS DB instance "${id}"${where}.`, `Deploy the lab stack with ${REDEPLOY}, or pass the identifier of your database with --db-instance <id>.`, f.db.ms);
+      return result(
+        'dbInstance',
+        'fail',
+        `There is no RDS DB instance "${id}"${where}.`,
+        `Deploy the lab stack with ${REDEPLOY}, or pass the identifier of your database with --db-instance <id>.`,
+        f.db.ms,
+      );
     }
     const status = f.db.found.DBInstanceStatus ?? 'unknown';
     return status === 'available'
       ? result('dbInstance', 'pass', `DB instance ${id} is available.`, undefined, f.db.ms)
-      : result('dbInstance', 'fail', `DB instance ${id} is ${status}, not available.`, 'Wait until it is available (or start it if it is stopped), then re-run.', f.db.ms);
+      : result(
+          'dbInstance',
+          'fail',
+          `DB instance ${id} is ${status}, not available.`,
+          'Wait until it is available (or start it if it is stopped), then re-run.',
+          f.db.ms,
+        );
   },
   blocks(f) {
     if (!f.db.id) return { why: 'no database instance is known' };

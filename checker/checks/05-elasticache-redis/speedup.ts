@@ -10,8 +10,12 @@ export function renderSpeedup(c: ChalkInstance, m: CacheMeasurement, target: str
   const bar = (v: number) => '█'.repeat(Math.max(1, Math.round((v / widest) * 30)));
   for (const x of m.comparisons) {
     out.push(`  ${x.label}`);
-    out.push(`    database    p50 ${ms(x.database.p50).padStart(10)}  p95 ${ms(x.database.p95).padStart(10)}  p99 ${ms(x.database.p99).padStart(10)}  ${c.yellow(bar(x.database.p50))}`);
-    out.push(`    cache hit   p50 ${ms(x.cache.p50).padStart(10)}  p95 ${ms(x.cache.p95).padStart(10)}  p99 ${ms(x.cache.p99).padStart(10)}  ${c.green(bar(x.cache.p50))}`);
+    out.push(
+      `    database    p50 ${ms(x.database.p50).padStart(10)}  p95 ${ms(x.database.p95).padStart(10)}  p99 ${ms(x.database.p99).padStart(10)}  ${c.yellow(bar(x.database.p50))}`,
+    );
+    out.push(
+      `    cache hit   p50 ${ms(x.cache.p50).padStart(10)}  p95 ${ms(x.cache.p95).padStart(10)}  p99 ${ms(x.cache.p99).padStart(10)}  ${c.green(bar(x.cache.p50))}`,
+    );
     out.push(`    speed-up at p50: ${c.bold(`${x.speedup.toFixed(1)}x`)}`);
   }
   if (target === 'local') {

@@ -59,7 +59,14 @@ export async function runLab06AwsChecks(clients: AwsClients, resources: Lab06Res
 export async function describeLab06(clients: AwsClients, resources: Lab06Resources, options: Lab06AwsCheckOptions = {}): Promise<Lab06Facts> {
   const ctx = { region: options.region ?? resources.region ?? clients.region, profile: options.profile ?? clients.profile };
   const id = resources.dbInstanceId;
-  const facts: Lab06Facts = { dbInstanceId: id, region: ctx.region, stackName: resources.stackName, source: resources.source, instance: { ms: 0 }, alarms: { byMetric: {}, ms: 0 } };
+  const facts: Lab06Facts = {
+    dbInstanceId: id,
+    region: ctx.region,
+    stackName: resources.stackName,
+    source: resources.source,
+    instance: { ms: 0 },
+    alarms: { byMetric: {}, ms: 0 },
+  };
   const t0 = performance.now();
   try {
     const found = await describeDbInstance(clients, id, { ...ctx, deployCommand: DEPLOY });
@@ -83,7 +90,11 @@ async function readAlarms(clients: AwsClients, id: string, ctx: { region?: strin
       byMetric[metric] = out.MetricAlarms ?? [];
     }
   } catch (err) {
-    return { byMetric, error: explainAwsError(err, { action: 'cloudwatch:DescribeAlarmsForMetric', region: ctx.region, profile: ctx.profile }), ms: elapsed(t0) };
+    return {
+      byMetric,
+      error: explainAwsError(err, { action: 'cloudwatch:DescribeAlarmsForMetric', region: ctx.region, profile: ctx.profile }),
+      ms: elapsed(t0),
+    };
   }
   return { byMetric, ms: elapsed(t0) };
 }
@@ -114,7 +125,7 @@ export async function topSqlCheck(
     return {
       check: skipped(
         'topSql',
-        'the instance\'s DbiResourceId is not known (the PI API is addressed by it, not by the instance name)',
+        "the instance's DbiResourceId is not known (the PI API is addressed by it, not by the instance name)",
         'Deploy the lab stack (it outputs DbiResourceId), or check that --db-instance names an existing instance.',
       ),
     };
@@ -156,6 +167,9 @@ export async function topSqlCheck(
   const first = top.rows[0]!;
   const message =
     `The top statement carried ${(first.share * 100).toFixed(1)}% of the database load (${first.averageLoad.toFixed(2)} of ${top.totalLoad.toFixed(2)} average active sessions):\n` +
-    renderTopSql(top.rows.map((r) => ({ statement: r.statement, share: r.share })), { shareLabel: 'share of load' });
+    renderTopSql(
+      top.rows.map((r) => ({ statement: r.statement, share: r.share })),
+      { shareLabel: 'share of load' },
+    );
   return { check: result('topSql', 'pass', message, undefined, ms), topSql: top };
 }

@@ -53,7 +53,13 @@ export function digestsSince(before: DigestRow[], after: DigestRow[]): DigestRow
     .map((d) => {
       const was = earlier.get(key(d));
       if (!was) return d;
-      return { ...d, calls: d.calls - was.calls, totalPs: d.totalPs - was.totalPs, rowsExamined: d.rowsExamined - was.rowsExamined, rowsSent: d.rowsSent - was.rowsSent };
+      return {
+        ...d,
+        calls: d.calls - was.calls,
+        totalPs: d.totalPs - was.totalPs,
+        rowsExamined: d.rowsExamined - was.rowsExamined,
+        rowsSent: d.rowsSent - was.rowsSent,
+      };
     })
     .filter((d) => d.calls > 0)
     .sort((a, b) => b.totalPs - a.totalPs);

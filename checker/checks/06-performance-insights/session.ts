@@ -13,7 +13,18 @@ import { connectMysql } from '../../runner/connect.js';
 import { CheckFailed, LearnerCalls, type Attempt } from '../../runner/harness.js';
 import { connectionSettings } from '../replication-session.js';
 import { EnginesUnreachable, type LabSession, PROGRESS_EVENT, progressBar } from '../session.js';
-import { avgMs, clearDigests, combine, digestsSince, isBookkeeping, isCourseStatement, isPlantedStatement, perCall, readDigests, type DigestRow } from './digests.js';
+import {
+  avgMs,
+  clearDigests,
+  combine,
+  digestsSince,
+  isBookkeeping,
+  isCourseStatement,
+  isPlantedStatement,
+  perCall,
+  readDigests,
+  type DigestRow,
+} from './digests.js';
 import { measureTopSqlFix } from './measure.js';
 import { TextProtocolDb } from './text-db.js';
 import { runWorkload, type HotQuery, type WorkloadOptions, type WorkloadRun } from './workload.js';
@@ -113,7 +124,11 @@ async function measureBaseline(sql: Connection): Promise<Baseline> {
   for (const customer of BASELINE_CUSTOMERS) await sql.query(ORDERS_FOR_CUSTOMER_SQL, [customer]);
   const planted = digestsSince(before, await readDigests(sql)).find((d) => isPlantedStatement(d.digestText));
   if (!planted) throw new Error(`the server recorded no digest for the hot query in ${DIGEST_TABLE}: is the statements_digest consumer off?`);
-  return { rowsExaminedPerCall: perCall(planted.rowsExamined, planted.calls), rowsSentPerCall: perCall(planted.rowsSent, planted.calls), avgMs: avgMs(planted) };
+  return {
+    rowsExaminedPerCall: perCall(planted.rowsExamined, planted.calls),
+    rowsSentPerCall: perCall(planted.rowsSent, planted.calls),
+    avgMs: avgMs(planted),
+  };
 }
 
 async function performanceSchemaOn(sql: Connection): Promise<boolean> {

@@ -51,13 +51,22 @@ interface Ctx {
   profile?: string;
 }
 
-async function read<T>(ctx: Ctx, action: string, resource: { kind: string; id: string; flag?: string } | undefined, call: () => Promise<T | undefined>): Promise<Read<T>> {
+async function read<T>(
+  ctx: Ctx,
+  action: string,
+  resource: { kind: string; id: string; flag?: string } | undefined,
+  call: () => Promise<T | undefined>,
+): Promise<Read<T>> {
   try {
     const value = await call();
     return value === undefined ? { ok: false, missing: true } : { ok: true, value };
   } catch (err) {
     if (resource && classifyAwsError(err, ctx.region) === 'not-found') return { ok: false, missing: true };
-    return { ok: false, missing: false, error: explainAwsError(err, { action, region: ctx.region, profile: ctx.profile, resource, deployCommand: LAB07_DEPLOY }) };
+    return {
+      ok: false,
+      missing: false,
+      error: explainAwsError(err, { action, region: ctx.region, profile: ctx.profile, resource, deployCommand: LAB07_DEPLOY }),
+    };
   }
 }
 
@@ -72,17 +81,27 @@ export async function gatherLab07Facts(clients: Lab07Clients, resources: Lab07Re
       read(ctx, 'lambda:GetFunctionConfiguration', { kind: 'Lambda function', id: resources.functionName }, async () =>
         lambda.send(new GetFunctionConfigurationCommand({ FunctionName: resources.functionName })),
       ),
-      read(ctx, 'rds:DescribeDBClusters', { kind: 'Aurora DB cluster', id: resources.clusterId, flag: '--cluster <id>' }, async () =>
-        (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resources.clusterId }))).DBClusters?.[0],
+      read(
+        ctx,
+        'rds:DescribeDBClusters',
+        { kind: 'Aurora DB cluster', id: resources.clusterId, flag: '--cluster <id>' },
+        async () => (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resources.clusterId }))).DBClusters?.[0],
       ),
-      read(ctx, 'elasticache:DescribeReplicationGroups', { kind: 'ElastiCache replication group', id: resources.replicationGroupId, flag: '--replication-group <id>' }, async () =>
-        (await clients.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: resources.replicationGroupId }))).ReplicationGroups?.[0],
+      read(
+        ctx,
+        'elasticache:DescribeReplicationGroups',
+        { kind: 'ElastiCache replication group', id: resources.replicationGroupId, flag: '--replication-group <id>' },
+        async () =>
+          (await clients.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: resources.replicationGroupId }))).ReplicationGroups?.[0],
       ),
     ]);
     const firstNode = cache.ok ? cache.value.MemberClusters?.[0] : undefined;
     const cacheNode: Read<CacheCluster> = firstNode
-      ? await read(ctx, 'elasticache:DescribeCacheClusters', { kind: 'ElastiCache node', id: firstNode }, async () =>
-          (await clients.elasticache.send(new DescribeCacheClustersCommand({ CacheClusterId: firstNode }))).CacheClusters?.[0],
+      ? await read(
+          ctx,
+          'elasticache:DescribeCacheClusters',
+          { kind: 'ElastiCache node', id: firstNode },
+          async () => (await clients.elasticache.send(new DescribeCacheClustersCommand({ CacheClusterId: firstNode }))).CacheClusters?.[0],
         )
       : { ok: false, missing: true };
     const vpc = fn.ok ? fn.value.VpcConfig : undefined;
@@ -101,7 +120,12 @@ export async function gatherLab07Facts(clients: Lab07Clients, resources: Lab07Re
           }),
       groupIds.length === 0
         ? Promise.resolve<Read<SecurityGroup[]>>({ ok: true, value: [] })
-        : read(ctx, 'ec2:DescribeSecurityGroups', undefined, async () => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? []),
+        : read(
+            ctx,
+            'ec2:DescribeSecurityGroups',
+            undefined,
+            async () => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [],
+          ),
     ]);
     return { resources, fn, routes, securityGroups, cluster, cache, cacheNode };
   } finally {

@@ -75,17 +75,37 @@ async function lab07Endpoints(ctx: AwsPlanContext, r: Lab07Resources): Promise<E
   return {
     target: 'aws',
     redis: { host: cache!.host, port: cache!.port, tls: true, servername: r.cacheEndpoint, password: token },
-    mysql: { host: mysql!.host, port: mysql!.port, user: db.username, password: db.password, database: r.dbName ?? db.dbname ?? 'labdb', ssl: true, servername: r.clusterEndpoint },
+    mysql: {
+      host: mysql!.host,
+      port: mysql!.port,
+      user: db.username,
+      password: db.password,
+      database: r.dbName ?? db.dbname ?? 'labdb',
+      ssl: true,
+      servername: r.clusterEndpoint,
+    },
     aws: { region: r.region ?? ctx.region ?? '', profile: ctx.profile, clusterId: r.clusterId },
   };
 }
 
 /** Creates (or resets) the function's MySQL user through the endpoints the exercises use. */
-export async function createFunctionUser(ctx: AwsPlanContext, r: Lab07Resources, endpoints: Endpoints, connect: ConnectMysql = defaultConnect): Promise<CheckResult[]> {
+export async function createFunctionUser(
+  ctx: AwsPlanContext,
+  r: Lab07Resources,
+  endpoints: Endpoints,
+  connect: ConnectMysql = defaultConnect,
+): Promise<CheckResult[]> {
   const key = 'functionUser' as const;
   const started = performance.now();
   if (!r.dbAppUser || !r.dbAppSecretArn) {
-    return [functionUserResult(key, 'fail', `The stack ${r.stackName} has no DbAppUser/DbAppSecretArn output, so the function has no database user to sign in as.`, `Deploy the current version of the stack (\`${LAB07_DEPLOY}\`).`)];
+    return [
+      functionUserResult(
+        key,
+        'fail',
+        `The stack ${r.stackName} has no DbAppUser/DbAppSecretArn output, so the function has no database user to sign in as.`,
+        `Deploy the current version of the stack (\`${LAB07_DEPLOY}\`).`,
+      ),
+    ];
   }
   let db: Awaited<ReturnType<ConnectMysql>> | undefined;
   try {
@@ -94,11 +114,27 @@ export async function createFunctionUser(ctx: AwsPlanContext, r: Lab07Resources,
     await ensureFunctionUser(db, r.dbAppUser, password, endpoints.mysql.database);
   } catch (err) {
     const e = err as { message?: string; nextStep?: string };
-    return [functionUserResult(key, 'error', `Could not create the function's database user ${r.dbAppUser}: ${e.message ?? String(err)}`, e.nextStep ?? 'Check the tunnel (--tunnel) and that the cluster is available, then re-run.', Math.round(performance.now() - started))];
+    return [
+      functionUserResult(
+        key,
+        'error',
+        `Could not create the function's database user ${r.dbAppUser}: ${e.message ?? String(err)}`,
+        e.nextStep ?? 'Check the tunnel (--tunnel) and that the cluster is available, then re-run.',
+        Math.round(performance.now() - started),
+      ),
+    ];
   } finally {
     await db?.end().catch(() => undefined);
   }
-  return [functionUserResult(key, 'pass', `${r.dbAppUser} can sign in from the function (TLS required; ${FUNCTION_USER_PRIVILEGES} on ${endpoints.mysql.database}).`, undefined, Math.round(performance.now() - started))];
+  return [
+    functionUserResult(
+      key,
+      'pass',
+      `${r.dbAppUser} can sign in from the function (TLS required; ${FUNCTION_USER_PRIVILEGES} on ${endpoints.mysql.database}).`,
+      undefined,
+      Math.round(performance.now() - started),
+    ),
+  ];
 }
 
 export type ConnectMysql = (endpoint: Endpoints['mysql']) => Promise<{ query(sql: string, params?: unknown[]): Promise<unknown>; end(): Promise<void> }>;
@@ -126,7 +162,15 @@ export function lab07AwsPlan(options: Lab07PlanOptions = {}): AwsPlan {
         async after() {
           if (!functionReady) {
             const why = `the function is not ready to invoke (see ${LAB07_AWS_CHECKS.function.id})`;
-            return { checks: Object.values(LAB07_INVOKE_CHECKS).map((c): CheckResult => ({ ...c, status: 'skipped', message: `Not checked: ${why}.`, group: 'aws', durationMs: 0 })) };
+            return {
+              checks: Object.values(LAB07_INVOKE_CHECKS).map((c): CheckResult => ({
+                ...c,
+                status: 'skipped',
+                message: `Not checked: ${why}.`,
+                group: 'aws',
+                durationMs: 0,
+              })),
+            };
           }
           const { lambda, owned } = lambdaClientFor(clients);
           if (owned) ctx.onClose(async () => lambda.destroy());
@@ -136,7 +180,10 @@ export function lab07AwsPlan(options: Lab07PlanOptions = {}): AwsPlan {
             series = await runInvokeSeries(
               (method, id) => invokeOnce(lambda, resources.functionName, method, id, undefined, { region: ctx.region, profile: ctx.profile }),
               options,
-              (s, done, total) => progress.update(`Invoking ${resources.functionName}: ${done}/${total} (${s.method} /users/${s.id}: ${s.status ?? s.functionError ?? '?'}${s.source ? `, ${s.source}` : ''})`),
+              (s, done, total) =>
+                progress.update(
+                  `Invoking ${resources.functionName}: ${done}/${total} (${s.method} /users/${s.id}: ${s.status ?? s.functionError ?? '?'}${s.source ? `, ${s.source}` : ''})`,
+                ),
             );
           } catch (err) {
             progress.fail();

@@ -43,23 +43,41 @@ type Check = (facts: Lab07Facts) => CheckResult;
 /** The value of a read, or the result that says why there is none. */
 function need<T>(key: Lab07AwsCheckKey, r: Read<T>, missing: string, dependsOn: Lab07AwsCheckKey): { value: T } | { result: CheckResult } {
   if (r.ok) return { value: r.value };
-  if (!r.missing) return { result: key === dependsOn ? errorResult(key, r.error) : skipped(key, `${missing} could not be read (see ${LAB07_AWS_CHECKS[dependsOn].id})`) };
+  if (!r.missing)
+    return { result: key === dependsOn ? errorResult(key, r.error) : skipped(key, `${missing} could not be read (see ${LAB07_AWS_CHECKS[dependsOn].id})`) };
   return { result: skipped(key, `${missing} was not found (see ${LAB07_AWS_CHECKS[dependsOn].id})`) };
 }
 
 export const functionCheck: Check = ({ fn, resources }) => {
   if (!fn.ok && fn.missing) {
-    return result('function', 'fail', `There is no Lambda function "${resources.functionName}"${resources.region ? ` in ${resources.region}` : ''} although the stack ${resources.stackName} names it.`, `Deploy the lab stack again with ${REDEPLOY}.`);
+    return result(
+      'function',
+      'fail',
+      `There is no Lambda function "${resources.functionName}"${resources.region ? ` in ${resources.region}` : ''} although the stack ${resources.stackName} names it.`,
+      `Deploy the lab stack again with ${REDEPLOY}.`,
+    );
   }
   const got = need('function', fn, 'the function', 'function');
   if ('result' in got) return got.result;
   const c = got.value;
   if (c.State && c.State !== 'Active') {
     const why = c.StateReasonCode ? ` (${c.StateReasonCode}${c.StateReason ? `: ${c.StateReason}` : ''})` : '';
-    return result('function', 'fail', `Function ${c.FunctionName} is ${c.State}${why}, not Active: it cannot be invoked now.`, c.State === 'Pending' ? 'Wait a minute (a function in a VPC is Pending while Lambda creates its network interfaces), then re-run.' : `Look at the reason above; deploying the stack again (${REDEPLOY}) recreates it.`);
+    return result(
+      'function',
+      'fail',
+      `Function ${c.FunctionName} is ${c.State}${why}, not Active: it cannot be invoked now.`,
+      c.State === 'Pending'
+        ? 'Wait a minute (a function in a VPC is Pending while Lambda creates its network interfaces), then re-run.'
+        : `Look at the reason above; deploying the stack again (${REDEPLOY}) recreates it.`,
+    );
   }
   if (c.LastUpdateStatus === 'Failed') {
-    return result('function', 'fail', `The last update of ${c.FunctionName} failed (${c.LastUpdateStatusReasonCode ?? 'no reason code'}): it runs the previous code or configuration.`, `Deploy again with ${REDEPLOY}.`);
+    return result(
+      'function',
+      'fail',
+      `The last update of ${c.FunctionName} failed (${c.LastUpdateStatusReasonCode ?? 'no reason code'}): it runs the previous code or configuration.`,
+      `Deploy again with ${REDEPLOY}.`,
+    );
   }
   return result('function', 'pass', `Function ${c.FunctionName} is active.`);
 };
@@ -72,7 +90,8 @@ export const runtimeCheck: Check = ({ fn }) => {
   const wrong: string[] = [];
   if (runtime !== RUNTIME) wrong.push(`the runtime is ${runtime}, not ${RUNTIME}`);
   if (!arch.includes(ARCHITECTURE)) wrong.push(`the architecture is ${arch.join(', ')}, not ${ARCHITECTURE}: Graviton costs 20% less per GB-second`);
-  if (wrong.length) return result('runtime', 'fail', `Function ${got.value.FunctionName}: ${wrong.join('; ')}.`, `The lab stack sets both; deploy it with ${REDEPLOY}.`);
+  if (wrong.length)
+    return result('runtime', 'fail', `Function ${got.value.FunctionName}: ${wrong.join('; ')}.`, `The lab stack sets both; deploy it with ${REDEPLOY}.`);
   return result('runtime', 'pass', `${runtime} on ${ARCHITECTURE}.`);
 };
 
@@ -110,13 +129,21 @@ export const vpcCheck: Check = ({ fn, routes }) => {
   const vpc = got.value.VpcConfig;
   const subnets = vpc?.SubnetIds ?? [];
   if (!vpc?.VpcId || subnets.length === 0) {
-    return result('vpc', 'fail', `Function ${got.value.FunctionName} is not attached to a VPC: it cannot reach the cluster or the cache, which have no public address.`, `Deploy the lab stack (${REDEPLOY}), which places it in the lab VPC's isolated subnets.`);
+    return result(
+      'vpc',
+      'fail',
+      `Function ${got.value.FunctionName} is not attached to a VPC: it cannot reach the cluster or the cache, which have no public address.`,
+      `Deploy the lab stack (${REDEPLOY}), which places it in the lab VPC's isolated subnets.`,
+    );
   }
   if (!routes.ok) return routes.missing ? skipped('vpc', 'the route tables were not found') : errorResult('vpc', routes.error);
   const out = routes.value.flatMap((t) =>
     (t.Routes ?? [])
       .filter((r) => isDefaultRoute(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) && r.State !== 'blackhole')
-      .map((r) => `${t.RouteTableId}: ${r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock} -> ${r.NatGatewayId ?? r.GatewayId ?? r.TransitGatewayId ?? r.NetworkInterfaceId ?? 'a target'}`),
+      .map(
+        (r) =>
+          `${t.RouteTableId}: ${r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock} -> ${r.NatGatewayId ?? r.GatewayId ?? r.TransitGatewayId ?? r.NetworkInterfaceId ?? 'a target'}`,
+      ),
   );
   if (out.length > 0) {
     const nat = out.some((r) => r.includes('nat-'));
@@ -139,22 +166,39 @@ export const environmentCheck: Check = ({ fn }) => {
   if (missing.length) problems.push(`missing or empty: ${missing.join(', ')}`);
   const ttl = vars.CACHE_TTL_SECONDS;
   if (ttl !== undefined && !/^[1-9]\d*$/.test(ttl)) problems.push(`CACHE_TTL_SECONDS is "${ttl.slice(0, 20)}", not a whole number of seconds above 0`);
-  if (vars.REDIS_URL && !vars.REDIS_URL.startsWith('rediss://')) problems.push('REDIS_URL does not start with rediss:// (TLS): the cache refuses plain-text connections');
+  if (vars.REDIS_URL && !vars.REDIS_URL.startsWith('rediss://'))
+    problems.push('REDIS_URL does not start with rediss:// (TLS): the cache refuses plain-text connections');
   if (vars.DB_SSL !== undefined && vars.DB_SSL !== 'true') problems.push('DB_SSL is not "true": the cluster requires TLS (require_secure_transport)');
   if (got.value.Environment?.Error?.ErrorCode) problems.push(`Lambda could not decrypt the variables (${got.value.Environment.Error.ErrorCode})`);
-  if (problems.length) return result('environment', 'fail', `The function's environment: ${problems.join('; ')}.`, `The stack sets every variable; deploy it with ${REDEPLOY}, and set cacheTtlSeconds in ${CONFIG_FILE}.`);
+  if (problems.length)
+    return result(
+      'environment',
+      'fail',
+      `The function's environment: ${problems.join('; ')}.`,
+      `The stack sets every variable; deploy it with ${REDEPLOY}, and set cacheTtlSeconds in ${CONFIG_FILE}.`,
+    );
   return result('environment', 'pass', `All ${LAB07_ENVIRONMENT_KEYS.length} settings are set; cached users live ${ttl} s.`);
 };
 
 export const clusterCheck: Check = ({ cluster, resources }) => {
   if (!cluster.ok && cluster.missing) {
-    return result('cluster', 'fail', `There is no Aurora DB cluster "${resources.clusterId}"${resources.region ? ` in ${resources.region}` : ''}.`, `Deploy the lab stack with ${REDEPLOY}, or pass the cluster with --cluster <id>.`);
+    return result(
+      'cluster',
+      'fail',
+      `There is no Aurora DB cluster "${resources.clusterId}"${resources.region ? ` in ${resources.region}` : ''}.`,
+      `Deploy the lab stack with ${REDEPLOY}, or pass the cluster with --cluster <id>.`,
+    );
   }
   const got = need('cluster', cluster, 'the DB cluster', 'cluster');
   if ('result' in got) return got.result;
   const status = got.value.Status ?? 'unknown';
   if (status === 'available') return result('cluster', 'pass', `DB cluster ${resources.clusterId} is available.`);
-  return result('cluster', 'fail', `DB cluster ${resources.clusterId} has status "${status}", not "available".`, 'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.');
+  return result(
+    'cluster',
+    'fail',
+    `DB cluster ${resources.clusterId} has status "${status}", not "available".`,
+    'Wait until it is available (RDS console or `aws rds describe-db-clusters`), then re-run.',
+  );
 };
 
 export const scalingCheck: Check = ({ cluster, resources }) => {
@@ -163,14 +207,29 @@ export const scalingCheck: Check = ({ cluster, resources }) => {
   const config = got.value.ServerlessV2ScalingConfiguration;
   const id = resources.clusterId;
   if (!config || config.MinCapacity === undefined) {
-    return result('scaling', 'fail', `DB cluster ${id} has no Serverless v2 scaling configuration: its instances have a fixed size and bill every hour.`, `Deploy the lab stack (${REDEPLOY}): 0 to 2 ACUs, pausing after 5 idle minutes.`);
+    return result(
+      'scaling',
+      'fail',
+      `DB cluster ${id} has no Serverless v2 scaling configuration: its instances have a fixed size and bill every hour.`,
+      `Deploy the lab stack (${REDEPLOY}): 0 to 2 ACUs, pausing after 5 idle minutes.`,
+    );
   }
   const seen = `${config.MinCapacity}-${config.MaxCapacity} ACU${config.SecondsUntilAutoPause !== undefined ? `, pause after ${config.SecondsUntilAutoPause} s` : ''}`;
   if (config.MinCapacity !== 0) {
-    return result('scaling', 'fail', `DB cluster ${id} scales from ${config.MinCapacity} ACU (${seen}): it never pauses and bills at least ${config.MinCapacity} ACU-hours every hour, even when nobody calls the function.`, `Set the minimum to 0 with auto-pause: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --serverless-v2-scaling-configuration MinCapacity=0,MaxCapacity=2,SecondsUntilAutoPause=300 --apply-immediately\`, or deploy the lab stack.`);
+    return result(
+      'scaling',
+      'fail',
+      `DB cluster ${id} scales from ${config.MinCapacity} ACU (${seen}): it never pauses and bills at least ${config.MinCapacity} ACU-hours every hour, even when nobody calls the function.`,
+      `Set the minimum to 0 with auto-pause: \`aws rds modify-db-cluster --db-cluster-identifier ${id} --serverless-v2-scaling-configuration MinCapacity=0,MaxCapacity=2,SecondsUntilAutoPause=300 --apply-immediately\`, or deploy the lab stack.`,
+    );
   }
   if (config.SecondsUntilAutoPause === undefined) {
-    return result('scaling', 'fail', `DB cluster ${id} has a minimum of 0 ACUs but reports no auto-pause delay (${seen}).`, 'Set SecondsUntilAutoPause (300 in the lab stack) with `aws rds modify-db-cluster`, or deploy the lab stack.');
+    return result(
+      'scaling',
+      'fail',
+      `DB cluster ${id} has a minimum of 0 ACUs but reports no auto-pause delay (${seen}).`,
+      'Set SecondsUntilAutoPause (300 in the lab stack) with `aws rds modify-db-cluster`, or deploy the lab stack.',
+    );
   }
   return result('scaling', 'pass', `Serverless v2, ${seen}.`);
 };
@@ -178,7 +237,12 @@ export const scalingCheck: Check = ({ cluster, resources }) => {
 export const cacheCheck: Check = ({ cache, resources }) => {
   const id = resources.replicationGroupId;
   if (!cache.ok && cache.missing) {
-    return result('cache', 'fail', `There is no ElastiCache replication group "${id}"${resources.region ? ` in ${resources.region}` : ''}.`, `Deploy the lab stack with ${REDEPLOY}, or pass the cache with --replication-group <id>.`);
+    return result(
+      'cache',
+      'fail',
+      `There is no ElastiCache replication group "${id}"${resources.region ? ` in ${resources.region}` : ''}.`,
+      `Deploy the lab stack with ${REDEPLOY}, or pass the cache with --replication-group <id>.`,
+    );
   }
   const got = need('cache', cache, 'the replication group', 'cache');
   if ('result' in got) return got.result;
@@ -189,20 +253,29 @@ export const cacheCheck: Check = ({ cache, resources }) => {
   if (g.AuthTokenEnabled !== true) wrong.push('no AUTH token is required: anything that reaches the port reads the cache');
   if (g.AtRestEncryptionEnabled !== true) wrong.push('encryption at rest is off');
   if (g.Status && g.Status !== 'available') wrong.push(`its status is "${g.Status}", not "available"`);
-  if (wrong.length) return result('cache', 'fail', `Replication group ${id}: ${wrong.join('; ')}.`, `Encryption settings are chosen when a cache is created: destroy and deploy the lab stack (${REDEPLOY}).`);
+  if (wrong.length)
+    return result(
+      'cache',
+      'fail',
+      `Replication group ${id}: ${wrong.join('; ')}.`,
+      `Encryption settings are chosen when a cache is created: destroy and deploy the lab stack (${REDEPLOY}).`,
+    );
   return result('cache', 'pass', `${id}: TLS required, AUTH token on, encrypted at rest.`);
 };
 
 const openToWorld = (p: IpPermission) => (p.IpRanges ?? []).some((r) => r.CidrIp === '0.0.0.0/0') || (p.Ipv6Ranges ?? []).some((r) => r.CidrIpv6 === '::/0');
 const allowsGroup = (sg: SecurityGroup, source: string, port: number) =>
   (sg.IpPermissions ?? []).some(
-    (p) => (p.IpProtocol === '-1' || ((p.FromPort ?? 0) <= port && port <= (p.ToPort ?? 65535))) && (p.UserIdGroupPairs ?? []).some((g) => g.GroupId === source),
+    (p) =>
+      (p.IpProtocol === '-1' || ((p.FromPort ?? 0) <= port && port <= (p.ToPort ?? 65535))) && (p.UserIdGroupPairs ?? []).some((g) => g.GroupId === source),
   );
-const portsOf = (p: IpPermission) => (p.IpProtocol === '-1' ? 'all traffic' : p.FromPort === p.ToPort ? `port ${p.FromPort}` : `ports ${p.FromPort}-${p.ToPort}`);
+const portsOf = (p: IpPermission) =>
+  p.IpProtocol === '-1' ? 'all traffic' : p.FromPort === p.ToPort ? `port ${p.FromPort}` : `ports ${p.FromPort}-${p.ToPort}`;
 
 export const securityGroupsCheck: Check = ({ fn, cluster, cacheNode, securityGroups }) => {
   if (!fn.ok) return skipped('securityGroups', `the function could not be read (see ${LAB07_AWS_CHECKS.function.id})`);
-  if (!securityGroups.ok) return securityGroups.missing ? skipped('securityGroups', 'the security groups were not found') : errorResult('securityGroups', securityGroups.error);
+  if (!securityGroups.ok)
+    return securityGroups.missing ? skipped('securityGroups', 'the security groups were not found') : errorResult('securityGroups', securityGroups.error);
   const byId = new Map((securityGroups.value ?? []).map((g) => [g.GroupId ?? '', g]));
   const fnGroups = fn.value.VpcConfig?.SecurityGroupIds ?? [];
   const dbGroups = cluster.ok ? (cluster.value.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '') : [];
@@ -215,14 +288,29 @@ export const securityGroupsCheck: Check = ({ fn, cluster, cacheNode, securityGro
   }
   for (const id of fnGroups) {
     const sg = byId.get(id);
-    if ((sg?.IpPermissions ?? []).length > 0) problems.push(`the function's group ${id} has inbound rules; a function is invoked through the Lambda API and needs none`);
-    for (const p of sg?.IpPermissionsEgress ?? []) if (p.IpProtocol === '-1' && openToWorld(p)) problems.push(`the function's group ${id} lets it send anything anywhere; the lab allows only 3306 and 6379`);
+    if ((sg?.IpPermissions ?? []).length > 0)
+      problems.push(`the function's group ${id} has inbound rules; a function is invoked through the Lambda API and needs none`);
+    for (const p of sg?.IpPermissionsEgress ?? [])
+      if (p.IpProtocol === '-1' && openToWorld(p))
+        problems.push(`the function's group ${id} lets it send anything anywhere; the lab allows only 3306 and 6379`);
   }
   const reaches = (targets: string[], port: number) => targets.some((t) => byId.get(t) && fnGroups.some((f) => allowsGroup(byId.get(t)!, f, port)));
-  if (dbGroups.length && !reaches(dbGroups, 3306)) problems.push(`no group of the cluster (${dbGroups.join(', ')}) admits 3306 from the function's group: every database read times out`);
-  if (cacheGroups.length && !reaches(cacheGroups, 6379)) problems.push(`no group of the cache (${cacheGroups.join(', ')}) admits 6379 from the function's group: every cache call times out`);
-  if (problems.length) return result('securityGroups', 'fail', `Security groups: ${problems.join('; ')}.`, `Allow traffic between security groups, never from an address range; the lab stack does (${REDEPLOY}).`);
-  return result('securityGroups', 'pass', `The cluster admits 3306 and the cache 6379 from the function's group ${fnGroups.join(', ')}; nothing is open to the internet.`);
+  if (dbGroups.length && !reaches(dbGroups, 3306))
+    problems.push(`no group of the cluster (${dbGroups.join(', ')}) admits 3306 from the function's group: every database read times out`);
+  if (cacheGroups.length && !reaches(cacheGroups, 6379))
+    problems.push(`no group of the cache (${cacheGroups.join(', ')}) admits 6379 from the function's group: every cache call times out`);
+  if (problems.length)
+    return result(
+      'securityGroups',
+      'fail',
+      `Security groups: ${problems.join('; ')}.`,
+      `Allow traffic between security groups, never from an address range; the lab stack does (${REDEPLOY}).`,
+    );
+  return result(
+    'securityGroups',
+    'pass',
+    `The cluster admits 3306 and the cache 6379 from the function's group ${fnGroups.join(', ')}; nothing is open to the internet.`,
+  );
 };
 
 /** Every resource check, in the order they are shown. */
@@ -241,7 +329,11 @@ export const LAB07_RESOURCE_CHECKS: Check[] = [
 
 /** Until the cluster is reached (aws-plan.ts `connected`), the function user cannot be checked. */
 export const functionUserPending: Check = () =>
-  skipped('functionUser', 'the cluster was not reached (it is private: run with --tunnel to reach it through the bastion)', 'Run `npm run check -- 7 --target aws --tunnel`.');
+  skipped(
+    'functionUser',
+    'the cluster was not reached (it is private: run with --tunnel to reach it through the bastion)',
+    'Run `npm run check -- 7 --target aws --tunnel`.',
+  );
 
 export function runLab07ResourceChecks(facts: Lab07Facts): CheckResult[] {
   return [...LAB07_RESOURCE_CHECKS, functionUserPending].map((check) => check(facts));

@@ -8,7 +8,13 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
-import { CACHE_TTL_SECONDS, FUNCTION_MEMORY_MB, FUNCTION_NAME, FUNCTION_TIMEOUT_SECONDS, functionEnvironment } from '../../../labs/07-serverless-cache/function-env.js';
+import {
+  CACHE_TTL_SECONDS,
+  FUNCTION_MEMORY_MB,
+  FUNCTION_NAME,
+  FUNCTION_TIMEOUT_SECONDS,
+  functionEnvironment,
+} from '../../../labs/07-serverless-cache/function-env.js';
 import type { EndpointProxy } from '../../engines/endpoint-proxy.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { connectMysql } from '../../runner/connect.js';
@@ -180,12 +186,15 @@ export function functionUrlEvent(method: string, path: string, body?: string, ba
 /** Status and JSON body, the way a function URL turns a handler's result into a response. */
 export function readHttpAnswer(label: string, payload: unknown): { status: number; body: Record<string, unknown> | undefined } {
   if (!payload || typeof payload !== 'object' || !('statusCode' in payload)) {
-    throw new CheckFailed(`${label} returned ${show(payload)}: return { statusCode, headers, body: JSON.stringify(...) } so the function URL can answer with a status`);
+    throw new CheckFailed(
+      `${label} returned ${show(payload)}: return { statusCode, headers, body: JSON.stringify(...) } so the function URL can answer with a status`,
+    );
   }
   const { statusCode, body } = payload as { statusCode: unknown; body?: unknown };
   if (typeof statusCode !== 'number') throw new CheckFailed(`${label} returned statusCode ${show(statusCode)}; expected a number such as 200`);
   if (body === undefined || body === '') return { status: statusCode, body: undefined };
-  if (typeof body !== 'string') throw new CheckFailed(`${label} returned a body that is ${typeof body}, not a string: Lambda expects body: JSON.stringify(...)`);
+  if (typeof body !== 'string')
+    throw new CheckFailed(`${label} returned a body that is ${typeof body}, not a string: Lambda expects body: JSON.stringify(...)`);
   try {
     const parsed = JSON.parse(body) as unknown;
     return { status: statusCode, body: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined };
@@ -198,12 +207,18 @@ export function readHttpAnswer(label: string, payload: unknown): { status: numbe
 export function failure(label: string, invocation: Invocation, file: string): LearnerError {
   const { error, report } = invocation;
   if (report.status === 'timeout') {
-    return new LearnerError(`${label} timed out: the handler did not answer within ${FUNCTION_TIMEOUT_SECONDS} s, so Lambda stopped its execution environment (is it waiting for something that never comes?)`);
+    return new LearnerError(
+      `${label} timed out: the handler did not answer within ${FUNCTION_TIMEOUT_SECONDS} s, so Lambda stopped its execution environment (is it waiting for something that never comes?)`,
+    );
   }
   const err = new Error(error?.errorMessage ?? 'unknown failure');
   err.name = error?.errorType ?? 'Error';
   err.stack = [`${err.name}: ${err.message}`, ...(error?.stack ?? []).map((l) => `    ${l}`)].join('\n');
-  if (report.status === 'init-error') return new LearnerError(`${label}: the module failed at init (a cold start), so no request can be served: ${describeThrow('the top level', err, file)}`);
-  if (report.status === 'crash') return new LearnerError(`${label}: the execution environment died during the request (${err.message}): does the handler call process.exit or leave a promise to fail on its own?`);
+  if (report.status === 'init-error')
+    return new LearnerError(`${label}: the module failed at init (a cold start), so no request can be served: ${describeThrow('the top level', err, file)}`);
+  if (report.status === 'crash')
+    return new LearnerError(
+      `${label}: the execution environment died during the request (${err.message}): does the handler call process.exit or leave a promise to fail on its own?`,
+    );
   return new LearnerError(`${label}: ${describeThrow('the handler', err, file)}`);
 }

@@ -43,9 +43,18 @@ export async function readAppPassword(secrets: SecretsManagerClient, secretArn: 
   try {
     out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
   } catch (err) {
-    throw explainAwsError(err, { action: 'secretsmanager:GetSecretValue', region: ctx.region, profile: ctx.profile, resource: { kind: 'Secrets Manager secret (function user password)', id: secretArn } });
+    throw explainAwsError(err, {
+      action: 'secretsmanager:GetSecretValue',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'Secrets Manager secret (function user password)', id: secretArn },
+    });
   }
   const value = out.SecretString?.trim();
-  if (!value) throw new EnvironmentError(`The secret ${secretArn} (function user password) has no value.`, 'Deploy the Lab 7 stack again (`npm run deploy 7`) so it generates the password.');
+  if (!value)
+    throw new EnvironmentError(
+      `The secret ${secretArn} (function user password) has no value.`,
+      'Deploy the Lab 7 stack again (`npm run deploy 7`) so it generates the password.',
+    );
   return value;
 }

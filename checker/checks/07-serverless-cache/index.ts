@@ -16,7 +16,12 @@ export default defineLabPlugin({
       exercises: lab07ExerciseChecks,
       open: openLab07,
       seed: resetDatabase,
-      measurement: { exercise: '02-read-through', name: MEASUREMENT, timeoutMs: { local: 120_000, aws: 180_000 }, waitingFor: 'timing database reads and cache hits through your handler' },
+      measurement: {
+        exercise: '02-read-through',
+        name: MEASUREMENT,
+        timeoutMs: { local: 120_000, aws: 180_000 },
+        waitingFor: 'timing database reads and cache hits through your handler',
+      },
     });
   },
   async renderers() {

@@ -60,7 +60,11 @@ export function warmReuseCheck(series: InvokeSeries): CheckResult {
   const cold = reported.filter((s) => s.report!.initMs !== undefined);
   // One invocation at a time: Lambda reuses the environment unless it just reaped it.
   if (cold.length <= Math.floor(reported.length / 5)) {
-    return result('warmReuse', 'pass', `${reported.length - cold.length} of ${reported.length} back-to-back invocations ran in a warm environment (no Init Duration).`);
+    return result(
+      'warmReuse',
+      'pass',
+      `${reported.length - cold.length} of ${reported.length} back-to-back invocations ran in a warm environment (no Init Duration).`,
+    );
   }
   return result(
     'warmReuse',
@@ -75,7 +79,12 @@ export function cacheHitsCheck(series: InvokeSeries): CheckResult {
   if (answered.length === 0) return skipped('cacheHits', `no second read answered 200 (see ${LAB07_INVOKE_CHECKS.invoke.id})`);
   const withoutSource = answered.filter((s) => s.source === undefined);
   if (withoutSource.length) {
-    return result('cacheHits', 'fail', `${describe(withoutSource[0]!)} answered without a "source" in its body.`, 'Put source: "cache" or "database" in the response body, so callers (and the checker) can tell where the user came from.');
+    return result(
+      'cacheHits',
+      'fail',
+      `${describe(withoutSource[0]!)} answered without a "source" in its body.`,
+      'Put source: "cache" or "database" in the response body, so callers (and the checker) can tell where the user came from.',
+    );
   }
   const misses = answered.filter((s) => s.source !== 'cache');
   if (misses.length) {
@@ -92,11 +101,22 @@ export function cacheHitsCheck(series: InvokeSeries): CheckResult {
 export function notFoundCheck(series: InvokeSeries): CheckResult {
   if (series.missing.length === 0) return skipped('notFound', 'no missing user was asked for');
   const crashed = series.missing.find((s) => s.functionError);
-  if (crashed) return result('notFound', 'fail', `${describe(crashed)} threw inside the function (${crashed.functionError!.slice(0, 200)}) instead of answering 404.`, 'A missing user is not an error: return { statusCode: 404 }.');
+  if (crashed)
+    return result(
+      'notFound',
+      'fail',
+      `${describe(crashed)} threw inside the function (${crashed.functionError!.slice(0, 200)}) instead of answering 404.`,
+      'A missing user is not an error: return { statusCode: 404 }.',
+    );
   const wrong = series.missing.find((s) => s.status !== 404);
   if (wrong) {
     const again = series.missing.indexOf(wrong) > 0 ? ' on the second ask (was the miss cached as a user?)' : '';
-    return result('notFound', 'fail', `${describe(wrong)} answered ${wrong.status ?? 'no statusCode'}${again}, not 404, for a user that does not exist.`, 'Answer 404 for a missing user, and cache the miss only briefly, if at all, so a user created later is found.');
+    return result(
+      'notFound',
+      'fail',
+      `${describe(wrong)} answered ${wrong.status ?? 'no statusCode'}${again}, not 404, for a user that does not exist.`,
+      'Answer 404 for a missing user, and cache the miss only briefly, if at all, so a user created later is found.',
+    );
   }
   return result('notFound', 'pass', `${series.missing.length} asks for a missing user answered 404.`);
 }

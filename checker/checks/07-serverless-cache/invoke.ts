@@ -57,7 +57,10 @@ const field = (line: string, name: string): number | undefined => {
 export function parseReport(logResultBase64: string | undefined): LambdaReport | undefined {
   if (!logResultBase64) return undefined;
   const text = Buffer.from(logResultBase64, 'base64').toString('utf8');
-  const line = text.split('\n').reverse().find((l) => l.startsWith('REPORT '));
+  const line = text
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('REPORT '));
   if (!line) return undefined;
   const durationMs = field(line, 'Duration');
   const billedMs = field(line, 'Billed Duration');
@@ -118,7 +121,14 @@ export interface InvokeContext {
 }
 
 /** Invokes once (RequestResponse, log tail on); AWS failures come back explained. */
-export async function invokeOnce(lambda: LambdaClient, functionName: string, method: 'GET' | 'PUT', id: string, body?: unknown, ctx: InvokeContext = {}): Promise<InvokeSample> {
+export async function invokeOnce(
+  lambda: LambdaClient,
+  functionName: string,
+  method: 'GET' | 'PUT',
+  id: string,
+  body?: unknown,
+  ctx: InvokeContext = {},
+): Promise<InvokeSample> {
   const started = performance.now();
   let out;
   try {
@@ -131,7 +141,12 @@ export async function invokeOnce(lambda: LambdaClient, functionName: string, met
       }),
     );
   } catch (err) {
-    throw explainAwsError(err, { action: 'lambda:InvokeFunction', region: ctx.region, profile: ctx.profile, resource: { kind: 'Lambda function', id: functionName } });
+    throw explainAwsError(err, {
+      action: 'lambda:InvokeFunction',
+      region: ctx.region,
+      profile: ctx.profile,
+      resource: { kind: 'Lambda function', id: functionName },
+    });
   }
   const roundTripMs = Math.round((performance.now() - started) * 10) / 10;
   const parsed = parsePayload(out.Payload);

@@ -32,7 +32,12 @@ export interface CacheVsDatabase {
   curves: { database: number[]; cache: number[] };
 }
 
-export async function measureCacheVsDatabase(h: FunctionHarness, signal: (event: string) => Promise<void>, users = 100, coldStarts = 4): Promise<CacheVsDatabase> {
+export async function measureCacheVsDatabase(
+  h: FunctionHarness,
+  signal: (event: string) => Promise<void>,
+  users = 100,
+  coldStarts = 4,
+): Promise<CacheVsDatabase> {
   const fn = h.lambda({ ttlSeconds: 300 });
   await h.get(fn, 1);
   const samples = { dbHandler: [] as number[], dbEnd: [] as number[], hitHandler: [] as number[], hitEnd: [] as number[] };
@@ -40,7 +45,8 @@ export async function measureCacheVsDatabase(h: FunctionHarness, signal: (event:
     const userId = 200 + i;
     const miss = await h.get(fn, userId);
     const hit = await h.get(fn, userId);
-    if (miss.body?.source !== 'database' || hit.body?.source !== 'cache') throw new Error(`GET /users/${userId} twice answered ${String(miss.body?.source)} then ${String(hit.body?.source)}, not database then cache`);
+    if (miss.body?.source !== 'database' || hit.body?.source !== 'cache')
+      throw new Error(`GET /users/${userId} twice answered ${String(miss.body?.source)} then ${String(hit.body?.source)}, not database then cache`);
     samples.dbHandler.push(miss.invocation.report.durationMs);
     samples.dbEnd.push(miss.invocation.roundTripMs);
     samples.hitHandler.push(hit.invocation.report.durationMs);

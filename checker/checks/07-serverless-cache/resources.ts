@@ -84,8 +84,8 @@ export async function findLab07Resources(clients: AwsClients, lookup: Lab07Looku
   const stackCache = outputs[LAB07_OUTPUTS.replicationGroupId];
   const missing = [
     functionName ? undefined : LAB07_OUTPUTS.functionName,
-    lookup.clusterId ?? stackCluster ? undefined : LAB07_OUTPUTS.clusterId,
-    lookup.replicationGroupId ?? stackCache ? undefined : LAB07_OUTPUTS.replicationGroupId,
+    (lookup.clusterId ?? stackCluster) ? undefined : LAB07_OUTPUTS.clusterId,
+    (lookup.replicationGroupId ?? stackCache) ? undefined : LAB07_OUTPUTS.replicationGroupId,
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new EnvironmentError(

@@ -14,8 +14,12 @@ export async function clearWriteFaults(sql: Connection): Promise<void> {
 /** Every INSERT or UPDATE of users fails with an error, until cleared. */
 export async function refuseWrites(sql: Connection): Promise<void> {
   await clearWriteFaults(sql);
-  await sql.query(`CREATE TRIGGER dtl_fault_insert BEFORE INSERT ON users FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'write refused (the checker made the database refuse it)'`);
-  await sql.query(`CREATE TRIGGER dtl_fault_update BEFORE UPDATE ON users FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'write refused (the checker made the database refuse it)'`);
+  await sql.query(
+    `CREATE TRIGGER dtl_fault_insert BEFORE INSERT ON users FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'write refused (the checker made the database refuse it)'`,
+  );
+  await sql.query(
+    `CREATE TRIGGER dtl_fault_update BEFORE UPDATE ON users FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'write refused (the checker made the database refuse it)'`,
+  );
 }
 
 /** Every INSERT or UPDATE of users takes `ms` longer before it changes the row, until cleared. */

@@ -76,7 +76,11 @@ describe('parseLoadFlags', () => {
 describe('npm run load at the process boundary', () => {
   function load(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'checker/load/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'checker/load/cli.ts', ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, CI: 'true', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -96,7 +100,9 @@ describe('npm run load at the process boundary', () => {
   it('a refused connection is an environment problem: exit 2, one paragraph, nothing run', async () => {
     const run = await load(['--host', '127.0.0.1', '--port', '1', '--duration', '1']);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^The load generator could not connect to admin@127\.0\.0\.1:1\/labs: nothing is listening there \(connection refused\)\. Nothing was run\./);
+    expect(run.stderr.trim()).toMatch(
+      /^The load generator could not connect to admin@127\.0\.0\.1:1\/labs: nothing is listening there \(connection refused\)\. Nothing was run\./,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -105,7 +111,12 @@ describe('npm run load at the process boundary', () => {
     const problem = runEnvironmentProblem(summary, { host: 'db', port: 3306, user: 'u', password: '', database: 'labs' });
     expect(problem).toBeInstanceOf(EnvironmentError);
     expect(problem?.message).toMatch(/600 of 1000 operations failed because the server has too many connections/);
-    expect(runEnvironmentProblem({ ...summary, firstErrors: ["ER_NO_SUCH_TABLE: Table 'labs.nope' doesn't exist"] }, { host: 'db', port: 3306, user: 'u', password: '', database: 'labs' })).toBeUndefined();
+    expect(
+      runEnvironmentProblem(
+        { ...summary, firstErrors: ["ER_NO_SUCH_TABLE: Table 'labs.nope' doesn't exist"] },
+        { host: 'db', port: 3306, user: 'u', password: '', database: 'labs' },
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -126,18 +137,24 @@ describe('npm run load on a real mariadbd', () => {
   });
 
   async function otherConnections(): Promise<number> {
-    const [rows] = await admin.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER <> 'system user' AND COMMAND <> 'Daemon'");
+    const [rows] = await admin.query(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER <> 'system user' AND COMMAND <> 'Daemon'",
+    );
     return Number((rows as Array<{ n: number }>)[0].n);
   }
 
   const run = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
     const m = database.endpoints.mysql;
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'checker/load/cli.ts', '--host', m.host, '--port', String(m.port), '--user', m.user, '--database', m.database, ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, CI: 'true', MYSQL_PWD: m.password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'checker/load/cli.ts', '--host', m.host, '--port', String(m.port), '--user', m.user, '--database', m.database, ...args],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, CI: 'true', MYSQL_PWD: m.password },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -172,11 +189,34 @@ describe('npm run load on a real mariadbd', () => {
 
   it('Ctrl-C stops the run, prints the summary, exits 130 and leaves no connection open', async () => {
     const m = database.endpoints.mysql;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'checker/load/cli.ts', '--host', m.host, '--port', String(m.port), '--user', m.user, '--database', m.database, '--workers', '5', '--duration', '60', '--rows', '1000', '--json'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, MYSQL_PWD: m.password },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'checker/load/cli.ts',
+        '--host',
+        m.host,
+        '--port',
+        String(m.port),
+        '--user',
+        m.user,
+        '--database',
+        m.database,
+        '--workers',
+        '5',
+        '--duration',
+        '60',
+        '--rows',
+        '1000',
+        '--json',
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, MYSQL_PWD: m.password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -32,7 +32,9 @@ afterAll(async () => {
 
 /** Connections on the server other than the test's own admin connection. */
 async function otherConnections(): Promise<number> {
-  const [rows] = await admin.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER <> 'system user' AND COMMAND <> 'Daemon'");
+  const [rows] = await admin.query(
+    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER <> 'system user' AND COMMAND <> 'Daemon'",
+  );
   return Number((rows as Array<{ n: number }>)[0].n);
 }
 
@@ -206,7 +208,14 @@ describe('runLoad', () => {
 
   it('reports progress a few times a second and a final figure', async () => {
     const seen: LoadProgress[] = [];
-    const summary = await runLoad({ connection: settings, workers: 2, durationMs: 900, statements: [pointSelect('sbtest1', 1_000)], onProgress: (p) => seen.push(p), progressIntervalMs: 200 });
+    const summary = await runLoad({
+      connection: settings,
+      workers: 2,
+      durationMs: 900,
+      statements: [pointSelect('sbtest1', 1_000)],
+      onProgress: (p) => seen.push(p),
+      progressIntervalMs: 200,
+    });
     expect(seen.length).toBeGreaterThanOrEqual(4);
     for (let i = 1; i < seen.length; i += 1) expect(seen[i].operations).toBeGreaterThanOrEqual(seen[i - 1].operations);
     expect(seen.at(-1)?.operations).toBe(summary.operations);

@@ -14,7 +14,13 @@ const local: RampMeasurement = {
   capacity: 'skipped',
   capacityNote: 'ACUs: skipped, needs AWS',
 };
-const aws: RampMeasurement = { ...local, target: 'aws', capacity: 'measured', capacityNote: 'ACUs from CloudWatch', steps: local.steps.map((s, i) => ({ ...s, capacity: [0.5, 1, 2.5][i] })) };
+const aws: RampMeasurement = {
+  ...local,
+  target: 'aws',
+  capacity: 'measured',
+  capacityNote: 'ACUs from CloudWatch',
+  steps: local.steps.map((s, i) => ({ ...s, capacity: [0.5, 1, 2.5][i] })),
+};
 
 describe('renderRampChart', () => {
   it('charts workers and throughput over the steps, with their maxima on the axis', () => {

@@ -27,7 +27,16 @@ vi.mock('../../../labs/index.js', async (importOriginal) => {
   return { ...registry, findPlugin };
 });
 
-const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'HOME', 'AWS_EC2_METADATA_DISABLED'] as const;
+const KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_PROFILE',
+  'HOME',
+  'AWS_EC2_METADATA_DISABLED',
+] as const;
 let saved: Partial<Record<(typeof KEYS)[number], string | undefined>> = {};
 let server: WireServer | undefined;
 

@@ -195,7 +195,10 @@ describe('runFailoverDrill', () => {
   });
 
   it.each([
-    ['TestFailoverNotAvailableFault', () => new TestFailoverNotAvailableFault({ message: 'TestFailover is not available for node group 0001.', $metadata: {} })],
+    [
+      'TestFailoverNotAvailableFault',
+      () => new TestFailoverNotAvailableFault({ message: 'TestFailover is not available for node group 0001.', $metadata: {} }),
+    ],
     ['APICallRateForCustomerExceededFault', () => new APICallRateForCustomerExceededFault({ message: 'Rate exceeded', $metadata: {} })],
   ])('%s: explains the per-day limit', async (name, make) => {
     ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [compliantGroup()] });

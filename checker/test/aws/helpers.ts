@@ -122,7 +122,9 @@ export const DECEMBER_2026 = new Date('2026-12-04T00:00:00Z');
 /** Minor versions RDS has stopped offering, in these tests. */
 export const RETIRED_MINORS = new Set(['8.4.3', '8.0.36', '8.0.mysql_aurora.3.05.2']);
 
-export function lifecycleAnswers(offered: (engine: string, version: string) => string | undefined = (_e, v) => (RETIRED_MINORS.has(v) ? 'deprecated' : 'available')) {
+export function lifecycleAnswers(
+  offered: (engine: string, version: string) => string | undefined = (_e, v) => (RETIRED_MINORS.has(v) ? 'deprecated' : 'available'),
+) {
   return {
     majors: (input: { Engine?: string; MajorEngineVersion?: string }) => {
       const lc = LIFECYCLES[input.Engine ?? '']?.[input.MajorEngineVersion ?? ''];
@@ -133,8 +135,16 @@ export function lifecycleAnswers(offered: (engine: string, version: string) => s
             Engine: input.Engine,
             MajorEngineVersion: input.MajorEngineVersion,
             SupportedEngineLifecycles: [
-              { LifecycleSupportName: 'open-source-rds-standard-support' as const, LifecycleSupportStartDate: new Date('2018-10-23T00:00:00Z'), LifecycleSupportEndDate: new Date(lc.standardEnds) },
-              { LifecycleSupportName: 'open-source-rds-extended-support' as const, LifecycleSupportStartDate: new Date(lc.standardEnds), LifecycleSupportEndDate: new Date(lc.extendedEnds) },
+              {
+                LifecycleSupportName: 'open-source-rds-standard-support' as const,
+                LifecycleSupportStartDate: new Date('2018-10-23T00:00:00Z'),
+                LifecycleSupportEndDate: new Date(lc.standardEnds),
+              },
+              {
+                LifecycleSupportName: 'open-source-rds-extended-support' as const,
+                LifecycleSupportStartDate: new Date(lc.standardEnds),
+                LifecycleSupportEndDate: new Date(lc.extendedEnds),
+              },
             ],
           },
         ],

@@ -55,7 +55,11 @@ function compliantDb(overrides: Partial<DBInstance> = {}): DBInstance {
   };
 }
 
-function dbGroup(rules: SecurityGroup['IpPermissions'] = [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: BASTION_SG, UserId: '123456789012' }] }]): SecurityGroup {
+function dbGroup(
+  rules: SecurityGroup['IpPermissions'] = [
+    { IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, UserIdGroupPairs: [{ GroupId: BASTION_SG, UserId: '123456789012' }] },
+  ],
+): SecurityGroup {
   return { GroupId: DB_SG, GroupName: 'DatabaseSecurityGroup', VpcId: 'vpc-0a1b2c3d', IpPermissions: rules };
 }
 
@@ -161,11 +165,22 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
       id: '01.aws.engine',
       why: 'the newest 8.0, on paid Extended Support since August 2026',
       db: { EngineVersion: '8.0.43' },
-      expected: /mysql 8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31, and it now runs on paid RDS Extended Support \(until 2029-07-31\)\. Extended Support is billed at \$0\.100 per vCPU-hour .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour, \$146 a month/,
+      expected:
+        /mysql 8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31, and it now runs on paid RDS Extended Support \(until 2029-07-31\)\. Extended Support is billed at \$0\.100 per vCPU-hour .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour, \$146 a month/,
       hint: /--engine-version 8\.4\.10/,
     },
-    { id: '01.aws.engine', why: 'an 8.4 minor RDS no longer offers', db: { EngineVersion: '8.4.3' }, expected: /mysql 8\.4\.3 is no longer offered by RDS \(status deprecated\)/ },
-    { id: '01.aws.engine', why: '5.7, past Extended Support too', db: { EngineVersion: '5.7.44' }, expected: /RDS reports no support lifecycle for mysql 5\.7: it is not a version RDS supports/ },
+    {
+      id: '01.aws.engine',
+      why: 'an 8.4 minor RDS no longer offers',
+      db: { EngineVersion: '8.4.3' },
+      expected: /mysql 8\.4\.3 is no longer offered by RDS \(status deprecated\)/,
+    },
+    {
+      id: '01.aws.engine',
+      why: '5.7, past Extended Support too',
+      db: { EngineVersion: '5.7.44' },
+      expected: /RDS reports no support lifecycle for mysql 5\.7: it is not a version RDS supports/,
+    },
     { id: '01.aws.engine', why: 'MariaDB', db: { Engine: 'mariadb', EngineVersion: '11.4.5' }, expected: /engine "mariadb"/ },
     {
       id: '01.aws.multi-az',
@@ -174,16 +189,55 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
       expected: /is Single-AZ \(MultiAZ: false, only us-east-1a\)/,
       hint: /stack-config\.ts set `multiAz: true`.*Modify.*aws rds modify-db-instance --db-instance-identifier dtl01-mysql --multi-az --apply-immediately/s,
     },
-    { id: '01.aws.multi-az', why: 'pending', db: { MultiAZ: false, SecondaryAvailabilityZone: undefined, PendingModifiedValues: { MultiAZ: true }, PreferredMaintenanceWindow: 'sun:04:00-sun:04:30' }, expected: /pending.*sun:04:00-sun:04:30/, hint: /--apply-immediately/ },
-    { id: '01.aws.multi-az', why: 'standby not there yet', db: { SecondaryAvailabilityZone: undefined, DBInstanceStatus: 'modifying' }, expected: /no standby Availability Zone yet \(status modifying\)/ },
-    { id: '01.aws.multi-az', why: 'standby in the same AZ', db: { SecondaryAvailabilityZone: 'us-east-1a' }, expected: /same Availability Zone as the primary \(us-east-1a\)/ },
+    {
+      id: '01.aws.multi-az',
+      why: 'pending',
+      db: { MultiAZ: false, SecondaryAvailabilityZone: undefined, PendingModifiedValues: { MultiAZ: true }, PreferredMaintenanceWindow: 'sun:04:00-sun:04:30' },
+      expected: /pending.*sun:04:00-sun:04:30/,
+      hint: /--apply-immediately/,
+    },
+    {
+      id: '01.aws.multi-az',
+      why: 'standby not there yet',
+      db: { SecondaryAvailabilityZone: undefined, DBInstanceStatus: 'modifying' },
+      expected: /no standby Availability Zone yet \(status modifying\)/,
+    },
+    {
+      id: '01.aws.multi-az',
+      why: 'standby in the same AZ',
+      db: { SecondaryAvailabilityZone: 'us-east-1a' },
+      expected: /same Availability Zone as the primary \(us-east-1a\)/,
+    },
     { id: '01.aws.encryption', why: 'unencrypted', db: { StorageEncrypted: false }, expected: /unencrypted storage \(StorageEncrypted: false\)/ },
     { id: '01.aws.not-public', why: 'public', db: { PubliclyAccessible: true }, expected: /publicly accessible \(PubliclyAccessible: true\)/ },
-    { id: '01.aws.backups', why: '1 day (the shared default)', db: { BackupRetentionPeriod: 1 }, expected: /1 day \(BackupRetentionPeriod: 1\); the lab asks for at least 7/, hint: /--backup-retention-period 7/ },
+    {
+      id: '01.aws.backups',
+      why: '1 day (the shared default)',
+      db: { BackupRetentionPeriod: 1 },
+      expected: /1 day \(BackupRetentionPeriod: 1\); the lab asks for at least 7/,
+      hint: /--backup-retention-period 7/,
+    },
     { id: '01.aws.backups', why: 'off', db: { BackupRetentionPeriod: 0 }, expected: /backups turned off/ },
-    { id: '01.aws.storage-autoscaling', why: 'off', db: { MaxAllocatedStorage: undefined }, expected: /autoscaling is off .*no MaxAllocatedStorage, 20 GiB/, hint: /--max-allocated-storage 100/ },
-    { id: '01.aws.storage-autoscaling', why: 'max = allocated', db: { MaxAllocatedStorage: 20 }, expected: /MaxAllocatedStorage 20 GiB is not above the 20 GiB/ },
-    { id: '01.aws.enhanced-monitoring', why: 'off', db: { MonitoringInterval: 0 }, expected: /Enhanced Monitoring is off .*MonitoringInterval: 0/, hint: /--monitoring-interval 60/ },
+    {
+      id: '01.aws.storage-autoscaling',
+      why: 'off',
+      db: { MaxAllocatedStorage: undefined },
+      expected: /autoscaling is off .*no MaxAllocatedStorage, 20 GiB/,
+      hint: /--max-allocated-storage 100/,
+    },
+    {
+      id: '01.aws.storage-autoscaling',
+      why: 'max = allocated',
+      db: { MaxAllocatedStorage: 20 },
+      expected: /MaxAllocatedStorage 20 GiB is not above the 20 GiB/,
+    },
+    {
+      id: '01.aws.enhanced-monitoring',
+      why: 'off',
+      db: { MonitoringInterval: 0 },
+      expected: /Enhanced Monitoring is off .*MonitoringInterval: 0/,
+      hint: /--monitoring-interval 60/,
+    },
     {
       id: '01.aws.security-group',
       why: 'open to the world',
@@ -209,8 +263,19 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
       group: dbGroup([]),
       expected: /No inbound rule .* lets the bastion's security group \(sg-0ba5710a2b3c4d5e6\) reach port 3306/,
     },
-    { id: '01.aws.tls-required', why: 'set to 0', param: { ...TLS_ON, ParameterValue: '0' }, expected: /require_secure_transport = 0 in the parameter group datatierlabs-01/, hint: /modify-db-parameter-group .*ParameterValue=1/ },
-    { id: '01.aws.tls-required', why: 'not set', param: { ParameterName: 'require_secure_transport', Source: 'engine-default' }, expected: /is not set \(engine default OFF\)/ },
+    {
+      id: '01.aws.tls-required',
+      why: 'set to 0',
+      param: { ...TLS_ON, ParameterValue: '0' },
+      expected: /require_secure_transport = 0 in the parameter group datatierlabs-01/,
+      hint: /modify-db-parameter-group .*ParameterValue=1/,
+    },
+    {
+      id: '01.aws.tls-required',
+      why: 'not set',
+      param: { ParameterName: 'require_secure_transport', Source: 'engine-default' },
+      expected: /is not set \(engine default OFF\)/,
+    },
     {
       id: '01.aws.tls-required',
       why: 'default parameter group',
@@ -231,7 +296,11 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
 
   it('a Single-AZ instance fails only the Multi-AZ check', async () => {
     const r = await run(compliantDb({ MultiAZ: false, SecondaryAvailabilityZone: undefined }));
-    expect(Object.values(r).filter((x) => x.status !== 'pass').map((x) => x.id)).toEqual(['01.aws.multi-az']);
+    expect(
+      Object.values(r)
+        .filter((x) => x.status !== 'pass')
+        .map((x) => x.id),
+    ).toEqual(['01.aws.multi-az']);
   });
 
   it('a group-only rule set without the bastion known, but no rule for the port, fails', async () => {
@@ -243,9 +312,9 @@ describe('runLab01AwsChecks: every check fails on a wrong instance', () => {
 
 describe('runLab01AwsChecks: bad input and a broken environment', () => {
   it('a mistyped instance name -> fail naming it and suggesting the lab instances found, dependants skipped', async () => {
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl01-msql' }).rejects(
-      new DBInstanceNotFoundFault({ message: 'DBInstance dtl01-msql not found.', $metadata: {} }),
-    );
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl01-msql' })
+      .rejects(new DBInstanceNotFoundFault({ message: 'DBInstance dtl01-msql not found.', $metadata: {} }));
     rds.on(DescribeDBInstancesCommand, { MaxRecords: 100 }).resolves({
       DBInstances: [
         compliantDb(),
@@ -277,9 +346,9 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
   });
 
   it('AccessDenied on DescribeDBInstances -> error, everything else skipped, nothing fails', async () => {
-    rds.on(DescribeDBInstancesCommand).rejects(
-      awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:DescribeDBInstances', 403),
-    );
+    rds
+      .on(DescribeDBInstancesCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:DescribeDBInstances', 403));
     const results = await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 });
     expect(results[0]).toMatchObject({ id: '01.aws.db-instance', status: 'error' });
     expect(results[0]?.message).toContain('rds:DescribeDBInstances');
@@ -288,9 +357,15 @@ describe('runLab01AwsChecks: bad input and a broken environment', () => {
 
   it('AccessDenied on DescribeSecurityGroups or DescribeDBParameters -> that check is an error, the rest judged', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [compliantDb()] });
-    ec2.on(DescribeSecurityGroupsCommand).rejects(
-      awsError('UnauthorizedOperation', 'You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/learner is not authorized to perform: ec2:DescribeSecurityGroups', 403),
-    );
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .rejects(
+        awsError(
+          'UnauthorizedOperation',
+          'You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/learner is not authorized to perform: ec2:DescribeSecurityGroups',
+          403,
+        ),
+      );
     rds.on(DescribeDBParametersCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired', 403));
     const r = byId(await runLab01AwsChecks(fakeClients(), resources(), { now: DECEMBER_2026 }));
     expect(r['01.aws.security-group']?.status).toBe('error');
@@ -377,7 +452,9 @@ describe('findRdsInstanceResources', () => {
 
   it('rejects malformed identifiers before calling AWS', async () => {
     await expect(findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'my_db!' })).rejects.toBeInstanceOf(UsageError);
-    await expect(findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'ok', bastionSecurityGroupId: 'bastion' })).rejects.toThrow(/not a security group id/);
+    await expect(findRdsInstanceResources(fakeClients(), lab01.stack, { dbInstanceId: 'ok', bastionSecurityGroupId: 'bastion' })).rejects.toThrow(
+      /not a security group id/,
+    );
     expect(cfn).not.toHaveReceivedCommand(DescribeStacksCommand);
   });
 });

@@ -10,12 +10,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  RdsDrillRefused,
-  runLab01FailoverDrill,
-  type Lab01FailoverDrillOptions,
-  type ProbeOutcome,
-} from '../../checks/01-rds-multi-az/failover-drill.js';
+import { RdsDrillRefused, runLab01FailoverDrill, type Lab01FailoverDrillOptions, type ProbeOutcome } from '../../checks/01-rds-multi-az/failover-drill.js';
 import { EnvironmentError } from '../../core/errors.js';
 import { awsError, fakeClients } from './helpers.js';
 
@@ -62,8 +57,20 @@ function serveTimeline(clock: ReturnType<typeof fakeClock>, doneAfterMs: number 
   });
   rds.on(DescribeEventsCommand).resolves({
     Events: [
-      { SourceIdentifier: DB_ID, SourceType: 'db-instance', Message: 'Multi-AZ instance failover completed', EventCategories: ['failover'], Date: new Date(T0 + 25_000) },
-      { SourceIdentifier: DB_ID, SourceType: 'db-instance', Message: 'Multi-AZ instance failover started.', EventCategories: ['failover'], Date: new Date(T0 + 2000) },
+      {
+        SourceIdentifier: DB_ID,
+        SourceType: 'db-instance',
+        Message: 'Multi-AZ instance failover completed',
+        EventCategories: ['failover'],
+        Date: new Date(T0 + 25_000),
+      },
+      {
+        SourceIdentifier: DB_ID,
+        SourceType: 'db-instance',
+        Message: 'Multi-AZ instance failover started.',
+        EventCategories: ['failover'],
+        Date: new Date(T0 + 2000),
+      },
     ],
   });
 }
@@ -199,9 +206,13 @@ describe('runLab01FailoverDrill', () => {
   });
 
   it('refuses a mistyped name, suggesting the lab instances', async () => {
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl01-mysq' }).rejects(new DBInstanceNotFoundFault({ message: 'DBInstance dtl01-mysq not found.', $metadata: {} }));
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl01-mysq' })
+      .rejects(new DBInstanceNotFoundFault({ message: 'DBInstance dtl01-mysq not found.', $metadata: {} }));
     rds.on(DescribeDBInstancesCommand, { MaxRecords: 100 }).resolves({ DBInstances: [instance()] });
-    const err = (await runLab01FailoverDrill(options(fakeClock(), { dbInstanceId: 'dtl01-mysq', region: 'us-east-1' })).catch((e: unknown) => e)) as RdsDrillRefused;
+    const err = (await runLab01FailoverDrill(options(fakeClock(), { dbInstanceId: 'dtl01-mysq', region: 'us-east-1' })).catch(
+      (e: unknown) => e,
+    )) as RdsDrillRefused;
     expect(err.reason).toBe('not-found');
     expect(err.message).toContain('There is no RDS DB instance "dtl01-mysq" in us-east-1. The lab\'s DB instances here: dtl01-mysql.');
     expect(err.nextStep).toContain('--db-instance dtl01-mysql');
@@ -218,9 +229,9 @@ describe('runLab01FailoverDrill', () => {
 
   it('AccessDenied on RebootDBInstance names the IAM action', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instance()] });
-    rds.on(RebootDBInstanceCommand).rejects(
-      awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:RebootDBInstance on resource', 403),
-    );
+    rds
+      .on(RebootDBInstanceCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:RebootDBInstance on resource', 403));
     const err = (await runLab01FailoverDrill(options(fakeClock())).catch((e: unknown) => e)) as EnvironmentError;
     expect(err.message).toContain('missing the IAM permission rds:RebootDBInstance');
   });

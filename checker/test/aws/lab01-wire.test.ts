@@ -175,7 +175,9 @@ describe('Lab 1 engine lifecycle over the wire (RDS awsQuery XML)', () => {
     const results = await runLab01AwsChecks(clients!, resources, { now: DECEMBER_2026 });
     const engine = results.find((r) => r.id === '01.aws.engine')!;
     expect(engine.status).toBe('fail');
-    expect(engine.message).toMatch(/8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31.*Extended Support.*\$0\.100 per vCPU-hour/);
+    expect(engine.message).toMatch(
+      /8\.0\.43 is past standard support: RDS ended standard support for mysql 8\.0 on 2026-07-31.*Extended Support.*\$0\.100 per vCPU-hour/,
+    );
   });
 });
 
@@ -188,7 +190,8 @@ describe('Lab 1 failover drill over the wire', () => {
       switch (req.operation) {
         case 'DescribeDBInstances': {
           if (rebootAt === undefined) return xml(multiAz());
-          if (t - rebootAt < 25_000) return xml(multiAz().replace('<DBInstanceStatus>available</DBInstanceStatus>', '<DBInstanceStatus>rebooting</DBInstanceStatus>'));
+          if (t - rebootAt < 25_000)
+            return xml(multiAz().replace('<DBInstanceStatus>available</DBInstanceStatus>', '<DBInstanceStatus>rebooting</DBInstanceStatus>'));
           return xml(failedOver());
         }
         case 'RebootDBInstance':

@@ -56,7 +56,9 @@ function resources(overrides: Partial<Lab02Resources> = {}): Lab02Resources {
 /** ReplicaLag datapoints, newest first as ScanBy TimestampDescending returns them. */
 function lag(values: number[]) {
   const timestamps = values.map((_, i) => new Date(Date.parse('2026-11-22T12:00:00Z') - i * 60_000));
-  cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'lag', Label: `${REPLICA} ReplicaLag`, Values: values, Timestamps: timestamps, StatusCode: 'Complete' }] });
+  cw.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [{ Id: 'lag', Label: `${REPLICA} ReplicaLag`, Values: values, Timestamps: timestamps, StatusCode: 'Complete' }],
+  });
 }
 
 function serve(p: DBInstance = primary(), r: DBInstance | undefined = replica(), lagValues: number[] = [0, 1, 0]) {
@@ -158,7 +160,9 @@ describe('runLab02AwsChecks: every check fails on a wrong setup', () => {
     const r = await run();
     expect(r['02.aws.replica']?.status).toBe('fail');
     expect(r['02.aws.replica']?.message).toBe('dtl02-primary has no read replica in us-east-1 (ReadReplicaDBInstanceIdentifiers is empty).');
-    expect(r['02.aws.replica']?.hint).toMatch(/stack-config\.ts set `readReplicas: 1`.*npm run deploy 2.*Create read replica.*create-db-instance-read-replica/s);
+    expect(r['02.aws.replica']?.hint).toMatch(
+      /stack-config\.ts set `readReplicas: 1`.*npm run deploy 2.*Create read replica.*create-db-instance-read-replica/s,
+    );
     expect(r['02.aws.replica-available']?.status).toBe('skipped');
     expect(r['02.aws.replica-lag']?.status).toBe('skipped');
     expect(cw).not.toHaveReceivedCommand(GetMetricDataCommand);
@@ -168,7 +172,7 @@ describe('runLab02AwsChecks: every check fails on a wrong setup', () => {
     serve(primary({ ReadReplicaDBInstanceIdentifiers: ['arn:aws:rds:eu-west-1:123456789012:db:dtl02-replica-eu'] }), undefined);
     const r = await run();
     expect(r['02.aws.replica']?.status).toBe('fail');
-    expect(r['02.aws.replica']?.message).toContain('has a cross-region replica, dtl02-replica-eu in eu-west-1, but the lab\'s replica belongs in us-east-1');
+    expect(r['02.aws.replica']?.message).toContain("has a cross-region replica, dtl02-replica-eu in eu-west-1, but the lab's replica belongs in us-east-1");
     expect(r['02.aws.cross-region-replica']?.status).toBe('pass');
   });
 
@@ -190,7 +194,11 @@ describe('runLab02AwsChecks: every check fails on a wrong setup', () => {
   });
 
   it('ReplicaLag -1 -> fail "replication broken", with what RDS reports', async () => {
-    serve(primary(), replica({ StatusInfos: [{ StatusType: 'read replication', Status: 'error', Normal: false, Message: 'Replication has stopped.' }] }), [-1, 0]);
+    serve(
+      primary(),
+      replica({ StatusInfos: [{ StatusType: 'read replication', Status: 'error', Normal: false, Message: 'Replication has stopped.' }] }),
+      [-1, 0],
+    );
     const r = await run();
     expect(r['02.aws.replica-lag']?.status).toBe('fail');
     expect(r['02.aws.replica-lag']?.message).toContain('ReplicaLag of dtl02-replica is -1 (latest datapoint, 12:00 UTC): replication is broken');
@@ -228,20 +236,24 @@ describe('runLab02AwsChecks: every check fails on a wrong setup', () => {
   });
 
   it('primary name mistyped -> fail naming it and suggesting the lab instances; dependants skipped', async () => {
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl02-primry' }).rejects(
-      new DBInstanceNotFoundFault({ message: 'DBInstance dtl02-primry not found.', $metadata: {} }),
-    );
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl02-primry' })
+      .rejects(new DBInstanceNotFoundFault({ message: 'DBInstance dtl02-primry not found.', $metadata: {} }));
     rds.on(DescribeDBInstancesCommand, { MaxRecords: 100 }).resolves({ DBInstances: [primary(), replica(), primary({ DBInstanceIdentifier: 'dtl01-mysql' })] });
     const results = note(await runLab02AwsChecks(fakeClients(), resources({ primaryInstanceId: 'dtl02-primry', source: 'flags' }), { now }));
     const r = byId(results);
-    expect(r['02.aws.primary']?.message).toBe('There is no RDS DB instance "dtl02-primry" in us-east-1. The lab\'s DB instances here: dtl02-primary, dtl02-replica.');
+    expect(r['02.aws.primary']?.message).toBe(
+      'There is no RDS DB instance "dtl02-primry" in us-east-1. The lab\'s DB instances here: dtl02-primary, dtl02-replica.',
+    );
     expect(r['02.aws.primary']?.hint).toContain('--db-instance dtl02-primary');
     expect(results.filter((x) => x.status === 'skipped')).toHaveLength(5);
   });
 
-  it('replica name mistyped -> fail naming it and suggesting the primary\'s replicas', async () => {
+  it("replica name mistyped -> fail naming it and suggesting the primary's replicas", async () => {
     serve();
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl02-replca' }).rejects(awsError('DBInstanceNotFound', 'DBInstance dtl02-replca not found.', 404));
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'dtl02-replca' })
+      .rejects(awsError('DBInstanceNotFound', 'DBInstance dtl02-replca not found.', 404));
     rds.on(DescribeDBInstancesCommand, { MaxRecords: 100 }).resolves({ DBInstances: [primary(), replica()] });
     const r = await run(resources({ replicaInstanceId: 'dtl02-replca', source: 'flags' }));
     expect(r['02.aws.replica']?.status).toBe('fail');
@@ -342,7 +354,9 @@ describe('findPrimaryReplicaResources', () => {
   });
 
   it('rejects a malformed --replica-instance', async () => {
-    await expect(findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: 'p', replicaInstanceId: '9lives' })).rejects.toBeInstanceOf(UsageError);
+    await expect(findPrimaryReplicaResources(fakeClients(), lab02.stack, { dbInstanceId: 'p', replicaInstanceId: '9lives' })).rejects.toBeInstanceOf(
+      UsageError,
+    );
   });
 });
 

@@ -120,7 +120,11 @@ describe('CloudWatch GetMetricData for ReplicaLag (AWS JSON 1.0)', () => {
 
   it('ReplicaLag -1 from the wire -> replication broken, with the status RDS reports', async () => {
     await setup(rdsHandler('lab02-cloudwatch-get-metric-data-replica-lag-broken.json', () => replicaXml('available', 'error', 'false')));
-    const results = await runLab02AwsChecks(clients!, { primaryInstanceId: PRIMARY, replicaInstanceId: REPLICA, stackName: 'x', source: 'flags' }, { now: NOW });
+    const results = await runLab02AwsChecks(
+      clients!,
+      { primaryInstanceId: PRIMARY, replicaInstanceId: REPLICA, stackName: 'x', source: 'flags' },
+      { now: NOW },
+    );
     const lag = results.find((r) => r.id === '02.aws.replica-lag')!;
     expect(lag.status).toBe('fail');
     expect(lag.message).toContain('is -1 (latest datapoint, 12:00 UTC): replication is broken');

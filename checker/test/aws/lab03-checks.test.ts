@@ -1,7 +1,14 @@
 import { lab03 } from '../../../labs/03-aurora-cluster/lab.js';
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBMajorEngineVersionsCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBMajorEngineVersionsCommand,
+  RDSClient,
+  type DBCluster,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auroraSupportsAutoPause, clusterIdFromEndpoint, findProvisionedClusterResources, type Lab03Resources } from '../../aws/aurora-resources.js';
@@ -141,7 +148,9 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
     serve();
     const r = byId((await runLab03AwsChecks(fakeClients(), resources(), { now: later, resolve: PRIVATE })).checks);
     expect(r['03.aws.engine']?.status).toBe('fail');
-    expect(r['03.aws.engine']?.message).toMatch(/past standard support: RDS ended standard support for aurora-mysql 8\.0 on 2028-04-30.*db\.t4g\.medium \(2 vCPUs\)/);
+    expect(r['03.aws.engine']?.message).toMatch(
+      /past standard support: RDS ended standard support for aurora-mysql 8\.0 on 2028-04-30.*db\.t4g\.medium \(2 vCPUs\)/,
+    );
   });
 
   it('no writer, and two writers', async () => {
@@ -162,7 +171,10 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
 
   it('only the starting writer: no readers, with the three ways to add them', async () => {
     const r = await run(compliantCluster({ DBClusterMembers: [{ DBInstanceIdentifier: W, IsClusterWriter: true }] }), [member(W, 'us-east-1a')]);
-    expect(r['03.aws.readers']).toMatchObject({ status: 'fail', message: `DB cluster ${CL} has 0 readers; the lab asks for at least 2, so a failover still leaves a reader to serve reads.` });
+    expect(r['03.aws.readers']).toMatchObject({
+      status: 'fail',
+      message: `DB cluster ${CL} has 0 readers; the lab asks for at least 2, so a failover still leaves a reader to serve reads.`,
+    });
     expect(r['03.aws.readers']?.hint).toContain('Add 2 readers');
     expect(r['03.aws.readers']?.hint).toContain(`aws rds create-db-instance --db-cluster-identifier ${CL}`);
     expect(r['03.aws.availability-zones']?.status).toBe('fail');
@@ -184,7 +196,10 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
     const notFound: Resolver = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
     };
-    expect((await run(undefined, undefined, notFound))['03.aws.reader-endpoint']).toMatchObject({ status: 'fail', message: `The reader endpoint ${READER_HOST} does not resolve from this machine (ENOTFOUND).` });
+    expect((await run(undefined, undefined, notFound))['03.aws.reader-endpoint']).toMatchObject({
+      status: 'fail',
+      message: `The reader endpoint ${READER_HOST} does not resolve from this machine (ENOTFOUND).`,
+    });
     const offline: Resolver = async () => {
       throw Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' });
     };
@@ -196,7 +211,9 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
     const none = await run(compliantCluster({ StorageEncryptionType: 'none', StorageEncrypted: false }));
     expect(none['03.aws.encryption']).toMatchObject({ status: 'fail' });
     expect(none['03.aws.encryption']?.message).toContain('StorageEncryptionType: none');
-    const kms = await run(compliantCluster({ StorageEncryptionType: 'sse-kms', StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1a2b' }));
+    const kms = await run(
+      compliantCluster({ StorageEncryptionType: 'sse-kms', StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1a2b' }),
+    );
     expect(kms['03.aws.encryption']).toMatchObject({ status: 'pass', message: `DB cluster ${CL} is encrypted with a KMS key (1a2b).` });
     // An older cluster that predates the field still counts by StorageEncrypted.
     const legacy = await run(compliantCluster({ StorageEncryptionType: undefined, StorageEncrypted: true }));
@@ -214,17 +231,24 @@ describe('runLab03AwsChecks: each check fails for what it checks', () => {
 
 describe('runLab03AwsChecks: the cluster cannot be read', () => {
   it('not found: fail naming the lab clusters that exist, the rest skipped', async () => {
-    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'dtl03-aurro' }).rejects(awsError('DBClusterNotFoundFault', 'DBCluster dtl03-aurro not found.', 404));
+    rds
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'dtl03-aurro' })
+      .rejects(awsError('DBClusterNotFoundFault', 'DBCluster dtl03-aurro not found.', 404));
     rds.on(DescribeDBClustersCommand, { MaxRecords: 100 }).resolves({ DBClusters: [{ DBClusterIdentifier: CL }, { DBClusterIdentifier: 'someone-else' }] });
     const report = await runLab03AwsChecks(fakeClients(), resources({ clusterId: 'dtl03-aurro', source: 'flags' }), { resolve: PRIVATE });
     const r = byId(note(report.checks));
-    expect(r['03.aws.cluster']).toMatchObject({ status: 'fail', message: `There is no Aurora DB cluster "dtl03-aurro" in us-east-1. The lab's DB clusters here: ${CL}.` });
+    expect(r['03.aws.cluster']).toMatchObject({
+      status: 'fail',
+      message: `There is no Aurora DB cluster "dtl03-aurro" in us-east-1. The lab's DB clusters here: ${CL}.`,
+    });
     expect(r['03.aws.cluster']?.hint).toContain(`--cluster ${CL}`);
     expect(report.checks.slice(1).every((c) => c.status === 'skipped')).toBe(true);
   });
 
   it('access denied: an error naming the permission, the rest skipped', async () => {
-    rds.on(DescribeDBClustersCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:DescribeDBClusters', 403));
+    rds
+      .on(DescribeDBClustersCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: rds:DescribeDBClusters', 403));
     const report = await runLab03AwsChecks(fakeClients(), resources(), { resolve: PRIVATE });
     expect(report.checks[0]).toMatchObject({ id: '03.aws.cluster', status: 'error' });
     expect(report.checks[0]?.message).toContain('rds:DescribeDBClusters');
@@ -233,12 +257,31 @@ describe('runLab03AwsChecks: the cluster cannot be read', () => {
 });
 
 describe('findProvisionedClusterResources', () => {
-  const outputs = (o: Record<string, string>) => ({ Stacks: [{ StackName: STACK, StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
+  const outputs = (o: Record<string, string>) => ({
+    Stacks: [
+      {
+        StackName: STACK,
+        StackStatus: 'CREATE_COMPLETE' as const,
+        CreationTime: new Date(),
+        Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
 
   it('reads the cluster, its endpoints, the secret and the bastion from the stack outputs', async () => {
-    cfn.on(DescribeStacksCommand).resolves(
-      outputs({ ClusterId: CL, ClusterEndpoint: 'x', ReaderEndpoint: READER_HOST, DbPort: '3306', DbSecretArn: 'arn:secret', DbName: 'labdb', BastionInstanceId: 'i-0abc' }),
-    );
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves(
+        outputs({
+          ClusterId: CL,
+          ClusterEndpoint: 'x',
+          ReaderEndpoint: READER_HOST,
+          DbPort: '3306',
+          DbSecretArn: 'arn:secret',
+          DbName: 'labdb',
+          BastionInstanceId: 'i-0abc',
+        }),
+      );
     expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { region: 'us-east-1' })).toMatchObject({
       clusterId: CL,
       readerEndpoint: READER_HOST,
@@ -249,12 +292,20 @@ describe('findProvisionedClusterResources', () => {
     });
   });
 
-  it('--cluster without a stack works for console learners; another cluster than the stack\'s gets none of its outputs', async () => {
+  it("--cluster without a stack works for console learners; another cluster than the stack's gets none of its outputs", async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', `Stack with id ${STACK} does not exist`));
-    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', source: 'flags', dbSecretArn: undefined });
+    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({
+      clusterId: 'my-cluster',
+      source: 'flags',
+      dbSecretArn: undefined,
+    });
     cfn.reset();
     cfn.on(DescribeStacksCommand).resolves(outputs({ ClusterId: CL, DbSecretArn: 'arn:secret', BastionInstanceId: 'i-0abc' }));
-    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({ clusterId: 'my-cluster', dbSecretArn: undefined, bastionInstanceId: 'i-0abc' });
+    expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { clusterId: 'my-cluster' })).toMatchObject({
+      clusterId: 'my-cluster',
+      dbSecretArn: undefined,
+      bastionInstanceId: 'i-0abc',
+    });
   });
 
   it('no stack and no flag: deploy, or --cluster', async () => {
@@ -276,6 +327,10 @@ describe('findProvisionedClusterResources', () => {
 
 describe('coverage of the checks themselves', () => {
   it('every check id was made to fail by at least one test above', () => {
-    expect(Object.values(LAB03_AWS_CHECKS).map((c) => c.id).filter((id) => !seenFailing.has(id))).toEqual([]);
+    expect(
+      Object.values(LAB03_AWS_CHECKS)
+        .map((c) => c.id)
+        .filter((id) => !seenFailing.has(id)),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,12 @@ describe('formatDrillComparison', () => {
   it('puts both clients side by side, one figure a row, columns aligned', () => {
     const lines = formatDrillComparison(dns, aware).split('\n');
     expect(lines[0]).toMatch(/DNS only\s+topology-aware$/);
-    const row = (label: string) => lines.find((l) => l.startsWith(label))!.slice(label.length).trim().split(/\s{2,}/);
+    const row = (label: string) =>
+      lines
+        .find((l) => l.startsWith(label))!
+        .slice(label.length)
+        .trim()
+        .split(/\s{2,}/);
     expect(row('seconds without service')).toEqual(['24.3', '6.1']);
     expect(row('failed attempts')).toEqual(['21 of 60', '5 of 60']);
     expect(row('landed on a reader (stale DNS)')).toEqual(['6', '0']);

@@ -52,13 +52,24 @@ function options(overrides: Partial<Lab03DrillOptions> = {}): Lab03DrillOptions 
 beforeEach(() => {
   rds.reset();
   rds.on(DescribeEventsCommand).resolves({
-    Events: [{ SourceIdentifier: CL, Message: `Started cross AZ failover to DB instance: ${R1}`, Date: new Date('2026-11-22T12:00:03Z'), EventCategories: ['failover'] }],
+    Events: [
+      {
+        SourceIdentifier: CL,
+        Message: `Started cross AZ failover to DB instance: ${R1}`,
+        Date: new Date('2026-11-22T12:00:03Z'),
+        EventCategories: ['failover'],
+      },
+    ],
   });
 });
 
 describe('runLab03FailoverDrill', () => {
   it('fails the cluster over once the clients write, and reports both clients next to what RDS saw', async () => {
-    rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
+    rds
+      .on(DescribeDBClustersCommand)
+      .resolvesOnce({ DBClusters: [cluster(W)] })
+      .resolvesOnce({ DBClusters: [cluster(W)] })
+      .resolves({ DBClusters: [cluster(R1)] });
     rds.on(FailoverDBClusterCommand).resolves({ DBCluster: cluster(W, { Status: 'failing-over' }) });
     let plan: unknown;
     const result = await runLab03FailoverDrill(options({ confirm: async (p) => ((plan = p), true) }));
@@ -75,7 +86,10 @@ describe('runLab03FailoverDrill', () => {
   });
 
   it('a topology-aware client that wrote to a reader fails the drill check', async () => {
-    rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
+    rds
+      .on(DescribeDBClustersCommand)
+      .resolvesOnce({ DBClusters: [cluster(W)] })
+      .resolves({ DBClusters: [cluster(R1)] });
     rds.on(FailoverDBClusterCommand).resolves({});
     const result = await runLab03FailoverDrill(options({ runClients: clients({ dnsOnly, topologyAware: { ...aware, landedOnReader: 3 } }) }));
     expect(drillCheck(result)).toMatchObject({ status: 'fail' });
@@ -83,16 +97,24 @@ describe('runLab03FailoverDrill', () => {
   });
 
   it('a client that ends on another server than the one RDS names the writer fails', async () => {
-    rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
+    rds
+      .on(DescribeDBClustersCommand)
+      .resolvesOnce({ DBClusters: [cluster(W)] })
+      .resolves({ DBClusters: [cluster(R1)] });
     rds.on(FailoverDBClusterCommand).resolves({});
-    const result = await runLab03FailoverDrill(options({ runClients: clients({ dnsOnly, topologyAware: { ...aware, servers: [W, 'dtl03-aurora-reader-2'] } }) }));
+    const result = await runLab03FailoverDrill(
+      options({ runClients: clients({ dnsOnly, topologyAware: { ...aware, servers: [W, 'dtl03-aurora-reader-2'] } }) }),
+    );
     const check = drillCheck(result);
     expect(check.status).toBe('fail');
     expect(check.message).toContain(`ended on dtl03-aurora-reader-2, but RDS names ${R1} the writer`);
   });
 
   it('clients that report no figures fail the check, saying so', async () => {
-    rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [cluster(W)] }).resolves({ DBClusters: [cluster(R1)] });
+    rds
+      .on(DescribeDBClustersCommand)
+      .resolvesOnce({ DBClusters: [cluster(W)] })
+      .resolves({ DBClusters: [cluster(R1)] });
     rds.on(FailoverDBClusterCommand).resolves({});
     const result = await runLab03FailoverDrill(options({ runClients: clients({ error: 'createTopologyAwareClient is not exported' }) }));
     expect(result.comparison).toBeUndefined();
@@ -139,7 +161,9 @@ describe('runLab03FailoverDrill', () => {
 
   it('a denied failover names the IAM action', async () => {
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [cluster(W)] });
-    rds.on(FailoverDBClusterCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/l is not authorized to perform: rds:FailoverDBCluster', 403));
+    rds
+      .on(FailoverDBClusterCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/l is not authorized to perform: rds:FailoverDBCluster', 403));
     await expect(runLab03FailoverDrill(options())).rejects.toThrow(/rds:FailoverDBCluster/);
   });
 });

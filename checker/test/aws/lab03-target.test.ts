@@ -20,7 +20,16 @@ import { fixture, lifecycleWireAnswer, json10, startWireServer, xml, type WireHa
 import { LIFECYCLES } from './helpers.js';
 
 const CL = 'datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
-const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'HOME', 'AWS_EC2_METADATA_DISABLED'] as const;
+const KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_PROFILE',
+  'HOME',
+  'AWS_EC2_METADATA_DISABLED',
+] as const;
 let saved: Partial<Record<(typeof KEYS)[number], string | undefined>> = {};
 let server: WireServer | undefined;
 
@@ -44,7 +53,13 @@ const handler: WireHandler = (req) => {
       if (req.form?.get('Filters.Filter.1.Values.Value.1') === CL) return xml(fixture('rds-describe-db-instances-lab03-members.xml'));
       return xml(fixture(req.form?.has('Filters.Filter.1.Name') ? 'rds-describe-db-instances-lab04-writer.xml' : 'rds-describe-db-instances-lab06.xml'));
     case 'DescribeAlarmsForMetric':
-      return json10(fixture((req.json as { MetricName: string }).MetricName === 'CPUUtilization' ? 'lab06-cloudwatch-describe-alarms-for-metric-cpu.json' : 'lab06-cloudwatch-describe-alarms-for-metric-connections.json'));
+      return json10(
+        fixture(
+          (req.json as { MetricName: string }).MetricName === 'CPUUtilization'
+            ? 'lab06-cloudwatch-describe-alarms-for-metric-cpu.json'
+            : 'lab06-cloudwatch-describe-alarms-for-metric-connections.json',
+        ),
+      );
     default:
       throw new Error(`unexpected ${req.operation}`);
   }
@@ -80,7 +95,16 @@ describe('runOnAws --resources-only (Labs 3, 4, 6)', () => {
     const doc = await runOnAws(lab03, resourcesOnly(3), (go) => go({}));
     expect(doc.target).toBe('aws');
     const byId = Object.fromEntries(doc.checks.map((c) => [c.id, c.status]));
-    expect(Object.keys(byId)).toEqual(['03.aws.cluster', '03.aws.engine', '03.aws.writer', '03.aws.readers', '03.aws.availability-zones', '03.aws.reader-endpoint', '03.aws.encryption', '03.aws.backups']);
+    expect(Object.keys(byId)).toEqual([
+      '03.aws.cluster',
+      '03.aws.engine',
+      '03.aws.writer',
+      '03.aws.readers',
+      '03.aws.availability-zones',
+      '03.aws.reader-endpoint',
+      '03.aws.encryption',
+      '03.aws.backups',
+    ]);
     expect(byId['03.aws.readers']).toBe('pass');
     expect(byId['03.aws.encryption']).toBe('pass');
     expect(server!.requests.map((r) => r.operation).slice(0, 3)).toEqual(['GetCallerIdentity', 'DescribeStacks', 'DescribeDBClusters']);

@@ -115,7 +115,13 @@ describe('Lab 3 from the wire', () => {
   it('the failover drill sends FailoverDBCluster, sees the new writer and reads the cluster events', async () => {
     const { server } = await setup(rds({ failedOver: false }));
     let clock = Date.parse('2026-11-22T12:00:00Z');
-    const report = (servers: string[], landed: number) => ({ attempts: 80, failures: 12, secondsWithoutService: landed ? 21.4 : 6.3, landedOnReader: landed, servers });
+    const report = (servers: string[], landed: number) => ({
+      attempts: 80,
+      failures: 12,
+      secondsWithoutService: landed ? 21.4 : 6.3,
+      landedOnReader: landed,
+      servers,
+    });
     const result = await runLab03FailoverDrill({
       clients: clients!,
       clusterId: CL,
@@ -137,7 +143,10 @@ describe('Lab 3 from the wire', () => {
     const events = server.requests.find((r) => r.operation === 'DescribeEvents')!.form!;
     expect([events.get('SourceType'), events.get('SourceIdentifier'), events.get('EventCategories.EventCategory.1')]).toEqual(['db-cluster', CL, 'failover']);
     expect(result).toMatchObject({ completed: true, oldWriter: WRITER, newWriter: READER1 });
-    expect(result.events.map((e) => e.message)).toEqual([`Started cross AZ failover to DB instance: ${READER1}`, `Completed failover to DB instance: ${READER1}`]);
+    expect(result.events.map((e) => e.message)).toEqual([
+      `Started cross AZ failover to DB instance: ${READER1}`,
+      `Completed failover to DB instance: ${READER1}`,
+    ]);
     const check = drillCheck(result);
     expect(check.status).toBe('pass');
     expect(check.message).toMatch(/landed on a reader \(stale DNS\)\s+5\s+0/);

@@ -33,8 +33,20 @@ function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
   };
 }
 
-const writer = (overrides: Partial<DBInstance> = {}): DBInstance => ({ DBInstanceIdentifier: W, DBInstanceClass: 'db.serverless', DBInstanceStatus: 'available', AvailabilityZone: 'us-east-1a', ...overrides });
-const resources = (o: Partial<Lab04Resources> = {}): Lab04Resources => ({ clusterId: CL, stackName: 'DataTierLabs-04-AuroraServerless', region: 'us-east-1', source: 'stack', ...o });
+const writer = (overrides: Partial<DBInstance> = {}): DBInstance => ({
+  DBInstanceIdentifier: W,
+  DBInstanceClass: 'db.serverless',
+  DBInstanceStatus: 'available',
+  AvailabilityZone: 'us-east-1a',
+  ...overrides,
+});
+const resources = (o: Partial<Lab04Resources> = {}): Lab04Resources => ({
+  clusterId: CL,
+  stackName: 'DataTierLabs-04-AuroraServerless',
+  region: 'us-east-1',
+  source: 'stack',
+  ...o,
+});
 
 const seenFailing = new Set<string>();
 const note = (results: CheckResult[]) => {
@@ -50,7 +62,17 @@ async function run(c: DBCluster = cluster(), instances: DBInstance[] = [writer()
 
 /** CloudWatch answers newest first, as ScanBy TimestampDescending asks. */
 function capacity(values: number[], endMinute = Date.parse('2026-11-22T12:09:00Z')) {
-  return { MetricDataResults: [{ Id: 'acu', Label: `${CL} ServerlessDatabaseCapacity`, StatusCode: 'Complete' as const, Timestamps: values.map((_, i) => new Date(endMinute - i * 60_000)), Values: values }] };
+  return {
+    MetricDataResults: [
+      {
+        Id: 'acu',
+        Label: `${CL} ServerlessDatabaseCapacity`,
+        StatusCode: 'Complete' as const,
+        Timestamps: values.map((_, i) => new Date(endMinute - i * 60_000)),
+        Values: values,
+      },
+    ],
+  };
 }
 
 beforeEach(() => {
@@ -61,9 +83,13 @@ beforeEach(() => {
 });
 
 describe('runLab04AwsChecks', () => {
-  it('passes the lab\'s serverless cluster', async () => {
+  it("passes the lab's serverless cluster", async () => {
     const r = await run();
-    expect(Object.values(r).map((c) => [c.id, c.status])).toEqual(Object.values(LAB04_AWS_CHECKS).slice(0, 4).map((c) => [c.id, 'pass']));
+    expect(Object.values(r).map((c) => [c.id, c.status])).toEqual(
+      Object.values(LAB04_AWS_CHECKS)
+        .slice(0, 4)
+        .map((c) => [c.id, 'pass']),
+    );
     expect(r['04.aws.scaling']?.message).toBe(`Serverless v2 scaling of ${CL}: minimum 0 ACU, maximum 16 ACU, auto-pause after 300 s.`);
     expect(r['04.aws.instance-class']?.message).toBe(`The writer ${W} is db.serverless.`);
   });
@@ -90,9 +116,9 @@ describe('runLab04AwsChecks', () => {
 
   it.each([
     [{ MinCapacity: 0.5, MaxCapacity: 16 }, 'the minimum is 0.5 ACU, not 0: the cluster never pauses'],
-    [{ MinCapacity: 0, MaxCapacity: 64, SecondsUntilAutoPause: 300 }, 'above the lab\'s 16: a runaway load could cost 4x'],
+    [{ MinCapacity: 0, MaxCapacity: 64, SecondsUntilAutoPause: 300 }, "above the lab's 16: a runaway load could cost 4x"],
     // The starting stack-config: the ramp hits 1 ACU at once.
-    [{ MinCapacity: 0, MaxCapacity: 1, SecondsUntilAutoPause: 300 }, 'the maximum is 1 ACU, below the lab\'s 16'],
+    [{ MinCapacity: 0, MaxCapacity: 1, SecondsUntilAutoPause: 300 }, "the maximum is 1 ACU, below the lab's 16"],
     [{ MinCapacity: 0, MaxCapacity: 16, SecondsUntilAutoPause: 3600 }, 'auto-pause is after 3600 seconds, not 300'],
   ])('scaling %j fails: %s', async (config, text) => {
     const r = await run(cluster({ ServerlessV2ScalingConfiguration: config }));
@@ -111,11 +137,19 @@ describe('runLab04AwsChecks', () => {
     expect(checks.map((c) => c.status)).toEqual(['fail', 'skipped', 'skipped', 'skipped']);
   });
 
-  it('holds the cluster to the solution\'s scaling, and fails the starting stack-config', async () => {
+  it("holds the cluster to the solution's scaling, and fails the starting stack-config", async () => {
     const { stackConfig: solution } = await import('../../../solutions/04-aurora-serverless/stack-config.js');
     const { stackConfig: starting } = await import('../../../labs/04-aurora-serverless/stack-config.js');
     expect(LAB04_SCALING).toEqual({ minCapacity: solution.minCapacity, maxCapacity: solution.maxCapacity, secondsUntilAutoPause: solution.autoPauseSeconds });
-    const r = await run(cluster({ ServerlessV2ScalingConfiguration: { MinCapacity: starting.minCapacity, MaxCapacity: starting.maxCapacity, SecondsUntilAutoPause: starting.autoPauseSeconds } }));
+    const r = await run(
+      cluster({
+        ServerlessV2ScalingConfiguration: {
+          MinCapacity: starting.minCapacity,
+          MaxCapacity: starting.maxCapacity,
+          SecondsUntilAutoPause: starting.autoPauseSeconds,
+        },
+      }),
+    );
     expect(r['04.aws.scaling']?.status).toBe('fail');
   });
 });
@@ -128,12 +162,20 @@ describe('capacityRoseCheck', () => {
     cw.on(GetMetricDataCommand).resolves(capacity([1, 2.5, 1.5, 0]));
     const { check, figures } = await capacityRoseCheck(fakeClients(), CL, since, quick);
     expect(check).toMatchObject({ id: '04.aws.capacity-rose', status: 'pass' });
-    expect(check.message).toBe(`ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`);
+    expect(check.message).toBe(
+      `ServerlessDatabaseCapacity of ${CL} rose to 2.5 ACU since 12:05 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 1.5 -> 2.5 -> 1).`,
+    );
     expect(figures).toMatchObject({ peak: 2.5, baseline: 0, threshold: 0.5 });
     expect(cw).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date('2026-11-22T12:04:00Z'),
       EndTime: new Date('2026-11-22T12:12:00Z'),
-      MetricDataQueries: [expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'AWS/RDS', MetricName: 'ServerlessDatabaseCapacity', Dimensions: [{ Name: 'DBClusterIdentifier', Value: CL }] } }) })],
+      MetricDataQueries: [
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({
+            Metric: { Namespace: 'AWS/RDS', MetricName: 'ServerlessDatabaseCapacity', Dimensions: [{ Name: 'DBClusterIdentifier', Value: CL }] },
+          }),
+        }),
+      ],
     });
   });
 
@@ -168,9 +210,15 @@ describe('capacityRoseCheck', () => {
 
   it('waits for CloudWatch to publish the load, then passes', async () => {
     let clock = NOW.getTime();
-    cw.on(GetMetricDataCommand).resolvesOnce(capacity([0])).resolves(capacity([2, 0]));
+    cw.on(GetMetricDataCommand)
+      .resolvesOnce(capacity([0]))
+      .resolves(capacity([2, 0]));
     const waits: string[] = [];
-    const { check } = await capacityRoseCheck(fakeClients(), CL, since, { now: () => new Date(clock), sleep: async (ms) => void (clock += ms), onWaiting: (l) => waits.push(l) });
+    const { check } = await capacityRoseCheck(fakeClients(), CL, since, {
+      now: () => new Date(clock),
+      sleep: async (ms) => void (clock += ms),
+      onWaiting: (l) => waits.push(l),
+    });
     expect(check.status).toBe('pass');
     expect(waits).toHaveLength(1);
     expect(cw).toHaveReceivedCommandTimes(GetMetricDataCommand, 2);
@@ -184,7 +232,7 @@ describe('capacityRoseCheck', () => {
   });
 });
 
-describe('sampleServerlessCapacity (the exercise process\'s reading)', () => {
+describe("sampleServerlessCapacity (the exercise process's reading)", () => {
   it('returns the newest datapoint of the cluster over the last minutes, undefined without one', async () => {
     cw.on(GetMetricDataCommand).resolves(capacity([3, 1]));
     expect(await sampleServerlessCapacity({ region: 'us-east-1', clusterId: CL })).toBe(3);
@@ -202,14 +250,45 @@ describe('sampleServerlessCapacity (the exercise process\'s reading)', () => {
 
 describe('findServerlessClusterResources', () => {
   it('reads the cluster, writer, secret and bastion from the stack outputs', async () => {
-    const o = { ClusterId: CL, ClusterEndpoint: 'e', WriterInstanceId: W, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'dtl04', BastionInstanceId: 'i-0b' };
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
-    expect(await findServerlessClusterResources(fakeClients(), lab04.stack)).toMatchObject({ clusterId: CL, writerInstanceId: W, dbSecretArn: 'arn:s', dashboardName: 'dtl04', bastionInstanceId: 'i-0b', source: 'stack' });
+    const o = {
+      ClusterId: CL,
+      ClusterEndpoint: 'e',
+      WriterInstanceId: W,
+      DbPort: '3306',
+      DbSecretArn: 'arn:s',
+      DbName: 'labdb',
+      DashboardName: 'dtl04',
+      BastionInstanceId: 'i-0b',
+    };
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves({
+        Stacks: [
+          {
+            StackName: 'x',
+            StackStatus: 'CREATE_COMPLETE' as const,
+            CreationTime: new Date(),
+            Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          },
+        ],
+      });
+    expect(await findServerlessClusterResources(fakeClients(), lab04.stack)).toMatchObject({
+      clusterId: CL,
+      writerInstanceId: W,
+      dbSecretArn: 'arn:s',
+      dashboardName: 'dtl04',
+      bastionInstanceId: 'i-0b',
+      source: 'stack',
+    });
   });
 });
 
 describe('coverage of the checks themselves', () => {
   it('every check id was made to fail by at least one test above', () => {
-    expect(Object.values(LAB04_AWS_CHECKS).map((c) => c.id).filter((id) => !seenFailing.has(id))).toEqual([]);
+    expect(
+      Object.values(LAB04_AWS_CHECKS)
+        .map((c) => c.id)
+        .filter((id) => !seenFailing.has(id)),
+    ).toEqual([]);
   });
 });

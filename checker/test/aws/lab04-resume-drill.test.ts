@@ -95,7 +95,7 @@ describe("the drill's session does not wake the cluster", () => {
     expect(connections).toBeGreaterThan(0);
   });
 
-  it("times the reference measureResume against a live database: the figure fits inside the call", async () => {
+  it('times the reference measureResume against a live database: the figure fits inside the call', async () => {
     const run = await runExercise({
       labId: 4,
       exerciseId: '03-resume-latency',

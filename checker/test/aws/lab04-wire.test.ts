@@ -36,7 +36,8 @@ const handler: WireHandler = (req) => {
   if (req.operation === 'DescribeStacks') return xml(fixture('lab04-cloudformation-describe-stacks.xml'));
   if (req.operation === 'DescribeDBClusters') return xml(fixture('rds-describe-db-clusters-lab04-serverless.xml'));
   if (req.operation === 'DescribeDBInstances') return xml(fixture('rds-describe-db-instances-lab04-writer.xml'));
-  if (req.target === 'GraniteServiceVersion20100801' && req.operation === 'GetMetricData') return json10(fixture('lab04-cloudwatch-get-metric-data-serverless-capacity.json'));
+  if (req.target === 'GraniteServiceVersion20100801' && req.operation === 'GetMetricData')
+    return json10(fixture('lab04-cloudwatch-get-metric-data-serverless-capacity.json'));
   throw new Error(`unexpected ${req.target ?? ''}${req.operation}`);
 };
 
@@ -61,7 +62,10 @@ describe('Lab 4 from the wire', () => {
     const { server } = await setup(handler);
     const since = new Date('2026-11-22T12:01:10Z');
     const { check, figures } = await capacityRoseCheck(clients!, CL, since, { now: () => new Date('2026-11-22T12:07:30Z'), waitMs: 0 });
-    expect(check).toMatchObject({ status: 'pass', message: `ServerlessDatabaseCapacity of ${CL} rose to 3.5 ACU since 12:01 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 0.5 -> 1 -> 2.5 -> 3.5 -> 1.5).` });
+    expect(check).toMatchObject({
+      status: 'pass',
+      message: `ServerlessDatabaseCapacity of ${CL} rose to 3.5 ACU since 12:01 UTC, from 0 ACU at the start of the ramp (minimum 0; per minute: 0 -> 0.5 -> 1 -> 2.5 -> 3.5 -> 1.5).`,
+    });
     expect(figures.points[0]).toEqual({ at: Date.parse('2026-11-22T12:06:00Z'), value: 1.5 });
     const req = server.requests.find((r) => r.operation === 'GetMetricData')!;
     const body = req.json as { StartTime: number; EndTime: number; MetricDataQueries: Array<Record<string, any>> };

@@ -80,7 +80,13 @@ describe('runLab05AwsChecks: every check fails on a wrong resource', () => {
     { id: '05.aws.replication-group', why: 'still modifying', group: { Status: 'modifying' }, expected: /still modifying/, hint: /re-run/ },
     { id: '05.aws.replication-group', why: 'still creating', group: { Status: 'creating' }, expected: /still creating/, hint: /wait|Wait/ },
     { id: '05.aws.replication-group', why: 'failed', group: { Status: 'create-failed' }, expected: /status "create-failed"/ },
-    { id: '05.aws.engine', why: 'old Redis', group: { Engine: 'redis' }, cluster: { Engine: 'redis', EngineVersion: '6.2.6' }, expected: /Redis OSS 6\.2\.6, older than the 7\.0/ },
+    {
+      id: '05.aws.engine',
+      why: 'old Redis',
+      group: { Engine: 'redis' },
+      cluster: { Engine: 'redis', EngineVersion: '6.2.6' },
+      expected: /Redis OSS 6\.2\.6, older than the 7\.0/,
+    },
     { id: '05.aws.engine', why: 'old Valkey', cluster: { EngineVersion: '7.1.0' }, expected: /Valkey 7\.1\.0, older than the 7\.2/ },
     { id: '05.aws.engine', why: 'memcached', group: { Engine: 'memcached' }, expected: /engine "memcached"/ },
     { id: '05.aws.cluster-mode', why: 'cluster mode on', group: { ClusterEnabled: true, ClusterMode: 'enabled' }, expected: /cluster mode enabled/ },
@@ -111,15 +117,36 @@ describe('runLab05AwsChecks: every check fails on a wrong resource', () => {
       expected: /All 3 nodes of dtl05-valkey are in us-east-1c/,
       hint: /multiAz: true/,
     },
-    { id: '05.aws.automatic-failover', why: 'disabled', group: { AutomaticFailover: 'disabled' }, expected: /Automatic failover on dtl05-valkey is "disabled"/, hint: /automaticFailover: true/ },
+    {
+      id: '05.aws.automatic-failover',
+      why: 'disabled',
+      group: { AutomaticFailover: 'disabled' },
+      expected: /Automatic failover on dtl05-valkey is "disabled"/,
+      hint: /automaticFailover: true/,
+    },
     { id: '05.aws.automatic-failover', why: 'enabling', group: { AutomaticFailover: 'enabling' }, expected: /still enabling/ },
     { id: '05.aws.multi-az', why: 'disabled', group: { MultiAZ: 'disabled' }, expected: /Multi-AZ on dtl05-valkey is "disabled"/, hint: /multiAz: true/ },
-    { id: '05.aws.transit-encryption', why: 'off', group: { TransitEncryptionEnabled: false, TransitEncryptionMode: undefined }, expected: /TransitEncryptionEnabled: false/ },
+    {
+      id: '05.aws.transit-encryption',
+      why: 'off',
+      group: { TransitEncryptionEnabled: false, TransitEncryptionMode: undefined },
+      expected: /TransitEncryptionEnabled: false/,
+    },
     { id: '05.aws.transit-encryption', why: 'preferred', group: { TransitEncryptionMode: 'preferred' }, expected: /mode "preferred".*plain-text/ },
-    { id: '05.aws.at-rest-encryption', why: 'off', group: { AtRestEncryptionEnabled: false, StorageEncryptionType: 'none' }, expected: /AtRestEncryptionEnabled: false, StorageEncryptionType: none/ },
+    {
+      id: '05.aws.at-rest-encryption',
+      why: 'off',
+      group: { AtRestEncryptionEnabled: false, StorageEncryptionType: 'none' },
+      expected: /AtRestEncryptionEnabled: false, StorageEncryptionType: none/,
+    },
     { id: '05.aws.auth-token', why: 'off', group: { AuthTokenEnabled: false }, expected: /does not require an AUTH token \(AuthTokenEnabled: false\)/ },
     { id: '05.aws.backups', why: 'retention 0', group: { SnapshotRetentionLimit: 0 }, expected: /SnapshotRetentionLimit: 0/ },
-    { id: '05.aws.node-type', why: 'r6g.large', group: { CacheNodeType: 'cache.r6g.large' }, expected: /cache\.r6g\.large, which costs about 13 x more than the lab needs/ },
+    {
+      id: '05.aws.node-type',
+      why: 'r6g.large',
+      group: { CacheNodeType: 'cache.r6g.large' },
+      expected: /cache\.r6g\.large, which costs about 13 x more than the lab needs/,
+    },
     { id: '05.aws.node-type', why: 'm7g.xlarge (estimated)', group: { CacheNodeType: 'cache.m7g.xlarge' }, expected: /costs about 20 x more/ },
     { id: '05.aws.node-type', why: 't4g.medium', group: { CacheNodeType: 'cache.t4g.medium' }, expected: /costs about 4 x more/ },
     { id: '05.aws.node-type', why: 'unknown type', group: { CacheNodeType: 'cache.x9z.huge' }, expected: /is bigger than the lab needs/ },
@@ -135,7 +162,9 @@ describe('runLab05AwsChecks: every check fails on a wrong resource', () => {
 
   it('a failing setting does not drag unrelated checks down', async () => {
     const r = await run(compliantGroup({ MultiAZ: 'disabled' }));
-    const failing = Object.values(r).filter((x) => x.status !== 'pass').map((x) => x.id);
+    const failing = Object.values(r)
+      .filter((x) => x.status !== 'pass')
+      .map((x) => x.id);
     expect(failing).toEqual(['05.aws.multi-az']);
   });
 

@@ -36,9 +36,18 @@ function db(overrides: Partial<DBInstance> = {}): DBInstance {
 }
 
 const alarm = (metric: string): MetricAlarm => ({ AlarmName: `${ID}-${metric}`, MetricName: metric, Namespace: 'AWS/RDS', StateValue: 'OK' });
-const resources = (o: Partial<Lab06Resources> = {}): Lab06Resources => ({ dbInstanceId: ID, stackName: 'DataTierLabs-06-PerformanceInsights', region: 'us-east-1', source: 'stack', ...o });
+const resources = (o: Partial<Lab06Resources> = {}): Lab06Resources => ({
+  dbInstanceId: ID,
+  stackName: 'DataTierLabs-06-PerformanceInsights',
+  region: 'us-east-1',
+  source: 'stack',
+  ...o,
+});
 
-function serve(instance: DBInstance = db(), alarms: Record<string, MetricAlarm[]> = { CPUUtilization: [alarm('CPUUtilization')], DatabaseConnections: [alarm('DatabaseConnections')] }) {
+function serve(
+  instance: DBInstance = db(),
+  alarms: Record<string, MetricAlarm[]> = { CPUUtilization: [alarm('CPUUtilization')], DatabaseConnections: [alarm('DatabaseConnections')] },
+) {
   rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: ID }).resolves({ DBInstances: [instance] });
   for (const [metric, list] of Object.entries(alarms)) cw.on(DescribeAlarmsForMetricCommand, { MetricName: metric }).resolves({ MetricAlarms: list });
 }
@@ -71,13 +80,21 @@ beforeEach(() => {
 });
 
 describe('runLab06AwsChecks', () => {
-  it('passes the lab\'s monitored instance and asks for alarms on both metrics of that instance', async () => {
+  it("passes the lab's monitored instance and asks for alarms on both metrics of that instance", async () => {
     serve();
     const { checks, instance } = await runLab06AwsChecks(fakeClients(), resources());
-    expect(checks.map((c) => [c.id, c.status])).toEqual(Object.values(LAB06_AWS_CHECKS).slice(0, 5).map((c) => [c.id, 'pass']));
+    expect(checks.map((c) => [c.id, c.status])).toEqual(
+      Object.values(LAB06_AWS_CHECKS)
+        .slice(0, 5)
+        .map((c) => [c.id, 'pass']),
+    );
     expect(instance?.DbiResourceId).toBe(DBI);
     for (const metric of ['CPUUtilization', 'DatabaseConnections']) {
-      expect(cw).toHaveReceivedCommandWith(DescribeAlarmsForMetricCommand, { Namespace: 'AWS/RDS', MetricName: metric, Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }] });
+      expect(cw).toHaveReceivedCommandWith(DescribeAlarmsForMetricCommand, {
+        Namespace: 'AWS/RDS',
+        MetricName: metric,
+        Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }],
+      });
     }
     expect(byId(checks)['06.aws.alarms']?.message).toBe(`Alarms on ${ID}: CPU: ${ID}-CPUUtilization (OK); connections: ${ID}-DatabaseConnections (OK).`);
   });
@@ -114,7 +131,9 @@ describe('runLab06AwsChecks', () => {
 
   it('a denied DescribeAlarmsForMetric is an error naming the action', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [db()] });
-    cw.on(DescribeAlarmsForMetricCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/l is not authorized to perform: cloudwatch:DescribeAlarmsForMetric', 403));
+    cw.on(DescribeAlarmsForMetricCommand).rejects(
+      awsError('AccessDenied', 'User: arn:aws:iam::1:user/l is not authorized to perform: cloudwatch:DescribeAlarmsForMetric', 403),
+    );
     const r = byId((await runLab06AwsChecks(fakeClients(), resources())).checks)['06.aws.alarms']!;
     expect(r.status).toBe('error');
     expect(r.message).toContain('cloudwatch:DescribeAlarmsForMetric');
@@ -184,7 +203,9 @@ describe('top SQL from the PI API', () => {
 
   it('is skipped without a DbiResourceId, and an error when PI refuses', async () => {
     expect((await topSqlCheck(fakeClients(), undefined, since, quick)).check.status).toBe('skipped');
-    pi.on(GetResourceMetricsCommand).rejects(awsError('NotAuthorizedException', 'User: arn:aws:iam::1:user/l is not authorized to perform: pi:GetResourceMetrics', 400));
+    pi.on(GetResourceMetricsCommand).rejects(
+      awsError('NotAuthorizedException', 'User: arn:aws:iam::1:user/l is not authorized to perform: pi:GetResourceMetrics', 400),
+    );
     const { check } = await topSqlCheck(fakeClients(), DBI, since, quick);
     expect(check.status).toBe('error');
     expect(check.message).toContain('pi:GetResourceMetrics');
@@ -201,17 +222,51 @@ describe('top SQL from the PI API', () => {
 
 describe('findInsightsInstanceResources', () => {
   it('reads the instance, its DbiResourceId and the bastion from the stack; --db-instance works without one', async () => {
-    const o = { InstanceId: ID, DbEndpoint: `${ID}.c1.us-east-1.rds.amazonaws.com`, DbiResourceId: DBI, DbPort: '3306', DbSecretArn: 'arn:s', DbName: 'labdb', DashboardName: 'd', BastionInstanceId: 'i-0c' };
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] });
-    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack)).toMatchObject({ dbInstanceId: ID, dbiResourceId: DBI, dbPort: 3306, bastionInstanceId: 'i-0c', source: 'stack' });
+    const o = {
+      InstanceId: ID,
+      DbEndpoint: `${ID}.c1.us-east-1.rds.amazonaws.com`,
+      DbiResourceId: DBI,
+      DbPort: '3306',
+      DbSecretArn: 'arn:s',
+      DbName: 'labdb',
+      DashboardName: 'd',
+      BastionInstanceId: 'i-0c',
+    };
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves({
+        Stacks: [
+          {
+            StackName: 'x',
+            StackStatus: 'CREATE_COMPLETE' as const,
+            CreationTime: new Date(),
+            Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          },
+        ],
+      });
+    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack)).toMatchObject({
+      dbInstanceId: ID,
+      dbiResourceId: DBI,
+      dbPort: 3306,
+      bastionInstanceId: 'i-0c',
+      source: 'stack',
+    });
     cfn.reset();
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id DataTierLabs-06-PerformanceInsights does not exist'));
-    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack, { dbInstanceId: 'mine' })).toMatchObject({ dbInstanceId: 'mine', dbiResourceId: undefined, source: 'flags' });
+    expect(await findInsightsInstanceResources(fakeClients(), lab06.stack, { dbInstanceId: 'mine' })).toMatchObject({
+      dbInstanceId: 'mine',
+      dbiResourceId: undefined,
+      source: 'flags',
+    });
   });
 });
 
 describe('coverage of the checks themselves', () => {
   it('every check id was made to fail by at least one test above', () => {
-    expect(Object.values(LAB06_AWS_CHECKS).map((c) => c.id).filter((id) => !seenFailing.has(id))).toEqual([]);
+    expect(
+      Object.values(LAB06_AWS_CHECKS)
+        .map((c) => c.id)
+        .filter((id) => !seenFailing.has(id)),
+    ).toEqual([]);
   });
 });

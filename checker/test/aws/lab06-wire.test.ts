@@ -36,7 +36,11 @@ const handler: WireHandler = (req) => {
   if (req.operation === 'DescribeDBInstances') return xml(fixture('rds-describe-db-instances-lab06.xml'));
   if (req.operation === 'DescribeAlarmsForMetric') {
     const metric = (req.json as { MetricName: string }).MetricName;
-    return json10(fixture(metric === 'CPUUtilization' ? 'lab06-cloudwatch-describe-alarms-for-metric-cpu.json' : 'lab06-cloudwatch-describe-alarms-for-metric-connections.json'));
+    return json10(
+      fixture(
+        metric === 'CPUUtilization' ? 'lab06-cloudwatch-describe-alarms-for-metric-cpu.json' : 'lab06-cloudwatch-describe-alarms-for-metric-connections.json',
+      ),
+    );
   }
   if (req.target === 'PerformanceInsightsv20180227' && req.operation === 'GetResourceMetrics') return json11(fixture('pi-get-resource-metrics-top-sql.json'));
   throw new Error(`unexpected ${req.target ?? ''}${req.operation}`);
@@ -55,8 +59,15 @@ describe('Lab 6 from the wire', () => {
       ['06.aws.enhanced-monitoring', 'pass'],
       ['06.aws.alarms', 'pass'],
     ]);
-    expect(report.instance).toMatchObject({ DbiResourceId: DBI, PerformanceInsightsRetentionPeriod: 7, DatabaseInsightsMode: 'standard', MonitoringInterval: 60 });
-    expect(report.checks[4]?.message).toBe(`Alarms on ${ID}: CPU: DataTierLabs-06-PerformanceInsights-HighCpu (OK); connections: DataTierLabs-06-PerformanceInsights-HighConnections (ALARM).`);
+    expect(report.instance).toMatchObject({
+      DbiResourceId: DBI,
+      PerformanceInsightsRetentionPeriod: 7,
+      DatabaseInsightsMode: 'standard',
+      MonitoringInterval: 60,
+    });
+    expect(report.checks[4]?.message).toBe(
+      `Alarms on ${ID}: CPU: DataTierLabs-06-PerformanceInsights-HighCpu (OK); connections: DataTierLabs-06-PerformanceInsights-HighConnections (ALARM).`,
+    );
     const alarmRequests = server.requests.filter((r) => r.operation === 'DescribeAlarmsForMetric');
     expect(alarmRequests.map((r) => r.json)).toEqual([
       { Namespace: 'AWS/RDS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: ID }] },
@@ -68,7 +79,10 @@ describe('Lab 6 from the wire', () => {
     const recorded = JSON.parse(fixture('pi-get-resource-metrics-top-sql.json')) as { MetricList: Array<{ Key: { Dimensions?: unknown } }> };
     const total = recorded.MetricList.findIndex((m) => m.Key.Dimensions === undefined);
     expect(total).toBeGreaterThanOrEqual(0);
-    const reordered = { ...recorded, MetricList: [...recorded.MetricList.slice(0, total), ...recorded.MetricList.slice(total + 1), recorded.MetricList[total]] };
+    const reordered = {
+      ...recorded,
+      MetricList: [...recorded.MetricList.slice(0, total), ...recorded.MetricList.slice(total + 1), recorded.MetricList[total]],
+    };
     await setup((req) => (req.operation === 'GetResourceMetrics' ? json11(JSON.stringify(reordered)) : handler(req)));
     const { topSql } = await topSqlCheck(clients!, DBI, new Date('2026-11-22T12:01:20Z'), { now: () => new Date('2026-11-22T12:05:40Z'), waitMs: 0 });
     expect(topSql!.totalLoad).toBeCloseTo(1.6, 5);

@@ -6,7 +6,12 @@ import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ResourceN
 import { DescribeDBClustersCommand, RDSClient, type DBCluster } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findLab07Resources, LAB07_ENVIRONMENT_KEYS as CHECKER_ENV_KEYS, LAB07_OUTPUTS, LAB07_STACK_NAME as CHECKER_STACK_NAME } from '../../checks/07-serverless-cache/resources.js';
+import {
+  findLab07Resources,
+  LAB07_ENVIRONMENT_KEYS as CHECKER_ENV_KEYS,
+  LAB07_OUTPUTS,
+  LAB07_STACK_NAME as CHECKER_STACK_NAME,
+} from '../../checks/07-serverless-cache/resources.js';
 import { LAB07_AWS_CHECKS } from '../../checks/07-serverless-cache/aws.js';
 import { createFunctionUser, lab07AwsCheckNames, lab07AwsPlan, LAB07_INVOKE_MEASUREMENT } from '../../checks/07-serverless-cache/aws-plan.js';
 import { findLab07Resources as find07 } from '../../checks/07-serverless-cache/resources.js';
@@ -15,7 +20,22 @@ import { UsageError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/result.js';
 import { LAB07_ENVIRONMENT_KEYS, LAB07_OUTPUT_KEYS, LAB07_STACK_NAME } from '../../../stacks/07-serverless-cache.js';
 import { fakeClients } from './helpers.js';
-import { CLUSTER, FN, goodCache, goodCluster, goodFunction, goodNode, isolatedRouteTables, logTail, OUTPUTS, planContext, RG, SG, STACK, tightGroups } from './lab07-helpers.js';
+import {
+  CLUSTER,
+  FN,
+  goodCache,
+  goodCluster,
+  goodFunction,
+  goodNode,
+  isolatedRouteTables,
+  logTail,
+  OUTPUTS,
+  planContext,
+  RG,
+  SG,
+  STACK,
+  tightGroups,
+} from './lab07-helpers.js';
 
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
@@ -33,7 +53,14 @@ interface World {
 
 function serve(world: World = {}) {
   cfn.on(DescribeStacksCommand).resolves({
-    Stacks: [{ StackName: STACK, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
+    Stacks: [
+      {
+        StackName: STACK,
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(),
+        Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
   });
   lambda.on(GetFunctionConfigurationCommand).resolves(world.fn ?? goodFunction());
   rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [world.cluster ?? goodCluster()] });
@@ -65,13 +92,29 @@ describe('Lab 7 names the checker and the stack share', () => {
 describe('findLab07Resources', () => {
   it('reads every name from the stack outputs', async () => {
     serve();
-    expect(await findLab07Resources(fakeClients())).toMatchObject({ functionName: FN, clusterId: CLUSTER, replicationGroupId: RG, dbAppUser: 'lab07_app', dbAppSecretArn: OUTPUTS.DbAppSecretArn, cachePort: 6379, dbPort: 3306, source: 'stack' });
+    expect(await findLab07Resources(fakeClients())).toMatchObject({
+      functionName: FN,
+      clusterId: CLUSTER,
+      replicationGroupId: RG,
+      dbAppUser: 'lab07_app',
+      dbAppSecretArn: OUTPUTS.DbAppSecretArn,
+      cachePort: 6379,
+      dbPort: 3306,
+      source: 'stack',
+    });
   });
 
   it('lets --cluster win and drops the stack cluster endpoint that describes another cluster', async () => {
     serve();
     const r = await findLab07Resources(fakeClients(), { clusterId: 'my-other-cluster' });
-    expect(r).toMatchObject({ clusterId: 'my-other-cluster', clusterEndpoint: undefined, dbSecretArn: undefined, dbAppSecretArn: undefined, replicationGroupId: RG, source: 'flags' });
+    expect(r).toMatchObject({
+      clusterId: 'my-other-cluster',
+      clusterEndpoint: undefined,
+      dbSecretArn: undefined,
+      dbAppSecretArn: undefined,
+      replicationGroupId: RG,
+      source: 'flags',
+    });
   });
 
   it('refuses a malformed identifier as a usage error', async () => {
@@ -83,7 +126,9 @@ describe('findLab07Resources', () => {
 describe('Lab 7 resource checks', () => {
   it('the deployed lab stack passes every resource check, in order, with ids and names', async () => {
     const { inspection } = await inspect();
-    expect(inspection.checks.map((c) => [c.id, c.status])).toEqual(Object.values(LAB07_AWS_CHECKS).map((c) => [c.id, c.id === '07.aws.function-user' ? 'skipped' : 'pass']));
+    expect(inspection.checks.map((c) => [c.id, c.status])).toEqual(
+      Object.values(LAB07_AWS_CHECKS).map((c) => [c.id, c.id === '07.aws.function-user' ? 'skipped' : 'pass']),
+    );
     expect(inspection.checks.at(-1)).toMatchObject({ message: expect.stringContaining('--tunnel') });
     expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: FN });
     expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: [SG.fn, SG.db, SG.cache] });
@@ -98,7 +143,10 @@ describe('Lab 7 resource checks', () => {
   it('fails a plain-text REDIS_URL and DB_SSL off, without showing the token in the URL', async () => {
     const vars = { ...goodFunction().Environment!.Variables!, REDIS_URL: 'redis://:not-a-real-token-0123456789abcdef@cache:6379', DB_SSL: 'false' };
     const { byId } = await inspect({ fn: goodFunction({ Environment: { Variables: vars } }) });
-    expect(byId['07.aws.environment']).toMatchObject({ status: 'fail', message: expect.stringMatching(/REDIS_URL does not start with rediss:\/\/.*DB_SSL is not "true"/) });
+    expect(byId['07.aws.environment']).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/REDIS_URL does not start with rediss:\/\/.*DB_SSL is not "true"/),
+    });
     expect(byId['07.aws.environment']!.message).not.toContain('not-a-real-token');
   });
 
@@ -109,7 +157,11 @@ describe('Lab 7 resource checks', () => {
 
   it("fails the learner's starting point: 3 s and 128 MB", async () => {
     const { byId } = await inspect({ fn: goodFunction({ Timeout: 3, MemorySize: 128 }) });
-    expect(byId['07.aws.timeout']).toMatchObject({ status: 'fail', message: expect.stringContaining('Timeout is 3 s'), hint: expect.stringContaining('stack-config.ts') });
+    expect(byId['07.aws.timeout']).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('Timeout is 3 s'),
+      hint: expect.stringContaining('stack-config.ts'),
+    });
     expect(byId['07.aws.memory']).toMatchObject({ status: 'fail', message: expect.stringContaining('Memory is 128 MB') });
   });
 
@@ -137,7 +189,10 @@ describe('Lab 7 resource checks', () => {
     delete vars.DB_PASSWORD;
     vars.CACHE_TTL_SECONDS = 'forever';
     const { byId } = await inspect({ fn: goodFunction({ Environment: { Variables: vars } }) });
-    expect(byId['07.aws.environment']).toMatchObject({ status: 'fail', message: expect.stringMatching(/missing or empty: DB_PASSWORD.*CACHE_TTL_SECONDS is "forever"/) });
+    expect(byId['07.aws.environment']).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/missing or empty: DB_PASSWORD.*CACHE_TTL_SECONDS is "forever"/),
+    });
   });
 
   it('fails a cluster that never pauses, and one with a minimum of 0 but no pause delay', async () => {
@@ -159,7 +214,9 @@ describe('Lab 7 resource checks', () => {
     const { byId } = await inspect({ groups });
     expect(byId['07.aws.security-groups']).toMatchObject({
       status: 'fail',
-      message: expect.stringMatching(new RegExp(`${SG.db} admits port 3306 from anywhere.*no group of the cluster \\(${SG.db}\\) admits 3306 from the function's group`)),
+      message: expect.stringMatching(
+        new RegExp(`${SG.db} admits port 3306 from anywhere.*no group of the cluster \\(${SG.db}\\) admits 3306 from the function's group`),
+      ),
     });
   });
 
@@ -172,11 +229,14 @@ describe('Lab 7 resource checks', () => {
 
   it('a missing function fails its check and skips the ones that need it, saying why', async () => {
     serve();
-    lambda.on(GetFunctionConfigurationCommand).rejects(new ResourceNotFoundException({ message: `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${FN}`, $metadata: {} }));
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .rejects(new ResourceNotFoundException({ message: `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${FN}`, $metadata: {} }));
     const inspection = await lab07AwsPlan().inspect(planContext(fakeClients()));
     const byId = Object.fromEntries(inspection.checks.map((c) => [c.id, c]));
     expect(byId['07.aws.function']).toMatchObject({ status: 'fail', message: expect.stringContaining(`There is no Lambda function "${FN}"`) });
-    for (const id of ['07.aws.runtime', '07.aws.timeout', '07.aws.vpc', '07.aws.environment']) expect(byId[id]).toMatchObject({ status: 'skipped', message: expect.stringContaining('07.aws.function') });
+    for (const id of ['07.aws.runtime', '07.aws.timeout', '07.aws.vpc', '07.aws.environment'])
+      expect(byId[id]).toMatchObject({ status: 'skipped', message: expect.stringContaining('07.aws.function') });
     expect(byId['07.aws.cluster']!.status).toBe('pass');
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
     expect(after.checks.map((c) => c.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
@@ -238,7 +298,13 @@ describe('Lab 7 after the exercises: invoking the deployed function', () => {
     for (const input of calls) expect(input).toMatchObject({ FunctionName: FN, InvocationType: 'RequestResponse', LogType: 'Tail' });
     const events = calls.map((i) => JSON.parse(Buffer.from(i.Payload as Uint8Array).toString('utf8')) as Record<string, any>);
     expect(events.map((e) => e.rawPath)).toEqual(['/users/1', '/users/2', '/users/1', '/users/2', '/users/987654321', '/users/987654321']);
-    expect(events[0]).toMatchObject({ version: '2.0', routeKey: 'GET /users/{id}', pathParameters: { id: '1' }, requestContext: { http: { method: 'GET', path: '/users/1' }, stage: '$default' }, isBase64Encoded: false });
+    expect(events[0]).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /users/{id}',
+      pathParameters: { id: '1' },
+      requestContext: { http: { method: 'GET', path: '/users/1' }, stage: '$default' },
+      isBase64Encoded: false,
+    });
     // The client the plan built is closed by the pipeline.
     expect(ctx.closers).toHaveLength(1);
 
@@ -255,14 +321,20 @@ describe('Lab 7 after the exercises: invoking the deployed function', () => {
     goodHandler({ secondSource: 'database' });
     const { inspection } = await inspect();
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
-    expect(after.checks.find((c) => c.id === '07.aws.cache-hits')).toMatchObject({ status: 'fail', message: expect.stringContaining('2 of 2 second reads came from "database"') });
+    expect(after.checks.find((c) => c.id === '07.aws.cache-hits')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('2 of 2 second reads came from "database"'),
+    });
   });
 
   it('fails the 404 check when a missing user is cached as found', async () => {
     goodHandler({ missingStatus: [404, 200] });
     const { inspection } = await inspect();
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
-    expect(after.checks.find((c) => c.id === '07.aws.not-found')).toMatchObject({ status: 'fail', message: expect.stringContaining('answered 200 on the second ask') });
+    expect(after.checks.find((c) => c.id === '07.aws.not-found')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('answered 200 on the second ask'),
+    });
   });
 
   it('fails the invoke check on a timeout, with the hint about a paused cluster', async () => {
@@ -271,11 +343,18 @@ describe('Lab 7 after the exercises: invoking the deployed function', () => {
       FunctionError: 'Unhandled',
       LogResult: logTail('0a1b2c3d-0000-4000-8000-000000000001', 3000, 380),
       // The SDK wraps the bytes in a blob adapter; the plan reads only the bytes.
-      Payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: 0a1b2c3d Error: Task timed out after 3.00 seconds' })) as never,
+      Payload: Buffer.from(
+        JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: 0a1b2c3d Error: Task timed out after 3.00 seconds' }),
+      ) as never,
     });
     const { inspection } = await inspect();
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
-    expect(after.checks[0]).toMatchObject({ id: '07.aws.invoke', status: 'fail', message: expect.stringContaining('Task timed out after 3.00 seconds'), hint: expect.stringContaining('paused cluster') });
+    expect(after.checks[0]).toMatchObject({
+      id: '07.aws.invoke',
+      status: 'fail',
+      message: expect.stringContaining('Task timed out after 3.00 seconds'),
+      hint: expect.stringContaining('paused cluster'),
+    });
   });
 
   it('fails warm reuse when every invocation starts a new environment', async () => {
@@ -287,7 +366,10 @@ describe('Lab 7 after the exercises: invoking the deployed function', () => {
     }));
     const { inspection } = await inspect();
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
-    expect(after.checks.find((c) => c.id === '07.aws.warm-reuse')).toMatchObject({ status: 'fail', message: expect.stringContaining('2 of 2 back-to-back invocations started a new execution environment') });
+    expect(after.checks.find((c) => c.id === '07.aws.warm-reuse')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('2 of 2 back-to-back invocations started a new execution environment'),
+    });
   });
 
   it('gives the exercises the cache and the cluster through reach(), with TLS names kept', async () => {

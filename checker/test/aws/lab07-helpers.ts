@@ -63,7 +63,12 @@ export function goodFunction(overrides: Partial<FunctionConfiguration> = {}): Fu
 
 export function isolatedRouteTables(): RouteTable[] {
   return [
-    { RouteTableId: 'rtb-main', VpcId: VPC, Associations: [{ Main: true, RouteTableId: 'rtb-main' }], Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }] },
+    {
+      RouteTableId: 'rtb-main',
+      VpcId: VPC,
+      Associations: [{ Main: true, RouteTableId: 'rtb-main' }],
+      Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }],
+    },
     ...SUBNETS.map((s, i) => ({
       RouteTableId: `rtb-data${i}`,
       VpcId: VPC,
@@ -82,7 +87,14 @@ export function isolatedRouteTables(): RouteTable[] {
   ];
 }
 
-const from = (group: string, port: number) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: group }], IpRanges: [], Ipv6Ranges: [] });
+const from = (group: string, port: number) => ({
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
+  UserIdGroupPairs: [{ GroupId: group }],
+  IpRanges: [],
+  Ipv6Ranges: [],
+});
 
 export function tightGroups(): SecurityGroup[] {
   return [
@@ -95,8 +107,18 @@ export function tightGroups(): SecurityGroup[] {
         { IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '10.0.0.0/16' }] },
       ],
     },
-    { GroupId: SG.db, VpcId: VPC, IpPermissions: [{ ...from(SG.bastion, 3306), UserIdGroupPairs: [{ GroupId: SG.bastion }, { GroupId: SG.fn }] }], IpPermissionsEgress: [] },
-    { GroupId: SG.cache, VpcId: VPC, IpPermissions: [{ ...from(SG.bastion, 6379), UserIdGroupPairs: [{ GroupId: SG.bastion }, { GroupId: SG.fn }] }], IpPermissionsEgress: [] },
+    {
+      GroupId: SG.db,
+      VpcId: VPC,
+      IpPermissions: [{ ...from(SG.bastion, 3306), UserIdGroupPairs: [{ GroupId: SG.bastion }, { GroupId: SG.fn }] }],
+      IpPermissionsEgress: [],
+    },
+    {
+      GroupId: SG.cache,
+      VpcId: VPC,
+      IpPermissions: [{ ...from(SG.bastion, 6379), UserIdGroupPairs: [{ GroupId: SG.bastion }, { GroupId: SG.fn }] }],
+      IpPermissionsEgress: [],
+    },
   ];
 }
 
@@ -137,7 +159,10 @@ export function silentIo(): PluginIo & { lines: string[] } {
   return { quiet: true, lines, say: (l) => lines.push(l), progress: () => handle, confirm: async () => false };
 }
 
-export function planContext(clients: AwsClients, names: AwsPlanContext['names'] = {}): AwsPlanContext & { closers: Array<() => Promise<void>>; reached: Array<{ host: string; port: number }> } {
+export function planContext(
+  clients: AwsClients,
+  names: AwsPlanContext['names'] = {},
+): AwsPlanContext & { closers: Array<() => Promise<void>>; reached: Array<{ host: string; port: number }> } {
   const closers: Array<() => Promise<void>> = [];
   const reached: Array<{ host: string; port: number }> = [];
   return {

@@ -12,17 +12,30 @@ describe('parseReport', () => {
         'END RequestId: 6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b\n' +
         'REPORT RequestId: 6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b\tDuration: 57.21 ms\tBilled Duration: 512 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\tInit Duration: 454.30 ms\t\n',
     );
-    expect(parseReport(tail)).toEqual({ requestId: '6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', durationMs: 57.21, billedMs: 512, memorySizeMb: 512, maxMemoryUsedMb: 91, initMs: 454.3 });
+    expect(parseReport(tail)).toEqual({
+      requestId: '6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+      durationMs: 57.21,
+      billedMs: 512,
+      memorySizeMb: 512,
+      maxMemoryUsedMb: 91,
+      initMs: 454.3,
+    });
   });
 
   it('reads a warm one (no Init Duration), and one followed by an X-Ray line', () => {
-    const warm = parseReport(b64('REPORT RequestId: a\tDuration: 1.93 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 88 MB\t\nXRAY TraceId: 1-6751a2b3-0a1b2c3d4e5f6a7b8c9d0e1f\tSegmentId: 1a2b3c4d5e6f7a8b\tSampled: true\n'));
+    const warm = parseReport(
+      b64(
+        'REPORT RequestId: a\tDuration: 1.93 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 88 MB\t\nXRAY TraceId: 1-6751a2b3-0a1b2c3d4e5f6a7b8c9d0e1f\tSegmentId: 1a2b3c4d5e6f7a8b\tSampled: true\n',
+      ),
+    );
     expect(warm).toMatchObject({ durationMs: 1.93, billedMs: 2 });
     expect(warm).not.toHaveProperty('initMs');
   });
 
   it('reads a timed-out invocation (Status: timeout)', () => {
-    expect(parseReport(b64('REPORT RequestId: r1\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\tStatus: timeout\n'))).toMatchObject({ durationMs: 3000, billedMs: 3000 });
+    expect(
+      parseReport(b64('REPORT RequestId: r1\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\tStatus: timeout\n')),
+    ).toMatchObject({ durationMs: 3000, billedMs: 3000 });
   });
 
   it('says nothing when the 4 KB tail holds no REPORT line, or no tail came back', () => {

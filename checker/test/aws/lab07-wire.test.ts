@@ -60,7 +60,11 @@ function invokeAnswer(n: number, id: string, seen: Set<string>): WireResponse {
     Init: init ?? '',
   });
   const payload = known
-    ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: Number(id), name: `User ${id}`, email: `user${id}@example.com` }, source }) }
+    ? {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: { id: Number(id), name: `User ${id}`, email: `user${id}@example.com` }, source }),
+      }
     : { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `No user ${id}` }) };
   return json(JSON.stringify(payload), 200, {
     'x-amz-executed-version': '$LATEST',
@@ -74,13 +78,24 @@ function handlerFor(world: World = {}): WireHandler {
   let invocations = 0;
   return (req: WireRequest) => {
     if (req.operation === 'DescribeStacks') return xml(fixture('lab07-cloudformation-describe-stacks.xml'));
-    if (req.operation === 'DescribeDBClusters') return xml(fixture('rds-describe-db-clusters-lab07.template.xml', { DbGroup: 'sg-0d1d2d3d4d5d6d7d8', IamAuth: 'true', MinCapacity: world.minCapacity ?? '0.0' }));
-    if (req.operation === 'DescribeReplicationGroups') return xml(fixture('elasticache-describe-replication-groups-lab07.template.xml', { TransitEncryption: world.transitEncryption ?? 'true' }));
+    if (req.operation === 'DescribeDBClusters')
+      return xml(
+        fixture('rds-describe-db-clusters-lab07.template.xml', { DbGroup: 'sg-0d1d2d3d4d5d6d7d8', IamAuth: 'true', MinCapacity: world.minCapacity ?? '0.0' }),
+      );
+    if (req.operation === 'DescribeReplicationGroups')
+      return xml(fixture('elasticache-describe-replication-groups-lab07.template.xml', { TransitEncryption: world.transitEncryption ?? 'true' }));
     if (req.operation === 'DescribeCacheClusters') return xml(fixture('elasticache-describe-cache-clusters-lab07.xml'));
     if (req.operation === 'DescribeRouteTables') return xml(fixture('lab07-ec2-describe-route-tables.template.xml', { ExtraRoute: world.extraRoute ?? '' }));
-    if (req.operation === 'DescribeSecurityGroups') return xml(fixture('lab07-ec2-describe-security-groups.template.xml', { DbSource: world.dbSource ?? FN_SG, DbExtraIngress: world.dbExtraIngress ?? '' }));
+    if (req.operation === 'DescribeSecurityGroups')
+      return xml(fixture('lab07-ec2-describe-security-groups.template.xml', { DbSource: world.dbSource ?? FN_SG, DbExtraIngress: world.dbExtraIngress ?? '' }));
     if (req.method === 'GET' && req.url === `/2015-03-31/functions/${FN}/configuration`) {
-      return json(fixture('lambda-get-function-configuration-lab07.template.json', { Timeout: String(world.timeout ?? 30), MemorySize: String(world.memory ?? 512), Architecture: world.architecture ?? 'arm64' }));
+      return json(
+        fixture('lambda-get-function-configuration-lab07.template.json', {
+          Timeout: String(world.timeout ?? 30),
+          MemorySize: String(world.memory ?? 512),
+          Architecture: world.architecture ?? 'arm64',
+        }),
+      );
     }
     if (req.method === 'POST' && req.url === `/2015-03-31/functions/${FN}/invocations`) {
       invocations += 1;
@@ -108,7 +123,11 @@ describe('Lab 7 from the wire', () => {
     const config = server.requests.find((r) => r.url.endsWith('/configuration'))!;
     expect(config.method).toBe('GET');
     const sgs = server.requests.find((r) => r.operation === 'DescribeSecurityGroups')!;
-    expect([sgs.form!.get('GroupId.1'), sgs.form!.get('GroupId.2'), sgs.form!.get('GroupId.3')]).toEqual([FN_SG, 'sg-0d1d2d3d4d5d6d7d8', 'sg-0c1c2c3c4c5c6c7c8']);
+    expect([sgs.form!.get('GroupId.1'), sgs.form!.get('GroupId.2'), sgs.form!.get('GroupId.3')]).toEqual([
+      FN_SG,
+      'sg-0d1d2d3d4d5d6d7d8',
+      'sg-0c1c2c3c4c5c6c7c8',
+    ]);
     const routes = server.requests.find((r) => r.operation === 'DescribeRouteTables')!;
     expect([routes.form!.get('Filter.1.Name'), routes.form!.get('Filter.1.Value.1')]).toEqual(['vpc-id', 'vpc-0a1b2c3d4e5f60718']);
     expect(JSON.stringify(inspection.checks)).not.toMatch(/wireFixture(Token|Password)/);
@@ -122,11 +141,16 @@ describe('Lab 7 from the wire', () => {
 
   it('finds a NAT route on a data subnet and a database group open to the internet', async () => {
     const { byId } = await setup({
-      extraRoute: '                <item>\n                    <destinationCidrBlock>0.0.0.0/0</destinationCidrBlock>\n                    <natGatewayId>nat-0f9e8d7c6b5a49382</natGatewayId>\n                    <state>active</state>\n                    <origin>CreateRoute</origin>\n                </item>\n',
-      dbExtraIngress: '                <item>\n                    <ipProtocol>tcp</ipProtocol>\n                    <fromPort>3306</fromPort>\n                    <toPort>3306</toPort>\n                    <groups/>\n                    <ipRanges>\n                        <item>\n                            <cidrIp>0.0.0.0/0</cidrIp>\n                        </item>\n                    </ipRanges>\n                    <ipv6Ranges/>\n                    <prefixListIds/>\n                </item>\n',
+      extraRoute:
+        '                <item>\n                    <destinationCidrBlock>0.0.0.0/0</destinationCidrBlock>\n                    <natGatewayId>nat-0f9e8d7c6b5a49382</natGatewayId>\n                    <state>active</state>\n                    <origin>CreateRoute</origin>\n                </item>\n',
+      dbExtraIngress:
+        '                <item>\n                    <ipProtocol>tcp</ipProtocol>\n                    <fromPort>3306</fromPort>\n                    <toPort>3306</toPort>\n                    <groups/>\n                    <ipRanges>\n                        <item>\n                            <cidrIp>0.0.0.0/0</cidrIp>\n                        </item>\n                    </ipRanges>\n                    <ipv6Ranges/>\n                    <prefixListIds/>\n                </item>\n',
     });
     expect(byId['07.aws.vpc']).toMatchObject({ status: 'fail', message: expect.stringContaining('rtb-0data000000000002: 0.0.0.0/0 -> nat-0f9e8d7c6b5a49382') });
-    expect(byId['07.aws.security-groups']).toMatchObject({ status: 'fail', message: expect.stringContaining('sg-0d1d2d3d4d5d6d7d8 admits port 3306 from anywhere') });
+    expect(byId['07.aws.security-groups']).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('sg-0d1d2d3d4d5d6d7d8 admits port 3306 from anywhere'),
+    });
   });
 
   it("reads Lambda's configuration: x86_64, 3 s and 128 MB fail", async () => {
@@ -163,14 +187,28 @@ describe('Lab 7 from the wire', () => {
   it('reads X-Amz-Function-Error and the error payload of a timed-out invocation', async () => {
     const { inspection } = await setup({
       invoke: (n) =>
-        json(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: 7c9e1a3b-5d7f-4a9c-8e0b-${String(n).padStart(12, '0')} Error: Task timed out after 3.00 seconds` }), 200, {
-          'x-amz-executed-version': '$LATEST',
-          'x-amz-function-error': 'Unhandled',
-          'x-amz-log-result': Buffer.from(`START RequestId: r${n} Version: $LATEST\nEND RequestId: r${n}\nREPORT RequestId: r${n}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\tStatus: timeout\n`).toString('base64'),
-        }),
+        json(
+          JSON.stringify({
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `RequestId: 7c9e1a3b-5d7f-4a9c-8e0b-${String(n).padStart(12, '0')} Error: Task timed out after 3.00 seconds`,
+          }),
+          200,
+          {
+            'x-amz-executed-version': '$LATEST',
+            'x-amz-function-error': 'Unhandled',
+            'x-amz-log-result': Buffer.from(
+              `START RequestId: r${n} Version: $LATEST\nEND RequestId: r${n}\nREPORT RequestId: r${n}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\tStatus: timeout\n`,
+            ).toString('base64'),
+          },
+        ),
     });
     const after = await inspection.after!({ target: 'aws' } as never, new Date());
-    expect(after.checks[0]).toMatchObject({ id: '07.aws.invoke', status: 'fail', message: expect.stringContaining('Sandbox.Timedout: RequestId:'), hint: expect.stringContaining('timeoutSeconds') });
+    expect(after.checks[0]).toMatchObject({
+      id: '07.aws.invoke',
+      status: 'fail',
+      message: expect.stringContaining('Sandbox.Timedout: RequestId:'),
+      hint: expect.stringContaining('timeoutSeconds'),
+    });
     expect(after.checks.find((c) => c.id === '07.aws.not-found')!.status).toBe('fail');
   });
 });

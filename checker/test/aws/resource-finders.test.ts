@@ -60,19 +60,42 @@ describe("resource finders read the keys the lab's stack metadata names", () => 
 
   it('a primary and its replica', async () => {
     const stack = deployed({ ...COMMON, primaryInstanceId: 'toy-p', primaryEndpoint: 'toy-p.x', replicaInstanceId: 'toy-r', replicaEndpoint: 'toy-r.x' });
-    expect(await findPrimaryReplicaResources(fakeClients(), stack)).toMatchObject({ primaryInstanceId: 'toy-p', replicaInstanceId: 'toy-r', replicaEndpoint: 'toy-r.x', dbName: 'toydb' });
+    expect(await findPrimaryReplicaResources(fakeClients(), stack)).toMatchObject({
+      primaryInstanceId: 'toy-p',
+      replicaInstanceId: 'toy-r',
+      replicaEndpoint: 'toy-r.x',
+      dbName: 'toydb',
+    });
   });
 
   it('a provisioned cluster and a serverless one', async () => {
     const provisioned = deployed({ ...COMMON, clusterId: 'toy-c', clusterEndpoint: 'toy-c.cluster-abc.x', readerEndpoint: 'toy-c.cluster-ro-abc.x' });
-    expect(await findProvisionedClusterResources(fakeClients(), provisioned)).toMatchObject({ clusterId: 'toy-c', readerEndpoint: 'toy-c.cluster-ro-abc.x', dbPort: 3306 });
-    const serverless = deployed({ ...COMMON, clusterId: 'toy-s', clusterEndpoint: 'toy-s.cluster-abc.x', writerInstanceId: 'toy-w', dashboardName: 'toy-dash' });
-    expect(await findServerlessClusterResources(fakeClients(), serverless)).toMatchObject({ clusterId: 'toy-s', writerInstanceId: 'toy-w', dashboardName: 'toy-dash' });
+    expect(await findProvisionedClusterResources(fakeClients(), provisioned)).toMatchObject({
+      clusterId: 'toy-c',
+      readerEndpoint: 'toy-c.cluster-ro-abc.x',
+      dbPort: 3306,
+    });
+    const serverless = deployed({
+      ...COMMON,
+      clusterId: 'toy-s',
+      clusterEndpoint: 'toy-s.cluster-abc.x',
+      writerInstanceId: 'toy-w',
+      dashboardName: 'toy-dash',
+    });
+    expect(await findServerlessClusterResources(fakeClients(), serverless)).toMatchObject({
+      clusterId: 'toy-s',
+      writerInstanceId: 'toy-w',
+      dashboardName: 'toy-dash',
+    });
   });
 
   it('an instance with Performance Insights', async () => {
     const stack = deployed({ ...COMMON, instanceId: 'toy-i', dbEndpoint: 'toy-i.x', dbiResourceId: 'db-TOY', dashboardName: 'toy-dash' });
-    expect(await findInsightsInstanceResources(fakeClients(), stack)).toMatchObject({ dbInstanceId: 'toy-i', dbiResourceId: 'db-TOY', bastionInstanceId: 'i-0toy' });
+    expect(await findInsightsInstanceResources(fakeClients(), stack)).toMatchObject({
+      dbInstanceId: 'toy-i',
+      dbiResourceId: 'db-TOY',
+      bastionInstanceId: 'i-0toy',
+    });
   });
 
   it('a cache in front of a database', async () => {
@@ -84,10 +107,15 @@ describe("resource finders read the keys the lab's stack metadata names", () => 
       redisAuthSecretArn: 'arn:auth',
       dbEndpoint: 'toy-db.abc.x',
     });
-    expect(await findCacheResources(fakeClients(), stack, {})).toMatchObject({ replicationGroupId: 'toy-cache', redisPort: 6379, dbInstanceId: 'toy-db', stackName: STACK_NAME });
+    expect(await findCacheResources(fakeClients(), stack, {})).toMatchObject({
+      replicationGroupId: 'toy-cache',
+      redisPort: 6379,
+      dbInstanceId: 'toy-db',
+      stackName: STACK_NAME,
+    });
   });
 
-  it("a lab whose metadata lacks an output the finder reads is a kit defect, named as such", async () => {
+  it('a lab whose metadata lacks an output the finder reads is a kit defect, named as such', async () => {
     const stack: StackMeta = { name: STACK_NAME, file: 'stacks/07-toy.ts', outputs: { clusterId: 'ClusterId' } };
     expect(() => outputKeysOf(stack, ['clusterId', 'dbPort'])).toThrow(/stack DataTierLabs-07-Toy names no output for dbPort/);
     await expect(findProvisionedClusterResources(fakeClients(), stack)).rejects.toThrow(/names no output for clusterEndpoint, dbPort/);

@@ -209,7 +209,11 @@ describe('secrets', () => {
 
   it('AccessDenied names secretsmanager:GetSecretValue', async () => {
     sm.on(GetSecretValueCommand).rejects(
-      awsError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: secretsmanager:GetSecretValue on resource: x', 400),
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: secretsmanager:GetSecretValue on resource: x',
+        400,
+      ),
     );
     const err = (await readDbCredentials(fakeClients().secrets, ARN, { region: 'us-east-1' }).catch((e: unknown) => e)) as EnvironmentError;
     expect(err).toBeInstanceOf(EnvironmentError);

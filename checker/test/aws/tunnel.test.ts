@@ -237,9 +237,7 @@ describe('openTunnel with a fake session command', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as net.AddressInfo).port;
     try {
-      const err = await openTunnel({ bastionInstanceId: BASTION, remoteHost: 'db', remotePort: 3306, localPort: port, command: FAKE }).catch(
-        (e: unknown) => e,
-      );
+      const err = await openTunnel({ bastionInstanceId: BASTION, remoteHost: 'db', remotePort: 3306, localPort: port, command: FAKE }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).message).toContain(`Local port ${port} is already in use`);
     } finally {
@@ -248,9 +246,7 @@ describe('openTunnel with a fake session command', () => {
   });
 
   it('refuses an id that is not an instance id, and explains a missing program', async () => {
-    await expect(openTunnel({ bastionInstanceId: 'bastion', remoteHost: 'db', remotePort: 3306, command: FAKE })).rejects.toBeInstanceOf(
-      UsageError,
-    );
+    await expect(openTunnel({ bastionInstanceId: 'bastion', remoteHost: 'db', remotePort: 3306, command: FAKE })).rejects.toBeInstanceOf(UsageError);
     const err = (await openTunnel({
       bastionInstanceId: BASTION,
       remoteHost: 'db',
@@ -266,7 +262,10 @@ describe('openTunnel with a fake session command', () => {
 describe('explainSessionFailure', () => {
   const o = { bastionInstanceId: BASTION, localPort: 15000 };
   it.each([
-    ['An error occurred (AccessDeniedException) when calling the StartSession operation: User: arn:aws:iam::1:user/x is not authorized to perform: ssm:StartSession', /ssm:StartSession/],
+    [
+      'An error occurred (AccessDeniedException) when calling the StartSession operation: User: arn:aws:iam::1:user/x is not authorized to perform: ssm:StartSession',
+      /ssm:StartSession/,
+    ],
     ['SessionManagerPlugin is not found. Please refer to SessionManager Documentation here', /could not find the Session Manager plugin/],
     ['An error occurred (ExpiredTokenException) when calling the StartSession operation: The security token included in the request is expired', /credentials/],
     ['Cannot perform start session: listen tcp 127.0.0.1:15000: bind: address already in use', /Local port 15000 is already in use/],

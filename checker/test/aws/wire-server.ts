@@ -127,7 +127,10 @@ export function lifecycleWireAnswer(
   if (req.operation === 'DescribeDBMajorEngineVersions') {
     const major = req.form?.get('MajorEngineVersion') ?? '';
     const lc = lifecycles[engine]?.[major];
-    if (!lc) return xml('<DescribeDBMajorEngineVersionsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBMajorEngineVersionsResult><DBMajorEngineVersions/></DescribeDBMajorEngineVersionsResult><ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></DescribeDBMajorEngineVersionsResponse>');
+    if (!lc)
+      return xml(
+        '<DescribeDBMajorEngineVersionsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBMajorEngineVersionsResult><DBMajorEngineVersions/></DescribeDBMajorEngineVersionsResult><ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></DescribeDBMajorEngineVersionsResponse>',
+      );
     return xml(
       fixture('rds-describe-db-major-engine-versions.template.xml', {
         Engine: engine,

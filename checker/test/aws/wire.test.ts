@@ -189,9 +189,7 @@ describe('CloudWatch GetMetricData over the wire (AWS JSON 1.0)', () => {
   });
 
   it('turns a JSON 1.0 AccessDeniedException into an error result naming cloudwatch:GetMetricData', async () => {
-    await setup(() =>
-      json10(fixture('cloudwatch-error-access-denied.json'), 400, { 'x-amzn-query-error': 'AccessDenied;Sender' }),
-    );
+    await setup(() => json10(fixture('cloudwatch-error-access-denied.json'), 400, { 'x-amzn-query-error': 'AccessDenied;Sender' }));
     const { check } = await runLab05TrafficCheck(clients!, 'dtl05-valkey', new Date(), { memberClusterIds: ['dtl05-valkey-001'] });
     expect(check.status).toBe('error');
     expect(check.message).toContain('cloudwatch:GetMetricData');
@@ -240,9 +238,7 @@ describe('CloudFormation, STS and Secrets Manager over the wire', () => {
 describe('errors in the real wire format are classified', () => {
   it('AccessDenied <ErrorResponse> with HTTP 403 -> access-denied naming the IAM action and the principal', async () => {
     await setup(() => xml(fixture('elasticache-error-access-denied.xml'), 403));
-    const err = await clients!.elasticache
-      .send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'dtl05-valkey' }))
-      .catch((e: unknown) => e);
+    const err = await clients!.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'dtl05-valkey' })).catch((e: unknown) => e);
     expect((err as Error).name).toBe('AccessDenied');
     expect(classifyAwsError(err)).toBe('access-denied');
     const explained = explainAwsError(err, { action: 'elasticache:DescribeReplicationGroups', region: 'us-east-1' });
@@ -261,9 +257,7 @@ describe('errors in the real wire format are classified', () => {
 
   it('CloudFormation ValidationError "Stack with id X does not exist" -> deploy, flags or region', async () => {
     await setup(() => xml(fixture('cloudformation-error-stack-missing.xml'), 400));
-    const err = await readStackOutputs(clients!.cloudformation, 'DataTierLabs-05-ElastiCacheRedis', { region: 'us-east-1' }).catch(
-      (e: unknown) => e,
-    );
+    const err = await readStackOutputs(clients!.cloudformation, 'DataTierLabs-05-ElastiCacheRedis', { region: 'us-east-1' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnvironmentError);
     const e = err as EnvironmentError;
     expect(e.message).toContain('no stack named DataTierLabs-05-ElastiCacheRedis');
@@ -275,9 +269,7 @@ describe('errors in the real wire format are classified', () => {
 
   it('ReplicationGroupNotFoundFault (404) -> the replication-group check fails naming the id', async () => {
     await setup(() => xml(fixture('elasticache-error-replication-group-not-found.xml'), 404));
-    const err = await clients!.elasticache
-      .send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'dtl05-typo' }))
-      .catch((e: unknown) => e);
+    const err = await clients!.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'dtl05-typo' })).catch((e: unknown) => e);
     expect((err as Error).name).toBe('ReplicationGroupNotFoundFault');
     expect(classifyAwsError(err)).toBe('not-found');
     const results = await runLab05AwsChecks(clients!, { replicationGroupId: 'dtl05-typo', stackName: 'x', source: 'flags', region: 'us-east-1' });
@@ -287,9 +279,7 @@ describe('errors in the real wire format are classified', () => {
 
   it('STS ExpiredToken -> expired; InvalidClientTokenId -> region/credentials not recognised', async () => {
     await setup((req) =>
-      req.headers['x-test-case'] === 'invalid'
-        ? xml(fixture('sts-error-invalid-client-token-id.xml'), 403)
-        : xml(fixture('sts-error-expired-token.xml'), 403),
+      req.headers['x-test-case'] === 'invalid' ? xml(fixture('sts-error-invalid-client-token-id.xml'), 403) : xml(fixture('sts-error-expired-token.xml'), 403),
     );
     const expired = await whoAmI(clients!).catch((e: unknown) => e);
     expect(expired).toBeInstanceOf(EnvironmentError);

@@ -6,7 +6,12 @@ import type { CheckResult } from '../../core/result.js';
 type Key = 'a' | 'b' | 'c';
 type Facts = { aMissing?: boolean; bCreating?: boolean };
 const ok = (id: string): CheckResult => ({ id, name: id, status: 'pass', message: 'ok', group: 'aws', durationMs: 0 });
-const skipped = (key: Key, why: string, hint?: string): CheckResult => ({ ...ok(key), status: 'skipped', message: `Not checked: ${why}.`, ...(hint ? { hint } : {}) });
+const skipped = (key: Key, why: string, hint?: string): CheckResult => ({
+  ...ok(key),
+  status: 'skipped',
+  message: `Not checked: ${why}.`,
+  ...(hint ? { hint } : {}),
+});
 
 const judges: AwsJudge<Facts, Key>[] = [
   { key: 'a', judge: () => ok('a'), blocks: (f) => (f.aMissing ? { why: 'a is missing' } : undefined) },

@@ -40,11 +40,26 @@ describe('one refusal type', () => {
 
   it('unlessRefused says a refusal and leaves no result; any other error passes through', async () => {
     const said: string[] = [];
-    expect(await unlessRefused(async () => Promise.reject(new DrillRefused('single-az', 'no standby')), (l) => said.push(l))).toBeUndefined();
+    expect(
+      await unlessRefused(
+        async () => Promise.reject(new DrillRefused('single-az', 'no standby')),
+        (l) => said.push(l),
+      ),
+    ).toBeUndefined();
     expect(said).toEqual(['no standby']);
     const impostor = Object.assign(new Error('looks refused'), { name: 'DrillRefused' });
-    await expect(unlessRefused(async () => Promise.reject(impostor), (l) => said.push(l))).rejects.toBe(impostor);
-    expect(await unlessRefused(async () => 42, (l) => said.push(l))).toBe(42);
+    await expect(
+      unlessRefused(
+        async () => Promise.reject(impostor),
+        (l) => said.push(l),
+      ),
+    ).rejects.toBe(impostor);
+    expect(
+      await unlessRefused(
+        async () => 42,
+        (l) => said.push(l),
+      ),
+    ).toBe(42);
   });
 });
 
@@ -102,7 +117,9 @@ describe('probeUntilDone', () => {
     );
     expect(flaky.completed).toBe(true);
     const denied = Object.assign(new Error('User is not authorized to perform: rds:DescribeDBInstances'), { name: 'AccessDenied' });
-    await expect(probeUntilDone(loop<number>({ probe: async () => ({ ok: true }), poll: async () => Promise.reject(denied), done: () => true }))).rejects.toThrow(/rds:DescribeDBInstances/);
+    await expect(
+      probeUntilDone(loop<number>({ probe: async () => ({ ok: true }), poll: async () => Promise.reject(denied), done: () => true })),
+    ).rejects.toThrow(/rds:DescribeDBInstances/);
   });
 });
 

@@ -58,12 +58,18 @@ function facts(over: Partial<Lab01Facts> = {}): Lab01Facts {
 
 const judge = (key: Lab01CheckKey, f: Lab01Facts) => LAB01_JUDGES.find((j) => j.key === key)!.judge(f);
 const denied = new EnvironmentError('Access denied for rds:DescribeDBInstances.', 'Ask for the permission.');
-const sg = (perms: SecurityGroup['IpPermissions']) => ({ securityGroups: { groupIds: ['sg-db'], groups: [dbGroup(perms)], port: 3306, bastion: BASTION, ms: 1 } });
+const sg = (perms: SecurityGroup['IpPermissions']) => ({
+  securityGroups: { groupIds: ['sg-db'], groups: [dbGroup(perms)], port: 3306, bastion: BASTION, ms: 1 },
+});
 
 /** One thing wrong per judge, and the words its message must name. */
 const WRONG: Array<[Lab01CheckKey, Partial<Lab01Facts>, RegExp]> = [
   ['dbInstance', { instance: { found: db({ DBInstanceStatus: 'stopped' }), ms: 1 } }, /has status "stopped"/],
-  ['engine', { lifecycle: { found: lifecycle({ phase: 'extended', majorVersion: '8.0', version: '8.0.42', standardSupportEnds: new Date('2026-07-31T00:00:00Z') }) } }, /past standard support/],
+  [
+    'engine',
+    { lifecycle: { found: lifecycle({ phase: 'extended', majorVersion: '8.0', version: '8.0.42', standardSupportEnds: new Date('2026-07-31T00:00:00Z') }) } },
+    /past standard support/,
+  ],
   ['multiAz', { instance: { found: db({ MultiAZ: false, SecondaryAvailabilityZone: undefined }), ms: 1 } }, /is Single-AZ/],
   ['encryption', { instance: { found: db({ StorageEncrypted: false }), ms: 1 } }, /unencrypted storage/],
   ['notPublic', { instance: { found: db({ PubliclyAccessible: true }), ms: 1 } }, /is publicly accessible/],
@@ -94,7 +100,9 @@ describe('Lab 1 judges', () => {
   });
 
   it('engine: not MySQL fails without a lifecycle; an unreadable lifecycle is an error', () => {
-    expect(judge('engine', facts({ instance: { found: db({ Engine: 'postgres' }), ms: 1 }, lifecycle: undefined })).message).toMatch(/runs the engine "postgres"/);
+    expect(judge('engine', facts({ instance: { found: db({ Engine: 'postgres' }), ms: 1 }, lifecycle: undefined })).message).toMatch(
+      /runs the engine "postgres"/,
+    );
     expect(judge('engine', facts({ lifecycle: { error: denied } })).status).toBe('error');
   });
 

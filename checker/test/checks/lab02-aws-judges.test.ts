@@ -39,7 +39,14 @@ function facts(over: Partial<Lab02Facts> = {}): Lab02Facts {
     sameRegion: [R],
     crossRegion: [{ id: 'dtl02-far', region: 'eu-west-1' }],
     replica: { found: replicaDb(), ms: 3 },
-    lag: { points: [{ at: NOW, value: 2 }, { at: NOW - 60_000, value: 5 }], ms: 2, maxSeconds: 30 },
+    lag: {
+      points: [
+        { at: NOW, value: 2 },
+        { at: NOW - 60_000, value: 5 },
+      ],
+      ms: 2,
+      maxSeconds: 30,
+    },
     ...over,
   };
 }
@@ -49,8 +56,16 @@ const denied = new EnvironmentError('Access denied for rds:DescribeDBInstances.'
 
 /** One thing wrong per judge that can fail, and the words its message must name. */
 const WRONG: Array<[Lab02CheckKey, Partial<Lab02Facts>, RegExp]> = [
-  ['primary', { primary: { found: primaryDb({ ReadReplicaSourceDBInstanceIdentifier: 'dtl02-other' }), ms: 1 } }, /is itself a read replica \(of dtl02-other\)/],
-  ['replica', { replica: { named: R, found: replicaDb({ ReadReplicaSourceDBInstanceIdentifier: undefined }), ms: 1 } }, /is not a read replica .* stand-alone instance/],
+  [
+    'primary',
+    { primary: { found: primaryDb({ ReadReplicaSourceDBInstanceIdentifier: 'dtl02-other' }), ms: 1 } },
+    /is itself a read replica \(of dtl02-other\)/,
+  ],
+  [
+    'replica',
+    { replica: { named: R, found: replicaDb({ ReadReplicaSourceDBInstanceIdentifier: undefined }), ms: 1 } },
+    /is not a read replica .* stand-alone instance/,
+  ],
   ['replicaAvailable', { replica: { found: replicaDb({ DBInstanceStatus: 'stopped' }), ms: 1 } }, /has status "stopped"/],
   ['replicaLag', { lag: { points: [{ at: NOW, value: 45 }], ms: 1, maxSeconds: 30 } }, /is 45 s \(latest datapoint\), above the 30 s/],
 ];

@@ -23,8 +23,20 @@ const cluster = (over: Partial<DBCluster> = {}): DBCluster => ({
   DBClusterMembers: [member('w', true), member('r1', false), member('r2', false)],
   ...over,
 });
-const inst = (name: string, az: string, status = 'available'): DBInstance => ({ DBInstanceIdentifier: name, AvailabilityZone: az, DBInstanceStatus: status, DBInstanceClass: 'db.t4g.medium' });
-const lifecycle: EngineLifecycle = { engine: 'aurora-mysql', majorVersion: '8.0', version: '8.0.mysql_aurora.3.10.4', standardSupportEnds: new Date('2028-04-30T00:00:00Z'), offered: 'available', phase: 'standard' };
+const inst = (name: string, az: string, status = 'available'): DBInstance => ({
+  DBInstanceIdentifier: name,
+  AvailabilityZone: az,
+  DBInstanceStatus: status,
+  DBInstanceClass: 'db.t4g.medium',
+});
+const lifecycle: EngineLifecycle = {
+  engine: 'aurora-mysql',
+  majorVersion: '8.0',
+  version: '8.0.mysql_aurora.3.10.4',
+  standardSupportEnds: new Date('2028-04-30T00:00:00Z'),
+  offered: 'available',
+  phase: 'standard',
+};
 
 function facts(over: Partial<Lab03Facts> = {}): Lab03Facts {
   return {
@@ -49,7 +61,11 @@ const WRONG: Array<[Lab03CheckKey, Partial<Lab03Facts>, RegExp]> = [
   ['writer', withCluster({ DBClusterMembers: [member('w', true), member('w2', true)] }), /reports 2 writers/],
   ['readers', withCluster({ DBClusterMembers: [member('w', true), member('r1', false)] }), /has 1 reader \(r1\); the lab asks for at least 2/],
   ['zones', { instances: [inst('w', 'us-east-1a'), inst('r1', 'us-east-1a'), inst('r2', 'us-east-1a')] }, /Every instance of .* is in us-east-1a/],
-  ['readerEndpoint', { readerDns: { error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }, ms: 1 } }, /does not resolve from this machine \(ENOTFOUND\)/],
+  [
+    'readerEndpoint',
+    { readerDns: { error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }, ms: 1 } },
+    /does not resolve from this machine \(ENOTFOUND\)/,
+  ],
   ['encryption', withCluster({ StorageEncryptionType: 'none', StorageEncrypted: false }), /unencrypted storage/],
   ['backups', withCluster({ BackupRetentionPeriod: 1 }), /keeps automated backups 1 day /],
 ];

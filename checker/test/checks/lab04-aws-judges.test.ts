@@ -21,7 +21,14 @@ const cluster = (over: Partial<DBCluster> = {}): DBCluster => ({
   ...over,
 });
 const writer = (over: Partial<DBInstance> = {}): DBInstance => ({ DBInstanceIdentifier: `${ID}-writer`, DBInstanceClass: 'db.serverless', ...over });
-const lifecycle: EngineLifecycle = { engine: 'aurora-mysql', majorVersion: '8.0', version: '8.0.mysql_aurora.3.10.4', standardSupportEnds: new Date('2028-04-30T00:00:00Z'), offered: 'available', phase: 'standard' };
+const lifecycle: EngineLifecycle = {
+  engine: 'aurora-mysql',
+  majorVersion: '8.0',
+  version: '8.0.mysql_aurora.3.10.4',
+  standardSupportEnds: new Date('2028-04-30T00:00:00Z'),
+  offered: 'available',
+  phase: 'standard',
+};
 
 function facts(over: Partial<Lab04Facts> = {}): Lab04Facts {
   return {
@@ -40,8 +47,16 @@ const judge = (key: Lab04CheckKey, f: Lab04Facts) => LAB04_JUDGES.find((j) => j.
 const WRONG: Array<[Lab04CheckKey, Partial<Lab04Facts>, RegExp]> = [
   ['cluster', { cluster: { found: cluster({ Status: 'stopped' }), instances: [writer()], ms: 1 } }, /has status "stopped"/],
   ['engine', { cluster: { found: cluster({ EngineVersion: '8.0.mysql_aurora.3.05.2' }), instances: [writer()], ms: 1 } }, /needs 3\.08\.0 or newer/],
-  ['scaling', { cluster: { found: cluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } }), instances: [writer()], ms: 1 } }, /the minimum is 0\.5 ACU, not 0/],
-  ['instanceClass', { cluster: { found: cluster(), instances: [writer({ DBInstanceClass: 'db.r6g.large' })], ms: 1 } }, /is a db\.r6g\.large instance, not db\.serverless/],
+  [
+    'scaling',
+    { cluster: { found: cluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } }), instances: [writer()], ms: 1 } },
+    /the minimum is 0\.5 ACU, not 0/,
+  ],
+  [
+    'instanceClass',
+    { cluster: { found: cluster(), instances: [writer({ DBInstanceClass: 'db.r6g.large' })], ms: 1 } },
+    /is a db\.r6g\.large instance, not db\.serverless/,
+  ],
 ];
 
 describe('Lab 4 judges', () => {

@@ -33,7 +33,11 @@ const WRONG: Array<[Lab05CheckKey, Partial<Lab05Facts>, RegExp]> = [
   ['replicationGroup', { group: { found: compliantGroup({ Status: 'creating' }), ms: 1 } }, /still creating/],
   ['engine', { members: members({ EngineVersion: '7.1' }) }, /Valkey 7\.1, older than the 7\.2/],
   ['clusterMode', { group: { found: compliantGroup({ ClusterEnabled: true, ClusterMode: 'enabled' }), ms: 1 } }, /cluster mode enabled/],
-  ['replicas', { group: { found: compliantGroup({ NodeGroups: [{ NodeGroupMembers: [{ CacheClusterId: MEMBERS[0], CurrentRole: 'primary' }] }] }), ms: 1 } }, /has 0 replicas \(1 node: /],
+  [
+    'replicas',
+    { group: { found: compliantGroup({ NodeGroups: [{ NodeGroupMembers: [{ CacheClusterId: MEMBERS[0], CurrentRole: 'primary' }] }] }), ms: 1 } },
+    /has 0 replicas \(1 node: /,
+  ],
   ['availabilityZones', { group: { found: compliantGroup({ NodeGroups: [], MemberClusters: [MEMBERS[0]!] }), ms: 1 } }, /All 1 node of .* is in us-east-1a/],
   ['automaticFailover', { group: { found: compliantGroup({ AutomaticFailover: 'disabled' }), ms: 1 } }, /is "disabled"/],
   ['multiAz', { group: { found: compliantGroup({ MultiAZ: undefined }), ms: 1 } }, /not enabled \(MultiAZ not reported\)/],
@@ -110,7 +114,9 @@ describe('Lab 5: what is skipped when something is missing', () => {
 
   it('the database checks follow the instance: unknown, unreadable, not found', () => {
     expect(run(facts({ db: { ms: 0 } }))['05.aws.db-encryption']!.message).toBe('Not checked: no database instance is known.');
-    expect(run(facts({ db: { id: 'x', error: denied, ms: 1 } }))['05.aws.db-not-public']!.message).toBe('Not checked: the DB instance could not be read (see 05.aws.db-instance).');
+    expect(run(facts({ db: { id: 'x', error: denied, ms: 1 } }))['05.aws.db-not-public']!.message).toBe(
+      'Not checked: the DB instance could not be read (see 05.aws.db-instance).',
+    );
     expect(run(facts({ db: { id: 'x', ms: 1 } }))['05.aws.db-storage-gp3']!.message).toBe('Not checked: the DB instance "x" was not found.');
   });
 });

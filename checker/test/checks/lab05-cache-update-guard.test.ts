@@ -67,7 +67,9 @@ describe('deployedTemplate with a mocked CloudFormation', () => {
   });
 
   it('is undefined for a stack that does not exist yet (a first deploy)', async () => {
-    cfn.on(GetTemplateCommand).rejects(Object.assign(new Error(`Stack with id ${STACK} does not exist`), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } }));
+    cfn
+      .on(GetTemplateCommand)
+      .rejects(Object.assign(new Error(`Stack with id ${STACK} does not exist`), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } }));
     const client = new CloudFormationClient({ region: 'us-east-1', credentials: CREDENTIALS });
     await expect(deployedTemplate(client, STACK, 'us-east-1')).resolves.toBeUndefined();
   });

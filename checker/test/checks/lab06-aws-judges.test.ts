@@ -40,10 +40,18 @@ const denied = new EnvironmentError('Access denied for cloudwatch:DescribeAlarms
 
 const WRONG: Array<[Lab06CheckKey, Partial<Lab06Facts>, RegExp]> = [
   ['dbInstance', { instance: { found: db({ DBInstanceStatus: 'stopped' }), ms: 1 } }, /has status "stopped"/],
-  ['performanceInsights', { instance: { found: db({ PerformanceInsightsEnabled: false, DBInstanceClass: 'db.t4g.micro' }), ms: 1 } }, /Performance Insights is off .* does not support it at all/],
+  [
+    'performanceInsights',
+    { instance: { found: db({ PerformanceInsightsEnabled: false, DBInstanceClass: 'db.t4g.micro' }), ms: 1 } },
+    /Performance Insights is off .* does not support it at all/,
+  ],
   ['databaseInsights', { instance: { found: db({ DatabaseInsightsMode: 'advanced' }), ms: 1 } }, /advanced mode/],
   ['enhancedMonitoring', { instance: { found: db({ MonitoringInterval: 1 }), ms: 1 } }, /every 1 s; the lab uses 60 s/],
-  ['alarms', { alarms: { byMetric: { CPUUtilization: [alarm('cpu')], DatabaseConnections: [] }, ms: 1 } }, /No CloudWatch alarm watches DatabaseConnections \(connections\)/],
+  [
+    'alarms',
+    { alarms: { byMetric: { CPUUtilization: [alarm('cpu')], DatabaseConnections: [] }, ms: 1 } },
+    /No CloudWatch alarm watches DatabaseConnections \(connections\)/,
+  ],
 ];
 
 describe('Lab 6 judges', () => {

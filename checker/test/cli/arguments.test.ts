@@ -45,7 +45,9 @@ describe('extra arguments and flags npm kept', () => {
   it('names the flag npm kept when the kit runs under `npm run check` (npm 11: the value stays as an argument)', async () => {
     const env = { npm_lifecycle_event: 'check', npm_config_exercise: 'true' };
     expect(flagsNpmKept({ exercise: { type: 'string' } }, 'check', env)).toEqual(['--exercise']);
-    const { text } = await refusal(() => parseCommandLine(['5', '02'], { exercise: { type: 'string' } }, { script: 'check', usage: CHECK_USAGE, maxPositionals: 1 }, env));
+    const { text } = await refusal(() =>
+      parseCommandLine(['5', '02'], { exercise: { type: 'string' } }, { script: 'check', usage: CHECK_USAGE, maxPositionals: 1 }, env),
+    );
     expect(text).toMatch(/npm took --exercise for itself/);
     expect(text).toMatch(/Put `--` before the kit's flags/);
   });
@@ -108,7 +110,7 @@ describe('lab reset scope', () => {
   });
 });
 
-describe('refusals in the kit\'s words', () => {
+describe("refusals in the kit's words", () => {
   it('an unknown flag: no Node parser text, the usage line', async () => {
     const { text } = await refusal(() => checkMain(['5', '--bogus']));
     expect(text).toMatch(/^"--bogus" is not an option of `npm run check`\. Usage: npm run check/);

@@ -30,7 +30,10 @@ describe('deploy --azs', () => {
     try {
       expect(() => parseFlags(['5'], 'usage', { script: 'deploy', flags: ['azs', 'yes'] })).toThrow(/npm took --azs for itself/);
     } finally {
-      for (const [key, value] of [['npm_lifecycle_event', saved.event], ['npm_config_azs', saved.azs]] as const) {
+      for (const [key, value] of [
+        ['npm_lifecycle_event', saved.event],
+        ['npm_config_azs', saved.azs],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

@@ -17,7 +17,10 @@ afterEach(() => {
 });
 
 describe('progress after a first passing failover drill', () => {
-  for (const [lab, slug] of [[lab01, 'rds-multi-az'], [lab03, 'aurora-cluster']] as const) {
+  for (const [lab, slug] of [
+    [lab01, 'rds-multi-az'],
+    [lab03, 'aurora-cluster'],
+  ] as const) {
     it(`lab ${lab.id}: offers the passed exercises' references and records them, without "no exercise drill"`, () => {
       const file = join(tempDir(), 'progress.json');
       vi.stubEnv('DTL_PROGRESS_FILE', file);

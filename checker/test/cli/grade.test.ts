@@ -14,7 +14,12 @@ import { ROOT, STACK_TRACE } from '../report/helpers.js';
 
 const TSX = import.meta.resolve('tsx');
 const run = (script: string, args: string[], cwd = ROOT) =>
-  spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'checker/cli', script), ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' }, timeout: 600_000 });
+  spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'checker/cli', script), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    timeout: 600_000,
+  });
 
 describe('npm run submit', () => {
   it('packs every exercise file of every ready lab with the kit version, and nothing else', () => {
@@ -27,7 +32,9 @@ describe('npm run submit', () => {
     expect(submission.schema).toBe(SUBMISSION_SCHEMA);
     expect(submission.learner).toEqual({ id: 'ada' });
     expect(Object.keys(submission.files).sort()).toEqual(exercisePaths().sort());
-    expect(submission.files['labs/05-elasticache-redis/exercises/01-redis-basics.ts']).toBe(readFileSync(join(ROOT, 'labs/05-elasticache-redis/exercises/01-redis-basics.ts'), 'utf8'));
+    expect(submission.files['labs/05-elasticache-redis/exercises/01-redis-basics.ts']).toBe(
+      readFileSync(join(ROOT, 'labs/05-elasticache-redis/exercises/01-redis-basics.ts'), 'utf8'),
+    );
   });
 
   it('refuses a learner id that could not name a file, exit 2, one paragraph', () => {
@@ -42,7 +49,7 @@ describe('parseSubmission', () => {
   const allowed = new Set(exercisePaths());
   const base = () => packSubmission({ id: 'ada' }).submission;
 
-  it('keeps only this kit\'s exercise files: no checker files, no paths that climb out, nothing huge', () => {
+  it("keeps only this kit's exercise files: no checker files, no paths that climb out, nothing huge", () => {
     const forged = base();
     forged.files['checker/cli/check.ts'] = 'process.exit(0)';
     forged.files['labs/05-elasticache-redis/exercises/../../../checker/core/result.ts'] = 'x';
@@ -50,15 +57,28 @@ describe('parseSubmission', () => {
     const parsed = parseSubmission(JSON.stringify(forged), allowed);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.ignored.sort()).toEqual(['checker/cli/check.ts', 'labs/05-elasticache-redis/exercises/../../../checker/core/result.ts', 'labs/05-elasticache-redis/exercises/01-redis-basics.ts']);
+    expect(parsed.ignored.sort()).toEqual([
+      'checker/cli/check.ts',
+      'labs/05-elasticache-redis/exercises/../../../checker/core/result.ts',
+      'labs/05-elasticache-redis/exercises/01-redis-basics.ts',
+    ]);
     expect(Object.keys(parsed.submission.files)).not.toContain('checker/cli/check.ts');
   });
 
   it('says what is wrong with a file that is not a submission', () => {
     expect(parseSubmission('{', allowed)).toEqual({ ok: false, problem: expect.stringContaining('is not JSON') });
-    expect(parseSubmission(JSON.stringify({ schema: 'data-tier-labs/learner-results@1' }), allowed)).toEqual({ ok: false, problem: expect.stringContaining('npm run report') });
-    expect(parseSubmission(JSON.stringify({ ...base(), learner: { id: 'a/b' } }), allowed)).toEqual({ ok: false, problem: expect.stringContaining('learner id') });
-    expect(parseSubmission(JSON.stringify({ ...base(), files: { 'README.md': 'x' } }), allowed)).toEqual({ ok: false, problem: expect.stringContaining('none of this kit') });
+    expect(parseSubmission(JSON.stringify({ schema: 'data-tier-labs/learner-results@1' }), allowed)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('npm run report'),
+    });
+    expect(parseSubmission(JSON.stringify({ ...base(), learner: { id: 'a/b' } }), allowed)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('learner id'),
+    });
+    expect(parseSubmission(JSON.stringify({ ...base(), files: { 'README.md': 'x' } }), allowed)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('none of this kit'),
+    });
   });
 });
 
@@ -100,4 +120,3 @@ describe('npm run grade', () => {
     expect(existsSync(out)).toBe(true);
   }, 600_000);
 });
-

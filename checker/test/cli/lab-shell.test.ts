@@ -84,7 +84,10 @@ describe('npm run lab N -- --shell', () => {
       onReady: (endpoints) => (seen = endpoints),
     });
     expect(code).toBe(0);
-    expect(outputs.map((o) => o.trim().split('\n'))).toEqual([['ro', '0'], ['ro', '1']]);
+    expect(outputs.map((o) => o.trim().split('\n'))).toEqual([
+      ['ro', '0'],
+      ['ro', '1'],
+    ]);
     for (const port of ports(seen as Endpoints)) expect(await refused(port), `port ${port} still answers`).toBe(true);
   });
 

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../../core/result.js';
 import { runCli, STACK_TRACE } from './helpers.js';
 
-interface Report { attempts: number; failures: number; secondsWithoutService: number; landedOnReader: number; servers: string[] }
+interface Report {
+  attempts: number;
+  failures: number;
+  secondsWithoutService: number;
+  landedOnReader: number;
+  servers: string[];
+}
 
 describe('npm run check -- 3 --failover-drill (local)', () => {
   it('shows the DNS-only client landing on the old writer while the topology-aware one follows the new writer', async () => {

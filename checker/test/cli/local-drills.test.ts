@@ -16,7 +16,11 @@ describe('npm run check -- 1 --failover-drill (local)', () => {
     const drill = doc.checks.find((c) => c.id === '01.drill.failover');
     expect(drill?.status, drill?.message).toBe('pass');
     expect(drill?.group).toBe('drill');
-    const data = doc.measurements?.failoverDrill as { failover: { killedAt: number; repointedAt: number }; probe: { servers: number[]; attempts: number }; failoverMs: number };
+    const data = doc.measurements?.failoverDrill as {
+      failover: { killedAt: number; repointedAt: number };
+      probe: { servers: number[]; attempts: number };
+      failoverMs: number;
+    };
     expect(data.failoverMs).toBe(data.failover.repointedAt - data.failover.killedAt);
     expect(data.probe.attempts).toBeGreaterThan(0);
     // It started on the primary and ended on the promoted replica.

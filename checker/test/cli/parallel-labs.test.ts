@@ -22,7 +22,13 @@ function checkExerciseOne(lab: string, shared: string): Promise<{ lab: string; c
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       // An empty cache of prepared MariaDB folders: every run installs, all at once, as a first run on a new machine does.
-      env: { ...process.env, CI: 'true', TMPDIR: shared, DTL_PROGRESS_FILE: join(shared, `progress-${lab}.json`), DTL_CACHE_DIR: mkdtempSync(join(shared, 'cache-')) },
+      env: {
+        ...process.env,
+        CI: 'true',
+        TMPDIR: shared,
+        DTL_PROGRESS_FILE: join(shared, `progress-${lab}.json`),
+        DTL_CACHE_DIR: mkdtempSync(join(shared, 'cache-')),
+      },
     });
     let stdout = '';
     let stderr = '';

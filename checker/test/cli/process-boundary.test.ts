@@ -33,7 +33,11 @@ describe('output that cannot be written', () => {
   it.skipIf(!existsSync('/dev/full'))('a full disk (ENOSPC): one line on stderr, exit 2', async () => {
     const full = openSync('/dev/full', 'w');
     try {
-      for (const args of [['checker/cli/check.ts', '--help'], ['checker/load/cli.ts', '--help'], ['checker/cli/doctor.ts', '--help']]) {
+      for (const args of [
+        ['checker/cli/check.ts', '--help'],
+        ['checker/load/cli.ts', '--help'],
+        ['checker/cli/doctor.ts', '--help'],
+      ]) {
         const run = await runWithStdout(args, full);
         expect(run.code).toBe(2);
         expect(run.stderr).not.toMatch(STACK_TRACE);

@@ -22,14 +22,26 @@ function doc(lab: number, checks: CheckResult[], status: ResultsDocument['status
     slug: 'x',
     target: 'local',
     status,
-    summary: { pass: checks.filter((x) => x.status === 'pass').length, fail: checks.filter((x) => x.status === 'fail').length, error: 0, skipped: checks.filter((x) => x.status === 'skipped').length },
+    summary: {
+      pass: checks.filter((x) => x.status === 'pass').length,
+      fail: checks.filter((x) => x.status === 'fail').length,
+      error: 0,
+      skipped: checks.filter((x) => x.status === 'skipped').length,
+    },
     startedAt: new Date(0).toISOString(),
     durationMs: 1200,
     checks,
   };
 }
 
-const check = (group: string, status: CheckResult['status'] = 'pass'): CheckResult => ({ id: `${group}.${Math.random()}`, name: 'n', status, message: 'm', group, durationMs: 1 });
+const check = (group: string, status: CheckResult['status'] = 'pass'): CheckResult => ({
+  id: `${group}.${Math.random()}`,
+  name: 'n',
+  status,
+  message: 'm',
+  group,
+  durationMs: 1,
+});
 
 describe('check --all progress', () => {
   const ready = labs.filter((l) => l.status === 'ready').slice(0, 3);
@@ -80,7 +92,7 @@ describe('README and default outputs', () => {
     expect(example).not.toHaveProperty('measurements');
   });
 
-  it('git ignores a learner results file, the results folder and the class report in the repository root, not the kit\'s own files', () => {
+  it("git ignores a learner results file, the results folder and the class report in the repository root, not the kit's own files", () => {
     const ignored = spawnSync('git', ['check-ignore', 'ada.json', 'results/bob.json', 'class-report.html'], { cwd: ROOT, encoding: 'utf8' });
     expect(ignored.stdout.trim().split('\n')).toEqual(['ada.json', 'results/bob.json', 'class-report.html']);
     const tracked = spawnSync('git', ['ls-files', '--cached', '--ignored', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });

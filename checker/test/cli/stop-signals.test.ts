@@ -87,7 +87,11 @@ async function interrupt(command: Command, signal: NodeJS.Signals, toGroup: bool
 const EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 describe('a stop signal during npm run check', () => {
-  for (const [signal, toGroup] of [['SIGINT', true], ['SIGTERM', false], ['SIGHUP', false]] as const) {
+  for (const [signal, toGroup] of [
+    ['SIGINT', true],
+    ['SIGTERM', false],
+    ['SIGHUP', false],
+  ] as const) {
     it(`${signal}${toGroup ? ' (Ctrl-C: to the whole process group)' : ''} while checks run: stops within ~1 s, exit ${EXIT[signal]}, nothing recorded, nothing left running`, async () => {
       const command = start('check', ['5', '--target', 'local']);
       const before = readFileSync(command.progressFile, 'utf8');

@@ -39,7 +39,9 @@ describe('watch mode', () => {
     expect(secondRun.join('\n')).toContain('✔ PASS  no stale read after an update');
     expect(secondRun.join('\n')).not.toContain('✘ FAIL  no stale read');
     expect(lines.slice(0, lines.indexOf(runs[1])).join('\n')).not.toContain('compare it with the reference');
-    expect(secondRun.join('\n')).toContain('Your version of 04 Invalidation on update passes: compare it with the reference in solutions/05-elasticache-redis/exercises/04-invalidation.ts');
+    expect(secondRun.join('\n')).toContain(
+      'Your version of 04 Invalidation on update passes: compare it with the reference in solutions/05-elasticache-redis/exercises/04-invalidation.ts',
+    );
   });
 });
 

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { LabMeta } from '../../core/lab.js';
 import { hourlyCost } from '../../core/lab.js';
 import { formatUsd, labCost, unpricedResources, workshopCost } from '../../cost/cost.js';
-import { billable, HOURS_PER_MONTH, hourlyPrice, isPriced, PRICES, PRICING_AS_OF, PRICING_REGION, PRICING_SOURCE, UnpricedResourceError } from '../../cost/pricing.js';
+import {
+  billable,
+  HOURS_PER_MONTH,
+  hourlyPrice,
+  isPriced,
+  PRICES,
+  PRICING_AS_OF,
+  PRICING_REGION,
+  PRICING_SOURCE,
+  UnpricedResourceError,
+} from '../../cost/pricing.js';
 import { labs } from '../../../labs/index.js';
 
 const lab05 = labs.find((l) => l.id === 5)!;
@@ -54,7 +64,14 @@ describe('lab costs come from the table', () => {
   it('catches a lab with an unpriced resource', () => {
     const broken: Pick<LabMeta, 'id' | 'cost'> = {
       id: 99,
-      cost: { usdPerHour: 1, note: '', billable: [{ kind: 'NAT gateway, made up', count: 1, usdPerHour: 1, priceKey: 'vpc:nat-gw-typo' as never }, { kind: 'no key at all', count: 1, usdPerHour: 1 }] },
+      cost: {
+        usdPerHour: 1,
+        note: '',
+        billable: [
+          { kind: 'NAT gateway, made up', count: 1, usdPerHour: 1, priceKey: 'vpc:nat-gw-typo' as never },
+          { kind: 'no key at all', count: 1, usdPerHour: 1 },
+        ],
+      },
     };
     expect(unpricedResources(broken).map((r) => r.kind)).toEqual(['NAT gateway, made up', 'no key at all']);
     expect(() => labCost(broken)).toThrow(/no price for "vpc:nat-gw-typo"/);
@@ -77,7 +94,13 @@ describe('lab costs come from the table', () => {
   });
 
   it('builds billable entries with their price key and unit quantity', () => {
-    expect(billable('rds:gp3-gib-month', 1, 'RDS gp3, 20 GiB', 20)).toEqual({ kind: 'RDS gp3, 20 GiB', count: 1, priceKey: 'rds:gp3-gib-month', quantity: 20, usdPerHour: (20 * 0.115) / 730 });
+    expect(billable('rds:gp3-gib-month', 1, 'RDS gp3, 20 GiB', 20)).toEqual({
+      kind: 'RDS gp3, 20 GiB',
+      count: 1,
+      priceKey: 'rds:gp3-gib-month',
+      quantity: 20,
+      usdPerHour: (20 * 0.115) / 730,
+    });
   });
 
   it('prices a workshop: a class of 30, one and two days', () => {

@@ -200,7 +200,9 @@ export function scanSource(text: string, file: string): ScanResult {
     const qualifier = m[1]?.replace(/[\s.]/g, '');
     if (qualifier && namespaces.has(qualifier)) continue;
     if (!qualifier && locals.has(m[2]!)) continue;
-    problems.push(`${file}: \`new ${qualifier ? `${qualifier}.` : ''}${m[2]}(\` is not imported from an @aws-sdk/client-* package the scanner understands: map it to its IAM action`);
+    problems.push(
+      `${file}: \`new ${qualifier ? `${qualifier}.` : ''}${m[2]}(\` is not imported from an @aws-sdk/client-* package the scanner understands: map it to its IAM action`,
+    );
   }
   // AWS CLI argument lists: 'ssm', 'start-session'
   for (const m of source.matchAll(/['"`]([a-z0-9]+)['"`]\s*,\s*['"`]([a-z]+(?:-[a-z0-9]+)+)['"`]/g)) {
@@ -281,9 +283,7 @@ export function allowingStatements(policy: PolicyDocument, action: string): Poli
 
 /** Allowed by some Allow statement and not denied outright by an unconditional Deny on every resource. */
 export function isAllowed(policy: PolicyDocument, action: string): boolean {
-  const denied = policy.Statement.some(
-    (s) => s.Effect === 'Deny' && !s.Condition && list(s.Resource).includes('*') && statementCovers(s, action),
-  );
+  const denied = policy.Statement.some((s) => s.Effect === 'Deny' && !s.Condition && list(s.Resource).includes('*') && statementCovers(s, action));
   return !denied && allowingStatements(policy, action).length > 0;
 }
 

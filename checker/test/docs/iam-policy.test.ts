@@ -157,13 +157,19 @@ describe('docs/iam/learner-policy.json covers the checker', () => {
     expect(found).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration', 'ec2:DescribeRouteTables']));
   });
 
-  it('invokes and reads only the kit\'s functions', () => {
+  it("invokes and reads only the kit's functions", () => {
     for (const action of ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration']) {
       const statements = allowingStatements(learner, action);
       expect(statements.length).toBeGreaterThan(0);
       for (const s of statements) expect(list(s.Resource), s.Sid).toEqual(['arn:aws:lambda:*:*:function:DataTierLabs-*']);
     }
-    for (const action of ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:DeleteFunction', 'lambda:AddPermission', 'lambda:CreateFunctionUrlConfig']) {
+    for (const action of [
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:UpdateFunctionCode',
+      'lambda:DeleteFunction',
+      'lambda:AddPermission',
+      'lambda:CreateFunctionUrlConfig',
+    ]) {
       expect(isAllowed(learner, action), action).toBe(false);
     }
   });
@@ -233,7 +239,8 @@ describe('docs/iam/learner-policy.json is least privilege', () => {
     const statements = allowingStatements(learner, 'secretsmanager:GetSecretValue');
     expect(statements.length).toBeGreaterThan(0);
     for (const s of statements) {
-      const scoped = !list(s.Resource).includes('*') && (conditionText(s).includes('data-tier-labs:managed') || list(s.Resource).every((r) => !r.endsWith(':secret:*')));
+      const scoped =
+        !list(s.Resource).includes('*') && (conditionText(s).includes('data-tier-labs:managed') || list(s.Resource).every((r) => !r.endsWith(':secret:*')));
       expect(scoped, `${s.Sid} must limit GetSecretValue to the lab secrets`).toBe(true);
     }
   });
@@ -242,7 +249,8 @@ describe('docs/iam/learner-policy.json is least privilege', () => {
     const secret = (kind: 'db' | 'cluster', suffix: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!${kind}-${suffix}`;
     const labDb = 'arn:aws:rds:eu-west-1:123456789012:db:datatierlabs-01-rdsmultiaz-databaseinstance6b2e4c1d-q8x3m2ab7kfz';
     const labCluster = 'arn:aws:rds:eu-west-1:123456789012:cluster:datatierlabs-03-auroracluster-cluster5e1a9c2b-k4m7p2q9r3s8';
-    const get = (resource: string, resourceTags: Record<string, string>) => allowsRequest(learner, { action: 'secretsmanager:GetSecretValue', resource, resourceTags });
+    const get = (resource: string, resourceTags: Record<string, string>) =>
+      allowsRequest(learner, { action: 'secretsmanager:GetSecretValue', resource, resourceTags });
     const rdsOwned = { 'aws:secretsmanager:owningService': 'rds' };
     // RDS did not copy the stack's tags: only its own tags are on the secret.
     expect(get(secret('db', '1a2b3c4d-AbCdEf'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': labDb })).toBe(true);
@@ -250,8 +258,15 @@ describe('docs/iam/learner-policy.json is least privilege', () => {
     // RDS copied them: the kit tag alone is enough.
     expect(get(secret('db', '1a2b3c4d-AbCdEf'), { 'data-tier-labs:managed': 'true' })).toBe(true);
     // Someone else's database in the same account stays unreadable.
-    expect(get(secret('db', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:prod-orders' })).toBe(false);
-    expect(get(secret('cluster', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBClusterArn': labDb.replace(':db:', ':cluster:').replace('datatierlabs', 'billing') })).toBe(false);
+    expect(get(secret('db', '9f8e7d6c-MnOpQr'), { ...rdsOwned, 'aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:prod-orders' })).toBe(
+      false,
+    );
+    expect(
+      get(secret('cluster', '9f8e7d6c-MnOpQr'), {
+        ...rdsOwned,
+        'aws:rds:primaryDBClusterArn': labDb.replace(':db:', ':cluster:').replace('datatierlabs', 'billing'),
+      }),
+    ).toBe(false);
     expect(get('arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key-AbCdEf', {})).toBe(false);
   });
 
@@ -308,7 +323,7 @@ describe('docs/iam/deployer-policy.json', () => {
   });
 });
 
-describe('docs/iam/console-learner-policy.json covers the lessons\' console and CLI paths, on lab resources only', () => {
+describe("docs/iam/console-learner-policy.json covers the lessons' console and CLI paths, on lab resources only", () => {
   const account = '123456789012';
   const tagged = { 'data-tier-labs:managed': 'true' };
   const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${account}:${resource}`;
@@ -317,7 +332,7 @@ describe('docs/iam/console-learner-policy.json covers the lessons\' console and 
   const allow = (action: string, resource: string, resourceTags: Record<string, string> = {}, context: Record<string, string> = {}) =>
     allowsRequest(consoleLearner, { action, resource, resourceTags, context });
 
-  it('allows every write the lessons\' console and CLI steps make, on the lab\'s resources', () => {
+  it("allows every write the lessons' console and CLI steps make, on the lab's resources", () => {
     expect(allow('rds:ModifyDBInstance', labDb, tagged)).toBe(true);
     expect(allow('rds:CreateDBInstanceReadReplica', labDb, tagged)).toBe(true);
     expect(allow('rds:CreateDBInstanceReadReplica', `${labDb}-replica-1`)).toBe(true);
@@ -327,13 +342,20 @@ describe('docs/iam/console-learner-policy.json covers the lessons\' console and 
     expect(allow('rds:ModifyDBCluster', labCluster, tagged)).toBe(true);
     expect(allow('elasticache:IncreaseReplicaCount', arn('elasticache', 'replicationgroup:dat1abc2def3'), tagged)).toBe(true);
     expect(allow('elasticache:ModifyReplicationGroup', arn('elasticache', 'replicationgroup:dat1abc2def3'), tagged)).toBe(true);
-    expect(allow('cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:datatierlabs-06-performanceinsights-database3c7e1a9b-w6y9a2c5e8g1-cpu-high'))).toBe(true);
+    expect(allow('cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:datatierlabs-06-performanceinsights-database3c7e1a9b-w6y9a2c5e8g1-cpu-high'))).toBe(
+      true,
+    );
     expect(
-      allow('iam:PassRole', `arn:aws:iam::${account}:role/DataTierLabs-06-PerformanceIn-DatabaseMonitoringRole-AbC123`, {}, { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' }),
+      allow(
+        'iam:PassRole',
+        `arn:aws:iam::${account}:role/DataTierLabs-06-PerformanceIn-DatabaseMonitoringRole-AbC123`,
+        {},
+        { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' },
+      ),
     ).toBe(true);
   });
 
-  it('refuses the same writes on anything that is not the lab\'s', () => {
+  it("refuses the same writes on anything that is not the lab's", () => {
     expect(allow('rds:ModifyDBInstance', arn('rds', 'db:prod-orders'))).toBe(false);
     expect(allow('rds:DeleteDBInstance', arn('rds', 'db:prod-orders'), { team: 'payments' })).toBe(false);
     expect(allow('rds:ModifyDBCluster', arn('rds', 'cluster:prod-aurora'))).toBe(false);
@@ -341,13 +363,26 @@ describe('docs/iam/console-learner-policy.json covers the lessons\' console and 
     expect(allow('cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:prod-billing'))).toBe(false);
     expect(allow('iam:PassRole', `arn:aws:iam::${account}:role/Admin`, {}, { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' })).toBe(false);
     expect(allow('iam:PassRole', `arn:aws:iam::${account}:role/DataTierLabs-06-X`, {}, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(false);
-    for (const action of ['rds:DeleteDBCluster', 'elasticache:DeleteReplicationGroup', 'cloudformation:DeleteStack', 'iam:CreateRole', 'secretsmanager:GetSecretValue']) {
+    for (const action of [
+      'rds:DeleteDBCluster',
+      'elasticache:DeleteReplicationGroup',
+      'cloudformation:DeleteStack',
+      'iam:CreateRole',
+      'secretsmanager:GetSecretValue',
+    ]) {
       expect(isAllowed(consoleLearner, action), action).toBe(false);
     }
   });
 
   it('the learner policy alone does not allow those writes (so the console path needs this policy)', () => {
-    for (const action of ['rds:ModifyDBInstance', 'rds:CreateDBInstanceReadReplica', 'elasticache:IncreaseReplicaCount', 'elasticache:ModifyReplicationGroup', 'cloudwatch:PutMetricAlarm', 'iam:PassRole']) {
+    for (const action of [
+      'rds:ModifyDBInstance',
+      'rds:CreateDBInstanceReadReplica',
+      'elasticache:IncreaseReplicaCount',
+      'elasticache:ModifyReplicationGroup',
+      'cloudwatch:PutMetricAlarm',
+      'iam:PassRole',
+    ]) {
       expect(isAllowed(learner, action), action).toBe(false);
     }
     expect(readme).toMatch(/\*\*Which policy for which path\.\*\*/);

@@ -116,7 +116,7 @@ const quotes = quotesIn(troubleshooting);
 
 describe('the quote matcher', () => {
   it('fills placeholders across expressions and string concatenations, in order', () => {
-    const text = "throw new Err(`AWS refused ${call}${where}: the identity you are signed in as${p} ` +\n  `is missing the IAM permission ${action}.`);";
+    const text = 'throw new Err(`AWS refused ${call}${where}: the identity you are signed in as${p} ` +\n  `is missing the IAM permission ${action}.`);';
     expect(occursIn(piecesOf('AWS refused {action}: the identity you are signed in as{principal} is missing the IAM permission {action}.'), text)).toBe(true);
     expect(occursIn(piecesOf('AWS refused {action}: the identity is missing'), text)).toBe(false);
     expect(occursIn(piecesOf('is missing the IAM permission {action}. AWS refused'), text)).toBe(false);

@@ -53,7 +53,12 @@ describe('the prepared MariaDB data folder', () => {
     const second = await startLocalDatabase();
     try {
       expect(existsSync(join(second.dir, 'mariadb', 'copied-from-the-template'))).toBe(true);
-      const conn = await mysql.createConnection({ host: second.endpoints.mysql.host, port: second.endpoints.mysql.port, user: second.endpoints.mysql.user, password: second.endpoints.mysql.password });
+      const conn = await mysql.createConnection({
+        host: second.endpoints.mysql.host,
+        port: second.endpoints.mysql.port,
+        user: second.endpoints.mysql.user,
+        password: second.endpoints.mysql.password,
+      });
       try {
         const [rows] = await conn.query('SELECT COUNT(*) AS users FROM mysql.global_priv WHERE User = "root"');
         expect((rows as Array<{ users: number }>)[0].users).toBeGreaterThan(0);

@@ -101,7 +101,10 @@ describe('Redis start when its port is taken', () => {
   it('every time: one paragraph about the port, not about the install', async () => {
     const taken = await silentListener();
     const ports = chooser(taken, 100);
-    const error = await startRedis(newGroup(), bins, 15_000, ports.choose).then(() => undefined, (err: Error) => err);
+    const error = await startRedis(newGroup(), bins, 15_000, ports.choose).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     expect(error?.message).toMatch(/another program took each of the \d+ free ports/);
     expect(error?.message).not.toMatch(/install/i);
     expect(ports.offered.length).toBeGreaterThan(1);

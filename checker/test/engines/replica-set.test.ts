@@ -19,12 +19,16 @@ describe('a replica set of any size (readers: n)', () => {
 
   it('names the writer server 1 and the readers 2..n+1, without an endpoint unless asked', () => {
     expect(set.writer).toMatchObject({ name: 'node-1', serverId: 1 });
-    expect(set.readers.map((r) => [r.name, r.serverId])).toEqual([['node-2', 2], ['node-3', 3], ['node-4', 4]]);
+    expect(set.readers.map((r) => [r.name, r.serverId])).toEqual([
+      ['node-2', 2],
+      ['node-3', 3],
+      ['node-4', 4],
+    ]);
     expect(set.nodes).toEqual([set.writer, ...set.readers]);
     expect(set.proxy).toBeUndefined();
   });
 
-  it('every reader applies what the writer writes, and refuses the lab user\'s own writes with 1290', async () => {
+  it("every reader applies what the writer writes, and refuses the lab user's own writes with 1290", async () => {
     const w = await connect(set.writer.endpoint);
     await w.query('CREATE TABLE marks (id INT PRIMARY KEY)');
     await w.query('INSERT INTO marks VALUES (1)');
@@ -33,7 +37,10 @@ describe('a replica set of any size (readers: n)', () => {
     for (const reader of set.readers) {
       const r = await connect(reader.endpoint);
       const [rows] = await r.query('SELECT id FROM marks');
-      const refused = await r.query('INSERT INTO marks VALUES (2)').then(() => undefined, (e: { errno?: number }) => e.errno);
+      const refused = await r.query('INSERT INTO marks VALUES (2)').then(
+        () => undefined,
+        (e: { errno?: number }) => e.errno,
+      );
       await r.end();
       expect(rows, reader.name).toEqual([{ id: 1 }]);
       expect(refused, reader.name).toBe(1290);

@@ -38,9 +38,12 @@ describe('a local primary and replica with real replication', () => {
     expect(rows).toEqual([{ note: 'hello' }]);
   });
 
-  it('the replica refuses the lab user\'s writes with error 1290, as an RDS replica does', async () => {
+  it("the replica refuses the lab user's writes with error 1290, as an RDS replica does", async () => {
     const r = await connect(pair.replica.endpoint);
-    const error = await r.query("INSERT INTO marks VALUES (2, 'nope')").then(() => undefined, (e: { errno?: number }) => e);
+    const error = await r.query("INSERT INTO marks VALUES (2, 'nope')").then(
+      () => undefined,
+      (e: { errno?: number }) => e,
+    );
     await r.end();
     expect(error?.errno).toBe(1290);
   });

@@ -11,18 +11,62 @@ import { checksFor } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalAuroraCluster, type LocalAuroraCluster } from '../../engines/aurora-local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import {
+  expectEveryCheckFails,
+  expectEveryCheckPasses,
+  expectRejectedPrecisely,
+  itAgreesWithMetadata,
+  repoPath,
+  runningExerciseChildren,
+  solutionFile,
+  startingFile,
+} from './support.js';
 
 const lab = findLab(3) as LabMeta;
 
 const WRONG = [
-  { exercise: '01-who-answered', fixture: '01-hard-coded.ts', check: '03.01.every-instance', message: /identify\(ctx\.instance\('labs-instance-1'\)\) said labs-instance-2/ },
-  { exercise: '01-who-answered', fixture: '01-leaks-connections.ts', check: '03.01.closes-connection', message: /5 calls to identify left \d+ connection\(s\) open/ },
-  { exercise: '02-read-write-split', fixture: '02-reads-on-writer.ts', check: '03.02.reads-on-readers', message: /read\(\) was answered by labs-instance-1, the writer .* reads belong on the reader endpoint/ },
-  { exercise: '02-read-write-split', fixture: '02-never-reconnects.ts', check: '03.02.reconnects', message: /4 s after the failover .* write\(\) still failed/ },
-  { exercise: '03-topology-aware', fixture: '03-writer-from-dns.ts', check: '03.03.finds-new-writer', message: /findWriter said labs-instance-1 \(the old writer, still behind the cluster endpoint\)/ },
-  { exercise: '03-topology-aware', fixture: '03-never-re-resolves.ts', check: '03.03.follows-failover', message: /answered by labs-instance-1, a reader|had not reached the new writer/ },
-  { exercise: '03-topology-aware', fixture: '03-dns-only.ts', check: '03.03.follows-failover', message: /answered by labs-instance-1, a reader: the client trusted a connection/ },
+  {
+    exercise: '01-who-answered',
+    fixture: '01-hard-coded.ts',
+    check: '03.01.every-instance',
+    message: /identify\(ctx\.instance\('labs-instance-1'\)\) said labs-instance-2/,
+  },
+  {
+    exercise: '01-who-answered',
+    fixture: '01-leaks-connections.ts',
+    check: '03.01.closes-connection',
+    message: /5 calls to identify left \d+ connection\(s\) open/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-reads-on-writer.ts',
+    check: '03.02.reads-on-readers',
+    message: /read\(\) was answered by labs-instance-1, the writer .* reads belong on the reader endpoint/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-never-reconnects.ts',
+    check: '03.02.reconnects',
+    message: /4 s after the failover .* write\(\) still failed/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-writer-from-dns.ts',
+    check: '03.03.finds-new-writer',
+    message: /findWriter said labs-instance-1 \(the old writer, still behind the cluster endpoint\)/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-never-re-resolves.ts',
+    check: '03.03.follows-failover',
+    message: /answered by labs-instance-1, a reader|had not reached the new writer/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-dns-only.ts',
+    check: '03.03.follows-failover',
+    message: /answered by labs-instance-1, a reader: the client trusted a connection/,
+  },
 ];
 
 let cluster: LocalAuroraCluster;

@@ -14,7 +14,16 @@ import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import type { RampMeasurement } from '../../load/ramp-chart.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import {
+  expectEveryCheckFails,
+  expectEveryCheckPasses,
+  expectRejectedPrecisely,
+  itAgreesWithMetadata,
+  repoPath,
+  runningExerciseChildren,
+  solutionFile,
+  startingFile,
+} from './support.js';
 
 const sampleServerlessCapacity = vi.hoisted(() => vi.fn(async () => 2.5));
 vi.mock('../../aws/serverless-capacity.js', () => ({ sampleServerlessCapacity }));
@@ -33,17 +42,51 @@ interface WrongCase {
 }
 
 const WRONG: WrongCase[] = [
-  { fixture: '01-swallows-errors.ts', check: '04.01.counts-errors', message: /runStep under-reports errors: the checker made \d+ of \d+ queries fail \(every 7th\), and runStep reported 0/ },
-  { fixture: '01-retries-errors.ts', check: '04.01.counts-errors', message: /under-reports errors: .* reported \d+\. Count every failed query as an error: never swallow or retry it/ },
-  { fixture: '01-sequential-workers.ts', check: '04.01.concurrent', message: /with 5 workers, at most 1 query was in flight at a time: the workers ran one after another/ },
+  {
+    fixture: '01-swallows-errors.ts',
+    check: '04.01.counts-errors',
+    message: /runStep under-reports errors: the checker made \d+ of \d+ queries fail \(every 7th\), and runStep reported 0/,
+  },
+  {
+    fixture: '01-retries-errors.ts',
+    check: '04.01.counts-errors',
+    message: /under-reports errors: .* reported \d+\. Count every failed query as an error: never swallow or retry it/,
+  },
+  {
+    fixture: '01-sequential-workers.ts',
+    check: '04.01.concurrent',
+    message: /with 5 workers, at most 1 query was in flight at a time: the workers ran one after another/,
+  },
   { fixture: '01-reports-one-worker.ts', check: '04.01.counts-operations', message: /runStep reported \d+ operations, but its workers sent \d+ queries/ },
   { fixture: '01-does-not-wait.ts', check: '04.01.duration', message: /runStep returned while \d+ queries were still running: await every worker/ },
-  { fixture: '02-flat-ramp.ts', check: '04.02.steps-grow', message: /every step ran 3 queries at once \(3, 3, 3\): the ramp does not grow; .* 3, 6, 9 workers/ },
+  {
+    fixture: '02-flat-ramp.ts',
+    check: '04.02.steps-grow',
+    message: /every step ran 3 queries at once \(3, 3, 3\): the ramp does not grow; .* 3, 6, 9 workers/,
+  },
   { fixture: '02-short-steps.ts', check: '04.02.step-durations', message: /step 1 ran for \d{3} ms .*each step should last plan\.stepMs = 1,000 ms/ },
-  { fixture: '02-drops-capacity.ts', check: '04.02.capacity-per-step', message: /step 1 reports capacity nothing, but ctx\.sampleCapacity\(\) returned 0\.5 right after it/ },
-  { fixture: '03-wrong-moment.ts', check: '04.03.waits-for-resume', message: /measureResume reported \d+ ms, but from the first connection attempt to the first answer the cluster took 1,2\d\d ms: start the clock before the first attempt/, failsEverywhere: true },
-  { fixture: '03-hard-coded.ts', check: '04.03.follows-the-hold', message: /measureResume reported 1,200 ms for a resume that took 2,3\d\d ms from the first attempt to the first answer: measure it every time/ },
-  { fixture: '03-single-attempt.ts', check: '04.03.retries-refused', message: /measureResume gave up after 1 attempt, all refused while the cluster was resuming .*keep trying until a connection works/ },
+  {
+    fixture: '02-drops-capacity.ts',
+    check: '04.02.capacity-per-step',
+    message: /step 1 reports capacity nothing, but ctx\.sampleCapacity\(\) returned 0\.5 right after it/,
+  },
+  {
+    fixture: '03-wrong-moment.ts',
+    check: '04.03.waits-for-resume',
+    message:
+      /measureResume reported \d+ ms, but from the first connection attempt to the first answer the cluster took 1,2\d\d ms: start the clock before the first attempt/,
+    failsEverywhere: true,
+  },
+  {
+    fixture: '03-hard-coded.ts',
+    check: '04.03.follows-the-hold',
+    message: /measureResume reported 1,200 ms for a resume that took 2,3\d\d ms from the first attempt to the first answer: measure it every time/,
+  },
+  {
+    fixture: '03-single-attempt.ts',
+    check: '04.03.retries-refused',
+    message: /measureResume gave up after 1 attempt, all refused while the cluster was resuming .*keep trying until a connection works/,
+  },
 ];
 
 let database: LocalDatabase;
@@ -68,7 +111,12 @@ describe('lab 4: metadata, registry and files agree', () => {
 
   it('makes every check fail with at least one wrong implementation', () => {
     const covered = new Set(WRONG.map((w) => w.check));
-    expect(Object.values(registered).flat().map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+    expect(
+      Object.values(registered)
+        .flat()
+        .map((c) => c.id)
+        .filter((id) => !covered.has(id)),
+    ).toEqual([]);
   });
 });
 
@@ -103,9 +151,19 @@ describe('lab 4 gate (real mariadbd)', () => {
 
   it('measures the ramp from what the checker saw: growing steps, throughput per step, capacity skipped locally', async () => {
     const events: string[] = [];
-    const run = await runExercise({ labId: lab.id, exerciseId: '02-ramp', file: solution('02-ramp'), endpoints, only: [], measure: 'load-ramp', onEvent: (e) => events.push(e) });
+    const run = await runExercise({
+      labId: lab.id,
+      exerciseId: '02-ramp',
+      file: solution('02-ramp'),
+      endpoints,
+      only: [],
+      measure: 'load-ramp',
+      onEvent: (e) => events.push(e),
+    });
     // The CLI's progress line follows the ramp step by step.
-    expect(events.filter((e) => e.startsWith('progress:'))).toEqual([1, 2, 3].map((k) => expect.stringMatching(new RegExp(`^progress:\\[[#.]{20}\\]\\s+\\d+% step ${k} of 3$`))));
+    expect(events.filter((e) => e.startsWith('progress:'))).toEqual(
+      [1, 2, 3].map((k) => expect.stringMatching(new RegExp(`^progress:\\[[#.]{20}\\]\\s+\\d+% step ${k} of 3$`))),
+    );
     const m = run.measurement as RampMeasurement;
     const plan = MEASURED_RAMP.local;
     expect(m.target).toBe('local');
@@ -129,7 +187,12 @@ describe('wrong implementations of Lab 4 are rejected precisely', () => {
   for (const c of WRONG) {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
-      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/04-wrong/${c.fixture}`), endpoints });
+      const { results } = await runExercise({
+        labId: lab.id,
+        exerciseId: exercise.id,
+        file: repoPath(`checker/test/fixtures/04-wrong/${c.fixture}`),
+        endpoints,
+      });
       expectRejectedPrecisely(results, c);
     });
   }

@@ -14,7 +14,17 @@ import type { TopSqlFixMeasurement } from '../../checks/06-performance-insights/
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startLocalDatabase, type LocalDatabase } from '../../engines/local.js';
 import { runExercise } from '../../runner/run-exercise.js';
-import { describeResults, expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile } from './support.js';
+import {
+  describeResults,
+  expectEveryCheckFails,
+  expectEveryCheckPasses,
+  expectRejectedPrecisely,
+  itAgreesWithMetadata,
+  repoPath,
+  runningExerciseChildren,
+  solutionFile,
+  startingFile,
+} from './support.js';
 
 const lab = lab06;
 const registered = (await checksFor(lab.id))?.exercises ?? {};
@@ -30,20 +40,65 @@ interface WrongCase {
 }
 
 const WRONG: WrongCase[] = [
-  { fixture: '01-rows-swapped.ts', check: '06.01.planted-first', message: /rowsExamined of the top statement: topSql says \d+, the server counts SUM_ROWS_EXAMINED \d{1,3}(,\d{3})+/ },
+  {
+    fixture: '01-rows-swapped.ts',
+    check: '06.01.planted-first',
+    message: /rowsExamined of the top statement: topSql says \d+, the server counts SUM_ROWS_EXAMINED \d{1,3}(,\d{3})+/,
+  },
   { fixture: '01-ranks-by-calls.ts', check: '06.01.ranked-by-total-time', message: /has more total time than row \d.*rank by SUM_TIMER_WAIT, not by calls/ },
-  { fixture: '01-forgets-picoseconds.ts', check: '06.01.milliseconds', message: /off by a factor of 1e\+9: the timer columns count picoseconds, divide by 1e9/ },
+  {
+    fixture: '01-forgets-picoseconds.ts',
+    check: '06.01.milliseconds',
+    message: /off by a factor of 1e\+9: the timer columns count picoseconds, divide by 1e9/,
+  },
   { fixture: '01-divides-by-million.ts', check: '06.01.milliseconds', message: /off by a factor of 1e\+3: the timer columns count picoseconds/ },
   { fixture: '01-ignores-limit.ts', check: '06.01.limit', message: /topSql\(ctx, 1\) returned \d+ rows; .* expected 1/ },
-  { fixture: '01-reads-once.ts', check: '06.01.reads-the-server', message: /after 4 more calls of the orders query, topSql reported (\d+) calls instead of \d+: is the result kept from an earlier call/ },
-  { fixture: '02-migrate-does-nothing.ts', check: '06.02.rows-examined', message: /rows examined per call still 100,0\d\d .*the table is scanned - orders has no index but its primary key/ },
-  { fixture: '02-index-wrong-column.ts', check: '06.02.rows-examined', message: /still 100,0\d\d .*orders has idx_orders_status \(status\), none leading with customer_id/ },
-  { fixture: '02-index-wrong-order.ts', check: '06.02.rows-examined', message: /the table is scanned - orders has idx_orders_created_customer \(created_at, customer_id\), none leading with customer_id/ },
-  { fixture: '02-ignore-index.ts', check: '06.02.rows-examined', message: /still 100,0\d\d .*leads with customer_id, but the query does not use it \(IGNORE INDEX/ },
-  { fixture: '02-function-on-column.ts', check: '06.02.rows-examined', message: /the query does not use it \(IGNORE INDEX, or a function or cast around customer_id\?\)/ },
-  { fixture: '02-limit-loses-rows.ts', check: '06.02.same-rows', message: /ordersForCustomer\(db, 1\) returned 10 orders; customer 1 has 20: rows are lost \(a LIMIT/ },
-  { fixture: '02-cached-in-process.ts', check: '06.02.every-call-reaches-db', message: /called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/ },
-  { fixture: '02-query-dropped.ts', check: '06.02.rows-examined', message: /ordersForCustomer ran \d+ times during the workload but the digests recorded no statement of it/, failsEverywhere: true },
+  {
+    fixture: '01-reads-once.ts',
+    check: '06.01.reads-the-server',
+    message: /after 4 more calls of the orders query, topSql reported (\d+) calls instead of \d+: is the result kept from an earlier call/,
+  },
+  {
+    fixture: '02-migrate-does-nothing.ts',
+    check: '06.02.rows-examined',
+    message: /rows examined per call still 100,0\d\d .*the table is scanned - orders has no index but its primary key/,
+  },
+  {
+    fixture: '02-index-wrong-column.ts',
+    check: '06.02.rows-examined',
+    message: /still 100,0\d\d .*orders has idx_orders_status \(status\), none leading with customer_id/,
+  },
+  {
+    fixture: '02-index-wrong-order.ts',
+    check: '06.02.rows-examined',
+    message: /the table is scanned - orders has idx_orders_created_customer \(created_at, customer_id\), none leading with customer_id/,
+  },
+  {
+    fixture: '02-ignore-index.ts',
+    check: '06.02.rows-examined',
+    message: /still 100,0\d\d .*leads with customer_id, but the query does not use it \(IGNORE INDEX/,
+  },
+  {
+    fixture: '02-function-on-column.ts',
+    check: '06.02.rows-examined',
+    message: /the query does not use it \(IGNORE INDEX, or a function or cast around customer_id\?\)/,
+  },
+  {
+    fixture: '02-limit-loses-rows.ts',
+    check: '06.02.same-rows',
+    message: /ordersForCustomer\(db, 1\) returned 10 orders; customer 1 has 20: rows are lost \(a LIMIT/,
+  },
+  {
+    fixture: '02-cached-in-process.ts',
+    check: '06.02.every-call-reaches-db',
+    message: /called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/,
+  },
+  {
+    fixture: '02-query-dropped.ts',
+    check: '06.02.rows-examined',
+    message: /ordersForCustomer ran \d+ times during the workload but the digests recorded no statement of it/,
+    failsEverywhere: true,
+  },
 ];
 
 let database: LocalDatabase;
@@ -64,7 +119,12 @@ describe('lab 6: metadata, registry and files agree', () => {
 
   it('makes every check fail with at least one wrong implementation', () => {
     const covered = new Set(WRONG.map((w) => w.check));
-    expect(Object.values(registered).flat().map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+    expect(
+      Object.values(registered)
+        .flat()
+        .map((c) => c.id)
+        .filter((id) => !covered.has(id)),
+    ).toEqual([]);
   });
 });
 
@@ -75,7 +135,10 @@ describe('lab 6 gate (real mariadbd, performance_schema on)', () => {
     it(`${exercise.id}: the starting file fails every check, with a message`, async () => {
       const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: starting(exercise.id), endpoints });
       expectEveryCheckFails(results, ids(), /not written yet/);
-      if (exercise.id === '02-fix-the-top-sql') expect(results[0].message, describeResults(results)).toMatch(/without a fix the hot query examines 100,0\d\d rows per call to send 20: the table is scanned/);
+      if (exercise.id === '02-fix-the-top-sql')
+        expect(results[0].message, describeResults(results)).toMatch(
+          /without a fix the hot query examines 100,0\d\d rows per call to send 20: the table is scanned/,
+        );
     });
 
     it(`${exercise.id}: the solution passes every check`, async () => {
@@ -84,8 +147,15 @@ describe('lab 6 gate (real mariadbd, performance_schema on)', () => {
     });
   }
 
-  it('measures the fix: rows examined per call drop from a full scan to the customer\'s own rows', async () => {
-    const run = await runExercise({ labId: lab.id, exerciseId: '02-fix-the-top-sql', file: solution('02-fix-the-top-sql'), endpoints, only: [], measure: 'top-sql-fix' });
+  it("measures the fix: rows examined per call drop from a full scan to the customer's own rows", async () => {
+    const run = await runExercise({
+      labId: lab.id,
+      exerciseId: '02-fix-the-top-sql',
+      file: solution('02-fix-the-top-sql'),
+      endpoints,
+      only: [],
+      measure: 'top-sql-fix',
+    });
     const m = run.measurement as TopSqlFixMeasurement;
     expect(m.before.hot.rowsExaminedPerCall).toBeGreaterThanOrEqual(ORDER_COUNT);
     expect(m.after.hot.rowsExaminedPerCall).toBeLessThanOrEqual(ORDER_COUNT / 1000);
@@ -103,7 +173,12 @@ describe('wrong implementations of Lab 6 are rejected precisely', () => {
   for (const c of WRONG) {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
       const exercise = lab.exercises.find((e) => e.id.startsWith(c.fixture.slice(0, 2)))!;
-      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/06-wrong/${c.fixture}`), endpoints });
+      const { results } = await runExercise({
+        labId: lab.id,
+        exerciseId: exercise.id,
+        file: repoPath(`checker/test/fixtures/06-wrong/${c.fixture}`),
+        endpoints,
+      });
       expectRejectedPrecisely(results, c);
     });
   }

@@ -10,7 +10,14 @@ import type { Endpoints } from '../../engines/endpoints.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import {
-  expectEveryCheckFails, expectEveryCheckPasses, expectRejectedPrecisely, itAgreesWithMetadata, repoPath, runningExerciseChildren, solutionFile, startingFile,
+  expectEveryCheckFails,
+  expectEveryCheckPasses,
+  expectRejectedPrecisely,
+  itAgreesWithMetadata,
+  repoPath,
+  runningExerciseChildren,
+  solutionFile,
+  startingFile,
   type WrongImplementation,
 } from './support.js';
 
@@ -23,16 +30,71 @@ interface WrongCase extends WrongImplementation {
 }
 
 const WRONG: WrongCase[] = [
-  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-miscounts-downtime.ts', check: '01.02.measures-outage', message: /s without service; the outage lasted .* more than 0\.5 s/ },
+  {
+    lab: 1,
+    exercise: '02-failover-probe',
+    fixture: '01-wrong/02-miscounts-downtime.ts',
+    check: '01.02.measures-outage',
+    message: /s without service; the outage lasted .* more than 0\.5 s/,
+  },
   // A kept connection answers from the old server whatever happens to the endpoint: even "nothing listens" looks fine.
-  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-keeps-one-connection.ts', check: '01.02.probe-down', message: /closed port returned \{"ok":true/ },
-  { lab: 1, exercise: '02-failover-probe', fixture: '01-wrong/02-no-timeout.ts', check: '01.02.probe-timeout', message: /did not return within|waited \d+ ms for a server that never answers/ },
-  { lab: 2, exercise: '01-read-write-router', fixture: '02-wrong/01-reads-to-primary.ts', check: '02.01.reads-to-replica', message: /answered by the primary .* reads should go to the replica/ },
-  { lab: 2, exercise: '01-read-write-router', fixture: '02-wrong/01-writes-to-replica.ts', check: '02.01.updates-and-deletes', message: /to the replica, which refused it \(error 1290, read-only\)/ },
-  { lab: 2, exercise: '02-lag-probe', fixture: '02-wrong/02-polls-primary.ts', check: '02.02.measures-held-back-replica', message: /is it reading the primary/, failsEverywhere: true },
-  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-no-window.ts', check: '02.03.own-write-read-on-primary', message: /may not see her own change/ },
-  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-sticky-for-everyone.ts', check: '02.03.others-read-replica', message: /only the writer should be sent to the primary/ },
-  { lab: 2, exercise: '03-read-your-writes', fixture: '02-wrong/03-window-hardcoded.ts', check: '02.03.window-ends', message: /with ctx\.stickyMs = 300, ada was answered by the primary/ },
+  {
+    lab: 1,
+    exercise: '02-failover-probe',
+    fixture: '01-wrong/02-keeps-one-connection.ts',
+    check: '01.02.probe-down',
+    message: /closed port returned \{"ok":true/,
+  },
+  {
+    lab: 1,
+    exercise: '02-failover-probe',
+    fixture: '01-wrong/02-no-timeout.ts',
+    check: '01.02.probe-timeout',
+    message: /did not return within|waited \d+ ms for a server that never answers/,
+  },
+  {
+    lab: 2,
+    exercise: '01-read-write-router',
+    fixture: '02-wrong/01-reads-to-primary.ts',
+    check: '02.01.reads-to-replica',
+    message: /answered by the primary .* reads should go to the replica/,
+  },
+  {
+    lab: 2,
+    exercise: '01-read-write-router',
+    fixture: '02-wrong/01-writes-to-replica.ts',
+    check: '02.01.updates-and-deletes',
+    message: /to the replica, which refused it \(error 1290, read-only\)/,
+  },
+  {
+    lab: 2,
+    exercise: '02-lag-probe',
+    fixture: '02-wrong/02-polls-primary.ts',
+    check: '02.02.measures-held-back-replica',
+    message: /is it reading the primary/,
+    failsEverywhere: true,
+  },
+  {
+    lab: 2,
+    exercise: '03-read-your-writes',
+    fixture: '02-wrong/03-no-window.ts',
+    check: '02.03.own-write-read-on-primary',
+    message: /may not see her own change/,
+  },
+  {
+    lab: 2,
+    exercise: '03-read-your-writes',
+    fixture: '02-wrong/03-sticky-for-everyone.ts',
+    check: '02.03.others-read-replica',
+    message: /only the writer should be sent to the primary/,
+  },
+  {
+    lab: 2,
+    exercise: '03-read-your-writes',
+    fixture: '02-wrong/03-window-hardcoded.ts',
+    check: '02.03.window-ends',
+    message: /with ctx\.stickyMs = 300, ada was answered by the primary/,
+  },
 ];
 
 let pair: ReplicatedMysql;
@@ -87,7 +149,13 @@ for (const lab of replicationLabs) {
 describe('wrong implementations of Labs 1 and 2 are rejected precisely', () => {
   for (const c of WRONG) {
     it(`${c.fixture} is rejected by ${c.check}`, async () => {
-      const { results } = await runExercise({ labId: c.lab, exerciseId: c.exercise, file: repoPath(`checker/test/fixtures/${c.fixture}`), endpoints, callTimeoutMs: 3_000 });
+      const { results } = await runExercise({
+        labId: c.lab,
+        exerciseId: c.exercise,
+        file: repoPath(`checker/test/fixtures/${c.fixture}`),
+        endpoints,
+        callTimeoutMs: 3_000,
+      });
       expectRejectedPrecisely(results, c);
     });
   }

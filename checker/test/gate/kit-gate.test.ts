@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksFor } from '../../../labs/index.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import { lab05 } from '../../../labs/05-elasticache-redis/lab.js';
-import { describeResults, EnginePool, itAgreesWithMetadata, POOL_SIZE, runningExerciseChildren, solutionFile as solutionOf, startingFile as startingOf } from './support.js';
+import {
+  describeResults,
+  EnginePool,
+  itAgreesWithMetadata,
+  POOL_SIZE,
+  runningExerciseChildren,
+  solutionFile as solutionOf,
+  startingFile as startingOf,
+} from './support.js';
 
 const lab = lab05;
 const registered = (await checksFor(lab.id))?.exercises ?? {};
@@ -49,11 +57,12 @@ describe.concurrent(`lab ${lab.id} gate: starting files fail, solutions pass (re
     const expectedIds = () => (registered[exercise.id] ?? []).map((c) => c.id);
 
     it(`${exercise.id}: the starting file fails every check, with a message`, async ({ expect }) => {
-      const { results } = await pool.with((endpoints) =>
-        runExercise({ labId: lab.id, exerciseId: exercise.id, file: startingFile(exercise.id), endpoints }),
-      );
+      const { results } = await pool.with((endpoints) => runExercise({ labId: lab.id, exerciseId: exercise.id, file: startingFile(exercise.id), endpoints }));
       const all = describeResults(results);
-      expect(results.map((r) => r.id), `checks run:\n${all}`).toEqual(expectedIds());
+      expect(
+        results.map((r) => r.id),
+        `checks run:\n${all}`,
+      ).toEqual(expectedIds());
       for (const r of results) {
         expect(r.status, `${r.id} should fail on the starting file:\n${all}`).toBe('fail');
         expect(r.message.trim(), `${r.id} failed without a message`).not.toBe('');
@@ -61,11 +70,12 @@ describe.concurrent(`lab ${lab.id} gate: starting files fail, solutions pass (re
     });
 
     it(`${exercise.id}: the solution passes every check`, async ({ expect }) => {
-      const { results } = await pool.with((endpoints) =>
-        runExercise({ labId: lab.id, exerciseId: exercise.id, file: solutionFile(exercise.id), endpoints }),
-      );
+      const { results } = await pool.with((endpoints) => runExercise({ labId: lab.id, exerciseId: exercise.id, file: solutionFile(exercise.id), endpoints }));
       const all = describeResults(results);
-      expect(results.map((r) => r.id), `checks run:\n${all}`).toEqual(expectedIds());
+      expect(
+        results.map((r) => r.id),
+        `checks run:\n${all}`,
+      ).toEqual(expectedIds());
       for (const r of results) {
         expect(r.status, `${r.id} should pass on the solution:\n${all}`).toBe('pass');
         expect(r.message.trim()).not.toBe('');

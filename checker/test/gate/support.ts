@@ -133,6 +133,13 @@ export function expectRejectedPrecisely(results: CheckResult[], wrong: WrongImpl
   const target = results.find((r) => r.id === wrong.check);
   expect(target?.status, all).toBe('fail');
   expect(target?.message, all).toMatch(wrong.message);
-  if (!wrong.failsEverywhere) expect(results.some((r) => r.status === 'pass'), `every check failed, so the defect is not singled out:\n${all}`).toBe(true);
-  expect(results.filter((r) => r.status === 'error'), all).toEqual([]);
+  if (!wrong.failsEverywhere)
+    expect(
+      results.some((r) => r.status === 'pass'),
+      `every check failed, so the defect is not singled out:\n${all}`,
+    ).toBe(true);
+  expect(
+    results.filter((r) => r.status === 'error'),
+    all,
+  ).toEqual([]);
 }

@@ -57,7 +57,11 @@ const REJECTED: WrongCase[] = [
   { fixture: '02-null-cached-forever.ts', check: '05.02.unknown-id', message: /miss for user 999999 was cached with no TTL/ },
   { fixture: '02-error-cached-forever.ts', check: '05.02.errors-not-cached', message: /after a failed database read, user:3 was cached .* with no TTL/ },
   { fixture: '02-crash-when-redis-down.ts', check: '05.02.redis-down', message: /with Redis unreachable, getUser threw .*must degrade to the database/ },
-  { fixture: '02-redis-down-set-unguarded.ts', check: '05.02.redis-down', message: /with Redis unreachable, getUser threw .*02-redis-down-set-unguarded\.ts:\d+/ },
+  {
+    fixture: '02-redis-down-set-unguarded.ts',
+    check: '05.02.redis-down',
+    message: /with Redis unreachable, getUser threw .*02-redis-down-set-unguarded\.ts:\d+/,
+  },
   // Exercise 3: write-through.
   { fixture: '03-cache-before-database.ts', check: '05.03.database-first', message: /the cache was written before the database/ },
   { fixture: '03-swallow-error-fill-cache.ts', check: '05.03.failed-write', message: /the cache was filled on a failed write/ },
@@ -66,7 +70,11 @@ const REJECTED: WrongCase[] = [
   { fixture: '03-update-only.ts', check: '05.03.new-user-cached', message: /new users must be inserted/ },
   // Exercise 4: invalidation.
   { fixture: '04-never-deletes.ts', check: '05.04.no-stale-read', message: /stale read/, blocksTheRest: true },
-  { fixture: '04-delete-before-update.ts', check: '05.04.invalidate-after-write', message: /re-cached the old row.*delete the key after the UPDATE, not before/ },
+  {
+    fixture: '04-delete-before-update.ts',
+    check: '05.04.invalidate-after-write',
+    message: /re-cached the old row.*delete the key after the UPDATE, not before/,
+  },
   { fixture: '04-swallow-error.ts', check: '05.04.failed-update', message: /updateUserEmail resolved: the error must reach the caller/ },
   // Exercise 5: sessions and leaderboard.
   { fixture: '05-session-not-sliding.ts', check: '05.05.session-slides', message: /the TTL did not slide/ },
@@ -131,7 +139,11 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
 
   it('every fixture is in a table, and every table row names a real check of its exercise', async () => {
     const listed = [...REJECTED, ...KNOWN_GAPS].map((c) => c.fixture).sort();
-    expect(readdirSync(repoPath('checker/test/fixtures/05-wrong')).filter((f) => f.endsWith('.ts')).sort()).toEqual(listed);
+    expect(
+      readdirSync(repoPath('checker/test/fixtures/05-wrong'))
+        .filter((f) => f.endsWith('.ts'))
+        .sort(),
+    ).toEqual(listed);
     expect(new Set(listed).size).toBe(listed.length);
     for (const c of [...REJECTED, ...KNOWN_GAPS]) {
       const ids = ((await checksFor(5))?.exercises[exerciseOf(c.fixture)] ?? []).map((check) => check.id);
@@ -147,7 +159,10 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
       expect(target, `${c.check} did not run:\n${all}`).toBeDefined();
       expect(target!.status, `${c.fixture} was not rejected by ${c.check}:\n${all}`).toBe('fail');
       expect(target!.message, `${c.check} rejected ${c.fixture} for another reason:\n${all}`).toMatch(c.message);
-      expect(results.filter((r) => r.status === 'error'), `errors while judging ${c.fixture}:\n${all}`).toEqual([]);
+      expect(
+        results.filter((r) => r.status === 'error'),
+        `errors while judging ${c.fixture}:\n${all}`,
+      ).toEqual([]);
       const others = results.filter((r) => r.id !== c.check);
       if (c.blocksTheRest) {
         for (const r of others) {
@@ -167,7 +182,10 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
     // Kept apart from the it.fails below, so an environment problem cannot pass for the gap.
     it(`${gap.fixture} is judged without errors`, async ({ expect }) => {
       const results = await run(gap.fixture);
-      expect(results.filter((r) => r.status === 'error'), describeResults(results)).toEqual([]);
+      expect(
+        results.filter((r) => r.status === 'error'),
+        describeResults(results),
+      ).toEqual([]);
       expect(results.length).toBeGreaterThan(0);
     });
 

@@ -30,7 +30,12 @@ describe('deployedLabs', () => {
       .resolvesOnce({ Stacks: [stack('CDKToolkit', hoursAgo(500)), stack(lab05.stack!.name, hoursAgo(2))], NextToken: 'p2' })
       .resolvesOnce({
         Stacks: [
-          stack('Renamed-Lab5-Copy', hoursAgo(1), { Tags: [{ Key: KIT_LAB_TAG, Value: '05' }, { Key: KIT_MANAGED_TAG, Value: 'true' }] }),
+          stack('Renamed-Lab5-Copy', hoursAgo(1), {
+            Tags: [
+              { Key: KIT_LAB_TAG, Value: '05' },
+              { Key: KIT_MANAGED_TAG, Value: 'true' },
+            ],
+          }),
           stack('DataTierLabs-07-Future', hoursAgo(1), { Tags: [{ Key: KIT_MANAGED_TAG, Value: 'true' }] }),
           stack('someone-else', hoursAgo(3), { Tags: [{ Key: 'team', Value: 'x' }] }),
         ],
@@ -52,7 +57,9 @@ describe('deployedLabs', () => {
   });
 
   it('explains an AWS failure', async () => {
-    cfn.on(DescribeStacksCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: cloudformation:DescribeStacks', 403));
+    cfn
+      .on(DescribeStacksCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: cloudformation:DescribeStacks', 403));
     await expect(deployedLabs(fakeOpsClients())).rejects.toThrow(/missing the IAM permission cloudformation:DescribeStacks/);
   });
 });
@@ -85,7 +92,22 @@ describe('labs:status', () => {
   });
 
   it('has no reminder within the plan, and says when nothing is deployed', () => {
-    const within = labsStatusFrom([{ stackName: 'x', status: 'CREATE_COMPLETE', createdAt: hoursAgo(1), labId: 5, lab: lab05, matchedBy: 'name', tags: {}, usdPerHour: perHour, priced: true }], NOW);
+    const within = labsStatusFrom(
+      [
+        {
+          stackName: 'x',
+          status: 'CREATE_COMPLETE',
+          createdAt: hoursAgo(1),
+          labId: 5,
+          lab: lab05,
+          matchedBy: 'name',
+          tags: {},
+          usdPerHour: perHour,
+          priced: true,
+        },
+      ],
+      NOW,
+    );
     expect(within.reminders).toEqual([]);
     expect(renderStatus(new Chalk({ level: 0 }), labsStatusFrom([], NOW, 'eu-west-1'))).toMatch(/^Nothing from the kit is deployed in eu-west-1\./);
   });

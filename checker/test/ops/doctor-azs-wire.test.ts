@@ -64,8 +64,12 @@ const orderableXml = (zones: string[]) => `<DescribeOrderableDBInstanceOptionsRe
         <EngineVersion>8.4.10</EngineVersion>
         <DBInstanceClass>db.t4g.micro</DBInstanceClass>
         <LicenseModel>general-public-license</LicenseModel>
-        <AvailabilityZones>${zones.map((z) => `
-          <AvailabilityZone><Name>${z}</Name></AvailabilityZone>`).join('')}
+        <AvailabilityZones>${zones
+          .map(
+            (z) => `
+          <AvailabilityZone><Name>${z}</Name></AvailabilityZone>`,
+          )
+          .join('')}
         </AvailabilityZones>
         <MultiAZCapable>true</MultiAZCapable>
         <ReadReplicaCapable>true</ReadReplicaCapable>
@@ -108,7 +112,12 @@ describe('lab AZ check over the wire', () => {
           throw new Error(`unexpected ${req.operation}`);
       }
     });
-    clients = makeOpsClients({ region: 'eu-west-1', endpoint: server.endpoint, credentials: { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake' }, maxAttempts: 1 });
+    clients = makeOpsClients({
+      region: 'eu-west-1',
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: 'AKIAFAKEFORTESTS0000', secretAccessKey: 'fake' },
+      maxAttempts: 1,
+    });
     const line = (await checkLabAzs({ clients, region: 'eu-west-1' }, lab05))!;
     expect(line.status).toBe('fail');
     expect(line.message).toContain('eu-west-1a does not offer t4g.nano (bastion)');

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAvailabilityZonesCommand, DescribeInstanceTypeOfferingsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeCacheEngineVersionsCommand, DescribeReservedCacheNodesOfferingsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { DescribeDBEngineVersionsCommand, DescribeDBMajorEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBEngineVersionsCommand,
+  DescribeDBMajorEngineVersionsCommand,
+  DescribeOrderableDBInstanceOptionsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -57,14 +62,28 @@ function healthyAccount(): void {
     AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `${REGION}${z}`, State: 'available', ZoneType: 'availability-zone' })),
   });
   ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
-    InstanceTypeOfferings: ['a', 'b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
+    InstanceTypeOfferings: ['a', 'b', 'c'].map((z) => ({
+      InstanceType: 't4g.nano' as const,
+      LocationType: 'availability-zone' as const,
+      Location: `${REGION}${z}`,
+    })),
   });
   // Every engine version and class a lab asks for is offered (Aurora's have no storage type to choose).
-  rds.on(DescribeDBEngineVersionsCommand).callsFake((input) => ({ DBEngineVersions: [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: 'available' }] }));
+  rds
+    .on(DescribeDBEngineVersionsCommand)
+    .callsFake((input) => ({ DBEngineVersions: [{ Engine: input.Engine, EngineVersion: input.EngineVersion, Status: 'available' }] }));
   rds.on(DescribeOrderableDBInstanceOptionsCommand).callsFake((input) => ({
     OrderableDBInstanceOptions: [
-      { DBInstanceClass: input.DBInstanceClass, StorageType: input.Engine === 'aurora-mysql' ? 'aurora' : 'gp2', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] },
-      { DBInstanceClass: input.DBInstanceClass, StorageType: input.Engine === 'aurora-mysql' ? 'aurora-iopt1' : 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }, { Name: 'us-east-1c' }] },
+      {
+        DBInstanceClass: input.DBInstanceClass,
+        StorageType: input.Engine === 'aurora-mysql' ? 'aurora' : 'gp2',
+        AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }],
+      },
+      {
+        DBInstanceClass: input.DBInstanceClass,
+        StorageType: input.Engine === 'aurora-mysql' ? 'aurora-iopt1' : 'gp3',
+        AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }, { Name: 'us-east-1c' }],
+      },
     ],
   }));
   ec.on(DescribeCacheEngineVersionsCommand).resolves({
@@ -134,14 +153,22 @@ describe('a ready machine and account', () => {
     const { by } = await doctor();
     expect(by['aws-credentials']!.name).toBe(`AWS credentials: account ${ACCOUNT}, region ${REGION}`);
     expect(rds).toHaveReceivedCommandWith(DescribeDBEngineVersionsCommand, { Engine: 'mysql', EngineVersion: mysql.engineVersion });
-    expect(rds).toHaveReceivedCommandWith(DescribeOrderableDBInstanceOptionsCommand, { Engine: 'mysql', EngineVersion: mysql.engineVersion, DBInstanceClass: 'db.t4g.micro' });
+    expect(rds).toHaveReceivedCommandWith(DescribeOrderableDBInstanceOptionsCommand, {
+      Engine: 'mysql',
+      EngineVersion: mysql.engineVersion,
+      DBInstanceClass: 'db.t4g.micro',
+    });
     expect(ec).toHaveReceivedCommandWith(DescribeCacheEngineVersionsCommand, { Engine: 'valkey', EngineVersion: valkey.engineVersion });
     expect(ec).toHaveReceivedCommandWith(DescribeReservedCacheNodesOfferingsCommand, { CacheNodeType: 'cache.t4g.micro' });
     expect(by['lab05-elasticache-cache.t4g.micro']!.message).toMatch(/no orderable-options API/);
   });
 
   it('checks every ready lab from its metadata, with no code per lab', async () => {
-    const fake = { ...lab05, id: 9, requires: { ...lab05.requires!, rds: [{ engine: 'postgres', engineVersion: '17.6', instanceClass: 'db.t4g.micro' }], elasticache: [] } };
+    const fake = {
+      ...lab05,
+      id: 9,
+      requires: { ...lab05.requires!, rds: [{ engine: 'postgres', engineVersion: '17.6', instanceClass: 'db.t4g.micro' }], elasticache: [] },
+    };
     const { by } = await doctor({ labs: [lab05, fake] });
     expect(by['lab09-rds-postgres-version']).toBeDefined();
     expect(rds).toHaveReceivedCommandWith(DescribeDBEngineVersionsCommand, { Engine: 'postgres', EngineVersion: '17.6' });
@@ -176,7 +203,10 @@ describe('the local part', () => {
   it('fails when the local engines are missing, with how to install them', async () => {
     const { by, exit } = await doctor({
       locateEngines: () => {
-        throw new EnvironmentError('The local target needs redis-server, mariadbd, which are not installed on this machine.', 'sudo apt-get install -y redis-server mariadb-server');
+        throw new EnvironmentError(
+          'The local target needs redis-server, mariadbd, which are not installed on this machine.',
+          'sudo apt-get install -y redis-server mariadb-server',
+        );
       },
     });
     expect(by['local-engines']!.status).toBe('fail');
@@ -257,10 +287,14 @@ describe('the AWS part', () => {
 
   it('fails on a bootstrap too old for the templates, or a broken toolkit stack', async () => {
     cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({
-      Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '4' }] }],
+      Stacks: [
+        { StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '4' }] },
+      ],
     });
     expect((await doctor()).by['cdk-bootstrap']!.message).toMatch(/version 4; the lab stacks need version 6/);
-    cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_ROLLBACK_FAILED', CreationTime: new Date() }] });
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'CDKToolkit' })
+      .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_ROLLBACK_FAILED', CreationTime: new Date() }] });
     expect((await doctor()).by['cdk-bootstrap']!.message).toMatch(/UPDATE_ROLLBACK_FAILED/);
   });
 
@@ -290,7 +324,9 @@ describe('the AWS part', () => {
     const pinned80 = { ...lab05, requires: { ...lab05.requires!, rds: [{ ...mysql, engineVersion: '8.0.43' }] } };
     const line = (await doctor({ now: DECEMBER_2026, labs: [pinned80] })).by['lab05-rds-mysql-version']!;
     expect(line.status).toBe('fail');
-    expect(line.message).toMatch(/pins mysql 8\.0\.43, but RDS ended standard support for mysql 8\.0 on 2026-07-31: the lab would run on paid Extended Support\. .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour/);
+    expect(line.message).toMatch(
+      /pins mysql 8\.0\.43, but RDS ended standard support for mysql 8\.0 on 2026-07-31: the lab would run on paid Extended Support\. .*db\.t4g\.micro \(2 vCPUs\) about \$0\.20 an hour/,
+    );
     expect(line.hint).toContain('aws rds describe-db-major-engine-versions --engine mysql');
   });
 
@@ -319,7 +355,9 @@ describe('the AWS part', () => {
     ec.on(DescribeCacheEngineVersionsCommand).rejects(awsError('InvalidParameterValue', 'Invalid engine version'));
     expect((await doctor()).by['lab05-elasticache-valkey-version']!.status).toBe('fail');
 
-    ec.on(DescribeCacheEngineVersionsCommand).resolves({ CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey9' }] });
+    ec.on(DescribeCacheEngineVersionsCommand).resolves({
+      CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey9' }],
+    });
     expect((await doctor()).by['lab05-elasticache-valkey-version']!.message).toMatch(/family valkey9/);
   });
 
@@ -328,7 +366,11 @@ describe('the AWS part', () => {
       CacheEngineVersions: [{ Engine: 'valkey', EngineVersion: valkey.engineVersion, CacheParameterGroupFamily: 'valkey8' }],
     });
     ec.on(DescribeCacheEngineVersionsCommand, { Engine: 'valkey' }).resolves({
-      CacheEngineVersions: ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1'].map((v) => ({ Engine: 'valkey', EngineVersion: v, CacheParameterGroupFamily: `valkey${v[0]}` })),
+      CacheEngineVersions: ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1'].map((v) => ({
+        Engine: 'valkey',
+        EngineVersion: v,
+        CacheParameterGroupFamily: `valkey${v[0]}`,
+      })),
     });
     const line = (await doctor()).by['lab05-elasticache-valkey-version']!;
     expect(line.status).toBe('pass');
@@ -344,7 +386,11 @@ describe('the AWS part', () => {
 
   it('fails when one of the two zones the stack would take lacks the bastion type, and names two that fit as --azs', async () => {
     ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
-      InstanceTypeOfferings: ['b', 'c'].map((z) => ({ InstanceType: 't4g.nano' as const, LocationType: 'availability-zone' as const, Location: `${REGION}${z}` })),
+      InstanceTypeOfferings: ['b', 'c'].map((z) => ({
+        InstanceType: 't4g.nano' as const,
+        LocationType: 'availability-zone' as const,
+        Location: `${REGION}${z}`,
+      })),
     });
     const line = (await doctor({ labs: [lab05] })).by['lab05-azs']!;
     expect(line.status).toBe('fail');
@@ -353,12 +399,17 @@ describe('the AWS part', () => {
     );
     // db.t4g.micro gp3 is orderable in a, b and c; only b and c have the bastion type.
     expect(line.hint).toBe('Name two zones that offer everything: `npm run deploy 5 -- --azs us-east-1b,us-east-1c` (CDK context azs=us-east-1b,us-east-1c).');
-    expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypeOfferingsCommand, { LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: ['t4g.nano'] }] });
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypeOfferingsCommand, {
+      LocationType: 'availability-zone',
+      Filters: [{ Name: 'instance-type', Values: ['t4g.nano'] }],
+    });
   });
 
   it('checks the zones --azs names, and a DB class missing from one of them', async () => {
     rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
-      OrderableDBInstanceOptions: [{ DBInstanceClass: mysql.instanceClass, StorageType: 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] }],
+      OrderableDBInstanceOptions: [
+        { DBInstanceClass: mysql.instanceClass, StorageType: 'gp3', AvailabilityZones: [{ Name: 'us-east-1a' }, { Name: 'us-east-1b' }] },
+      ],
     });
     const named = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1c'] })).by['lab05-azs']!;
     expect(named.status).toBe('fail');
@@ -366,12 +417,19 @@ describe('the AWS part', () => {
     expect(named.message).toContain('the zones you named with --azs');
     expect(named.hint).toContain('--azs us-east-1a,us-east-1b');
     const fine = (await doctor({ labs: [lab05], azs: ['us-east-1a', 'us-east-1b'] })).by['lab05-azs']!;
-    expect(fine).toMatchObject({ status: 'pass', message: 'us-east-1a and us-east-1b (the zones you named with --azs) both offer t4g.nano (bastion) and db.t4g.micro (mysql).' });
+    expect(fine).toMatchObject({
+      status: 'pass',
+      message: 'us-east-1a and us-east-1b (the zones you named with --azs) both offer t4g.nano (bastion) and db.t4g.micro (mysql).',
+    });
   });
 
   it('says to change region when fewer than two zones offer everything', async () => {
-    ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({ InstanceTypeOfferings: [{ InstanceType: 't4g.nano', LocationType: 'availability-zone', Location: `${REGION}c` }] });
-    expect((await doctor({ labs: [lab05] })).by['lab05-azs']!.hint).toBe('Only us-east-1c of us-east-1 offers everything the lab needs; deploy to another region (--region).');
+    ec2
+      .on(DescribeInstanceTypeOfferingsCommand)
+      .resolves({ InstanceTypeOfferings: [{ InstanceType: 't4g.nano', LocationType: 'availability-zone', Location: `${REGION}c` }] });
+    expect((await doctor({ labs: [lab05] })).by['lab05-azs']!.hint).toBe(
+      'Only us-east-1c of us-east-1 offers everything the lab needs; deploy to another region (--region).',
+    );
   });
 
   it('fails with one Availability Zone', async () => {
@@ -383,9 +441,11 @@ describe('the AWS part', () => {
   });
 
   it('explains a missing permission on one line and still runs the others', async () => {
-    ec2.on(DescribeAvailabilityZonesCommand).rejects(
-      awsError('UnauthorizedOperation', `User: arn:aws:iam::${ACCOUNT}:user/learner is not authorized to perform: ec2:DescribeAvailabilityZones`, 403),
-    );
+    ec2
+      .on(DescribeAvailabilityZonesCommand)
+      .rejects(
+        awsError('UnauthorizedOperation', `User: arn:aws:iam::${ACCOUNT}:user/learner is not authorized to perform: ec2:DescribeAvailabilityZones`, 403),
+      );
     const { by } = await doctor();
     expect(by.azs!.status).toBe('fail');
     expect(by.azs!.message).toMatch(/missing the IAM permission ec2:DescribeAvailabilityZones/);
@@ -446,7 +506,10 @@ describe('--offline on a machine that is fine for local work', () => {
     expect(by['aws-cli']!.status).toBe('skipped');
     expect(exit).toBe(0);
     let text = '';
-    const code = await doctorMain(['--offline', '--no-color'], { doctor: async () => runDoctor(options({ offline: true, run: fakeRunner({ plugin: null }) })), stderr: (t) => (text += t) });
+    const code = await doctorMain(['--offline', '--no-color'], {
+      doctor: async () => runDoctor(options({ offline: true, run: fakeRunner({ plugin: null }) })),
+      stderr: (t) => (text += t),
+    });
     expect(code).toBe(0);
     expect(text).not.toMatch(/Fix the failing lines/);
   });

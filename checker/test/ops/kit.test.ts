@@ -35,7 +35,9 @@ describe("Lab 5's requires match its stack", () => {
 
   it('names the engines and versions the stack code pins', () => {
     expect(req.rds).toEqual([{ engine: 'mysql', engineVersion: MYSQL_ENGINE_VERSION.mysqlFullVersion, instanceClass: 'db.t4g.micro', storageType: 'gp3' }]);
-    expect(req.elasticache).toEqual([{ engine: VALKEY_ENGINE, engineVersion: VALKEY_ENGINE_VERSION, nodeType: CACHE_NODE_TYPE, parameterGroupFamily: VALKEY_PARAMETER_GROUP_FAMILY }]);
+    expect(req.elasticache).toEqual([
+      { engine: VALKEY_ENGINE, engineVersion: VALKEY_ENGINE_VERSION, nodeType: CACHE_NODE_TYPE, parameterGroupFamily: VALKEY_PARAMETER_GROUP_FAMILY },
+    ]);
   });
 
   it('names what the synthesised template really creates', () => {

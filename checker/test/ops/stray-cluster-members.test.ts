@@ -21,14 +21,34 @@ beforeEach(() => {
   rds.reset();
   cfn.on(ListStackResourcesCommand).resolves({
     StackResourceSummaries: [
-      { LogicalResourceId: 'Cluster', PhysicalResourceId: 'lab03-cluster', ResourceType: 'AWS::RDS::DBCluster', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
-      { LogicalResourceId: 'Writer', PhysicalResourceId: 'lab03-writer', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
-      { LogicalResourceId: 'Reader1', PhysicalResourceId: 'Lab03-Reader-1', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
+      {
+        LogicalResourceId: 'Cluster',
+        PhysicalResourceId: 'lab03-cluster',
+        ResourceType: 'AWS::RDS::DBCluster',
+        ResourceStatus: 'CREATE_COMPLETE',
+        LastUpdatedTimestamp: new Date(),
+      },
+      {
+        LogicalResourceId: 'Writer',
+        PhysicalResourceId: 'lab03-writer',
+        ResourceType: 'AWS::RDS::DBInstance',
+        ResourceStatus: 'CREATE_COMPLETE',
+        LastUpdatedTimestamp: new Date(),
+      },
+      {
+        LogicalResourceId: 'Reader1',
+        PhysicalResourceId: 'Lab03-Reader-1',
+        ResourceType: 'AWS::RDS::DBInstance',
+        ResourceStatus: 'CREATE_COMPLETE',
+        LastUpdatedTimestamp: new Date(),
+      },
     ],
   });
 });
 
-const members = (...ids: string[]) => ({ DBClusters: [{ DBClusterIdentifier: 'lab03-cluster', DBClusterMembers: ids.map((id, i) => ({ DBInstanceIdentifier: id, IsClusterWriter: i === 0 })) }] });
+const members = (...ids: string[]) => ({
+  DBClusters: [{ DBClusterIdentifier: 'lab03-cluster', DBClusterMembers: ids.map((id, i) => ({ DBInstanceIdentifier: id, IsClusterWriter: i === 0 })) }],
+});
 
 describe('strayClusterMembers', () => {
   it('finds nothing when every member is the stack’s own (names compared without case)', async () => {
@@ -43,7 +63,9 @@ describe('strayClusterMembers', () => {
     const { message, nextStep } = describeStrays(STACK, strays, 'eu-west-1');
     expect(message).toMatch(/has Aurora instances it did not create \(my-reader-2, my-reader-3 in lab03-cluster\)/);
     expect(message).toMatch(/nothing was deleted/);
-    expect(nextStep).toContain('aws rds delete-db-instance --db-instance-identifier my-reader-2 --region eu-west-1 && aws rds delete-db-instance --db-instance-identifier my-reader-3 --region eu-west-1');
+    expect(nextStep).toContain(
+      'aws rds delete-db-instance --db-instance-identifier my-reader-2 --region eu-west-1 && aws rds delete-db-instance --db-instance-identifier my-reader-3 --region eu-west-1',
+    );
   });
 
   it('finds nothing when the stack is already gone', async () => {

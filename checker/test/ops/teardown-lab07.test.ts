@@ -77,21 +77,48 @@ describe('teardown verification of Lab 7', () => {
         { ResourceARN: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0kit07`, Tags: TAGS_07 },
       ],
     });
-    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: CLUSTER, DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${CLUSTER}`, TagList: TAGS_07, DeletionProtection: false }] });
+    rds
+      .on(DescribeDBClustersCommand)
+      .resolves({
+        DBClusters: [
+          { DBClusterIdentifier: CLUSTER, DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${CLUSTER}`, TagList: TAGS_07, DeletionProtection: false },
+        ],
+      });
     logs.on(DescribeLogGroupsCommand, { logGroupNamePrefix: 'DataTierLabs-07-' }).resolves({
       logGroups: [{ logGroupName: 'DataTierLabs-07-ServerlessCache-FunctionLogsAE28C13D-Zx9Yw8Vu7Ts6', storedBytes: 48_213 }],
     });
     ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'vpc-id', Values: ['vpc-0kit07'] }] }).resolves({
-      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0hyperplane7', Status: 'in-use', RequesterManaged: true, Description: 'AWS Lambda VPC ENI-DataTierLabs-07-ServerlessCache-Function', VpcId: 'vpc-0kit07' }],
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-0hyperplane7',
+          Status: 'in-use',
+          RequesterManaged: true,
+          Description: 'AWS Lambda VPC ENI-DataTierLabs-07-ServerlessCache-Function',
+          VpcId: 'vpc-0kit07',
+        },
+      ],
     });
     const report = await verifyTeardown(fakeOpsClients(), { labIds: [7] });
     expect(report.clean).toBe(false);
     expect(teardownExitCode(report)).toBe(1);
     const byType = Object.fromEntries(report.leftovers.map((l) => [l.type, l]));
-    expect(byType['lambda-function']).toMatchObject({ id: FN, labId: 7, billable: false, removeCommand: `aws lambda delete-function --function-name ${FN} --region ${REGION}` });
+    expect(byType['lambda-function']).toMatchObject({
+      id: FN,
+      labId: 7,
+      billable: false,
+      removeCommand: `aws lambda delete-function --function-name ${FN} --region ${REGION}`,
+    });
     expect(byType['log-group']).toMatchObject({ id: 'DataTierLabs-07-ServerlessCache-FunctionLogsAE28C13D-Zx9Yw8Vu7Ts6', billable: true, labId: 7 });
-    expect(byType['db-cluster']).toMatchObject({ id: CLUSTER, billable: true, removeCommand: expect.stringContaining(`rds delete-db-cluster --db-cluster-identifier ${CLUSTER} --skip-final-snapshot`) });
-    expect(byType['network-interface']).toMatchObject({ id: 'eni-0hyperplane7', matchedBy: 'in kit VPC vpc-0kit07', note: expect.stringMatching(/Lambda VPC ENI/) });
+    expect(byType['db-cluster']).toMatchObject({
+      id: CLUSTER,
+      billable: true,
+      removeCommand: expect.stringContaining(`rds delete-db-cluster --db-cluster-identifier ${CLUSTER} --skip-final-snapshot`),
+    });
+    expect(byType['network-interface']).toMatchObject({
+      id: 'eni-0hyperplane7',
+      matchedBy: 'in kit VPC vpc-0kit07',
+      note: expect.stringMatching(/Lambda VPC ENI/),
+    });
     expect(byType.vpc).toMatchObject({ id: 'vpc-0kit07' });
   });
 });

@@ -44,10 +44,14 @@ function cleanAccount(): void {
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'SomeoneElses', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'prod-db', TagList: [{ Key: 'team', Value: 'x' }] }] });
   rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
-  rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'prod-db-before-upgrade', DBInstanceIdentifier: 'prod-db', SnapshotType: 'manual' }] });
+  rds
+    .on(DescribeDBSnapshotsCommand)
+    .resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'prod-db-before-upgrade', DBInstanceIdentifier: 'prod-db', SnapshotType: 'manual' }] });
   rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [] });
-  ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'sessions', Description: 'prod sessions', ARN: 'arn:aws:elasticache:us-east-1:1:replicationgroup:sessions' }] });
+  ec.on(DescribeReplicationGroupsCommand).resolves({
+    ReplicationGroups: [{ ReplicationGroupId: 'sessions', Description: 'prod sessions', ARN: 'arn:aws:elasticache:us-east-1:1:replicationgroup:sessions' }],
+  });
   ec.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
   ec.on(ListTagsForResourceCommand).resolves({ TagList: [] });
   secrets.on(ListSecretsCommand).resolves({ SecretList: [] });
@@ -115,9 +119,20 @@ describe('leftovers, each with the command that removes it', () => {
   it('reports an ElastiCache snapshot (by description, or by its tags)', async () => {
     ec.on(DescribeSnapshotsCommand).resolves({
       Snapshots: [
-        { SnapshotName: 'my-last-look', SnapshotSource: 'manual', ReplicationGroupId: 'dat-ca-1x2y3z', ReplicationGroupDescription: 'Data Tier Labs lab 5 cache', ARN: 'arn:aws:elasticache:us-east-1:1:snapshot:my-last-look' },
+        {
+          SnapshotName: 'my-last-look',
+          SnapshotSource: 'manual',
+          ReplicationGroupId: 'dat-ca-1x2y3z',
+          ReplicationGroupDescription: 'Data Tier Labs lab 5 cache',
+          ARN: 'arn:aws:elasticache:us-east-1:1:snapshot:my-last-look',
+        },
         { SnapshotName: 'tagged-only', SnapshotSource: 'manual', ReplicationGroupId: 'q1w2e3', ARN: 'arn:aws:elasticache:us-east-1:1:snapshot:tagged-only' },
-        { SnapshotName: 'automatic.sessions-2026-11-01', SnapshotSource: 'automated', ReplicationGroupId: 'sessions', ARN: 'arn:aws:elasticache:us-east-1:1:snapshot:automatic.sessions' },
+        {
+          SnapshotName: 'automatic.sessions-2026-11-01',
+          SnapshotSource: 'automated',
+          ReplicationGroupId: 'sessions',
+          ARN: 'arn:aws:elasticache:us-east-1:1:snapshot:automatic.sessions',
+        },
       ],
     });
     ec.on(ListTagsForResourceCommand, { ResourceName: 'arn:aws:elasticache:us-east-1:1:snapshot:tagged-only' }).resolves({ TagList: KIT_TAGS });
@@ -138,12 +153,16 @@ describe('leftovers, each with the command that removes it', () => {
     });
     const report = await verifyTeardown(fakeOpsClients(), { labIds: [5] });
     expect(report.leftovers).toHaveLength(1);
-    expect(find(report.leftovers, 'secret')!.removeCommand).toBe(`aws secretsmanager delete-secret --secret-id ${arn} --force-delete-without-recovery --region ${REGION}`);
+    expect(find(report.leftovers, 'secret')!.removeCommand).toBe(
+      `aws secretsmanager delete-secret --secret-id ${arn} --force-delete-without-recovery --region ${REGION}`,
+    );
   });
 
   it('reports a log group left under the stack name', async () => {
     const name = `${STACK}-NetworkFlowLogs2BEC3212-Zx9Yw8Vu7Ts6`;
-    logs.on(DescribeLogGroupsCommand, { logGroupNamePrefix: 'DataTierLabs-05-' }).resolves({ logGroups: [{ logGroupName: name, storedBytes: 2048, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*` }] });
+    logs
+      .on(DescribeLogGroupsCommand, { logGroupNamePrefix: 'DataTierLabs-05-' })
+      .resolves({ logGroups: [{ logGroupName: name, storedBytes: 2048, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*` }] });
     const group = find((await verifyTeardown(fakeOpsClients(), { labIds: [5] })).leftovers, 'log-group')!;
     expect(group).toMatchObject({ id: name, labId: 5 });
     expect(group.removeCommand).toBe(`aws logs delete-log-group --log-group-name ${name} --region ${REGION}`);
@@ -159,13 +178,22 @@ describe('leftovers, each with the command that removes it', () => {
     ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'vpc-id', Values: ['vpc-0kit'] }] }).resolves({
       NetworkInterfaces: [
         { NetworkInterfaceId: 'eni-0tagged', Status: 'available', TagSet: KIT_TAGS, VpcId: 'vpc-0kit' },
-        { NetworkInterfaceId: 'eni-0lambda', Status: 'in-use', RequesterManaged: true, Description: 'AWS Lambda VPC ENI-x', VpcId: 'vpc-0kit', Attachment: { AttachmentId: 'eni-attach-1' } },
+        {
+          NetworkInterfaceId: 'eni-0lambda',
+          Status: 'in-use',
+          RequesterManaged: true,
+          Description: 'AWS Lambda VPC ENI-x',
+          VpcId: 'vpc-0kit',
+          Attachment: { AttachmentId: 'eni-attach-1' },
+        },
       ],
     });
     const report = await verifyTeardown(fakeOpsClients(), { labIds: [5] });
     const enis = report.leftovers.filter((l) => l.type === 'network-interface');
     expect(enis.map((e) => e.id)).toEqual(['eni-0lambda', 'eni-0tagged']);
-    expect(enis.find((e) => e.id === 'eni-0tagged')!.removeCommand).toBe(`aws ec2 delete-network-interface --network-interface-id eni-0tagged --region ${REGION}`);
+    expect(enis.find((e) => e.id === 'eni-0tagged')!.removeCommand).toBe(
+      `aws ec2 delete-network-interface --network-interface-id eni-0tagged --region ${REGION}`,
+    );
     const lambda = enis.find((e) => e.id === 'eni-0lambda')!;
     expect(lambda.matchedBy).toBe('in kit VPC vpc-0kit');
     expect(lambda.note).toMatch(/managed by AWS Lambda VPC ENI/);
@@ -206,15 +234,21 @@ describe('leftovers, each with the command that removes it', () => {
     cfn.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: STACK, StackStatus: 'DELETE_FAILED', CreationTime: new Date('2026-11-20T08:00:00Z'), Tags: KIT_TAGS }],
     });
-    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: DB_ID, DBInstanceStatus: 'available', DeletionProtection: true, TagList: KIT_TAGS }] });
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [{ DBInstanceIdentifier: DB_ID, DBInstanceStatus: 'available', DeletionProtection: true, TagList: KIT_TAGS }] });
     ec.on(DescribeReplicationGroupsCommand).resolves({
-      ReplicationGroups: [{ ReplicationGroupId: 'dat-ca-1x2y3z', Description: 'Data Tier Labs lab 5 cache', MemberClusters: ['a', 'b', 'c'], CacheNodeType: 'cache.t4g.micro' }],
+      ReplicationGroups: [
+        { ReplicationGroupId: 'dat-ca-1x2y3z', Description: 'Data Tier Labs lab 5 cache', MemberClusters: ['a', 'b', 'c'], CacheNodeType: 'cache.t4g.micro' },
+      ],
     });
     const report = await verifyTeardown(fakeOpsClients({ profile: 'class' }), { labIds: [5] });
     expect(report.leftovers.map((l) => l.type)).toEqual(['stack', 'replication-group', 'db-instance']);
     expect(report.leftovers[0]!.removeCommand).toBe(`aws cloudformation delete-stack --stack-name ${STACK} --region ${REGION} --profile class`);
     expect(report.leftovers[0]!.note).toMatch(/blocked the delete/);
-    expect(report.leftovers[1]!.removeCommand).toBe(`aws elasticache delete-replication-group --replication-group-id dat-ca-1x2y3z --no-retain-primary-cluster --region ${REGION} --profile class`);
+    expect(report.leftovers[1]!.removeCommand).toBe(
+      `aws elasticache delete-replication-group --replication-group-id dat-ca-1x2y3z --no-retain-primary-cluster --region ${REGION} --profile class`,
+    );
     expect(report.leftovers[2]!.removeCommand).toBe(
       `aws rds modify-db-instance --db-instance-identifier ${DB_ID} --no-deletion-protection --apply-immediately --region ${REGION} --profile class && ` +
         `aws rds delete-db-instance --db-instance-identifier ${DB_ID} --skip-final-snapshot --delete-automated-backups --region ${REGION} --profile class`,
@@ -276,7 +310,9 @@ describe('scope and failures', () => {
   });
 
   it('records a list it may not read and still checks the rest', async () => {
-    secrets.on(ListSecretsCommand).rejects(awsError('AccessDeniedException', `User: arn:aws:iam::${ACCOUNT}:user/learner is not authorized to perform: secretsmanager:ListSecrets`));
+    secrets
+      .on(ListSecretsCommand)
+      .rejects(awsError('AccessDeniedException', `User: arn:aws:iam::${ACCOUNT}:user/learner is not authorized to perform: secretsmanager:ListSecrets`));
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'datatierlabs-05-x-final', TagList: KIT_TAGS }] });
     const report = await verifyTeardown(fakeOpsClients(), { labIds: [5] });
     expect(report.unchecked).toHaveLength(1);
@@ -299,6 +335,10 @@ it('parses the ARN shapes the Tagging API returns', () => {
   expect(parseArn('arn:aws:rds:us-east-1:1:db:my-db')).toEqual({ service: 'rds', type: 'db', id: 'my-db' });
   expect(parseArn('arn:aws:ec2:us-east-1:1:vpc/vpc-1')).toEqual({ service: 'ec2', type: 'vpc', id: 'vpc-1' });
   expect(parseArn('arn:aws:logs:us-east-1:1:log-group:/aws/lambda/x:*')).toEqual({ service: 'logs', type: 'log-group', id: '/aws/lambda/x' });
-  expect(parseArn('arn:aws:cloudformation:us-east-1:1:stack/DataTierLabs-05-X/guid')).toEqual({ service: 'cloudformation', type: 'stack', id: 'DataTierLabs-05-X' });
+  expect(parseArn('arn:aws:cloudformation:us-east-1:1:stack/DataTierLabs-05-X/guid')).toEqual({
+    service: 'cloudformation',
+    type: 'stack',
+    id: 'DataTierLabs-05-X',
+  });
   expect(parseArn('arn:aws:s3:::bucket')).toEqual({ service: 's3', type: '', id: 'bucket' });
 });

@@ -13,7 +13,14 @@ export function runDoc(
   checks: Array<[group: string, status: CheckStatus]>,
   options: { lab?: number; slug?: string; target?: 'local' | 'aws'; startedAt?: string } = {},
 ): ResultsDocument {
-  const results: CheckResult[] = checks.map(([group, status], i) => ({ id: `${group}.${i}`, name: `check ${i}`, status, message: status, group, durationMs: 1 }));
+  const results: CheckResult[] = checks.map(([group, status], i) => ({
+    id: `${group}.${i}`,
+    name: `check ${i}`,
+    status,
+    message: status,
+    group,
+    durationMs: 1,
+  }));
   return {
     schema: 'data-tier-labs/results@1',
     lab: options.lab ?? 5,

@@ -13,8 +13,27 @@ const UTC = { utc: true };
 
 function someProgress() {
   let state = emptyProgress();
-  state = mergeRun(state, runDoc([['01-redis-basics', 'pass'], ['02-cache-aside', 'pass'], ['03-write-through', 'pass']], { startedAt: '2026-11-20T09:00:00.000Z' })).state;
-  state = mergeRun(state, runDoc([['02-cache-aside', 'fail'], ['04-invalidation', 'fail']], { startedAt: '2026-11-21T08:00:00.000Z' })).state;
+  state = mergeRun(
+    state,
+    runDoc(
+      [
+        ['01-redis-basics', 'pass'],
+        ['02-cache-aside', 'pass'],
+        ['03-write-through', 'pass'],
+      ],
+      { startedAt: '2026-11-20T09:00:00.000Z' },
+    ),
+  ).state;
+  state = mergeRun(
+    state,
+    runDoc(
+      [
+        ['02-cache-aside', 'fail'],
+        ['04-invalidation', 'fail'],
+      ],
+      { startedAt: '2026-11-21T08:00:00.000Z' },
+    ),
+  ).state;
   state = mergeRun(state, runDoc([['01-redis-basics', 'pass']], { startedAt: '2026-11-22T10:04:00.000Z', target: 'aws' })).state;
   return state;
 }
@@ -68,7 +87,11 @@ describe('progress renderers', () => {
 
   it('lab status: every ready lab from the metadata, coming labs in one line, where the file lives, and a load problem first', () => {
     const list = [lab05, fakeLab(7, 'dynamodb-dax', ['01-tables']), fakeLab(8, 'later', [], { status: 'coming' })];
-    const text = renderStatus(plain, list, someProgress(), { ...UTC, progressPath: '/x/.data-tier-labs/progress.json', problem: 'Your progress file was damaged.' });
+    const text = renderStatus(plain, list, someProgress(), {
+      ...UTC,
+      progressPath: '/x/.data-tier-labs/progress.json',
+      problem: 'Your progress file was damaged.',
+    });
     expect(text.startsWith('! Your progress file was damaged.\n\nYour progress\n')).toBe(true);
     expect(text).toContain('Lab 7 · Lab dynamodb-dax  0/1 exercises passed');
     expect(text).toContain('  01 Title of 01-tables  · not run  -          -');

@@ -48,7 +48,17 @@ describe('resetting one exercise', () => {
     const root = labRepo();
     writeFileSync(join(root, FILE_02), MINE);
     const progressPath = join(root, '.data-tier-labs', 'progress.json');
-    recordRun(runDoc([['01-redis-basics', 'pass'], ['02-cache-aside', 'pass'], ['aws', 'pass']], { target: 'aws' }), progressPath);
+    recordRun(
+      runDoc(
+        [
+          ['01-redis-basics', 'pass'],
+          ['02-cache-aside', 'pass'],
+          ['aws', 'pass'],
+        ],
+        { target: 'aws' },
+      ),
+      progressPath,
+    );
 
     const plan = planReset(lab05, { exerciseIds: ['02'], root, now: NOW });
     expect(plan.files.map((f) => [f.exerciseId, f.state])).toEqual([['02-cache-aside', 'changed']]);
@@ -63,7 +73,14 @@ describe('resetting one exercise', () => {
     const result = applyReset(plan, { now: NOW });
     expect(result).toEqual({
       lab: '05-elasticache-redis',
-      files: [{ exerciseId: '02-cache-aside', path: FILE_02, action: 'restored', backup: '.data-tier-labs/backups/05-elasticache-redis/2026-11-22T10-04-05.000Z/exercises/02-cache-aside.ts' }],
+      files: [
+        {
+          exerciseId: '02-cache-aside',
+          path: FILE_02,
+          action: 'restored',
+          backup: '.data-tier-labs/backups/05-elasticache-redis/2026-11-22T10-04-05.000Z/exercises/02-cache-aside.ts',
+        },
+      ],
       backupDir: '.data-tier-labs/backups/05-elasticache-redis/2026-11-22T10-04-05.000Z',
       progressCleared: ['02-cache-aside'],
     });
@@ -138,7 +155,9 @@ describe('resetting a whole lab, and every lab', () => {
     writeFileSync(join(root, `${EXERCISES}/04-invalidation.ts`), 'mine 04\n');
     const plan = planReset(lab05, { root, now: NOW });
     expect(plan.wholeLab).toBe(true);
-    expect(confirmationMessage(plan)).toMatch(/^Reset lab 5 \(all 5 exercises\)\? This replaces 2 files with the starting versions; your versions are kept in \.data-tier-labs\/backups\/05-elasticache-redis\/2026-11-22T10-04-05\.000Z\/\./);
+    expect(confirmationMessage(plan)).toMatch(
+      /^Reset lab 5 \(all 5 exercises\)\? This replaces 2 files with the starting versions; your versions are kept in \.data-tier-labs\/backups\/05-elasticache-redis\/2026-11-22T10-04-05\.000Z\/\./,
+    );
     const result = applyReset(plan, { now: NOW });
     expect(result.files.map((f) => f.action)).toEqual(['restored', 'unchanged', 'unchanged', 'restored', 'unchanged']);
     expect(readdirSync(join(root, result.backupDir!, 'exercises')).sort()).toEqual(['01-redis-basics.ts', '04-invalidation.ts']);

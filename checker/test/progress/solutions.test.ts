@@ -8,7 +8,17 @@ import { emptyProgress, mergeRun, REPO_ROOT } from '../../progress/state.js';
 import { runDoc, tempDir } from './helpers.js';
 
 const PATH_02 = 'solutions/05-elasticache-redis/exercises/02-cache-aside.ts';
-const passed = () => mergeRun(emptyProgress(), runDoc([['02-cache-aside', 'pass'], ['02-cache-aside', 'pass']], { startedAt: '2026-11-20T09:00:00.000Z' })).state;
+const passed = () =>
+  mergeRun(
+    emptyProgress(),
+    runDoc(
+      [
+        ['02-cache-aside', 'pass'],
+        ['02-cache-aside', 'pass'],
+      ],
+      { startedAt: '2026-11-20T09:00:00.000Z' },
+    ),
+  ).state;
 const failedAfterPass = () => mergeRun(passed(), runDoc([['02-cache-aside', 'fail']], { startedAt: '2026-11-21T09:00:00.000Z' })).state;
 
 describe('solutionOffer', () => {
@@ -31,7 +41,11 @@ describe('solutionOffer', () => {
 
   it('is offered once the learner’s version passes', () => {
     const offer = solutionOffer(lab05, '2', passed());
-    expect(offer).toEqual({ available: true, path: PATH_02, reason: `Your version of 02 Cache-aside (lazy loading) passes: compare it with the reference in ${PATH_02} (nothing is copied over your file).` });
+    expect(offer).toEqual({
+      available: true,
+      path: PATH_02,
+      reason: `Your version of 02 Cache-aside (lazy loading) passes: compare it with the reference in ${PATH_02} (nothing is copied over your file).`,
+    });
     expect(solutionOffer(lab05, '03', passed()).available).toBe(false);
   });
 
@@ -42,7 +56,10 @@ describe('solutionOffer', () => {
   });
 
   it('says so when no reference ships, and refuses exercises the lab does not have', () => {
-    expect(solutionOffer(lab05, '02', passed(), tempDir())).toEqual({ available: false, reason: 'No reference solution ships for exercise 02 Cache-aside (lazy loading) of lab 5.' });
+    expect(solutionOffer(lab05, '02', passed(), tempDir())).toEqual({
+      available: false,
+      reason: 'No reference solution ships for exercise 02 Cache-aside (lazy loading) of lab 5.',
+    });
     expect(() => solutionOffer(lab05, '9', passed())).toThrow(UsageError);
   });
 });

@@ -36,7 +36,16 @@ afterEach(() => {
 /** A full local run of lab 5: the listed exercises pass, the rest fail, the AWS check is skipped. */
 function fullRun(passing: string[], startedAt: string) {
   return runDoc(
-    [...EX.flatMap((id) => [[id, passing.includes(id) ? 'pass' : 'fail'], [id, 'pass']] as Array<[string, 'pass' | 'fail']>), ['aws', 'skipped']],
+    [
+      ...EX.flatMap(
+        (id) =>
+          [
+            [id, passing.includes(id) ? 'pass' : 'fail'],
+            [id, 'pass'],
+          ] as Array<[string, 'pass' | 'fail']>,
+      ),
+      ['aws', 'skipped'],
+    ],
     { startedAt },
   );
 }
@@ -71,7 +80,19 @@ describe('loadProgress', () => {
     }
   });
 
-  const good = JSON.stringify({ version: 1, labs: { '5': { slug: 'elasticache-redis', exercises: { '01-redis-basics': { status: 'pass', passedAt: T1, firstPassedAt: T1, lastRunAt: T1, target: 'local', checks: { pass: 3, total: 3 } } } } } }, null, 2);
+  const good = JSON.stringify(
+    {
+      version: 1,
+      labs: {
+        '5': {
+          slug: 'elasticache-redis',
+          exercises: { '01-redis-basics': { status: 'pass', passedAt: T1, firstPassedAt: T1, lastRunAt: T1, target: 'local', checks: { pass: 3, total: 3 } } },
+        },
+      },
+    },
+    null,
+    2,
+  );
   const cases: Array<[string, string, RegExp]> = [
     ['corrupt JSON', '{"version": 1, "labs": {', /not valid JSON/],
     ['a truncated file', good.slice(0, Math.floor(good.length / 2)), /not valid JSON, perhaps cut short/],
@@ -150,7 +171,14 @@ describe('recordRun', () => {
     const lab = state.labs['5']!;
     expect(lab.slug).toBe('elasticache-redis');
     expect(Object.keys(lab.exercises)).toEqual(EX);
-    expect(lab.exercises['01-redis-basics']).toEqual({ status: 'pass', passedAt: T1, firstPassedAt: T1, lastRunAt: T1, target: 'local', checks: { pass: 2, total: 2 } });
+    expect(lab.exercises['01-redis-basics']).toEqual({
+      status: 'pass',
+      passedAt: T1,
+      firstPassedAt: T1,
+      lastRunAt: T1,
+      target: 'local',
+      checks: { pass: 2, total: 2 },
+    });
     expect(lab.exercises['02-cache-aside']).toEqual({ status: 'fail', lastRunAt: T1, target: 'local', checks: { pass: 1, total: 2 } });
     expect(lab.aws).toBeUndefined();
     expect(changes.find((c) => c.group === 'aws')).toEqual({ group: 'aws', verdict: 'not-judged', previous: 'not-run', firstPass: false });
@@ -163,46 +191,140 @@ describe('recordRun', () => {
   it('a partial run (--exercise 02) updates that exercise only', () => {
     const path = progressFile();
     const first = recordRun(fullRun(['01-redis-basics'], T1), path).state.labs['5']!;
-    const { state, changes } = recordRun(runDoc([['02-cache-aside', 'pass'], ['02-cache-aside', 'pass'], ['aws', 'skipped']], { startedAt: T2 }), path);
+    const { state, changes } = recordRun(
+      runDoc(
+        [
+          ['02-cache-aside', 'pass'],
+          ['02-cache-aside', 'pass'],
+          ['aws', 'skipped'],
+        ],
+        { startedAt: T2 },
+      ),
+      path,
+    );
     const lab = state.labs['5']!;
     expect(changes.map((c) => c.group)).toEqual(['02-cache-aside', 'aws']);
-    expect(lab.exercises['02-cache-aside']).toEqual({ status: 'pass', passedAt: T2, firstPassedAt: T2, lastRunAt: T2, target: 'local', checks: { pass: 2, total: 2 } });
+    expect(lab.exercises['02-cache-aside']).toEqual({
+      status: 'pass',
+      passedAt: T2,
+      firstPassedAt: T2,
+      lastRunAt: T2,
+      target: 'local',
+      checks: { pass: 2, total: 2 },
+    });
     for (const id of EX.filter((e) => e !== '02-cache-aside')) expect(lab.exercises[id]).toEqual(first.exercises[id]);
   });
 
   it('a fail after a pass: status fail, firstPassedAt and the last passedAt kept; a later pass moves passedAt only', () => {
     const path = progressFile();
     recordRun(runDoc([['02-cache-aside', 'pass']], { startedAt: T1 }), path);
-    const failed = recordRun(runDoc([['02-cache-aside', 'fail'], ['02-cache-aside', 'pass']], { startedAt: T2 }), path);
-    expect(failed.state.labs['5']!.exercises['02-cache-aside']).toEqual({ status: 'fail', passedAt: T1, firstPassedAt: T1, lastRunAt: T2, target: 'local', checks: { pass: 1, total: 2 } });
+    const failed = recordRun(
+      runDoc(
+        [
+          ['02-cache-aside', 'fail'],
+          ['02-cache-aside', 'pass'],
+        ],
+        { startedAt: T2 },
+      ),
+      path,
+    );
+    expect(failed.state.labs['5']!.exercises['02-cache-aside']).toEqual({
+      status: 'fail',
+      passedAt: T1,
+      firstPassedAt: T1,
+      lastRunAt: T2,
+      target: 'local',
+      checks: { pass: 1, total: 2 },
+    });
     expect(failed.changes[0]).toEqual({ group: '02-cache-aside', verdict: 'fail', previous: 'pass', firstPass: false });
     const again = recordRun(runDoc([['02-cache-aside', 'pass']], { startedAt: T3, target: 'aws' }), path);
-    expect(again.state.labs['5']!.exercises['02-cache-aside']).toEqual({ status: 'pass', passedAt: T3, firstPassedAt: T1, lastRunAt: T3, target: 'aws', checks: { pass: 1, total: 1 } });
+    expect(again.state.labs['5']!.exercises['02-cache-aside']).toEqual({
+      status: 'pass',
+      passedAt: T3,
+      firstPassedAt: T1,
+      lastRunAt: T3,
+      target: 'aws',
+      checks: { pass: 1, total: 1 },
+    });
     expect(again.changes[0]).toMatchObject({ verdict: 'pass', previous: 'fail', firstPass: false });
   });
 
   it('records the aws group on its own: pass, then fail; an AWS run with errors only leaves it alone', () => {
     const path = progressFile();
-    const passed = recordRun(runDoc([['aws', 'pass'], ['aws', 'pass'], ['aws', 'pass']], { target: 'aws', startedAt: T1 }), path).state.labs['5']!;
+    const passed = recordRun(
+      runDoc(
+        [
+          ['aws', 'pass'],
+          ['aws', 'pass'],
+          ['aws', 'pass'],
+        ],
+        { target: 'aws', startedAt: T1 },
+      ),
+      path,
+    ).state.labs['5']!;
     expect(passed.aws).toEqual({ status: 'pass', passedAt: T1, firstPassedAt: T1, lastRunAt: T1, target: 'aws', checks: { pass: 3, total: 3 } });
     expect(passed.exercises).toEqual({});
-    const failed = recordRun(runDoc([['aws', 'pass'], ['aws', 'fail'], ['aws', 'skipped']], { target: 'aws', startedAt: T2 }), path).state.labs['5']!;
+    const failed = recordRun(
+      runDoc(
+        [
+          ['aws', 'pass'],
+          ['aws', 'fail'],
+          ['aws', 'skipped'],
+        ],
+        { target: 'aws', startedAt: T2 },
+      ),
+      path,
+    ).state.labs['5']!;
     expect(failed.aws).toEqual({ status: 'fail', passedAt: T1, firstPassedAt: T1, lastRunAt: T2, target: 'aws', checks: { pass: 1, total: 3 } });
-    const broken = recordRun(runDoc([['aws', 'error'], ['aws', 'skipped']], { target: 'aws', startedAt: T3 }), path);
+    const broken = recordRun(
+      runDoc(
+        [
+          ['aws', 'error'],
+          ['aws', 'skipped'],
+        ],
+        { target: 'aws', startedAt: T3 },
+      ),
+      path,
+    );
     expect(broken.state.labs['5']!.aws).toEqual(failed.aws);
     expect(broken.changes).toEqual([{ group: 'aws', verdict: 'not-judged', previous: 'fail', firstPass: false }]);
   });
 
   it('errors (a broken environment) never turn a pass into a fail; a fail beside an error is still a fail', () => {
     const path = progressFile();
-    recordRun(runDoc([['01-redis-basics', 'pass'], ['02-cache-aside', 'pass']], { startedAt: T1 }), path);
-    const { state } = recordRun(runDoc([['01-redis-basics', 'error'], ['02-cache-aside', 'error'], ['02-cache-aside', 'fail']], { startedAt: T2 }), path);
+    recordRun(
+      runDoc(
+        [
+          ['01-redis-basics', 'pass'],
+          ['02-cache-aside', 'pass'],
+        ],
+        { startedAt: T1 },
+      ),
+      path,
+    );
+    const { state } = recordRun(
+      runDoc(
+        [
+          ['01-redis-basics', 'error'],
+          ['02-cache-aside', 'error'],
+          ['02-cache-aside', 'fail'],
+        ],
+        { startedAt: T2 },
+      ),
+      path,
+    );
     expect(state.labs['5']!.exercises['01-redis-basics']).toMatchObject({ status: 'pass', lastRunAt: T1 });
     expect(state.labs['5']!.exercises['02-cache-aside']).toMatchObject({ status: 'fail', lastRunAt: T2, firstPassedAt: T1 });
   });
 
   it('an exercise with a skipped check is not a pass (skips never count)', () => {
-    const { state, changes } = mergeRun(emptyProgress(), runDoc([['01-redis-basics', 'pass'], ['01-redis-basics', 'skipped']]));
+    const { state, changes } = mergeRun(
+      emptyProgress(),
+      runDoc([
+        ['01-redis-basics', 'pass'],
+        ['01-redis-basics', 'skipped'],
+      ]),
+    );
     expect(changes[0]!.verdict).toBe('not-judged');
     expect(state.labs['5']!.exercises).toEqual({});
   });
@@ -227,20 +349,34 @@ describe('recordRun', () => {
     expect(rebuildNotice(doc, lab05)).toBe(
       'Progress was rebuilt from the checks just run for 02-cache-aside; run all the checks (npm run check -- 5) to fill in 01-redis-basics, 03-write-through, 04-invalidation, 05-sessions-leaderboard. Earlier pass dates are only in the moved-aside file; the rebuilt ones start from this run.',
     );
-    expect(rebuildNotice(fullRun(EX, T3), lab05)).toBe('Progress was rebuilt from the checks just run. Earlier pass dates are only in the moved-aside file; the rebuilt ones start from this run.');
+    expect(rebuildNotice(fullRun(EX, T3), lab05)).toBe(
+      'Progress was rebuilt from the checks just run. Earlier pass dates are only in the moved-aside file; the rebuilt ones start from this run.',
+    );
   });
 
   it('the same number with a different slug (a renumbered lab) starts that lab afresh', () => {
     const first = mergeRun(emptyProgress(), runDoc([['01-redis-basics', 'pass']], { startedAt: T1 })).state;
     const { state } = mergeRun(first, runDoc([['01-other', 'fail']], { slug: 'something-else', startedAt: T2 }));
-    expect(state.labs['5']).toEqual({ slug: 'something-else', exercises: { '01-other': { status: 'fail', lastRunAt: T2, target: 'local', checks: { pass: 0, total: 1 } } } });
+    expect(state.labs['5']).toEqual({
+      slug: 'something-else',
+      exercises: { '01-other': { status: 'fail', lastRunAt: T2, target: 'local', checks: { pass: 0, total: 1 } } },
+    });
   });
 });
 
 describe('summariseLab', () => {
   it('reports every exercise of the lab, not-run where nothing is recorded, with an AWS row for labs with a stack', () => {
     const path = progressFile();
-    const { state } = recordRun(runDoc([['01-redis-basics', 'pass'], ['02-cache-aside', 'fail']], { startedAt: T1 }), path);
+    const { state } = recordRun(
+      runDoc(
+        [
+          ['01-redis-basics', 'pass'],
+          ['02-cache-aside', 'fail'],
+        ],
+        { startedAt: T1 },
+      ),
+      path,
+    );
     const s = summariseLab(lab05, state);
     expect(s).toMatchObject({ id: 5, ready: true, passed: 1, total: 5, started: true });
     expect(s.exercises.map((e) => [e.id, e.status])).toEqual([
@@ -256,10 +392,32 @@ describe('summariseLab', () => {
   });
 
   it('picks up new labs and exercises from their metadata alone', () => {
-    const labs = [fakeLab(5, 'elasticache-redis', ['01-redis-basics', '02-cache-aside', '06-new-exercise']), fakeLab(7, 'dynamodb-dax', ['01-tables', '02-dax']), fakeLab(8, 'later', [], { status: 'coming' })];
+    const labs = [
+      fakeLab(5, 'elasticache-redis', ['01-redis-basics', '02-cache-aside', '06-new-exercise']),
+      fakeLab(7, 'dynamodb-dax', ['01-tables', '02-dax']),
+      fakeLab(8, 'later', [], { status: 'coming' }),
+    ];
     let state = emptyProgress();
-    state = mergeRun(state, runDoc([['01-redis-basics', 'pass'], ['04-invalidation', 'pass']], { startedAt: T1 })).state;
-    state = mergeRun(state, runDoc([['01-tables', 'pass'], ['02-dax', 'pass']], { lab: 7, slug: 'dynamodb-dax', startedAt: T2 })).state;
+    state = mergeRun(
+      state,
+      runDoc(
+        [
+          ['01-redis-basics', 'pass'],
+          ['04-invalidation', 'pass'],
+        ],
+        { startedAt: T1 },
+      ),
+    ).state;
+    state = mergeRun(
+      state,
+      runDoc(
+        [
+          ['01-tables', 'pass'],
+          ['02-dax', 'pass'],
+        ],
+        { lab: 7, slug: 'dynamodb-dax', startedAt: T2 },
+      ),
+    ).state;
     const [five, seven, eight] = summariseLabs(labs, state);
     expect(five!.exercises.map((e) => e.status)).toEqual(['pass', 'not-run', 'not-run']);
     expect(five!.aws).toBeUndefined();

@@ -16,14 +16,26 @@ function figures(overrides: Partial<WorkloadFigures['hot']>, timeline: number[],
     timeline,
     topSql: [
       { statement: HOT, calls: 30, totalMs: 1_200, avgMs: 40, rowsExamined: 3_000_600, rowsSent: 600, share: 0.8 },
-      { statement: 'SELECT ID , NAME FROM `items` ORDER BY `RAND` ( ) LIMIT ?', calls: 500, totalMs: 300, avgMs: 0.6, rowsExamined: 625_000, rowsSent: 500, share: 0.2 },
+      {
+        statement: 'SELECT ID , NAME FROM `items` ORDER BY `RAND` ( ) LIMIT ?',
+        calls: 500,
+        totalMs: 300,
+        avgMs: 0.6,
+        rowsExamined: 625_000,
+        rowsSent: 500,
+        share: 0.2,
+      },
     ],
   };
 }
 
 const measurement: TopSqlFixMeasurement = {
   bucketMs: 100,
-  before: figures({}, Array.from({ length: 40 }, (_, i) => 200 + (i % 5) * 10), 4_000),
+  before: figures(
+    {},
+    Array.from({ length: 40 }, (_, i) => 200 + (i % 5) * 10),
+    4_000,
+  ),
   after: figures({ rowsExaminedPerCall: 20, avgMs: 0.2, totalMs: 6 }, [900, 1_000, 950, 800], 400),
   rowsExaminedFactor: 5_001,
   latencyFactor: 200,
@@ -40,7 +52,13 @@ describe('renderTopSql', () => {
   });
 
   it('shows only the columns the rows carry (Performance Insights gives load, not rows)', () => {
-    const text = renderTopSql([{ statement: 'SELECT 1', share: 0.5 }, { statement: 'SELECT 2', share: 0.25 }], { shareLabel: 'load (AAS)' });
+    const text = renderTopSql(
+      [
+        { statement: 'SELECT 1', share: 0.5 },
+        { statement: 'SELECT 2', share: 0.25 },
+      ],
+      { shareLabel: 'load (AAS)' },
+    );
     const header = text.split('\n')[0];
     expect(header).toContain('load (AAS)');
     expect(header).not.toMatch(/calls|rows examined|avg/);
@@ -56,7 +74,13 @@ describe('renderTopSql', () => {
 
 describe('the before/after and load pictures', () => {
   it('averages a long series down to the width, keeping the two runs on one time scale', () => {
-    const { series, factor } = fitSeries([[1, 3, 5, 7, 9], [2, 4]], 2);
+    const { series, factor } = fitSeries(
+      [
+        [1, 3, 5, 7, 9],
+        [2, 4],
+      ],
+      2,
+    );
     expect(factor).toBe(3);
     expect(series).toEqual([[3, 8], [3]]);
   });

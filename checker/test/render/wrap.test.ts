@@ -44,8 +44,17 @@ describe('long lines wrap at word boundaries to the terminal width', () => {
   }
 
   it('keeps a line that fits as it is (a drill table keeps its columns), and wraps nothing without a terminal', () => {
-    const table: CheckResult = { ...failing, name: 'failover drill', status: 'pass', message: 'client          seconds without service\n  DNS-only        12.4\n  topology-aware   1.1' };
-    expect(renderCheck(plain, table, true, 80).split('\n').slice(1)).toEqual(['          client          seconds without service', '            DNS-only        12.4', '            topology-aware   1.1']);
+    const table: CheckResult = {
+      ...failing,
+      name: 'failover drill',
+      status: 'pass',
+      message: 'client          seconds without service\n  DNS-only        12.4\n  topology-aware   1.1',
+    };
+    expect(renderCheck(plain, table, true, 80).split('\n').slice(1)).toEqual([
+      '          client          seconds without service',
+      '            DNS-only        12.4',
+      '            topology-aware   1.1',
+    ]);
     expect(renderCheck(plain, failing, true, undefined).split('\n')).toHaveLength(3);
   });
 });

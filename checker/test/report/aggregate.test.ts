@@ -1,14 +1,6 @@
 import { findLab } from '../../../labs/index.js';
 import { describe, expect, it } from 'vitest';
-import {
-  buildColumns,
-  buildMatrix,
-  chunkGroups,
-  groupTitle,
-  labCompletion,
-  normaliseMessage,
-  rankFailures,
-} from '../../report/aggregate.js';
+import { buildColumns, buildMatrix, chunkGroups, groupTitle, labCompletion, normaliseMessage, rankFailures } from '../../report/aggregate.js';
 import { readClassFiles } from '../../report/collect.js';
 import { check, classFiles, labDoc, learner } from './helpers.js';
 
@@ -59,14 +51,22 @@ describe('the matrix', () => {
     const a = learner('a', [labDoc([pass('05.01.a'), check('05.01.b', 'fail')])]);
     const b = learner('b', [labDoc([pass('05.01.a')])]);
     const m = buildMatrix([a, b], findLab);
-    expect(m.rows.map((r) => r.cells.map((c) => c?.status))).toEqual([['pass', 'fail'], ['pass', undefined]]);
+    expect(m.rows.map((r) => r.cells.map((c) => c?.status))).toEqual([
+      ['pass', 'fail'],
+      ['pass', undefined],
+    ]);
     expect(m.rows[1].counts).toEqual({ pass: 1, fail: 0, error: 0, skipped: 0, notRun: 1 });
     expect(m.passed).toEqual([2, 0]);
     expect(m.groups.map((g) => [g.title, g.columns.length])).toEqual([['01 Redis basics: strings, hashes and TTLs', 2]]);
   });
 
   it('splits wide matrices into tables that fit, at group and lab boundaries', () => {
-    const group = (lab: number, name: string, n: number) => ({ lab, group: name, title: name, columns: Array.from({ length: n }, (_, i) => ({ key: `${lab}:${name}.${i}`, lab, id: `${name}.${i}`, name: '', group: name })) });
+    const group = (lab: number, name: string, n: number) => ({
+      lab,
+      group: name,
+      title: name,
+      columns: Array.from({ length: n }, (_, i) => ({ key: `${lab}:${name}.${i}`, lab, id: `${name}.${i}`, name: '', group: name })),
+    });
     const chunks = chunkGroups([group(5, '01', 6), group(5, '02', 8), group(5, '03', 20), group(5, 'aws', 40), group(6, '01', 3)], 30);
     expect(chunks.map((c) => c.map((g) => `${g.lab}/${g.group}`))).toEqual([['5/01', '5/02'], ['5/03'], ['5/aws'], ['6/01']]);
   });
@@ -81,8 +81,12 @@ describe('the matrix', () => {
 describe('failure ranking', () => {
   it('normalises details that vary between learners: numbers, quoted values, returned JSON and file locations', () => {
     expect(normaliseMessage('the loader ran 2 times for two calls')).toBe(normaliseMessage('the loader ran 3 times for two calls'));
-    expect(normaliseMessage('saveGreeting is not written yet (at labs/05/exercises/01.ts:17)')).toBe(normaliseMessage('saveGreeting is not written yet (at C:/work/labs/05/exercises/01.ts:22)'));
-    expect(normaliseMessage('getUser(5) returned {"id":5,"name":"x"} instead')).toBe(normaliseMessage('getUser(5) returned {"id":5,"name":{"a":[1,2]}} instead'));
+    expect(normaliseMessage('saveGreeting is not written yet (at labs/05/exercises/01.ts:17)')).toBe(
+      normaliseMessage('saveGreeting is not written yet (at C:/work/labs/05/exercises/01.ts:22)'),
+    );
+    expect(normaliseMessage('getUser(5) returned {"id":5,"name":"x"} instead')).toBe(
+      normaliseMessage('getUser(5) returned {"id":5,"name":{"a":[1,2]}} instead'),
+    );
     expect(normaliseMessage('returned "abc" while')).toBe(normaliseMessage('returned "xyz"  while'));
     expect(normaliseMessage('user:1 has no TTL')).not.toBe(normaliseMessage('user:1 is not in the cache'));
   });

@@ -12,7 +12,10 @@ describe('collectClass', () => {
   it('keeps the newest file of a learner who sent two, whatever the order, and reports the other by name', () => {
     const older = parsed('ada-morning.json', 'ada', '2026-11-20T09:00:00Z', 'fail');
     const newer = parsed('ada-afternoon.json', 'ada', '2026-11-20T15:00:00Z', 'pass');
-    for (const order of [[older, newer], [newer, older]]) {
+    for (const order of [
+      [older, newer],
+      [newer, older],
+    ]) {
       const result = collectClass(order);
       expect(result.learners).toHaveLength(1);
       expect(result.learners[0].file).toBe('ada-afternoon.json');
@@ -28,10 +31,11 @@ describe('collectClass', () => {
   });
 
   it('keeps the newest run when one file holds the same lab twice', () => {
-    const results = makeLearnerResults({ id: 'ada' }, [
-      labDoc([check('05.01.a', 'pass')], { startedAt: '2026-11-20T12:00:00Z' }),
-      labDoc([check('05.01.a', 'fail')], { startedAt: '2026-11-20T09:00:00Z' }),
-    ], '0.1.0');
+    const results = makeLearnerResults(
+      { id: 'ada' },
+      [labDoc([check('05.01.a', 'pass')], { startedAt: '2026-11-20T12:00:00Z' }), labDoc([check('05.01.a', 'fail')], { startedAt: '2026-11-20T09:00:00Z' })],
+      '0.1.0',
+    );
     const [learner] = collectClass([{ file: 'ada.json', outcome: { ok: true, bare: false, results } }]).learners;
     expect(learner.labs).toHaveLength(1);
     expect(learner.labs[0].checks[0].status).toBe('pass');

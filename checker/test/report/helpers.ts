@@ -7,7 +7,11 @@ import type { ClassLearner } from '../../report/collect.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLASS_DIR = fileURLToPath(new URL('../fixtures/class/', import.meta.url));
-export const classFiles = (): string[] => readdirSync(CLASS_DIR).filter((n) => n.endsWith('.json')).sort().map((n) => join(CLASS_DIR, n));
+export const classFiles = (): string[] =>
+  readdirSync(CLASS_DIR)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => join(CLASS_DIR, n));
 export const fixture = (name: string): string => join(CLASS_DIR, name);
 
 /** Resolved here, so the command also runs from a folder outside the repository. */
@@ -42,7 +46,12 @@ export function runReport(args: string[], cwd = ROOT, timeoutMs = 60_000): Promi
 }
 
 /** A check result for hand-built classes. */
-export function check(id: string, status: CheckResult['status'], message = `${id} ${status}`, group = id.split('.')[1] === 'aws' ? 'aws' : groupOf(id)): CheckResult {
+export function check(
+  id: string,
+  status: CheckResult['status'],
+  message = `${id} ${status}`,
+  group = id.split('.')[1] === 'aws' ? 'aws' : groupOf(id),
+): CheckResult {
   return { id, name: `check ${id}`, status, message, group, durationMs: 1 };
 }
 
@@ -55,7 +64,18 @@ export function labDoc(checks: CheckResult[], extra: Partial<ResultsDocument> = 
   const summary = { pass: 0, fail: 0, error: 0, skipped: 0 };
   for (const c of checks) summary[c.status] += 1;
   const status = summary.error ? 'error' : summary.fail ? 'fail' : summary.pass ? 'pass' : 'skipped';
-  return { schema: 'data-tier-labs/results@1', lab: 5, slug: 'elasticache-redis', target: 'local', status, summary, startedAt: '2026-11-20T10:00:00.000Z', durationMs: 10, checks, ...extra };
+  return {
+    schema: 'data-tier-labs/results@1',
+    lab: 5,
+    slug: 'elasticache-redis',
+    target: 'local',
+    status,
+    summary,
+    startedAt: '2026-11-20T10:00:00.000Z',
+    durationMs: 10,
+    checks,
+    ...extra,
+  };
 }
 
 export function learner(id: string, labs: ResultsDocument[], name = id): ClassLearner {

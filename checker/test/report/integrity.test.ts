@@ -38,7 +38,10 @@ describe('auditResults: what the class report will not take as written', () => {
   it('flags duplicate, invented and missing check ids; invented ones are left out', () => {
     const doc = labDoc([check('05.01.a', 'pass'), check('05.01.a', 'fail'), check('05.01.made-up', 'pass'), check('05.02.a', 'pass')]);
     const { results: kept, flags } = audit(results([doc]));
-    expect(kept.labs[0].checks.map((c) => [c.id, c.status])).toEqual([['05.01.a', 'pass'], ['05.02.a', 'pass']]);
+    expect(kept.labs[0].checks.map((c) => [c.id, c.status])).toEqual([
+      ['05.01.a', 'pass'],
+      ['05.02.a', 'pass'],
+    ]);
     expect(flags.join('\n')).toMatch(/1 check more than once \(05\.01\.a\)/);
     expect(flags.join('\n')).toMatch(/1 check this kit does not have \(05\.01\.made-up\)/);
     expect(flags.join('\n')).toMatch(/missing 1 check every run has \(05\.01\.b\)/);
@@ -50,34 +53,72 @@ describe('auditResults: what the class report will not take as written', () => {
   });
 
   it('flags a slug that is not this lab', () => {
-    expect(audit(results([labDoc(REQUIRED.map((id) => check(id, 'pass')), { slug: 'other' })])).flags).toEqual([expect.stringContaining('named "other"')]);
+    expect(
+      audit(
+        results([
+          labDoc(
+            REQUIRED.map((id) => check(id, 'pass')),
+            { slug: 'other' },
+          ),
+        ]),
+      ).flags,
+    ).toEqual([expect.stringContaining('named "other"')]);
   });
 
   it('flags dates in the future (beyond ten minutes of clock skew), not the near past', () => {
     expect(audit(results(undefined, '2026-11-20T12:05:00Z')).flags).toEqual([]);
     expect(audit(results(undefined, '2027-01-01T00:00:00Z')).flags).toEqual([expect.stringContaining('in the future')]);
-    const ran = audit(results([labDoc(REQUIRED.map((id) => check(id, 'pass')), { startedAt: '2030-01-01T00:00:00Z' })]));
+    const ran = audit(
+      results([
+        labDoc(
+          REQUIRED.map((id) => check(id, 'pass')),
+          { startedAt: '2030-01-01T00:00:00Z' },
+        ),
+      ]),
+    );
     expect(ran.flags).toEqual([expect.stringContaining('says it ran 2030-01-01T00:00:00Z, which is in the future')]);
   });
 
   it('leaves out figures no run can produce (a 1e300x or 5000000x speed-up) and keeps plausible ones', () => {
     const forged = { cacheSpeedup: { comparisons: [{ label: 'x', speedup: 1e300 }] } };
     const honest = { cacheSpeedup: { comparisons: [{ label: 'x', speedup: 42.5, database: { p50: 3.1 } }] } };
-    const out = audit(results([labDoc(REQUIRED.map((id) => check(id, 'pass')), { measurements: forged })]));
+    const out = audit(
+      results([
+        labDoc(
+          REQUIRED.map((id) => check(id, 'pass')),
+          { measurements: forged },
+        ),
+      ]),
+    );
     expect(out.results.labs[0].measurements).toBeUndefined();
     expect(out.flags).toEqual([expect.stringContaining('cacheSpeedup.comparisons[0].speedup = 1e+300')]);
     expect(impossibleFigures({ a: { speedup: 5_000_000 } })).toHaveLength(1);
     expect(impossibleFigures(honest)).toEqual([]);
-    expect(impossibleFigures({ c: [{ database: { p50: 900 }, cache: { p50: 0.0001 } }] })).toEqual([expect.stringContaining('database p50 / cache p50 = 9.00e+6')]);
+    expect(impossibleFigures({ c: [{ database: { p50: 900 }, cache: { p50: 0.0001 } }] })).toEqual([
+      expect.stringContaining('database p50 / cache p50 = 9.00e+6'),
+    ]);
     expect(impossibleFigures({ c: [{ database: { p50: 9 }, cache: { p50: 0.2 } }] })).toEqual([]);
-    expect(audit(results([labDoc(REQUIRED.map((id) => check(id, 'pass')), { measurements: honest })])).results.labs[0].measurements).toEqual(honest);
+    expect(
+      audit(
+        results([
+          labDoc(
+            REQUIRED.map((id) => check(id, 'pass')),
+            { measurements: honest },
+          ),
+        ]),
+      ).results.labs[0].measurements,
+    ).toEqual(honest);
   });
 });
 
 describe('identity collisions in the class', () => {
   const file = (name: string, id: string, learnerName: string | undefined, at: string) => ({
     file: name,
-    outcome: { ok: true as const, bare: false, results: makeLearnerResults(learnerName ? { id, name: learnerName } : { id }, [labDoc([check('05.01.a', 'pass')])], '0.1.0', new Date(at)) },
+    outcome: {
+      ok: true as const,
+      bare: false,
+      results: makeLearnerResults(learnerName ? { id, name: learnerName } : { id }, [labDoc([check('05.01.a', 'pass')])], '0.1.0', new Date(at)),
+    },
   });
 
   it('flags a file that claims another learner id instead of silently replacing that learner', () => {
@@ -107,7 +148,14 @@ describe('the kit catalog', () => {
 
 describe('identity collisions: a resent file is not a collision', () => {
   it('does not flag linus-old.json and linus.json from the same Linus', () => {
-    const one = (name: string, at: string) => ({ file: name, outcome: { ok: true as const, bare: false, results: makeLearnerResults({ id: 'linus', name: 'Linus' }, [labDoc([check('05.01.a', 'pass')])], '0.1.0', new Date(at)) } });
+    const one = (name: string, at: string) => ({
+      file: name,
+      outcome: {
+        ok: true as const,
+        bare: false,
+        results: makeLearnerResults({ id: 'linus', name: 'Linus' }, [labDoc([check('05.01.a', 'pass')])], '0.1.0', new Date(at)),
+      },
+    });
     expect(collectClass([one('linus-old.json', '2026-11-20T09:00:00Z'), one('linus.json', '2026-11-20T10:00:00Z')]).learners[0].flags).toEqual([]);
   });
 });
@@ -115,7 +163,16 @@ describe('identity collisions: a resent file is not a collision', () => {
 describe('which kit judged a file', () => {
   const stamped = (id: string, hash: string, modified?: string[]) => ({
     file: `${id}.json`,
-    outcome: { ok: true as const, bare: false, results: makeLearnerResults({ id }, [labDoc([check('05.01.a', 'pass')])], { version: '0.1.0', hash, ...(modified ? { modified } : {}) }, new Date('2026-11-20T10:00:00Z')) },
+    outcome: {
+      ok: true as const,
+      bare: false,
+      results: makeLearnerResults(
+        { id },
+        [labDoc([check('05.01.a', 'pass')])],
+        { version: '0.1.0', hash, ...(modified ? { modified } : {}) },
+        new Date('2026-11-20T10:00:00Z'),
+      ),
+    },
   });
 
   it('flags a file whose kit had changed files of its own', () => {
@@ -125,7 +182,7 @@ describe('which kit judged a file', () => {
 
   it('flags the one file whose kit hash differs from the rest of the class on the same version', () => {
     const out = collectClass([stamped('ada', 'sha256:a'), stamped('bob', 'sha256:a'), stamped('eve', 'sha256:e')], { now: NOW });
-    expect(out.learners.find((l) => l.id === 'eve')!.flags).toEqual([expect.stringContaining('hashes to sha256:e, unlike the class\'s sha256:a')]);
+    expect(out.learners.find((l) => l.id === 'eve')!.flags).toEqual([expect.stringContaining("hashes to sha256:e, unlike the class's sha256:a")]);
     expect(out.learners.filter((l) => l.flags.length > 0).map((l) => l.id)).toEqual(['eve']);
   });
 
@@ -148,7 +205,8 @@ describe('kit files changed from the commit', () => {
     const { modifiedKitFiles } = await import('../../cli/kit-fingerprint.js');
     const root = mkdtempSync(join(tmpdir(), 'dtl-kit-'));
     for (const dir of ['checker/runner', 'checker/test', 'stacks', 'labs/05-x/exercises']) mkdirSync(join(root, dir), { recursive: true });
-    for (const file of ['checker/runner/harness.ts', 'checker/test/a.test.ts', 'stacks/app.ts', 'labs/05-x/lab.ts', 'labs/05-x/exercises/01.ts']) writeFileSync(join(root, file), 'export {};\n');
+    for (const file of ['checker/runner/harness.ts', 'checker/test/a.test.ts', 'stacks/app.ts', 'labs/05-x/lab.ts', 'labs/05-x/exercises/01.ts'])
+      writeFileSync(join(root, file), 'export {};\n');
     expect(modifiedKitFiles(root)).toBeUndefined();
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=k@x', '-c', 'user.name=k', ...args], { cwd: root });
     git('init', '-q');

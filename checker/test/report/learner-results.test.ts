@@ -2,14 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  LEARNER_RESULTS_SCHEMA,
-  decode,
-  makeLearnerResults,
-  parseResultsFile,
-  parseResultsText,
-  type ParseOutcome,
-} from '../../report/learner-results.js';
+import { LEARNER_RESULTS_SCHEMA, decode, makeLearnerResults, parseResultsFile, parseResultsText, type ParseOutcome } from '../../report/learner-results.js';
 import { check, fixture, labDoc } from './helpers.js';
 
 function problem(outcome: ParseOutcome): { kind: string; problem: string } {
@@ -17,7 +10,8 @@ function problem(outcome: ParseOutcome): { kind: string; problem: string } {
   return outcome;
 }
 
-const good = () => makeLearnerResults({ id: 'ada', name: 'Ada Lovelace' }, [labDoc([check('05.01.string-stored', 'pass')])], '0.1.0', new Date('2026-11-20T10:00:00Z'));
+const good = () =>
+  makeLearnerResults({ id: 'ada', name: 'Ada Lovelace' }, [labDoc([check('05.01.string-stored', 'pass')])], '0.1.0', new Date('2026-11-20T10:00:00Z'));
 
 describe('parseResultsFile: files the report can use', () => {
   it('reads a learner results file with its learner, date, kit version and labs', () => {
@@ -48,7 +42,12 @@ describe('parseResultsFile: files the report can use', () => {
   });
 
   it('round-trips the kit stamp (version, hash, files changed from the commit)', () => {
-    const written = makeLearnerResults({ id: 'ada' }, [labDoc([check('05.01.string-stored', 'pass')])], { version: '0.1.0', hash: 'sha256:0123456789abcdef', modified: ['checker/runner/harness.ts'] }, new Date('2026-11-20T10:00:00Z'));
+    const written = makeLearnerResults(
+      { id: 'ada' },
+      [labDoc([check('05.01.string-stored', 'pass')])],
+      { version: '0.1.0', hash: 'sha256:0123456789abcdef', modified: ['checker/runner/harness.ts'] },
+      new Date('2026-11-20T10:00:00Z'),
+    );
     expect(parseResultsText(JSON.stringify(written), 'x')).toEqual({ ok: true, bare: false, results: written });
   });
 

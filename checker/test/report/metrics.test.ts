@@ -31,7 +31,13 @@ describe('top SQL fix metric', () => {
 
 describe('load ramp metric', () => {
   it('charts the peak ACUs on AWS and the queries per second of the top step', () => {
-    const aws = { steps: [{ step: 1, opsPerSecond: 900, capacity: 0.5 }, { step: 2, opsPerSecond: 1_700, capacity: 2.5 }, { step: 3, opsPerSecond: 2_100, capacity: 2 }] };
+    const aws = {
+      steps: [
+        { step: 1, opsPerSecond: 900, capacity: 0.5 },
+        { step: 2, opsPerSecond: 1_700, capacity: 2.5 },
+        { step: 3, opsPerSecond: 2_100, capacity: 2 },
+      ],
+    };
     expect(loadRampMetric.extract(aws)).toEqual([
       { series: 'peak ACUs', value: 2.5 },
       { series: 'queries/s at the top step', value: 2_100 },

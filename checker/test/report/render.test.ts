@@ -17,7 +17,7 @@ describe('escaping', () => {
 
   it('escapes every value interpolated into the html template, except markup the kit built', () => {
     const name = '<b>bold</b>';
-    expect(html`<p title="${name}">${name}${raw('<i>kit</i>')}${[name, html`<br>`]}</p>`.markup).toBe(
+    expect(html`<p title="${name}">${name}${raw('<i>kit</i>')}${[name, html`<br />`]}</p>`.markup).toBe(
       '<p title="&lt;b&gt;bold&lt;/b&gt;">&lt;b&gt;bold&lt;/b&gt;<i>kit</i>&lt;b&gt;bold&lt;/b&gt;<br></p>',
     );
   });
@@ -25,7 +25,10 @@ describe('escaping', () => {
   it('leaves no markup from a results file in the page: names and messages in cells, titles, failures and charts', () => {
     const doc = labDoc([check('05.01.string-read', 'fail', INJECTED_MESSAGE), check('05.01.string-stored', 'pass')]);
     doc.measurements = { cacheSpeedup: { comparisons: [{ label: '<svg onload=alert(3)>', database: { p50: 10 }, cache: { p50: 1 }, speedup: 10 }] } };
-    const page = renderReport({ learners: [learner('eve', [doc], INJECTED_NAME)], leftOut: [{ file: '<img src=y>.json', reason: 'is not JSON.' }] }, { labs: findLab });
+    const page = renderReport(
+      { learners: [learner('eve', [doc], INJECTED_NAME)], leftOut: [{ file: '<img src=y>.json', reason: 'is not JSON.' }] },
+      { labs: findLab },
+    );
     expect(page).not.toMatch(/<script/i);
     expect(page).not.toMatch(/<img/i);
     expect(page).not.toMatch(/<svg onload/i);
@@ -75,7 +78,10 @@ describe('measured figures', () => {
         'nonsense',
       ],
     };
-    expect(cacheSpeedupMetric.extract(measurement)).toEqual([{ series: 'aggregate', value: 120 }, { series: 'pk', value: 3 }]);
+    expect(cacheSpeedupMetric.extract(measurement)).toEqual([
+      { series: 'aggregate', value: 120 },
+      { series: 'pk', value: 3 },
+    ]);
     for (const junk of [undefined, null, 42, 'x', [], { comparisons: 'x' }]) expect(cacheSpeedupMetric.extract(junk)).toEqual([]);
     expect(failoverGapMetric.extract({ secondsWithoutService: 8.4 })).toEqual([{ series: '', value: 8.4 }]);
     expect(failoverGapMetric.extract({ secondsWithoutService: 'long' })).toEqual([]);
@@ -106,7 +112,10 @@ describe('measured figures', () => {
     const svg = barChart({
       title: 'Speed-up',
       axisLabel: 'times faster',
-      bars: [{ label: 'Ada', value: 300, valueText: '300×' }, { label: 'Grace', value: 100, valueText: '100×' }],
+      bars: [
+        { label: 'Ada', value: 300, valueText: '300×' },
+        { label: 'Grace', value: 100, valueText: '100×' },
+      ],
       median: { value: 200, text: '200×' },
     }).markup;
     expect(svg.match(/<rect /g)).toHaveLength(2);
@@ -117,11 +126,20 @@ describe('measured figures', () => {
 });
 
 describe('what the class report says (issue 10)', () => {
-  const todo = (id: string) => check(id, 'fail', `fn is not written yet: it still throws the starting TODO (at labs/05-elasticache-redis/exercises/01.ts:${id.length})`);
+  const todo = (id: string) =>
+    check(id, 'fail', `fn is not written yet: it still throws the starting TODO (at labs/05-elasticache-redis/exercises/01.ts:${id.length})`);
 
   it('names each lab once in a figure’s caption (no "Lab 6. Lab 6:")', () => {
-    const lab6 = labDoc([check('06.01.top', 'pass', 'ok', '01-top-sql')], { lab: 6, slug: 'performance-insights', measurements: { topSqlFix: { rowsExaminedFactor: 120 } } });
-    const lab4 = labDoc([check('04.01.step', 'pass', 'ok', '01-load-step')], { lab: 4, slug: 'aurora-serverless', measurements: { loadRamp: { steps: [{ opsPerSecond: 900 }] } } });
+    const lab6 = labDoc([check('06.01.top', 'pass', 'ok', '01-top-sql')], {
+      lab: 6,
+      slug: 'performance-insights',
+      measurements: { topSqlFix: { rowsExaminedFactor: 120 } },
+    });
+    const lab4 = labDoc([check('04.01.step', 'pass', 'ok', '01-load-step')], {
+      lab: 4,
+      slug: 'aurora-serverless',
+      measurements: { loadRamp: { steps: [{ opsPerSecond: 900 }] } },
+    });
     const page = renderReport({ learners: [learner('a', [lab4, lab6])], leftOut: [] }, { labs: findLab });
     expect(page).toContain('<figure class="chart" data-metric="topSqlFix"');
     expect(page).toContain('<figure class="chart" data-metric="loadRamp"');
@@ -130,7 +148,9 @@ describe('what the class report says (issue 10)', () => {
 
   it('ranks real failures first and shows the starting TODOs apart', () => {
     const learners = ['a', 'b', 'c', 'd'].map((id, i) =>
-      learner(id, [labDoc([todo('05.01.string-stored'), todo('05.01.string-read'), check('05.02.ttl-bounded', i < 2 ? 'fail' : 'pass', `user:${i} has no TTL`)])]),
+      learner(id, [
+        labDoc([todo('05.01.string-stored'), todo('05.01.string-read'), check('05.02.ttl-bounded', i < 2 ? 'fail' : 'pass', `user:${i} has no TTL`)]),
+      ]),
     );
     const page = renderReport({ learners, leftOut: [] }, { labs: findLab });
     const top = /<table class="failures top">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';

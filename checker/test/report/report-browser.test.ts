@@ -17,7 +17,16 @@ import { classFiles, runReport } from './helpers.js';
 /** Debian's Chromium, as CI installs it; DTL_CHROMIUM points elsewhere (another machine's browser). */
 const CHROMIUM = process.env.DTL_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let browser: Browser | undefined;
 let page: Page;
@@ -80,7 +89,9 @@ async function statusCounts(learnerId: string): Promise<Record<string, number>> 
 /** A learner's cell for one check: the column is found by its heading. */
 async function cellOf(learnerId: string, checkId: string) {
   const table = page.locator('table.matrix', { has: page.locator(`th[data-check="${checkId}"]`) });
-  const index = await table.locator('thead th.check').evaluateAll((ths, id) => ths.findIndex((th) => (th as DomElement).getAttribute('data-check') === id), checkId);
+  const index = await table
+    .locator('thead th.check')
+    .evaluateAll((ths, id) => ths.findIndex((th) => (th as DomElement).getAttribute('data-check') === id), checkId);
   expect(index, `no column for ${checkId}`).toBeGreaterThanOrEqual(0);
   return table.locator(`tr[data-learner="${learnerId}"] td.c`).nth(index);
 }
@@ -103,7 +114,10 @@ describe('the class report in Chromium, opened from disk', () => {
     needsChromium();
     const tables = page.locator('table.matrix');
     expect(await tables.count()).toBe(2); // the exercises, then the AWS checks: each fits the screen
-    const learners = await tables.first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as DomElement).getAttribute('data-learner')));
+    const learners = await tables
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as DomElement).getAttribute('data-learner')));
     expect(learners).toEqual(['ada', 'alan', 'bobby', 'grace', 'hedy', 'katherine', 'linus', 'margaret']);
     expect(await statusCounts('ada')).toEqual({ pass: 29, skipped: 1, none: 18 });
     expect(await statusCounts('linus')).toEqual({ pass: 22, fail: 7, skipped: 1, none: 18 });
@@ -122,9 +136,12 @@ describe('the class report in Chromium, opened from disk', () => {
     expect(await (await cellOf('margaret', '05.04.no-stale-read')).innerText()).toMatch(/^!/);
     expect(await (await cellOf('ada', '05.aws.resources')).innerText()).toMatch(/^○/);
     const colours = await Promise.all(
-      [['ada', '05.02.ttl-bounded'], ['linus', '05.02.ttl-bounded'], ['margaret', '05.04.no-stale-read'], ['ada', '05.aws.resources']].map(async ([l, c]) =>
-        (await cellOf(l, c)).evaluate((el) => getComputedStyle(el).backgroundColor),
-      ),
+      [
+        ['ada', '05.02.ttl-bounded'],
+        ['linus', '05.02.ttl-bounded'],
+        ['margaret', '05.04.no-stale-read'],
+        ['ada', '05.aws.resources'],
+      ].map(async ([l, c]) => (await cellOf(l, c)).evaluate((el) => getComputedStyle(el).backgroundColor)),
     );
     expect(new Set(colours).size).toBe(4);
   });
@@ -151,7 +168,9 @@ describe('the class report in Chromium, opened from disk', () => {
 
   it('ranks the common failures, most learners first', async () => {
     needsChromium();
-    const ranked = await page.$$eval('tr.failure', (trs) => trs.map((tr) => [(tr as DomElement).getAttribute('data-check'), Number((tr as DomElement).getAttribute('data-count'))] as const));
+    const ranked = await page.$$eval('tr.failure', (trs) =>
+      trs.map((tr) => [(tr as DomElement).getAttribute('data-check'), Number((tr as DomElement).getAttribute('data-count'))] as const),
+    );
     expect(ranked.slice(0, 5)).toEqual([
       ['05.02.ttl-bounded', 3],
       ['05.02.unknown-id', 3],
@@ -161,7 +180,9 @@ describe('the class report in Chromium, opened from disk', () => {
     ]);
     const counts = ranked.map(([, n]) => n);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
-    expect(await page.locator('tr.failure').first().innerText()).toContain('Bobby <script>document.title="pwned"</script> Tables, Katherine Johnson, Linus Torvalds');
+    expect(await page.locator('tr.failure').first().innerText()).toContain(
+      'Bobby <script>document.title="pwned"</script> Tables, Katherine Johnson, Linus Torvalds',
+    );
   });
 
   it('charts the cache speed-up per learner for each comparison, with axis labels, and the failover gap', async () => {
@@ -176,8 +197,20 @@ describe('the class report in Chromium, opened from disk', () => {
       })),
     );
     expect(charts).toEqual([
-      { metric: 'cacheSpeedup', series: 'revenue by country (aggregate over 100k orders)', bars: 3, labels: ['Ada Lovelace', 'Grace Hopper', 'Hedy Lamarr'], axis: 'times faster (database p50 ÷ cache-hit p50)' },
-      { metric: 'cacheSpeedup', series: 'one user by primary key', bars: 3, labels: ['Ada Lovelace', 'Grace Hopper', 'Hedy Lamarr'], axis: 'times faster (database p50 ÷ cache-hit p50)' },
+      {
+        metric: 'cacheSpeedup',
+        series: 'revenue by country (aggregate over 100k orders)',
+        bars: 3,
+        labels: ['Ada Lovelace', 'Grace Hopper', 'Hedy Lamarr'],
+        axis: 'times faster (database p50 ÷ cache-hit p50)',
+      },
+      {
+        metric: 'cacheSpeedup',
+        series: 'one user by primary key',
+        bars: 3,
+        labels: ['Ada Lovelace', 'Grace Hopper', 'Hedy Lamarr'],
+        axis: 'times faster (database p50 ÷ cache-hit p50)',
+      },
       { metric: 'failoverDrill', series: '', bars: 1, labels: ['Grace Hopper'], axis: 'seconds the probe got no answer' },
     ]);
     const box = await page.locator('figure.chart svg').first().boundingBox();
@@ -201,7 +234,10 @@ describe('the class report in Chromium, opened from disk', () => {
 
   it('fits the page width (no sideways scrolling) and saves a screenshot', async () => {
     needsChromium();
-    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     const overflowing = await page.$$eval('.scroll', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
     expect(overflowing).toBe(0);

@@ -24,7 +24,11 @@ describe('npm run report', () => {
 
   it('flags forged and inconsistent files (the shortcuts a learner could take) on stderr and in the page, and keeps them out of the figures', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtl-report-'));
-    const honest = JSON.parse(readFileSync(fixture('ada.json'), 'utf8')) as { learner: { id: string; name?: string }; generatedAt: string; labs: Array<Record<string, unknown> & { checks: Array<Record<string, unknown>>; measurements?: unknown }> };
+    const honest = JSON.parse(readFileSync(fixture('ada.json'), 'utf8')) as {
+      learner: { id: string; name?: string };
+      generatedAt: string;
+      labs: Array<Record<string, unknown> & { checks: Array<Record<string, unknown>>; measurements?: unknown }>;
+    };
     const forge = (name: string, change: (doc: typeof honest) => void) => {
       const doc = structuredClone(honest);
       change(doc);
@@ -63,7 +67,11 @@ describe('npm run report', () => {
     const out = join(dir, 'r.html');
     const run = await runReport([dir, '--out', out]);
     expect(run.code).toBe(0);
-    const flagged = (who: string) => run.stderr.split('\n').filter((l) => l.startsWith('Needs a look: ') && l.includes(`(${who})`)).join('\n');
+    const flagged = (who: string) =>
+      run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('Needs a look: ') && l.includes(`(${who})`))
+        .join('\n');
     expect(flagged('status')).toMatch(/says "pass" but its checks add up to "fail"/);
     expect(flagged('unknown')).toMatch(/Lab 42 is not a lab of this kit/);
     expect(flagged('empty')).toMatch(/has no checks at all/);
@@ -150,7 +158,9 @@ describe('npm run report with hostile or unusual paths', () => {
     const run = await runReport([fixture('ada.json'), '--out', '/proc/x/y.html'], ROOT, 20_000);
     expect(run.code, 'the report hung').toBe(2);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(run.stderr.trim()).toMatch(/^Could not write the report to \/proc\/x\/y\.html: the folder \/proc\/x cannot be created \(ENOENT\)\. Choose another place with --out/);
+    expect(run.stderr.trim()).toMatch(
+      /^Could not write the report to \/proc\/x\/y\.html: the folder \/proc\/x cannot be created \(ENOENT\)\. Choose another place with --out/,
+    );
     expect(run.stderr).not.toMatch(STACK_TRACE);
   });
 
@@ -161,7 +171,9 @@ describe('npm run report with hostile or unusual paths', () => {
     for (const args of [[fifo], [dir], ['/dev/zero']]) {
       const run = await runReport([...args, '--out', join(dir, 'r.html')], ROOT, 20_000);
       expect(run.code, `npm run report ${args.join(' ')} hung or did not refuse`).toBe(2);
-      expect(run.stderr.trim()).toMatch(/^The report reads results files saved on disk, and .* is (a named pipe \(FIFO\)|a device): reading it could wait forever\. Save what the learners sent/);
+      expect(run.stderr.trim()).toMatch(
+        /^The report reads results files saved on disk, and .* is (a named pipe \(FIFO\)|a device): reading it could wait forever\. Save what the learners sent/,
+      );
       expect(run.stderr).not.toMatch(STACK_TRACE);
     }
   });

@@ -32,13 +32,13 @@ function runChild(request: RunRequest): Promise<{ loaded: string[]; messages: Ch
 }
 
 describe('the exercise process', () => {
-  it('finds each lab\'s plug-in module by its folder', () => {
+  it("finds each lab's plug-in module by its folder", () => {
     expect(labModulePath(5)).toBe(repoPath('checker/checks/05-elasticache-redis/index.ts'));
     expect(labModulePath(3)).toBe(repoPath('checker/checks/03-aurora-cluster/index.ts'));
     expect(labModulePath(99)).toBeUndefined();
   });
 
-  it('loads Lab 5\'s checks only: no other lab\'s folder, not the list of labs', async () => {
+  it("loads Lab 5's checks only: no other lab's folder, not the list of labs", async () => {
     const closed = { host: '127.0.0.1', port: 9 };
     const { loaded, messages } = await runChild({
       labId: 5,

@@ -59,7 +59,7 @@ describe('a process started by learner code', () => {
         if (outcome !== 'hung') expect(outcome.results.map((r) => r.status)).toEqual(outcome.results.map(() => 'pass'));
         expect(pids.length).toBeGreaterThan(0);
         await sleep(200);
-        expect(pids.filter(alive), 'the learner\'s process outlived the run').toEqual([]);
+        expect(pids.filter(alive), "the learner's process outlived the run").toEqual([]);
         expect(runningExerciseChildren()).toEqual([]);
       } finally {
         delete process.env.DTL_TEST_GRANDCHILD;

@@ -37,12 +37,17 @@ describe('what an exercise may import', () => {
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.status === 'fail')).toBe(true);
     {
-      expect(results[0].message).toMatch(/imports solutions\/05-elasticache-redis\/exercises\/01-redis-basics\.ts: an exercise may not use the reference solutions/);
+      expect(results[0].message).toMatch(
+        /imports solutions\/05-elasticache-redis\/exercises\/01-redis-basics\.ts: an exercise may not use the reference solutions/,
+      );
     }
   });
 
   it('fails an exercise that reaches into the checker (e.g. to patch the harness), naming the import', async () => {
-    const file = learnerFile('patch.ts', `import { LearnerCalls } from '${repoPath('checker/runner/harness.ts')}';\nLearnerCalls.prototype.call = async () => undefined;\nexport * from '${repoPath('labs/05-elasticache-redis/exercises/01-redis-basics.ts')}';\n`);
+    const file = learnerFile(
+      'patch.ts',
+      `import { LearnerCalls } from '${repoPath('checker/runner/harness.ts')}';\nLearnerCalls.prototype.call = async () => undefined;\nexport * from '${repoPath('labs/05-elasticache-redis/exercises/01-redis-basics.ts')}';\n`,
+    );
     const { results } = await run(file);
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.status === 'fail')).toBe(true);
@@ -52,7 +57,10 @@ describe('what an exercise may import', () => {
   });
 
   it('fails one that reaches the solution through require (createRequire) instead', async () => {
-    const file = learnerFile('required.ts', `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst solved = require('${repoPath('solutions/05-elasticache-redis/exercises/01-redis-basics.ts')}');\nexport const { saveGreeting, readGreeting, saveProfile, readProfile, saveOneTimeCode, secondsLeft } = solved;\n`);
+    const file = learnerFile(
+      'required.ts',
+      `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst solved = require('${repoPath('solutions/05-elasticache-redis/exercises/01-redis-basics.ts')}');\nexport const { saveGreeting, readGreeting, saveProfile, readProfile, saveOneTimeCode, secondsLeft } = solved;\n`,
+    );
     const { results } = await run(file);
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.status === 'fail')).toBe(true);

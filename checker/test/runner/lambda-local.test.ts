@@ -47,7 +47,9 @@ describe('local Lambda runtime', () => {
     expect(second.report.coldStart).toBe(false);
     expect(second.report.initMs).toBeUndefined();
     expect(first.logs).toEqual(['init ran', 'handled 1']);
-    expect(first.reportLine).toMatch(/^REPORT RequestId: \S+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms$/);
+    expect(first.reportLine).toMatch(
+      /^REPORT RequestId: \S+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms$/,
+    );
     expect(second.reportLine).not.toMatch(/Init Duration/);
     expect(a.requestId).toBe(first.report.requestId);
     expect(a.remaining).toBeGreaterThan(0);
@@ -65,7 +67,7 @@ describe('local Lambda runtime', () => {
     expect(f.coldStarts).toBe(3);
   });
 
-  it('passes only the function variables and Lambda\'s own to the environment', async () => {
+  it("passes only the function variables and Lambda's own to the environment", async () => {
     const f = fn();
     const answer = (await f.invoke({})).payload as CounterAnswer;
     expect(answer.env).toEqual({ FOO: 'bar', HOME: null, fn: 'runtime-test' });
@@ -113,8 +115,18 @@ describe('local Lambda runtime', () => {
   });
 
   it('writes the REPORT line as Lambda does', () => {
-    expect(reportLine({ requestId: 'r-1', status: 'success', durationMs: 2.314, billedMs: 3, memoryMb: 256, maxMemoryUsedMb: 61, coldStart: true, initMs: 212.4, environment: 1 })).toBe(
-      'REPORT RequestId: r-1\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\tMax Memory Used: 61 MB\tInit Duration: 212.40 ms',
-    );
+    expect(
+      reportLine({
+        requestId: 'r-1',
+        status: 'success',
+        durationMs: 2.314,
+        billedMs: 3,
+        memoryMb: 256,
+        maxMemoryUsedMb: 61,
+        coldStart: true,
+        initMs: 212.4,
+        environment: 1,
+      }),
+    ).toBe('REPORT RequestId: r-1\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\tMax Memory Used: 61 MB\tInit Duration: 212.40 ms');
   });
 });

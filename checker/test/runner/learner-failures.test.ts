@@ -23,7 +23,9 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** 1-based line of the first line of a fixture containing `needle`. */
 function lineOf(name: string, needle: string): number {
-  const index = readFileSync(fixture(name), 'utf8').split('\n').findIndex((line) => line.includes(needle));
+  const index = readFileSync(fixture(name), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(needle));
   if (index < 0) throw new Error(`${needle} is not in ${name}`);
   return index + 1;
 }
@@ -69,7 +71,10 @@ function expectSaidOnce(results: CheckResult[], all: string, reason: RegExp, nam
 }
 
 function expectNoPass(results: CheckResult[], all: string): void {
-  expect(results.filter((r) => r.status === 'pass').map((r) => r.id), `a broken file passed:\n${all}`).toEqual([]);
+  expect(
+    results.filter((r) => r.status === 'pass').map((r) => r.id),
+    `a broken file passed:\n${all}`,
+  ).toEqual([]);
 }
 
 describe('learner files that break are reported as failures, with the reason', () => {
@@ -87,7 +92,7 @@ describe('learner files that break are reported as failures, with the reason', (
     expect(byId['05.01.string-read']).toMatch(/^readGreeting threw RangeError: no greeting for grace/);
     expect(byId['05.01.string-read']).toContain(`:${lineOf(name, 'throw new RangeError')})`);
     expect(byId['05.01.hash-stored']).toMatch(/^saveProfile threw SyntaxError/);
-    expect(byId['05.01.ttl-set']).toContain(`:${lineOf(name, "parts[3].trim()")})`);
+    expect(byId['05.01.ttl-set']).toContain(`:${lineOf(name, 'parts[3].trim()')})`);
   });
 
   it('a module that throws while loading: every check fails; "failed while loading" and the line are said once', async () => {
@@ -103,7 +108,14 @@ describe('learner files that break are reported as failures, with the reason', (
     const { results, all } = await run(name);
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
     const line = lineOf(name, 'otpSetings.ttl');
-    expectSaidOnce(results, all, new RegExp(`^${escape(label(name))} failed while loading: the module threw ReferenceError: otpSetings is not defined \\(at ${escape(label(name))}:${line}\\)`), name);
+    expectSaidOnce(
+      results,
+      all,
+      new RegExp(
+        `^${escape(label(name))} failed while loading: the module threw ReferenceError: otpSetings is not defined \\(at ${escape(label(name))}:${line}\\)`,
+      ),
+      name,
+    );
   });
 
   it('a promise that never settles: each call is abandoned after callTimeoutMs with "did not return within"', async () => {
@@ -128,7 +140,9 @@ describe('learner files that break are reported as failures, with the reason', (
     expect(first.message).toMatch(/^did not finish within 3 s, so the checker stopped it: .*infinite-loop\.ts/);
     for (const r of rest) {
       expect(r.status, all).toBe('fail');
-      expect(r.message, all).toMatch(/^not run: the check "saveGreeting stores a string under greeting:<name>" had to be stopped first\. did not finish within 3 s/);
+      expect(r.message, all).toMatch(
+        /^not run: the check "saveGreeting stores a string under greeting:<name>" had to be stopped first\. did not finish within 3 s/,
+      );
     }
   });
 
@@ -163,7 +177,9 @@ describe('learner files that break are reported as failures, with the reason', (
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
     for (const r of results) {
       expect(r.status, all).toBe('fail');
-      expect(r.message, all).toMatch(/^not run: the exercise process ended early \(does checker\/test\/fixtures\/05-broken\/process-exit\.ts call process\.exit\?\)/);
+      expect(r.message, all).toMatch(
+        /^not run: the exercise process ended early \(does checker\/test\/fixtures\/05-broken\/process-exit\.ts call process\.exit\?\)/,
+      );
     }
   });
 

@@ -15,10 +15,17 @@ const TOKEN = 'auth-token-7f3e9c1d2b';
 
 describe('secrets in what a run reports', () => {
   it('finds passwords and tokens anywhere in the endpoints, longest first, and skips empty ones', () => {
-    const endpoints = { redis: { host: 'h', password: TOKEN }, mysql: { user: 'root', password: '' }, replication: { primary: { password: 'db-pass-1234' } }, secretToken: 'abc' };
+    const endpoints = {
+      redis: { host: 'h', password: TOKEN },
+      mysql: { user: 'root', password: '' },
+      replication: { primary: { password: 'db-pass-1234' } },
+      secretToken: 'abc',
+    };
     expect(secretsOf(endpoints)).toEqual([TOKEN, 'db-pass-1234']);
     expect(redact(`AUTH ${TOKEN} then ${TOKEN}`, [TOKEN])).toBe(`AUTH ${REDACTED} then ${REDACTED}`);
-    const result = redactResult({ id: 'x', name: 'x', status: 'fail', message: `m ${TOKEN}`, hint: `h ${TOKEN}`, output: `o ${TOKEN}`, durationMs: 0 }, [TOKEN]);
+    const result = redactResult({ id: 'x', name: 'x', status: 'fail', message: `m ${TOKEN}`, hint: `h ${TOKEN}`, output: `o ${TOKEN}`, durationMs: 0 }, [
+      TOKEN,
+    ]);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 });
@@ -41,7 +48,12 @@ describe('the exercise runner with a password-protected Redis', () => {
   });
 
   it('keeps the AUTH token out of the printed output, messages and hints a learner file produces', async () => {
-    const run = await runExercise({ labId: 5, exerciseId: '01-redis-basics', file: repoPath('checker/test/fixtures/05-broken/prints-the-context.ts'), endpoints });
+    const run = await runExercise({
+      labId: 5,
+      exerciseId: '01-redis-basics',
+      file: repoPath('checker/test/fixtures/05-broken/prints-the-context.ts'),
+      endpoints,
+    });
     const printed = run.results.find((r) => r.output?.includes(REDACTED));
     expect(printed, 'the learner printed the context: its output is kept, with the token replaced').toBeDefined();
     expect(run.results.length).toBeGreaterThan(1);

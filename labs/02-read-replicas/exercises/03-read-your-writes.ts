@@ -22,7 +22,7 @@ export function createSessionRouter(ctx: ReplicaContext): SessionRouter {
       throw new Error('TODO: run the write on ctx.primary and remember when this user wrote');
     },
     async read(userId, sql, params) {
-      throw new Error('TODO: within ctx.stickyMs of this user\'s last write read ctx.primary, otherwise ctx.replica');
+      throw new Error("TODO: within ctx.stickyMs of this user's last write read ctx.primary, otherwise ctx.replica");
     },
   };
 }

@@ -15,9 +15,10 @@ import type { LabContext, User } from '../../../checker/exercise-api.js';
 
 /** Creates or updates `user` in the database and in the cache. */
 export async function saveUser(ctx: LabContext, user: User): Promise<void> {
-  await ctx.db.query(
-    'INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), email = VALUES(email)',
-    [user.id, user.name, user.email],
-  );
+  await ctx.db.query('INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), email = VALUES(email)', [
+    user.id,
+    user.name,
+    user.email,
+  ]);
   // TODO: write the cache entry user:<id> now that the database has the row.
 }

@@ -23,8 +23,5 @@ export async function migrate(db: Db): Promise<void> {
 
 /** Every order of one customer, newest first: the query the workload calls. */
 export async function ordersForCustomer(db: Db, customerId: number): Promise<Order[]> {
-  return db.query<Order>(
-    'SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC',
-    [customerId],
-  );
+  return db.query<Order>('SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC', [customerId]);
 }

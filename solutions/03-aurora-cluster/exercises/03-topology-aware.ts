@@ -20,9 +20,7 @@ export async function findWriter(ctx: ClusterContext): Promise<string> {
     let conn: mysql.Connection | undefined;
     try {
       conn = await connect(ctx, id);
-      const [rows] = await conn.query<mysql.RowDataPacket[]>(
-        `SELECT SERVER_ID AS id FROM ${ctx.topologyTable} WHERE SESSION_ID = 'MASTER_SESSION_ID'`,
-      );
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT SERVER_ID AS id FROM ${ctx.topologyTable} WHERE SESSION_ID = 'MASTER_SESSION_ID'`);
       if (rows.length > 0) return String(rows[0].id);
     } catch (err) {
       lastError = err;

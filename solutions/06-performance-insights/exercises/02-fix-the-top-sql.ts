@@ -10,8 +10,5 @@ export async function migrate(db: Db): Promise<void> {
 }
 
 export async function ordersForCustomer(db: Db, customerId: number): Promise<Order[]> {
-  return db.query<Order>(
-    'SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC',
-    [customerId],
-  );
+  return db.query<Order>('SELECT id, customer_id, status, total, created_at FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC', [customerId]);
 }

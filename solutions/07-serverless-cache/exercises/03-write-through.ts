@@ -82,7 +82,7 @@ async function loadUser(id: number): Promise<User | null> {
 function parseBody(event: HttpEvent): { name: string; email: string } | string {
   let data: unknown;
   try {
-    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
+    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     data = JSON.parse(text);
   } catch {
     return 'the body must be JSON';
@@ -99,7 +99,11 @@ async function putUser(id: number, event: HttpEvent) {
   const user: User = { id, ...fields };
   try {
     // The database is the source of truth: written first, and only a write that succeeded reaches the cache.
-    await db.execute('INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), email = VALUES(email)', [id, user.name, user.email]);
+    await db.execute('INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), email = VALUES(email)', [
+      id,
+      user.name,
+      user.email,
+    ]);
   } catch {
     return json(503, { message: 'the database refused the write; nothing was changed' });
   }

@@ -36,7 +36,8 @@ async function requireTable(h: H): Promise<void> {
       await conn.end();
     }
     const after = (await columns(h)).map((c) => c.name.toLowerCase());
-    if (!['id', 'name', 'email'].every((c) => after.includes(c))) throw new CheckFailed('cannot be judged yet: createUsersTable does not create the users table');
+    if (!['id', 'name', 'email'].every((c) => after.includes(c)))
+      throw new CheckFailed('cannot be judged yet: createUsersTable does not create the users table');
   }
 }
 
@@ -75,7 +76,8 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         const cols = await columns(h);
         const byName = new Map(cols.map((c) => [c.name.toLowerCase(), c]));
         ensure(cols.length > 0, 'after createUsersTable there is no users table');
-        for (const column of ['id', 'name', 'email']) ensure(byName.has(column), `the users table has no ${column} column (it has ${cols.map((c) => c.name).join(', ')})`);
+        for (const column of ['id', 'name', 'email'])
+          ensure(byName.has(column), `the users table has no ${column} column (it has ${cols.map((c) => c.name).join(', ')})`);
         ensure(byName.get('id')?.key === 'PRI', 'users.id is not the primary key');
         await h.call('createUsersTable', conn);
         return `users has ${cols.map((c) => c.name).join(', ')}; a second call changed nothing`;
@@ -128,7 +130,9 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
       }
       const [rows] = await h.primarySql.query('SELECT id, name, email FROM users ORDER BY id');
       const expected = (rows as Array<{ id: number; name: string; email: string }>).map((r) => ({ id: Number(r.id), name: r.name, email: r.email }));
-      const got = Array.isArray(listed) ? listed.map((r: { id: number; name: string; email: string }) => ({ id: Number(r.id), name: r.name, email: r.email })) : listed;
+      const got = Array.isArray(listed)
+        ? listed.map((r: { id: number; name: string; email: string }) => ({ id: Number(r.id), name: r.name, email: r.email }))
+        : listed;
       ensure(JSON.stringify(got) === JSON.stringify(expected), `listUsers returned ${show(listed)}, expected ${show(expected)}`);
       return `${expected.length} users, in id order`;
     },

@@ -34,7 +34,10 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       const ctx = h.endpointContext();
       const result = (await h.call('probeOnce', ctx.connection, 1_000)) as { ok?: boolean; serverId?: number } | undefined;
       ensure(result?.ok === true, `probeOnce against the live endpoint returned ${show(result)}`);
-      ensure(result.serverId === h.primary.serverId, `probeOnce reported server ${show(result.serverId)}, but the primary behind the endpoint is server ${h.primary.serverId}`);
+      ensure(
+        result.serverId === h.primary.serverId,
+        `probeOnce reported server ${show(result.serverId)}, but the primary behind the endpoint is server ${h.primary.serverId}`,
+      );
       return `ok, answered by server ${result.serverId}`;
     },
   },
@@ -97,7 +100,10 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       ensure(report.attempts >= 10, `runProbe made ${report.attempts} attempts in 4.5 s at a 150 ms interval: it should probe about every intervalMs`);
       ensure(report.failures > 0, 'runProbe counted no failure during a 2 s outage');
       const error = Math.abs(report.secondsWithoutService - measured);
-      ensure(error <= 0.5, `runProbe reported ${report.secondsWithoutService.toFixed(2)} s without service; the outage lasted ${measured.toFixed(2)} s (off by ${error.toFixed(2)} s, more than 0.5 s)`);
+      ensure(
+        error <= 0.5,
+        `runProbe reported ${report.secondsWithoutService.toFixed(2)} s without service; the outage lasted ${measured.toFixed(2)} s (off by ${error.toFixed(2)} s, more than 0.5 s)`,
+      );
       return `reported ${report.secondsWithoutService.toFixed(2)} s for a ${measured.toFixed(2)} s outage (${report.attempts} attempts, ${report.failures} failed)`;
     },
   },
@@ -107,7 +113,8 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
     hint: 'Open a new connection on every attempt: a connection kept from before a failover still points at the old host.',
     async run(h) {
       await requireProbeOnce(h);
-      if (h.endpoints.target === 'aws') throw new CheckSkipped('needs a second server behind the endpoint: judged on --target local; on AWS run the failover drill');
+      if (h.endpoints.target === 'aws')
+        throw new CheckSkipped('needs a second server behind the endpoint: judged on --target local; on AWS run the failover drill');
       const proxy = await h.proxyToPrimary();
       const ctx = h.endpointContext({ via: proxy, timeoutMs: 300 });
       const probe = h.callFor<ProbeReport>(12_000, 'runProbe', ctx, { durationMs: 3_000, intervalMs: 150 });
@@ -119,8 +126,14 @@ export const failoverProbeChecks: ExerciseCheck<H>[] = [
       const report = await probe;
       ensure(isReport(report), `runProbe returned ${show(report)}`);
       const expected = [h.primary.serverId, h.replica.serverId];
-      ensure(report.servers.at(-1) === h.replica.serverId, `after the endpoint moved to server ${h.replica.serverId}, runProbe's servers are ${show(report.servers)}: it never reconnected (or does not record server ids)`);
-      ensure(JSON.stringify(report.servers) === JSON.stringify(expected), `runProbe reported servers ${show(report.servers)}, expected ${show(expected)} (each change once)`);
+      ensure(
+        report.servers.at(-1) === h.replica.serverId,
+        `after the endpoint moved to server ${h.replica.serverId}, runProbe's servers are ${show(report.servers)}: it never reconnected (or does not record server ids)`,
+      );
+      ensure(
+        JSON.stringify(report.servers) === JSON.stringify(expected),
+        `runProbe reported servers ${show(report.servers)}, expected ${show(expected)} (each change once)`,
+      );
       return `saw server ${expected[0]}, then ${expected[1]} after the endpoint moved`;
     },
   },

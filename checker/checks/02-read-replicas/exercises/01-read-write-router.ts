@@ -18,7 +18,9 @@ async function routed(h: H, r: Router, sql: string, params?: unknown[]): Promise
     return await h.invoke('router.query', () => r.query(sql, params));
   } catch (err) {
     if (/read-only|read_only|1290/i.test((err as Error).message)) {
-      throw new CheckFailed(`the router sent "${sql.split(' ').slice(0, 2).join(' ')} ..." to the replica, which refused it (error 1290, read-only): writes go to the primary`);
+      throw new CheckFailed(
+        `the router sent "${sql.split(' ').slice(0, 2).join(' ')} ..." to the replica, which refused it (error 1290, read-only): writes go to the primary`,
+      );
     }
     throw err;
   }
@@ -33,7 +35,10 @@ export const readWriteRouterChecks: ExerciseCheck<H>[] = [
       const { ctx, primary, replica } = h.replicaContext();
       const r = router(h, await h.call('createRouter', ctx));
       const answered = serverIdIn(await routed(h, r, 'SELECT @@server_id AS id'), 'router.query');
-      ensure(answered === h.replica.serverId, `SELECT @@server_id through the router was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: reads should go to the replica`);
+      ensure(
+        answered === h.replica.serverId,
+        `SELECT @@server_id through the router was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: reads should go to the replica`,
+      );
       const lower = serverIdIn(await routed(h, r, '  select @@server_id as id'), 'router.query');
       ensure(lower === h.replica.serverId, `"  select ..." (lower case, leading spaces) went to ${whichServer(lower, h.primary.serverId, h.replica.serverId)}`);
       ensure(primary.reads === 0, `the primary received ${primary.reads} of the reads`);

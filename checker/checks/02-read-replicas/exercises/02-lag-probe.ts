@@ -38,7 +38,10 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
         await resume;
       }
       ensure(typeof lag === 'number', `measureLag returned ${show(lag)}`);
-      ensure(lag >= HELD_BACK_MS - 300, `measureLag reported ${lag} ms while the replica was held back ${HELD_BACK_MS} ms: is it reading the primary, or timing only the write?`);
+      ensure(
+        lag >= HELD_BACK_MS - 300,
+        `measureLag reported ${lag} ms while the replica was held back ${HELD_BACK_MS} ms: is it reading the primary, or timing only the write?`,
+      );
       ensure(lag <= HELD_BACK_MS + 600, `measureLag reported ${lag} ms for a ${HELD_BACK_MS} ms hold-back: poll more often`);
       return `${lag} ms for a ${HELD_BACK_MS} ms hold-back`;
     },

@@ -17,8 +17,7 @@ async function sessionRouter(h: H, stickyMs: number) {
   if (!value || typeof value.write !== 'function' || typeof value.read !== 'function') {
     throw new CheckFailed(`createSessionRouter returned ${show(value)}, not an object with write(userId, sql, params) and read(userId, sql, params)`);
   }
-  const write = (user: string) =>
-    h.invoke('write', () => value.write(user, 'INSERT INTO users (name, email) VALUES (?, ?)', [user, `${user}@example.com`]));
+  const write = (user: string) => h.invoke('write', () => value.write(user, 'INSERT INTO users (name, email) VALUES (?, ?)', [user, `${user}@example.com`]));
   const readServer = async (user: string) => serverIdIn(await h.invoke('read', () => value.read(user, 'SELECT @@server_id AS id')), 'read');
   return { ...made, write, readServer };
 }
@@ -32,7 +31,10 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       const s = await sessionRouter(h, 2_000);
       await s.write('ada');
       const answered = await s.readServer('ada');
-      ensure(answered === h.primary.serverId, `ada's read right after her write was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: she may not see her own change`);
+      ensure(
+        answered === h.primary.serverId,
+        `ada's read right after her write was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: she may not see her own change`,
+      );
       return 'answered by the primary';
     },
   },
@@ -44,7 +46,10 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       const s = await sessionRouter(h, 2_000);
       await s.write('ada');
       const answered = await s.readServer('grace');
-      ensure(answered === h.replica.serverId, `grace (who wrote nothing) was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: only the writer should be sent to the primary`);
+      ensure(
+        answered === h.replica.serverId,
+        `grace (who wrote nothing) was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}: only the writer should be sent to the primary`,
+      );
       return 'grace read from the replica';
     },
   },
@@ -57,7 +62,10 @@ export const readYourWritesChecks: ExerciseCheck<H>[] = [
       await s.write('ada');
       await sleep(450);
       const answered = await s.readServer('ada');
-      ensure(answered === h.replica.serverId, `450 ms after her write, with ctx.stickyMs = 300, ada was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}`);
+      ensure(
+        answered === h.replica.serverId,
+        `450 ms after her write, with ctx.stickyMs = 300, ada was answered by ${whichServer(answered, h.primary.serverId, h.replica.serverId)}`,
+      );
       return 'back on the replica once the window passed';
     },
   },

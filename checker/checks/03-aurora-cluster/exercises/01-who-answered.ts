@@ -43,7 +43,10 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       for (const instance of ctx.instanceIds) {
         const got = learnerIdentity(await h.call('identify', ctx.instance(instance), ctx), `identify(ctx.instance('${instance}'))`);
         ensure(got.serverId === instance, `identify(ctx.instance('${instance}')) said ${got.serverId}`);
-        ensure(got.readOnly === (instance !== writer), `identify(ctx.instance('${instance}')) said readOnly ${got.readOnly}, but it is ${role(instance !== writer)}`);
+        ensure(
+          got.readOnly === (instance !== writer),
+          `identify(ctx.instance('${instance}')) said readOnly ${got.readOnly}, but it is ${role(instance !== writer)}`,
+        );
         seen.push(`${got.serverId}${got.readOnly ? ' (reader)' : ' (writer)'}`);
       }
       return seen.join(', ');

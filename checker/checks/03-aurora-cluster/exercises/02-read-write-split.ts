@@ -44,7 +44,10 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         const seen = new Set<string>();
         for (let i = 0; i < 3; i += 1) {
           const who = identityOf(await h.invoke('client.read', () => c.read(h.cluster.identitySql)));
-          ensure(who.readOnly && readers.includes(who.serverId), `read() was answered by ${who.serverId}, ${role(who.readOnly)}: reads belong on the reader endpoint`);
+          ensure(
+            who.readOnly && readers.includes(who.serverId),
+            `read() was answered by ${who.serverId}, ${role(who.readOnly)}: reads belong on the reader endpoint`,
+          );
           seen.add(who.serverId);
         }
         const rows = await h.invoke('client.read', () => c.read('SELECT COUNT(*) AS n FROM cluster_notes'));
@@ -63,7 +66,8 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         try {
           await h.invoke('client.write', () => c.write('INSERT INTO cluster_notes (note, written_by) VALUES (?, ?)', ['hello', 'check']));
         } catch (err) {
-          if (/read-only|read_only|1290/i.test((err as Error).message)) throw new CheckFailed('write() sent the INSERT to a reader, which refused it (error 1290, read-only): writes go to ctx.writer');
+          if (/read-only|read_only|1290/i.test((err as Error).message))
+            throw new CheckFailed('write() sent the INSERT to a reader, which refused it (error 1290, read-only): writes go to ctx.writer');
           throw err;
         }
         const stored = await h.onWriter(async (conn) => {
@@ -92,14 +96,17 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         while (Date.now() < deadline) {
           try {
             const who = identityOf(await h.invoke('client.write', () => c.write(h.cluster.identitySql)));
-            if (!who.readOnly && who.serverId === failover.to) return `write() reached the new writer ${who.serverId} ${Date.now() - failover.endpointRepointedAt} ms after the endpoint moved`;
+            if (!who.readOnly && who.serverId === failover.to)
+              return `write() reached the new writer ${who.serverId} ${Date.now() - failover.endpointRepointedAt} ms after the endpoint moved`;
             last = `answered by ${who.serverId}, ${role(who.readOnly)}`;
           } catch (err) {
             last = (err as Error).message.split('\n')[0];
           }
           await sleep(100);
         }
-        throw new CheckFailed(`4 s after the failover (${failover.from} -> ${failover.to}) write() still failed (${last}): a lost connection must be replaced on the next call`);
+        throw new CheckFailed(
+          `4 s after the failover (${failover.from} -> ${failover.to}) write() still failed (${last}): a lost connection must be replaced on the next call`,
+        );
       });
     },
   },

@@ -46,7 +46,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const failover = await h.failover({ restartMs: 300, staleMs: 2_500 });
       await sleep(Math.max(0, failover.startedAt + 600 - Date.now()));
       const found = writerName(await h.call('findWriter', ctx));
-      ensure(found === failover.to, `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? ' (the old writer, still behind the cluster endpoint)' : ''}`);
+      ensure(
+        found === failover.to,
+        `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? ' (the old writer, still behind the cluster endpoint)' : ''}`,
+      );
       await failover.settled;
       return `found the new writer ${found} while the cluster endpoint still led to ${failover.from}`;
     },
@@ -96,9 +99,14 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
           await sleep(100);
         }
         await failover.settled;
-        ensure(readerHits.length === 0, `during the failover ${readerHits.length} of the client's queries were answered by ${[...new Set(readerHits)].join(', ')}, a reader: the client trusted a connection without checking who was behind it`);
+        ensure(
+          readerHits.length === 0,
+          `during the failover ${readerHits.length} of the client's queries were answered by ${[...new Set(readerHits)].join(', ')}, a reader: the client trusted a connection without checking who was behind it`,
+        );
         if (recoveredAfterMs === undefined) {
-          throw new CheckFailed(`4.5 s after the failover (${failover.from} -> ${failover.to}) the client had not reached the new writer (${last}): it must find the writer again when a query fails`);
+          throw new CheckFailed(
+            `4.5 s after the failover (${failover.from} -> ${failover.to}) the client had not reached the new writer (${last}): it must find the writer again when a query fails`,
+          );
         }
         await h.invoke('client.query', () => c.query('INSERT INTO cluster_notes (note, written_by) VALUES (?, ?)', ['after-failover', 'check']));
         const stored = await h.onWriter(async (conn) => {

@@ -62,9 +62,14 @@ const plainStep = (h: H) => h.once('plain-step', () => observeStep(h, PLAIN.work
 export function judgeConcurrency(o: ObservedStep, what = 'runStep'): string {
   ensure(o.queries > 0, `${what} sent no query through ctx.db: each worker loops on ctx.db.query(ctx.workload.sql, ctx.workload.params())`);
   if (o.peak === 1 && o.workers > 1) {
-    throw new CheckFailed(`with ${o.workers} workers, at most 1 query was in flight at a time: the workers ran one after another. Start them all first, then await them together (Promise.all)`);
+    throw new CheckFailed(
+      `with ${o.workers} workers, at most 1 query was in flight at a time: the workers ran one after another. Start them all first, then await them together (Promise.all)`,
+    );
   }
-  ensure(o.peak <= o.workers, `with ${o.workers} workers, ${o.peak} queries were in flight at once: each worker should await its query before sending the next`);
+  ensure(
+    o.peak <= o.workers,
+    `with ${o.workers} workers, ${o.peak} queries were in flight at once: each worker should await its query before sending the next`,
+  );
   ensure(o.peak === o.workers, `with ${o.workers} workers, at most ${o.peak} queries were in flight at once: start all ${o.workers} workers at the same time`);
   return `${o.peak} queries in flight at once on ${o.connections} server connections`;
 }
@@ -84,7 +89,7 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
   {
     id: id('counts-operations'),
     name: 'runStep reports exactly the queries its workers sent',
-    hint: 'Count an operation for every ctx.db.query a worker sends (in the worker loop), and add the workers\' counts up at the end.',
+    hint: "Count an operation for every ctx.db.query a worker sends (in the worker loop), and add the workers' counts up at the end.",
     async run(h) {
       const o = await plainStep(h);
       ensure(o.queries >= o.workers * 2, `the workers sent only ${o.queries} queries in ${ms(o.durationMs)}: each worker should loop until the deadline`);
@@ -102,7 +107,10 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
       const d = o.durationMs;
       ensure(o.inFlightAtReturn === 0, `runStep returned while ${o.inFlightAtReturn} queries were still running: await every worker before returning`);
       ensure(o.lastStartMs !== undefined, 'runStep sent no query');
-      ensure(o.lastStartMs <= d + 150, `a query started ${ms(o.lastStartMs)} after the call, past the ${ms(d)} duration: stop starting queries at the deadline`);
+      ensure(
+        o.lastStartMs <= d + 150,
+        `a query started ${ms(o.lastStartMs)} after the call, past the ${ms(d)} duration: stop starting queries at the deadline`,
+      );
       ensure(o.lastStartMs >= d - 300, `the last query started ${ms(o.lastStartMs)} after the call: the load should last the whole ${ms(d)}`);
       ensure(o.callMs <= d + 600, `runStep took ${ms(o.callMs)} for a ${ms(d)} step`);
       const off = Math.abs(o.result.elapsedMs - o.callMs);
@@ -123,8 +131,14 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
         o.result.errors === o.failed,
         `runStep under-reports errors: the checker made ${o.failed} of ${o.queries} queries fail (every ${failEvery}th), and runStep reported ${o.result.errors}. Count every failed query as an error: never swallow or retry it`,
       );
-      ensure(o.result.operations === o.queries, `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries (a failed query is an operation too)`);
-      ensure((o.lastStartMs ?? 0) >= o.durationMs - 300, `the workers stopped sending after ${ms(o.lastStartMs ?? 0)} of a ${ms(o.durationMs)} step: a failed query must not stop a worker`);
+      ensure(
+        o.result.operations === o.queries,
+        `runStep reported ${o.result.operations} operations, but its workers sent ${o.queries} queries (a failed query is an operation too)`,
+      );
+      ensure(
+        (o.lastStartMs ?? 0) >= o.durationMs - 300,
+        `the workers stopped sending after ${ms(o.lastStartMs ?? 0)} of a ${ms(o.durationMs)} step: a failed query must not stop a worker`,
+      );
       return `${o.failed} of ${o.queries} queries failed, all ${o.result.errors} reported as errors; the load went on to the end`;
     },
   },

@@ -59,19 +59,27 @@ export const rampChecks: ExerciseCheck<H>[] = [
       const want = expectedWorkers(PLAN);
       const seen = o.windows.map((w) => w.peak);
       if (seen.every((p) => p === seen[0]) && seen.length > 1) {
-        throw new CheckFailed(`every step ran ${seen[0]} queries at once (${seen.join(', ')}): the ramp does not grow; step k should run k x plan.workersPerStep = ${want.join(', ')} workers`);
+        throw new CheckFailed(
+          `every step ran ${seen[0]} queries at once (${seen.join(', ')}): the ramp does not grow; step k should run k x plan.workersPerStep = ${want.join(', ')} workers`,
+        );
       }
-      ensure(JSON.stringify(seen) === JSON.stringify(want), `the steps ran ${seen.join(', ')} queries at once; a plan of ${PLAN.steps} steps of ${PLAN.workersPerStep} workers should run ${want.join(', ')}, one step after another`);
+      ensure(
+        JSON.stringify(seen) === JSON.stringify(want),
+        `the steps ran ${seen.join(', ')} queries at once; a plan of ${PLAN.steps} steps of ${PLAN.workersPerStep} workers should run ${want.join(', ')}, one step after another`,
+      );
       const steps = reportedSteps(o);
       const reportedWorkers = steps.map((s) => s.workers);
-      ensure(JSON.stringify(reportedWorkers) === JSON.stringify(want), `rampLoad reported workers ${reportedWorkers.join(', ')} for steps that ran ${want.join(', ')}`);
+      ensure(
+        JSON.stringify(reportedWorkers) === JSON.stringify(want),
+        `rampLoad reported workers ${reportedWorkers.join(', ')} for steps that ran ${want.join(', ')}`,
+      );
       return `steps of ${seen.join(', ')} concurrent queries, in order`;
     },
   },
   {
     id: id('step-durations'),
     name: 'each step lasts stepMs and reports the queries it sent',
-    hint: 'Each step is one runStep(ctx, workers, plan.stepMs); keep its result (operations, errors, elapsedMs) as that step\'s entry.',
+    hint: "Each step is one runStep(ctx, workers, plan.stepMs); keep its result (operations, errors, elapsedMs) as that step's entry.",
     async run(h) {
       const o = await observeRamp(h);
       requireWindows(o);
@@ -82,7 +90,10 @@ export const rampChecks: ExerciseCheck<H>[] = [
         const from = w.firstStart ?? w.closedAt;
         const lasted = w.closedAt - from;
         ensure(w.queries > 0, `step ${i + 1} sent no query before the capacity was sampled`);
-        ensure(Math.abs(lasted - PLAN.stepMs) <= 350, `step ${i + 1} ran for ${ms(lasted)} (first query to capacity sample); each step should last plan.stepMs = ${ms(PLAN.stepMs)}`);
+        ensure(
+          Math.abs(lasted - PLAN.stepMs) <= 350,
+          `step ${i + 1} ran for ${ms(lasted)} (first query to capacity sample); each step should last plan.stepMs = ${ms(PLAN.stepMs)}`,
+        );
         ensure(steps[i].operations === w.queries, `step ${i + 1} reports ${steps[i].operations} operations, but its workers sent ${w.queries} queries`);
         ensure(Math.abs(steps[i].elapsedMs - lasted) <= 300, `step ${i + 1} reports elapsedMs ${ms(steps[i].elapsedMs)}, but it ran for ${ms(lasted)}`);
         lengths.push(`${ms(lasted)} (${w.queries} queries)`);
@@ -99,7 +110,10 @@ export const rampChecks: ExerciseCheck<H>[] = [
       requireWindows(o);
       const steps = reportedSteps(o);
       steps.forEach((s, i) => {
-        ensure(s.capacity === o.samples[i], `step ${i + 1} reports capacity ${show(s.capacity)}, but ctx.sampleCapacity() returned ${o.samples[i]} right after it`);
+        ensure(
+          s.capacity === o.samples[i],
+          `step ${i + 1} reports capacity ${show(s.capacity)}, but ctx.sampleCapacity() returned ${o.samples[i]} right after it`,
+        );
       });
       return `capacities ${steps.map((s) => s.capacity).join(', ')} kept with steps 1-${steps.length} (scripted values; real ACUs on --target aws)`;
     },

@@ -28,7 +28,9 @@ async function observeResume(h: H, pause: PauseOptions): Promise<ObservedResume>
     value = await h.callFor(ctx.giveUpMs + 2_000, 'measureResume', ctx);
   } catch (err) {
     if (err instanceof LearnerError && (pause.refuseMs ?? 0) > 0 && proxy.refused > 0 && proxy.attempts === proxy.refused) {
-      throw new CheckFailed(`measureResume gave up after ${proxy.attempts} attempt${proxy.attempts === 1 ? '' : 's'}, all refused while the cluster was resuming (${err.message}): keep trying until a connection works`);
+      throw new CheckFailed(
+        `measureResume gave up after ${proxy.attempts} attempt${proxy.attempts === 1 ? '' : 's'}, all refused while the cluster was resuming (${err.message}): keep trying until a connection works`,
+      );
     }
     throw err;
   }
@@ -48,7 +50,10 @@ function judge(o: ObservedResume): void {
     reported >= truthMs - EARLY_MS,
     `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt to the first answer: measure it every time (a fixed or remembered figure cannot follow the cluster)`,
   );
-  ensure(reported <= truthMs + LATE_MS, `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt: stop the clock at the first answer`);
+  ensure(
+    reported <= truthMs + LATE_MS,
+    `measureResume reported ${ms(reported)} for a resume that took ${ms(truthMs)} from the first attempt: stop the clock at the first answer`,
+  );
 }
 
 async function closedBehind(proxy: PausedClusterProxy): Promise<number> {

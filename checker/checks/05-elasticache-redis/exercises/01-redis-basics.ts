@@ -42,7 +42,10 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const type = await h.redis.type('profile:7');
       ensure(type === 'hash', `profile:7 is of type "${type}", expected a hash (HSET) with one field per property`);
       const stored = await h.redis.hgetall('profile:7');
-      ensure(JSON.stringify(stored) === JSON.stringify(fields) || sameFields(stored, fields), `profile:7 holds ${JSON.stringify(stored)}, expected ${JSON.stringify(fields)}`);
+      ensure(
+        JSON.stringify(stored) === JSON.stringify(fields) || sameFields(stored, fields),
+        `profile:7 holds ${JSON.stringify(stored)}, expected ${JSON.stringify(fields)}`,
+      );
       return 'profile:7 is a hash with the three fields';
     },
   },
@@ -54,7 +57,10 @@ export const redisBasicsChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.redis.hset('profile:8', { name: 'Grace', city: 'Arlington' });
       const found = await h.call('readProfile', ctx, 8);
-      ensure(sameFields(found, { name: 'Grace', city: 'Arlington' }), `readProfile(ctx, 8) returned ${JSON.stringify(found)}, expected { name: 'Grace', city: 'Arlington' }`);
+      ensure(
+        sameFields(found, { name: 'Grace', city: 'Arlington' }),
+        `readProfile(ctx, 8) returned ${JSON.stringify(found)}, expected { name: 'Grace', city: 'Arlington' }`,
+      );
       const missing = await h.call('readProfile', ctx, 404);
       ensure(missing === null, `readProfile for a missing profile returned ${JSON.stringify(missing)}, expected null`);
       return 'reads every field of the hash, and null for a missing profile';

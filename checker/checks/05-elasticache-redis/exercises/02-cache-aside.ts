@@ -32,7 +32,10 @@ export const cacheAsideChecks: ExerciseCheck[] = [
       ensure(db.reads === 0, `3 repeat reads of user 1 sent ${db.reads} queries to the database; expected 0 (cache hits)`);
       await h.redis.set('user:1', JSON.stringify({ ...sampleUser(1), name: 'Served From Redis' }), 'EX', 60);
       const fromCache = (await h.call('getUser', ctx, 1)) as { name?: string } | null;
-      ensure(fromCache?.name === 'Served From Redis', `after the checker changed user:1 in Redis, getUser(1) returned ${show(fromCache)}: the value is not read from Redis (an in-process copy?)`);
+      ensure(
+        fromCache?.name === 'Served From Redis',
+        `after the checker changed user:1 in Redis, getUser(1) returned ${show(fromCache)}: the value is not read from Redis (an in-process copy?)`,
+      );
       await h.redis.del('user:1');
       db.resetCounts();
       await h.call('getUser', ctx, 1);

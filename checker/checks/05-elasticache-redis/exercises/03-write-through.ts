@@ -24,7 +24,10 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const { ctx } = h.context();
       await h.call('saveUser', ctx, renamed);
       const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 1');
-      ensure(row?.name === renamed.name && row.email === renamed.email, `after saveUser the database row for user 1 is ${show(row)}: the database was not written`);
+      ensure(
+        row?.name === renamed.name && row.email === renamed.email,
+        `after saveUser the database row for user 1 is ${show(row)}: the database was not written`,
+      );
       const entry = await cached(h, 'user:1');
       ensure(sameUser(entry, renamed), `right after saveUser, user:1 in Redis holds ${show(entry)}: write-through must put the new value in the cache`);
       return 'database and cache both hold the new value';
@@ -46,7 +49,10 @@ export const writeThroughChecks: ExerciseCheck[] = [
         },
       });
       await h.call('saveUser', ctx, renamed);
-      ensure(!sameUser(cacheAtWrite, renamed), 'the cache already held the new value when the database write started: the cache was written before the database');
+      ensure(
+        !sameUser(cacheAtWrite, renamed),
+        'the cache already held the new value when the database write started: the cache was written before the database',
+      );
       return 'the cache changed only after the database write';
     },
   },
@@ -60,7 +66,10 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('saveUser', ctx, { id: 2, name: 'Never Saved', email: 'never@example.com' });
       const entry = (await cached(h, 'user:2')) as { name?: string } | undefined;
-      ensure(entry?.name !== 'Never Saved', 'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write');
+      ensure(
+        entry?.name !== 'Never Saved',
+        'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write',
+      );
       ensure(!outcome.ok, 'the database refused the write but saveUser resolved: the error must reach the caller');
       return 'the error reached the caller and the cache kept the old value';
     },
@@ -87,7 +96,10 @@ export const writeThroughChecks: ExerciseCheck[] = [
       const row = await h.row<{ name: string }>('SELECT name FROM users WHERE id = 2001');
       ensure(row?.name === newcomer.name, `after saveUser for a new id 2001 the database holds ${show(row)}: new users must be inserted`);
       const entry = await cached(h, 'user:2001');
-      ensure(sameUser(entry, newcomer), `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`);
+      ensure(
+        sameUser(entry, newcomer),
+        `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`,
+      );
       return 'inserted, and the next read is a cache hit';
     },
   },

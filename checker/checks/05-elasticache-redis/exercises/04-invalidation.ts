@@ -35,8 +35,16 @@ export const invalidationChecks: ExerciseCheck[] = [
       const entry = await cached(h, 'user:4');
       if (entry !== undefined) {
         // Updating the entry in place instead of deleting it is allowed, if it stays a whole, expiring entry.
-        ensure(sameUser(entry, { ...sampleUser(4), email: 'new4@example.com' }), `after the update user:4 in Redis holds ${show(entry)}, not the whole updated user`);
-        await expectBoundedTtl(h, 'user:4', ctx.ttlSeconds, "a SET that rewrites the entry drops its TTL unless you pass 'EX' again; deleting the key is simpler");
+        ensure(
+          sameUser(entry, { ...sampleUser(4), email: 'new4@example.com' }),
+          `after the update user:4 in Redis holds ${show(entry)}, not the whole updated user`,
+        );
+        await expectBoundedTtl(
+          h,
+          'user:4',
+          ctx.ttlSeconds,
+          "a SET that rewrites the entry drops its TTL unless you pass 'EX' again; deleting the key is simpler",
+        );
       }
       return entry === undefined ? 'the entry was invalidated; the next read returns the new email' : 'the entry was rewritten with the new email and a TTL';
     },
@@ -58,7 +66,10 @@ export const invalidationChecks: ExerciseCheck[] = [
       });
       await h.call('updateUserEmail', ctx, 4, 'raced4@example.com');
       const read = await readThrough(h, 4);
-      ensure(read?.email === 'raced4@example.com', `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before`);
+      ensure(
+        read?.email === 'raced4@example.com',
+        `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before`,
+      );
       return 'even with a racing reader, no stale value survives the update';
     },
   },

@@ -47,7 +47,10 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       const before = await h.pttl('session:s2');
       await h.call('getSession', ctx, 's2');
       const after = await h.pttl('session:s2');
-      ensure(after > 2_000, `the TTL did not slide: ${describeTtl(before)} before getSession and ${describeTtl(after)} after (expected ctx.ttlSeconds = 83 s again)`);
+      ensure(
+        after > 2_000,
+        `the TTL did not slide: ${describeTtl(before)} before getSession and ${describeTtl(after)} after (expected ctx.ttlSeconds = 83 s again)`,
+      );
       ensure(after > 80_000 && after <= 83_000, `getSession renewed the TTL to ${describeTtl(after)}, not to ctx.ttlSeconds = 83 s`);
       return `TTL went from ${(before / 1000).toFixed(1)} s back to ${(after / 1000).toFixed(1)} s on access`;
     },
@@ -74,14 +77,25 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
     hint: 'ZINCRBY adds to a score; ZRANGE key 0 n-1 REV WITHSCORES returns the best first.',
     async run(h) {
       const { ctx } = h.context();
-      for (const [player, points] of [['ada', 10], ['grace', 25], ['linus', 5], ['ada', 20]] as const) {
+      for (const [player, points] of [
+        ['ada', 10],
+        ['grace', 25],
+        ['linus', 5],
+        ['ada', 20],
+      ] as const) {
         await h.call('addScore', ctx, 'weekly', player, points);
       }
       const type = await h.redis.type('leaderboard:weekly');
       ensure(type === 'zset', `leaderboard:weekly is of type "${type}", expected a sorted set`);
       const top = await h.call('topPlayers', ctx, 'weekly', 2);
-      const expected = [{ player: 'ada', score: 30 }, { player: 'grace', score: 25 }];
-      ensure(JSON.stringify(top) === JSON.stringify(expected), `topPlayers(ctx, 'weekly', 2) returned ${show(top)}, expected ${show(expected)} (scores as numbers, best first)`);
+      const expected = [
+        { player: 'ada', score: 30 },
+        { player: 'grace', score: 25 },
+      ];
+      ensure(
+        JSON.stringify(top) === JSON.stringify(expected),
+        `topPlayers(ctx, 'weekly', 2) returned ${show(top)}, expected ${show(expected)} (scores as numbers, best first)`,
+      );
       return 'ada 30, grace 25: scores accumulate and rank correctly';
     },
   },
@@ -99,7 +113,7 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
   {
     id: id('leaderboard-ttl-renewed'),
     name: 'every addScore renews the leaderboard TTL',
-    hint: "EXPIRE the board after every ZINCRBY (no NX): an active board stays, an idle one expires ctx.ttlSeconds after its last score.",
+    hint: 'EXPIRE the board after every ZINCRBY (no NX): an active board stays, an idle one expires ctx.ttlSeconds after its last score.',
     async run(h) {
       await requireBoardTtl(h, 'probe-renewed');
       const { ctx } = h.context({ ttlSeconds: 50 });
@@ -109,7 +123,10 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.redis.pexpire('leaderboard:season', 2_000);
       await h.call('addScore', ctx, 'season', 'ada', 1);
       const after = await h.pttl('leaderboard:season');
-      ensure(after > 25_000, `a new score on an active board left its TTL at ${describeTtl(after)}: set the TTL on every addScore (without NX) so the board lives while it is used`);
+      ensure(
+        after > 25_000,
+        `a new score on an active board left its TTL at ${describeTtl(after)}: set the TTL on every addScore (without NX) so the board lives while it is used`,
+      );
       return 'the board TTL is renewed by every score';
     },
   },
@@ -128,7 +145,10 @@ export const sessionLeaderboardChecks: ExerciseCheck[] = [
       await h.call('addScore', ctx, 'monthly', 'linus', 7);
       await expectBoundedTtl(h, 'leaderboard:monthly', ctx.ttlSeconds, 'EXPIRE the board on every addScore');
       const fresh = await h.call('topPlayers', ctx, 'monthly', 3);
-      ensure(JSON.stringify(fresh) === JSON.stringify([{ player: 'linus', score: 7 }]), `the board that restarted after expiry holds ${show(fresh)}, expected only linus with 7`);
+      ensure(
+        JSON.stringify(fresh) === JSON.stringify([{ player: 'linus', score: 7 }]),
+        `the board that restarted after expiry holds ${show(fresh)}, expected only linus with 7`,
+      );
       return 'the expired board was empty, and the new one expires too';
     },
   },

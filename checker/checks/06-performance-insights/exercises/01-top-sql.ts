@@ -31,7 +31,7 @@ const workloadOnly = <T extends { digestText: string }>(rows: T[]) => rows.filte
 export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
   {
     id: id('planted-first'),
-    name: 'the statement that carries the load comes first, with the server\'s calls and rows',
+    name: "the statement that carries the load comes first, with the server's calls and rows",
     hint: 'SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ROWS_SENT FROM ctx.digestTable ORDER BY SUM_TIMER_WAIT DESC LIMIT ?',
     async run(h) {
       await knownWorkload(h);
@@ -49,7 +49,10 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
         first.rowsExamined === planted.rowsExamined,
         `rowsExamined of the top statement: topSql says ${grouped(first.rowsExamined)}, the server counts SUM_ROWS_EXAMINED ${grouped(planted.rowsExamined)}`,
       );
-      ensure(first.rowsSent === planted.rowsSent, `rowsSent of the top statement: topSql says ${grouped(first.rowsSent)}, the server counts SUM_ROWS_SENT ${grouped(planted.rowsSent)}`);
+      ensure(
+        first.rowsSent === planted.rowsSent,
+        `rowsSent of the top statement: topSql says ${grouped(first.rowsSent)}, the server counts SUM_ROWS_SENT ${grouped(planted.rowsSent)}`,
+      );
       return `first: the orders-by-customer query, ${planted.calls} calls examining ${grouped(planted.rowsExamined / planted.calls)} rows each to send ${grouped(planted.rowsSent / planted.calls)}`;
     },
   },
@@ -75,7 +78,10 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
           `place ${i + 1} (workload statements only): topSql has ${quote(row.digestText)}, the server ranks ${expected ? quote(expected.digestText) : 'nothing'} there by SUM_TIMER_WAIT`,
         );
       });
-      ensure(mine.length >= 3, `topSql(ctx, 5) returned ${mine.length} statements of the workload; it ran at least 3 (the random read, the insert and the orders query)`);
+      ensure(
+        mine.length >= 3,
+        `topSql(ctx, 5) returned ${mine.length} statements of the workload; it ran at least 3 (the random read, the insert and the orders query)`,
+      );
       return `the workload's statements in the server's order: ${mine.map((r) => `${msText(r.totalMs)}`).join(' > ')}`;
     },
   },

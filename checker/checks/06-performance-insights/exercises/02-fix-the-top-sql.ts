@@ -36,7 +36,9 @@ async function indexDiagnosis(h: InsightsHarness): Promise<string> {
 
 function hotRunOk(m: MeasuredWorkload): void {
   if (m.run.hotFailures > 0) {
-    throw new CheckFailed(`ordersForCustomer failed ${m.run.hotFailures} of ${m.run.hotFailures + m.run.hotCalls} calls during the workload: ${m.run.firstHotError}`);
+    throw new CheckFailed(
+      `ordersForCustomer failed ${m.run.hotFailures} of ${m.run.hotFailures + m.run.hotCalls} calls during the workload: ${m.run.firstHotError}`,
+    );
   }
   if (m.run.summary.errors > 0) throw new Error(`the course's statements failed during the workload: ${m.run.summary.firstErrors.join('; ')}`);
 }
@@ -90,8 +92,14 @@ export const fixTopSqlChecks: ExerciseCheck<InsightsHarness>[] = [
         );
         const sorted = [...ids].sort((a, b) => b - a);
         const missing = expected.filter((x) => !ids.includes(x));
-        ensure(missing.length === 0, `${call} returned orders ${show(ids.slice(0, 6))}... that are not customer ${customer}'s (missing ${show(missing.slice(0, 5))})`);
-        ensure(ids.every((x, i) => x === sorted[i]), `${call} returned customer ${customer}'s orders in the order ${show(ids.slice(0, 6))}...; keep ORDER BY created_at DESC, id DESC (newest first)`);
+        ensure(
+          missing.length === 0,
+          `${call} returned orders ${show(ids.slice(0, 6))}... that are not customer ${customer}'s (missing ${show(missing.slice(0, 5))})`,
+        );
+        ensure(
+          ids.every((x, i) => x === sorted[i]),
+          `${call} returned customer ${customer}'s orders in the order ${show(ids.slice(0, 6))}...; keep ORDER BY created_at DESC, id DESC (newest first)`,
+        );
       }
       return `the same orders as the seed for customers ${SAMPLE_CUSTOMERS.join(', ')} (20 each, none for ${SAMPLE_CUSTOMERS.at(-1)}), newest first`;
     },

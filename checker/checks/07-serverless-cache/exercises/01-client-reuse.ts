@@ -55,7 +55,10 @@ export const clientReuseChecks: ExerciseCheck<FunctionHarness>[] = [
       const before = await h.redisConnections();
       for (let i = 0; i < WARM_INVOCATIONS; i += 1) await h.get(fn, 1 + i);
       const opened = (await h.redisConnections()) - before;
-      ensure(opened === 0, `${WARM_INVOCATIONS} warm invocations in one execution environment opened ${opened} new Redis connection${opened === 1 ? '' : 's'}; expected 0 (create the client once, outside handler)`);
+      ensure(
+        opened === 0,
+        `${WARM_INVOCATIONS} warm invocations in one execution environment opened ${opened} new Redis connection${opened === 1 ? '' : 's'}; expected 0 (create the client once, outside handler)`,
+      );
       return `${WARM_INVOCATIONS} warm invocations, 0 new Redis connections`;
     },
   },
@@ -77,9 +80,18 @@ export const clientReuseChecks: ExerciseCheck<FunctionHarness>[] = [
       const redisOpened = (await h.redisConnections()) - redis;
       const requests = ROUNDS * ENVIRONMENTS;
       const limit = environments * PER_ENVIRONMENT;
-      ensure(dbOpened <= limit, `${requests} requests in ${environments} execution environments opened ${dbOpened} database connections; expected at most ${PER_ENVIRONMENT} per environment (${limit})`);
-      ensure(redisOpened <= limit, `${requests} requests in ${environments} execution environments opened ${redisOpened} Redis connections; expected at most ${PER_ENVIRONMENT} per environment (${limit})`);
-      ensure(dbOpened >= 1 && redisOpened >= 1, `${environments} new execution environments opened ${dbOpened} database and ${redisOpened} Redis connections: each new environment must connect to both`);
+      ensure(
+        dbOpened <= limit,
+        `${requests} requests in ${environments} execution environments opened ${dbOpened} database connections; expected at most ${PER_ENVIRONMENT} per environment (${limit})`,
+      );
+      ensure(
+        redisOpened <= limit,
+        `${requests} requests in ${environments} execution environments opened ${redisOpened} Redis connections; expected at most ${PER_ENVIRONMENT} per environment (${limit})`,
+      );
+      ensure(
+        dbOpened >= 1 && redisOpened >= 1,
+        `${environments} new execution environments opened ${dbOpened} database and ${redisOpened} Redis connections: each new environment must connect to both`,
+      );
       return `${requests} requests in ${environments} environments: ${dbOpened} database and ${redisOpened} Redis connections`;
     },
   },

@@ -27,7 +27,7 @@ export const readThroughChecks: ExerciseCheck<FunctionHarness>[] = [
         ensure(entry !== undefined, 'after the first GET /users/1, user:1 is not in Redis: the cache is never filled');
         ensure(
           !first.invocation.report.coldStart,
-          "after the first GET /users/1 of a new execution environment (a cold start), user:1 is not in Redis, though the next GET filled it: the first miss of every cold start goes uncached (a client with enableOfflineQueue: false fails commands sent before it has connected; keep the offline queue, or await redis.connect() at init)",
+          'after the first GET /users/1 of a new execution environment (a cold start), user:1 is not in Redis, though the next GET filled it: the first miss of every cold start goes uncached (a client with enableOfflineQueue: false fails commands sent before it has connected; keep the offline queue, or await redis.connect() at init)',
         );
         throw new CheckFailed('after the first GET /users/1, user:1 is not in Redis, though the next GET filled it: every miss must fill the cache');
       }
@@ -82,15 +82,27 @@ export const readThroughChecks: ExerciseCheck<FunctionHarness>[] = [
       const missing = await h.get(fn, 999_999);
       ensure(missing.status === 404, `GET /users/999999 (no such row) answered ${missing.status} ${show(missing.body)}; expected 404`);
       const again = await h.get(fn, 999_999);
-      ensure(again.status === 404, `a second GET /users/999999 answered ${again.status} ${show(again.body)}; expected 404 again (a cached miss must still be a 404)`);
+      ensure(
+        again.status === 404,
+        `a second GET /users/999999 answered ${again.status} ${show(again.body)}; expected 404 again (a cached miss must still be a 404)`,
+      );
       const pttl = await h.redis.pttl('user:999999');
       ensure(pttl !== -1, 'the miss for user 999999 was cached with no TTL: if that user signs up, they stay invisible forever');
-      ensure(pttl <= NEGATIVE_TTL_MAX_SECONDS * 1000, `the miss for user 999999 is cached for ${Math.round(pttl / 1000)} s; at most ${NEGATIVE_TTL_MAX_SECONDS} s`);
+      ensure(
+        pttl <= NEGATIVE_TTL_MAX_SECONDS * 1000,
+        `the miss for user 999999 is cached for ${Math.round(pttl / 1000)} s; at most ${NEGATIVE_TTL_MAX_SECONDS} s`,
+      );
       await h.sql.query('INSERT INTO users (id, name, email) VALUES (999999, ?, ?)', ['Late Signup', 'late@example.com']);
       if (pttl > 0) await expireNow(h, 'user:999999');
       const found = await h.get(fn, 999_999);
-      expectUserAnswer('GET /users/999999 after the user was created (and any cached miss expired)', found, { id: 999_999, name: 'Late Signup', email: 'late@example.com' });
-      return pttl > 0 ? `404, the miss cached for ${Math.round(pttl / 1000)} s, then the new user is found` : '404, nothing cached, and the new user is found later';
+      expectUserAnswer('GET /users/999999 after the user was created (and any cached miss expired)', found, {
+        id: 999_999,
+        name: 'Late Signup',
+        email: 'late@example.com',
+      });
+      return pttl > 0
+        ? `404, the miss cached for ${Math.round(pttl / 1000)} s, then the new user is found`
+        : '404, nothing cached, and the new user is found later';
     },
   },
   {
@@ -117,11 +129,17 @@ export const readThroughChecks: ExerciseCheck<FunctionHarness>[] = [
       h.redisCable.outage();
       const warm = await h.get(fn, 2);
       expectUserAnswer('with Redis unreachable, GET /users/2 (a warm environment)', warm, sampleUser(2), 'database');
-      ensure(warm.invocation.report.durationMs <= REDIS_DOWN_BOUND_MS, `with Redis unreachable, GET /users/2 took ${ms(warm.invocation.report.durationMs)} in the handler; at most ${ms(REDIS_DOWN_BOUND_MS)} (shorter Redis timeouts)`);
+      ensure(
+        warm.invocation.report.durationMs <= REDIS_DOWN_BOUND_MS,
+        `with Redis unreachable, GET /users/2 took ${ms(warm.invocation.report.durationMs)} in the handler; at most ${ms(REDIS_DOWN_BOUND_MS)} (shorter Redis timeouts)`,
+      );
       await h.coldStart();
       const cold = await h.get(fn, 3);
       expectUserAnswer('with Redis unreachable, GET /users/3 (a cold start)', cold, sampleUser(3), 'database');
-      ensure(cold.invocation.report.durationMs <= REDIS_DOWN_BOUND_MS, `with Redis unreachable, GET /users/3 after a cold start took ${ms(cold.invocation.report.durationMs)} in the handler; at most ${ms(REDIS_DOWN_BOUND_MS)}`);
+      ensure(
+        cold.invocation.report.durationMs <= REDIS_DOWN_BOUND_MS,
+        `with Redis unreachable, GET /users/3 after a cold start took ${ms(cold.invocation.report.durationMs)} in the handler; at most ${ms(REDIS_DOWN_BOUND_MS)}`,
+      );
       return `answered from the database in ${ms(warm.invocation.report.durationMs)} (warm) and ${ms(cold.invocation.report.durationMs)} (cold) with Redis down`;
     },
   },

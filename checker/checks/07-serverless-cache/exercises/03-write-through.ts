@@ -34,9 +34,15 @@ export const writeThroughChecks: ExerciseCheck<FunctionHarness>[] = [
         const label = `PUT /users/1 ${show(body(next))}${base64 ? ' sent base64-encoded (isBase64Encoded: true; decode event.body first)' : ''}`;
         expectUserAnswer(label, await h.put(fn, 1, body(next), { base64 }), next, 'database');
         const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 1');
-        ensure(row?.name === next.name && row.email === next.email, `after PUT /users/1 ${show(body(next))} the database row is ${show(row)}: the database was not written`);
+        ensure(
+          row?.name === next.name && row.email === next.email,
+          `after PUT /users/1 ${show(body(next))} the database row is ${show(row)}: the database was not written`,
+        );
         const entry = await h.cached('user:1');
-        ensure(sameUser(entry, next), `right after PUT /users/1 ${show(body(next))}, user:1 in Redis holds ${show(entry)}: write-through puts the new value in the cache`);
+        ensure(
+          sameUser(entry, next),
+          `right after PUT /users/1 ${show(body(next))}, user:1 in Redis holds ${show(entry)}: write-through puts the new value in the cache`,
+        );
         await expectBoundedTtl(h, 'user:1', CACHE_TTL_SECONDS);
         expectUserAnswer('GET /users/1 after the PUT', await h.get(fn, 1), next, 'cache');
       }
@@ -73,7 +79,10 @@ export const writeThroughChecks: ExerciseCheck<FunctionHarness>[] = [
         await put.catch(() => {});
         await clearWriteFaults(h.sql);
       }
-      ensure(!early, `while the database write of PUT /users/1 was still running (slowed to ${SLOW_WRITE_MS} ms), Redis already held the new value: the cache was written before the database`);
+      ensure(
+        !early,
+        `while the database write of PUT /users/1 was still running (slowed to ${SLOW_WRITE_MS} ms), Redis already held the new value: the cache was written before the database`,
+      );
       ensure(sameUser(await h.cached('user:1'), ada), 'after the slow PUT /users/1 finished, user:1 in Redis does not hold the new value');
       return `during a ${SLOW_WRITE_MS} ms database write the cache kept the old value; the new one came after`;
     },
@@ -94,16 +103,23 @@ export const writeThroughChecks: ExerciseCheck<FunctionHarness>[] = [
           // An unhandled error reaches a function URL caller as 502.
           let status = 502;
           if (!invocation.error) status = readHttpAnswer(`PUT /users/${target}`, invocation.payload).status;
-          else if (invocation.report.status === 'timeout') throw new CheckFailed(`PUT /users/${target} with the database refusing writes timed out instead of answering`);
+          else if (invocation.report.status === 'timeout')
+            throw new CheckFailed(`PUT /users/${target} with the database refusing writes timed out instead of answering`);
           ensure(status >= 500, `PUT /users/${target} answered ${status} although the database refused the write; expected a 5xx status`);
           const entry = await h.cached(`user:${target}`);
-          ensure(!sameUser(entry, refused), `the database refused the write, yet user:${target} in Redis now holds the refused value: the cache was filled on a failed write`);
+          ensure(
+            !sameUser(entry, refused),
+            `the database refused the write, yet user:${target} in Redis now holds the refused value: the cache was filled on a failed write`,
+          );
         }
       } finally {
         await clearWriteFaults(h.sql);
       }
       const kept = await h.cached('user:2');
-      ensure(sameUser(kept, sampleUser(2)), `after the refused PUT /users/2, user:2 in Redis holds ${show(kept)} instead of the old user: when the database refuses a write, leave the cache as it was`);
+      ensure(
+        sameUser(kept, sampleUser(2)),
+        `after the refused PUT /users/2, user:2 in Redis holds ${show(kept)} instead of the old user: when the database refuses a write, leave the cache as it was`,
+      );
       return 'a 5xx for the refused writes; user:2 kept the old value and nothing was cached for user 3';
     },
   },
@@ -138,7 +154,10 @@ export const writeThroughChecks: ExerciseCheck<FunctionHarness>[] = [
       }
       const row = await h.row<{ name: string; email: string }>('SELECT name, email FROM users WHERE id = 4');
       ensure(sameUser({ id: 4, ...row }, sampleUser(4)), `after the refused bodies the database row of user 4 is ${show(row)}: a bad body must change nothing`);
-      ensure(sameUser(await h.cached('user:4'), sampleUser(4)), `after the refused bodies user:4 in Redis holds ${show(await h.cached('user:4'))}: a bad body must change nothing`);
+      ensure(
+        sameUser(await h.cached('user:4'), sampleUser(4)),
+        `after the refused bodies user:4 in Redis holds ${show(await h.cached('user:4'))}: a bad body must change nothing`,
+      );
       const badId = await h.put(fn, 'abc', { name: 'X', email: 'x@example.com' });
       ensure(badId.status === 400, `PUT /users/abc answered ${badId.status}; expected 400`);
       return `400 for ${bad.length} bad bodies and a bad id; database and cache unchanged`;

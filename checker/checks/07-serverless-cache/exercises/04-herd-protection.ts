@@ -79,9 +79,12 @@ function lockTakenAtomically(seen: Seen[], lockKey: string): string | undefined 
     if (s.args[1] !== lockKey) continue;
     const name = command(s);
     const flags = s.args.slice(3).map((a) => a.toLowerCase());
-    if (name === 'setnx') return `the function took ${lockKey} with SETNX (${describeSeen(s)}), which sets no expiry: a holder that crashes before its EXPIRE leaves a lock that never expires; take it with ONE command, SET ${lockKey} <token> NX PX <ms>`;
-    if (['expire', 'pexpire', 'expireat', 'pexpireat'].includes(name)) return `the function gave ${lockKey} its TTL in a separate ${name.toUpperCase()} (${describeSeen(s)}): a holder that crashes between the two commands leaves a lock that never expires; take it with ONE command, SET ${lockKey} <token> NX PX <ms>`;
-    if (name === 'set' && !(flags.includes('nx') && (flags.includes('px') || flags.includes('ex')))) return `the function wrote ${lockKey} with ${describeSeen(s)}, without both NX and PX: take it with SET ${lockKey} <token> NX PX <ms>, so only one caller wins and the lock expires by itself`;
+    if (name === 'setnx')
+      return `the function took ${lockKey} with SETNX (${describeSeen(s)}), which sets no expiry: a holder that crashes before its EXPIRE leaves a lock that never expires; take it with ONE command, SET ${lockKey} <token> NX PX <ms>`;
+    if (['expire', 'pexpire', 'expireat', 'pexpireat'].includes(name))
+      return `the function gave ${lockKey} its TTL in a separate ${name.toUpperCase()} (${describeSeen(s)}): a holder that crashes between the two commands leaves a lock that never expires; take it with ONE command, SET ${lockKey} <token> NX PX <ms>`;
+    if (name === 'set' && !(flags.includes('nx') && (flags.includes('px') || flags.includes('ex'))))
+      return `the function wrote ${lockKey} with ${describeSeen(s)}, without both NX and PX: take it with SET ${lockKey} <token> NX PX <ms>, so only one caller wins and the lock expires by itself`;
   }
   return undefined;
 }
@@ -96,8 +99,14 @@ function herdCheck(size: number, userId: number): ExerciseCheck<FunctionHarness>
       const { answers, reads } = await herd(h, size, userId);
       for (const a of answers) expectUserAnswer(`one of ${size} concurrent GET /users/${userId}`, a, sampleUser(userId));
       const slowest = Math.max(...answers.map((a) => a.invocation.roundTripMs));
-      ensure(reads === 1, `${size} concurrent GET /users/${userId} on a cold key sent ${reads} queries for users to the database; expected exactly 1 (the others wait for the cache)`);
-      ensure(slowest <= ANSWER_BOUND_MS, `of ${size} concurrent GET /users/${userId}, the slowest answered after ${ms(slowest)}; every caller must answer within ${ms(ANSWER_BOUND_MS)}`);
+      ensure(
+        reads === 1,
+        `${size} concurrent GET /users/${userId} on a cold key sent ${reads} queries for users to the database; expected exactly 1 (the others wait for the cache)`,
+      );
+      ensure(
+        slowest <= ANSWER_BOUND_MS,
+        `of ${size} concurrent GET /users/${userId}, the slowest answered after ${ms(slowest)}; every caller must answer within ${ms(ANSWER_BOUND_MS)}`,
+      );
       return `${size} callers: 1 query, slowest answer after ${ms(slowest)}`;
     },
   };
@@ -123,7 +132,10 @@ export const herdProtectionChecks: ExerciseCheck<FunctionHarness>[] = [
     hint: `One command, SET lock:user:<id> <token> NX PX <ms> with ms <= ${LOCK_TTL_MAX_MS} (not SETNX then EXPIRE): a holder that crashes must not block the key for ever.`,
     async run(h) {
       const { lockPttl, seen } = await herd(h, HERD_SIZES[0] ?? 3, 120, { watch: true });
-      ensure(lockPttl !== -2, `while ${HERD_SIZES[0]} callers waited on a slow database, lock:user:120 did not exist: take the lock under that key with SET NX PX`);
+      ensure(
+        lockPttl !== -2,
+        `while ${HERD_SIZES[0]} callers waited on a slow database, lock:user:120 did not exist: take the lock under that key with SET NX PX`,
+      );
       ensure(lockPttl !== -1, 'lock:user:120 has no TTL: if its holder crashes, every later miss for that user waits on a lock nobody will release');
       ensure(lockPttl <= LOCK_TTL_MAX_MS, `lock:user:120 has a TTL of ${ms(lockPttl)}; at most ${ms(LOCK_TTL_MAX_MS)}`);
       const defect = lockTakenAtomically(seen, 'lock:user:120');
@@ -151,7 +163,10 @@ export const herdProtectionChecks: ExerciseCheck<FunctionHarness>[] = [
         }
         expectUserAnswer(`GET /users/${userId} while lock:user:${userId} is held by a crashed caller`, answer, sampleUser(userId));
         const took = answer.invocation.roundTripMs;
-        ensure(took <= ANSWER_BOUND_MS, `with lock:user:${userId} held by a crashed caller, GET /users/${userId} answered after ${ms(took)}; at most ${ms(ANSWER_BOUND_MS)} (stop waiting after ${ms(LOCK_WAIT_MAX_MS)})`);
+        ensure(
+          took <= ANSWER_BOUND_MS,
+          `with lock:user:${userId} held by a crashed caller, GET /users/${userId} answered after ${ms(took)}; at most ${ms(ANSWER_BOUND_MS)} (stop waiting after ${ms(LOCK_WAIT_MAX_MS)})`,
+        );
         handlerMs.push(answer.invocation.report.durationMs);
       }
       // The quicker of the two, so one slow moment of a loaded machine does not count as waiting too long.
@@ -169,9 +184,13 @@ export const herdProtectionChecks: ExerciseCheck<FunctionHarness>[] = [
     hint: 'After SET user:<id>, delete the lock in one Lua script: if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end.',
     async run(h) {
       const { seen, lockPttl } = await herd(h, HERD_SIZES[0] ?? 3, 140, { watch: true });
-      if (lockPttl === -2) throw new CheckFailed('cannot be judged yet: while the database was slow, lock:user:140 did not exist (take the lock with SET NX PX)');
+      if (lockPttl === -2)
+        throw new CheckFailed('cannot be judged yet: while the database was slow, lock:user:140 did not exist (take the lock with SET NX PX)');
       const left = await h.redis.pttl('lock:user:140');
-      ensure(left === -2, `after the herd for user 140 answered, lock:user:140 is still there (PTTL ${left} ms): once user:140 is filled, the winner deletes its lock, or every miss for that user waits on it until it expires`);
+      ensure(
+        left === -2,
+        `after the herd for user 140 answered, lock:user:140 is still there (PTTL ${left} ms): once user:140 is filled, the winner deletes its lock, or every miss for that user waits on it until it expires`,
+      );
       const filled = seen.findIndex((s) => ['set', 'setex', 'psetex'].includes(command(s)) && s.args[1] === 'user:140');
       const released = seen.findIndex((s) => DELETES.has(command(s)) && s.args[1] === 'lock:user:140');
       ensure(
@@ -187,7 +206,8 @@ export const herdProtectionChecks: ExerciseCheck<FunctionHarness>[] = [
         },
       });
       expectUserAnswer('GET /users/141', single.answers[0] as Answer, sampleUser(141));
-      if (before === null) throw new CheckFailed('cannot be judged yet: while the database was slow, lock:user:141 did not exist (take the lock with SET NX PX)');
+      if (before === null)
+        throw new CheckFailed('cannot be judged yet: while the database was slow, lock:user:141 did not exist (take the lock with SET NX PX)');
       const after = await h.redis.get('lock:user:141');
       ensure(
         after === OTHER_HOLDER,

@@ -25,7 +25,11 @@ export function expectUserAnswer(label: string, answer: Answer, user: UserShape,
   ensure(sameUser(answer.body?.user, user), `${label} answered the user ${show(answer.body?.user)}, expected ${show(user)}`);
   const got = answer.body?.source;
   ensure(got === 'cache' || got === 'database', `${label} answered "source": ${show(got)}; expected "cache" or "database"`);
-  if (source) ensure(got === source, `${label} answered "source": ${show(got)}, expected "${source}"${source === 'cache' ? ' (the entry was in Redis)' : ' (the entry was not in Redis)'}`);
+  if (source)
+    ensure(
+      got === source,
+      `${label} answered "source": ${show(got)}, expected "${source}"${source === 'cache' ? ' (the entry was in Redis)' : ' (the entry was not in Redis)'}`,
+    );
 }
 
 /** What a TTL may have run down between the learner's SET and the checker's PTTL (a loaded machine included). */
@@ -34,15 +38,23 @@ const TTL_READ_SLACK_MS = 1_000;
 /** The TTL exists, is within the bound, and at least half of it (jitter yes, a wrong unit no). */
 export async function expectBoundedTtl(h: FunctionHarness, key: string, ttlSeconds: number): Promise<number> {
   const pttl = await h.redis.pttl(key);
-  ensure(pttl !== -2, `${key} is not in the cache right after the request that should have filled it (on a cold start too: is the client connected before its first command?)`);
+  ensure(
+    pttl !== -2,
+    `${key} is not in the cache right after the request that should have filled it (on a cold start too: is the client connected before its first command?)`,
+  );
   ensure(pttl !== -1, `${key} has no TTL, so it would live forever: SET it with 'EX', CACHE_TTL_SECONDS`);
   ensure(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above CACHE_TTL_SECONDS = ${ttlSeconds} s`);
   // Half the TTL is allowed; the time between the learner's SET and this read is tolerated on top.
   const half = (ttlSeconds * 1000) / 2;
   if (pttl < ttlSeconds * 100) {
-    throw new CheckFailed(`${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, far below CACHE_TTL_SECONDS = ${ttlSeconds} s (EX takes seconds, PX milliseconds)`);
+    throw new CheckFailed(
+      `${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, far below CACHE_TTL_SECONDS = ${ttlSeconds} s (EX takes seconds, PX milliseconds)`,
+    );
   }
-  ensure(pttl >= half - TTL_READ_SLACK_MS, `${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, below half of CACHE_TTL_SECONDS = ${ttlSeconds} s: jitter may shorten a TTL to half, no further`);
+  ensure(
+    pttl >= half - TTL_READ_SLACK_MS,
+    `${key} has a TTL of ${(pttl / 1000).toFixed(3)} s, below half of CACHE_TTL_SECONDS = ${ttlSeconds} s: jitter may shorten a TTL to half, no further`,
+  );
   return pttl;
 }
 
