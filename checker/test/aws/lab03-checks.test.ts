@@ -269,19 +269,17 @@ describe('findProvisionedClusterResources', () => {
   });
 
   it('reads the cluster, its endpoints, the secret and the bastion from the stack outputs', async () => {
-    cfn
-      .on(DescribeStacksCommand)
-      .resolves(
-        outputs({
-          ClusterId: CL,
-          ClusterEndpoint: 'x',
-          ReaderEndpoint: READER_HOST,
-          DbPort: '3306',
-          DbSecretArn: 'arn:secret',
-          DbName: 'labdb',
-          BastionInstanceId: 'i-0abc',
-        }),
-      );
+    cfn.on(DescribeStacksCommand).resolves(
+      outputs({
+        ClusterId: CL,
+        ClusterEndpoint: 'x',
+        ReaderEndpoint: READER_HOST,
+        DbPort: '3306',
+        DbSecretArn: 'arn:secret',
+        DbName: 'labdb',
+        BastionInstanceId: 'i-0abc',
+      }),
+    );
     expect(await findProvisionedClusterResources(fakeClients(), lab03.stack, { region: 'us-east-1' })).toMatchObject({
       clusterId: CL,
       readerEndpoint: READER_HOST,

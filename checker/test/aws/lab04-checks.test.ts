@@ -260,18 +260,16 @@ describe('findServerlessClusterResources', () => {
       DashboardName: 'dtl04',
       BastionInstanceId: 'i-0b',
     };
-    cfn
-      .on(DescribeStacksCommand)
-      .resolves({
-        Stacks: [
-          {
-            StackName: 'x',
-            StackStatus: 'CREATE_COMPLETE' as const,
-            CreationTime: new Date(),
-            Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          },
-        ],
-      });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'x',
+          StackStatus: 'CREATE_COMPLETE' as const,
+          CreationTime: new Date(),
+          Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
     expect(await findServerlessClusterResources(fakeClients(), lab04.stack)).toMatchObject({
       clusterId: CL,
       writerInstanceId: W,

@@ -232,18 +232,16 @@ describe('findInsightsInstanceResources', () => {
       DashboardName: 'd',
       BastionInstanceId: 'i-0c',
     };
-    cfn
-      .on(DescribeStacksCommand)
-      .resolves({
-        Stacks: [
-          {
-            StackName: 'x',
-            StackStatus: 'CREATE_COMPLETE' as const,
-            CreationTime: new Date(),
-            Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          },
-        ],
-      });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'x',
+          StackStatus: 'CREATE_COMPLETE' as const,
+          CreationTime: new Date(),
+          Outputs: Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
     expect(await findInsightsInstanceResources(fakeClients(), lab06.stack)).toMatchObject({
       dbInstanceId: ID,
       dbiResourceId: DBI,

@@ -77,13 +77,11 @@ describe('teardown verification of Lab 7', () => {
         { ResourceARN: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0kit07`, Tags: TAGS_07 },
       ],
     });
-    rds
-      .on(DescribeDBClustersCommand)
-      .resolves({
-        DBClusters: [
-          { DBClusterIdentifier: CLUSTER, DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${CLUSTER}`, TagList: TAGS_07, DeletionProtection: false },
-        ],
-      });
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        { DBClusterIdentifier: CLUSTER, DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${CLUSTER}`, TagList: TAGS_07, DeletionProtection: false },
+      ],
+    });
     logs.on(DescribeLogGroupsCommand, { logGroupNamePrefix: 'DataTierLabs-07-' }).resolves({
       logGroups: [{ logGroupName: 'DataTierLabs-07-ServerlessCache-FunctionLogsAE28C13D-Zx9Yw8Vu7Ts6', storedBytes: 48_213 }],
     });
