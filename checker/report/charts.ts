@@ -58,41 +58,29 @@ export function barChart(options: BarChartOptions): Html {
   for (let v = 0; v <= max + step / 1000; v += step) ticks.push(v);
 
   const grid = ticks.map(
-    (v) =>
-      html`<line class="grid" x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${axisY}" />
-        <text class="tick" x="${x(v).toFixed(1)}" y="${axisY + 20}" text-anchor="middle">${tickText(v, step)}</text>`,
+    (v) => html`<line class="grid" x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top - 6}" y2="${axisY}"/>
+<text class="tick" x="${x(v).toFixed(1)}" y="${axisY + 20}" text-anchor="middle">${tickText(v, step)}</text>`,
   );
   const bars = options.bars.map((b, i) => {
     const y = top + i * (BAR + GAP) + GAP / 2;
     const w = Math.max(2, x(b.value) - left);
-    return html`<g class="bar"
-      ><title>${b.label}: ${b.valueText}</title>
-      <text class="label" x="${left - 10}" y="${y + BAR / 2 + FONT / 3}" text-anchor="end">${shorten(b.label, labelChars)}</text>
-      <rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" rx="3" />
-      <text class="value" x="${(left + w + 6).toFixed(1)}" y="${y + BAR / 2 + FONT / 3}">${b.valueText}</text></g
-    >`;
+    return html`<g class="bar"><title>${b.label}: ${b.valueText}</title>
+<text class="label" x="${left - 10}" y="${y + BAR / 2 + FONT / 3}" text-anchor="end">${shorten(b.label, labelChars)}</text>
+<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" rx="3"/>
+<text class="value" x="${(left + w + 6).toFixed(1)}" y="${y + BAR / 2 + FONT / 3}">${b.valueText}</text></g>`;
   });
   const median =
     options.median && Number.isFinite(options.median.value)
-      ? html`<g class="median"
-          ><line x1="${x(options.median.value).toFixed(1)}" x2="${x(options.median.value).toFixed(1)}" y1="${top - 8}" y2="${axisY}" />
-          <text x="${x(options.median.value).toFixed(1)}" y="${top - 12}" text-anchor="middle">median ${options.median.text}</text></g
-        >`
+      ? html`<g class="median"><line x1="${x(options.median.value).toFixed(1)}" x2="${x(options.median.value).toFixed(1)}" y1="${top - 8}" y2="${axisY}"/>
+<text x="${x(options.median.value).toFixed(1)}" y="${top - 12}" text-anchor="middle">median ${options.median.text}</text></g>`
       : '';
-  return html`<svg
-    class="chart"
-    role="img"
-    viewBox="0 0 ${width} ${height}"
-    width="${width}"
-    height="${height}"
-    xmlns="http://www.w3.org/2000/svg"
-    font-size="${FONT}"
-  >
-    <title>${options.title}</title>
-    ${grid}
-    <line class="axis" x1="${left}" x2="${left + plot}" y1="${axisY}" y2="${axisY}" />
-    <line class="axis" x1="${left}" x2="${left}" y1="${top - 6}" y2="${axisY}" />
-    ${bars} ${median}
-    <text class="axis-label" x="${left + plot / 2}" y="${height - 8}" text-anchor="middle">${options.axisLabel}</text>
-  </svg>`;
+  return html`<svg class="chart" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-size="${FONT}">
+<title>${options.title}</title>
+${grid}
+<line class="axis" x1="${left}" x2="${left + plot}" y1="${axisY}" y2="${axisY}"/>
+<line class="axis" x1="${left}" x2="${left}" y1="${top - 6}" y2="${axisY}"/>
+${bars}
+${median}
+<text class="axis-label" x="${left + plot / 2}" y="${height - 8}" text-anchor="middle">${options.axisLabel}</text>
+</svg>`;
 }

@@ -17,7 +17,7 @@ describe('escaping', () => {
 
   it('escapes every value interpolated into the html template, except markup the kit built', () => {
     const name = '<b>bold</b>';
-    expect(html`<p title="${name}">${name}${raw('<i>kit</i>')}${[name, html`<br />`]}</p>`.markup).toBe(
+    expect(html`<p title="${name}">${name}${raw('<i>kit</i>')}${[name, html`<br>`]}</p>`.markup).toBe(
       '<p title="&lt;b&gt;bold&lt;/b&gt;">&lt;b&gt;bold&lt;/b&gt;<i>kit</i>&lt;b&gt;bold&lt;/b&gt;<br></p>',
     );
   });
