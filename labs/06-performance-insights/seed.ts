@@ -9,6 +9,7 @@
  * data cannot pass by agreeing with itself).
  */
 import type { Connection } from 'mysql2/promise';
+import { numberedRows } from '../../checker/core/seed-sql.js';
 
 export const ORDER_COUNT = 100_000;
 export const CUSTOMER_COUNT = 5_000;
@@ -26,10 +27,7 @@ export const ORDERS_FOR_CUSTOMER_SQL = 'SELECT id, customer_id, status, total, c
 export const RANDOM_ITEM_SQL = 'SELECT id, name, price FROM items ORDER BY RAND() LIMIT 1';
 export const INSERT_ITEM_SQL = 'INSERT INTO items (name, price) VALUES (?, ?)';
 
-const DIGITS =
-  '(SELECT 0 n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
-const SEQUENCE_100K = `(SELECT a.n + b.n * 10 + c.n * 100 + d.n * 1000 + e.n * 10000 + 1 AS n
-  FROM ${DIGITS} a, ${DIGITS} b, ${DIGITS} c, ${DIGITS} d, ${DIGITS} e) seq`;
+const SEQUENCE_100K = numberedRows(5);
 
 export const customerOf = (orderId: number) => 1 + ((orderId * ORDER_STEP) % CUSTOMER_COUNT);
 
