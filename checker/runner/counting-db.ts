@@ -5,6 +5,7 @@
  */
 import type { Connection } from 'mysql2/promise';
 import type { Db } from '../exercise-api.js';
+import { exposeOnly } from './peer.js';
 
 export interface DbFaults {
   failReads?: number;
@@ -48,7 +49,10 @@ export class CountingDb implements Db {
   constructor(
     private readonly conn: Connection,
     public faults: DbFaults = {},
-  ) {}
+  ) {
+    // Learner code in its own process gets a stub with this one method: the counts and faults stay here.
+    exposeOnly(this, ['query']);
+  }
 
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
     if (typeof sql !== 'string') throw new TypeError('db.query(sql, params) expects the SQL text as its first argument');

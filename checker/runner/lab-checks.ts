@@ -1,5 +1,5 @@
 /**
- * What a lab's checks need around them in the exercise process: connections
+ * What a lab's checks need around them in the checker's process: connections
  * to its engines, a harness for each learner file, a way back to the seed
  * state between checks, and the figures it measures once everything passes.
  */

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { ClusterEndpoints, Endpoints, MysqlEndpoint } from '../../engines/endpoints.js';
 import type { ClusterContext, ConnectionSettings, ServerIdentity } from '../../exercise-api.js';
 import { CheckFailed, CheckSkipped, LearnerCalls } from '../../runner/harness.js';
+import { portable } from '../../runner/remote-forms.js';
 import { connectionSettings } from '../replication-session.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 import { runDrillProbes } from './drill-probes.js';
@@ -40,12 +41,14 @@ export class ClusterHarness extends LearnerCalls {
   /** A fresh context for the learner's functions. */
   context(options: { timeoutMs?: number } = {}): ClusterContext {
     const { cluster, local } = this;
-    const instance = (serverId: string): ConnectionSettings => {
-      const endpoint = cluster.instances[serverId];
-      if (!endpoint)
-        throw new Error(`ctx.instance: this cluster has no instance named ${JSON.stringify(serverId)} (it has ${Object.keys(cluster.instances).join(', ')})`);
-      return this.settings(endpoint, local?.instancePort(serverId));
-    };
+    const settingsById: Record<string, ConnectionSettings> = {};
+    for (const [serverId, endpoint] of Object.entries(cluster.instances)) settingsById[serverId] = this.settings(endpoint, local?.instancePort(serverId));
+    // Learner code calls it synchronously, in its own process: it travels as source with its table (see remote-forms.ts).
+    const instance = portable((table: Record<string, ConnectionSettings>, serverId: string): ConnectionSettings => {
+      const found = Object.prototype.hasOwnProperty.call(table, serverId) ? table[serverId] : undefined;
+      if (!found) throw new Error(`ctx.instance: this cluster has no instance named ${JSON.stringify(serverId)} (it has ${Object.keys(table).join(', ')})`);
+      return { ...found };
+    }, settingsById);
     return {
       writer: this.settings(cluster.writer, local?.clusterPort),
       reader: this.settings(cluster.reader, local?.readerPort),

@@ -8,6 +8,7 @@
 import { LatencyRecorder } from '../../load/latency.js';
 import mysql, { type Pool } from 'mysql2/promise';
 import type { ConnectionSettings, Db } from '../../exercise-api.js';
+import { exposeOnly } from '../../runner/peer.js';
 import { SimulatedDbError } from '../../runner/counting-db.js';
 
 /** What the workers did between two marks (a ramp's steps are cut at each capacity sample). */
@@ -47,6 +48,7 @@ export class LoadDb implements Db {
     /** Every failEvery-th query fails (after reaching the server), as a lock wait timeout would. */
     private readonly failEvery = 0,
   ) {
+    exposeOnly(this, ['query']);
     this.pool = mysql.createPool({ ...settings, connectionLimit: POOL_LIMIT, maxIdle: POOL_LIMIT, connectTimeout: 5_000, trace: false } as mysql.PoolOptions);
     this.pool.pool.on('connection', () => {
       this.connectionsOpened += 1;

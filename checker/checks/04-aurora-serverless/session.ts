@@ -8,9 +8,9 @@ import type { Connection } from 'mysql2/promise';
 import type { Endpoints } from '../../engines/endpoints.js';
 import type { RampPlan, ServerlessContext } from '../../exercise-api.js';
 import { prepareSbtest } from '../../load/sbtest.js';
-import { randomInt } from '../../load/random.js';
 import { connectMysql } from '../../runner/connect.js';
 import { LearnerCalls } from '../../runner/harness.js';
+import { portable } from '../../runner/remote-forms.js';
 import { connectionSettings } from '../replication-session.js';
 import { EnginesUnreachable, PROGRESS_EVENT, progressBar, type LabSession, type SessionPurpose } from '../session.js';
 import { LoadDb, type LoadWindow } from './load-db.js';
@@ -75,7 +75,11 @@ export class ServerlessHarness extends LearnerCalls {
     const read = options.sampleCapacity ?? this.capacity;
     const ctx: ServerlessContext = {
       db,
-      workload: { sql: `SELECT c FROM ${LOAD_TABLE} WHERE id = ?`, params: () => [randomInt(Math.random, 1, LOAD_ROWS)] },
+      workload: {
+        sql: `SELECT c FROM ${LOAD_TABLE} WHERE id = ?`,
+        // Called synchronously by learner code in its own process: it travels as source (see remote-forms.ts).
+        params: portable((rows: number) => [1 + Math.floor(Math.random() * rows)], LOAD_ROWS),
+      },
       connection: options.via ? connectionSettings(this.endpoints.mysql, options.via.port, '127.0.0.1') : settings,
       connectTimeoutMs: this.target === 'aws' ? 30_000 : 5_000,
       giveUpMs: this.target === 'aws' ? 60_000 : 10_000,

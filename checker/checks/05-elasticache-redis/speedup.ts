@@ -16,7 +16,10 @@ export function renderSpeedup(c: ChalkInstance, m: CacheMeasurement, target: str
     out.push(
       `    cache hit   p50 ${ms(x.cache.p50).padStart(10)}  p95 ${ms(x.cache.p95).padStart(10)}  p99 ${ms(x.cache.p99).padStart(10)}  ${c.green(bar(x.cache.p50))}`,
     );
-    out.push(`    speed-up at p50: ${c.bold(`${x.speedup.toFixed(1)}x`)}`);
+    out.push(
+      `    speed-up at p50: ${c.bold(`${x.speedup.toFixed(1)}x`)}` +
+        c.dim(`  (database p50 over the hit's own ${ms(x.cacheOwnMs)}: ${ms(x.boundaryMs)} of each hit is the checker reaching into your code's process)`),
+    );
   }
   if (target === 'local') {
     out.push(

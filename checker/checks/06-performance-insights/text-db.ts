@@ -8,11 +8,14 @@
  */
 import type { Connection, PoolConnection } from 'mysql2/promise';
 import type { Db } from '../../exercise-api.js';
+import { exposeOnly } from '../../runner/peer.js';
 
 export class TextProtocolDb implements Db {
   queries = 0;
 
-  constructor(private readonly conn: Connection | PoolConnection) {}
+  constructor(private readonly conn: Connection | PoolConnection) {
+    exposeOnly(this, ['query']);
+  }
 
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
     if (typeof sql !== 'string') throw new TypeError('db.query(sql, params) expects the SQL text as its first argument');

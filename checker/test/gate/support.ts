@@ -57,9 +57,9 @@ export class EnginePool {
 /** How many engine pairs a test file should start: enough to overlap runs, not to thrash 2 cores. */
 export const POOL_SIZE = 2;
 
-/** Pids of exercise child processes (checker/runner/child.ts) this test process started and that still run. */
+/** Pids of the processes running learner code (exercise files, local Lambda environments) this test process started and that still run. */
 export function runningExerciseChildren(): number[] {
-  const out = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'checker/runner/child.ts'], { encoding: 'utf8' });
+  const out = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'checker/runner/(learner-host|lambda-env)\\.ts'], { encoding: 'utf8' });
   return out.stdout
     .split('\n')
     .map((line) => Number(line.trim()))

@@ -1,0 +1,89 @@
+/**
+ * The tamper suite: learner files that try to get a pass without doing the
+ * work (checker/test/fixtures/05-tamper/, each names its attempt at the top).
+ * The checks run in the checker's process and the learner's file in one of
+ * its own, reached only through stubs, so every attempt must end `fail` -
+ * never `pass`, never a hang, nothing left running.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../core/result.js';
+import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
+import { runExercise } from '../../runner/run-exercise.js';
+import type { CacheMeasurement } from '../../checks/05-elasticache-redis/measure.js';
+import { describeResults, repoPath, runningExerciseChildren } from '../gate/support.js';
+
+const EXERCISE = '02-cache-aside';
+const fixture = (name: string) => repoPath(`checker/test/fixtures/05-tamper/${name}`);
+
+let engines: LocalEngines | undefined;
+
+beforeAll(async () => {
+  engines = await startLocalEngines();
+});
+
+afterAll(async () => {
+  await engines?.stop();
+});
+
+afterEach(() => {
+  expect(runningExerciseChildren(), 'an exercise process was left running').toEqual([]);
+});
+
+async function run(name: string): Promise<{ results: CheckResult[]; all: string; byId: Record<string, CheckResult> }> {
+  const { results } = await runExercise({ labId: 5, exerciseId: EXERCISE, file: fixture(name), endpoints: engines!.endpoints });
+  return { results, all: describeResults(results), byId: Object.fromEntries(results.map((r) => [r.id.replace('05.02.', ''), r])) };
+}
+
+function expectNoPass(results: CheckResult[], all: string): void {
+  expect(results.length).toBeGreaterThan(0);
+  for (const r of results) expect(r.status, all).toBe('fail');
+}
+
+describe('learner code cannot write its verdict', () => {
+  it('replacing process.send changes nothing: the unwritten functions fail every check', async () => {
+    const { results, all } = await run('replaces-process-send.ts');
+    expectNoPass(results, all);
+  });
+
+  it('forged result messages followed by an exit: every check fails as "ended early"', async () => {
+    const { results, all } = await run('forges-results-and-exits.ts');
+    expectNoPass(results, all);
+    for (const r of results) expect(r.message, all).toMatch(/^not run: the exercise process ended early/);
+  });
+
+  it("patching the TTL readers in the learner's process does not hide a missing TTL: the checker reads it from Redis", async () => {
+    const { byId, all } = await run('patches-ttl-readers.ts');
+    expect(byId['ttl-bounded'].status, all).toBe('fail');
+    expect(byId['ttl-bounded'].message, all).toMatch(/no TTL/);
+  });
+
+  it('the Db it is given has only query(): no private connection to go around the count, no counters to reset', async () => {
+    const { byId, all } = await run('uncounted-queries.ts');
+    for (const id of ['first-read', 'repeat-read']) expect(byId[id].status, all).toBe('fail');
+    expect(byId['first-read'].message, all).toMatch(/not in Redis|cache is never filled/);
+  });
+});
+
+describe('the cache speed-up cannot be forged from learner code', () => {
+  it('an in-process copy served after warming is timed no faster than a Redis GET', async () => {
+    const { results, measurement } = await runExercise({
+      labId: 5,
+      exerciseId: EXERCISE,
+      file: fixture('memoises-for-the-measurement.ts'),
+      endpoints: engines!.endpoints,
+      only: [],
+      measure: 'cache-speedup',
+      checkTimeoutMs: 120_000,
+    });
+    expect(results).toEqual([]);
+    const { comparisons } = measurement as CacheMeasurement;
+    expect(comparisons).toHaveLength(2);
+    for (const c of comparisons) {
+      expect(c.cacheOwnMs).toBeGreaterThan(0);
+      expect(c.speedup).toBeCloseTo(c.database.p50 / c.cacheOwnMs, 6);
+    }
+    // On loopback a primary-key SELECT and a GET take about as long: no cache can read as 20x faster here.
+    const pk = comparisons.find((c) => c.label.includes('primary key'))!;
+    expect(pk.speedup, JSON.stringify(pk)).toBeLessThan(20);
+  });
+});
