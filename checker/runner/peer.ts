@@ -80,6 +80,8 @@ export class Peer {
   private nextId = 1;
   private nextCall = 1;
   private readonly owned = new Map<number, unknown>();
+  /** For each reference handed out, the methods the other side was told of: the only ones it may call. */
+  private readonly callable = new Map<number, ReadonlySet<string | undefined>>();
   private readonly ownedIds = new WeakMap<object, number>();
   private readonly stubs = new Map<number, unknown>();
   private readonly stubIds = new WeakMap<object, number>();
@@ -92,12 +94,13 @@ export class Peer {
     private readonly options: PeerOptions,
   ) {}
 
-  private own(value: object): number {
+  private own(value: object, methods: ReadonlyArray<string | undefined> = []): number {
     let id = this.ownedIds.get(value);
     if (id === undefined) {
       id = this.nextId++;
       this.ownedIds.set(value, id);
       this.owned.set(id, value);
+      this.callable.set(id, new Set(methods));
     }
     return id;
   }
@@ -110,7 +113,7 @@ export class Peer {
     if (stubId !== undefined) return { [TAG]: 'yours', id: stubId } satisfies Wire;
     const form = remoteFormOf(value);
     if (form) return { [TAG]: 'form', id: this.own(value), form } satisfies Wire;
-    if (typeof value === 'function') return { [TAG]: 'ref', id: this.own(value), callable: true, methods: [], props: {} } satisfies Wire;
+    if (typeof value === 'function') return { [TAG]: 'ref', id: this.own(value, [undefined]), callable: true, methods: [], props: {} } satisfies Wire;
     if (value instanceof Error) return errorWire(value);
     if (isCopiedData(value)) return value;
     if (seen.has(value)) throw new TypeError('a value with a circular reference cannot be passed between the checker and the exercise');
@@ -127,7 +130,7 @@ export class Peer {
     }
     const methods = exposed.get(value) ?? methodNames(value);
     const props = exposed.has(value) ? {} : dataProps(value);
-    return { [TAG]: 'ref', id: this.own(value), callable: false, methods: [...methods], props } satisfies Wire;
+    return { [TAG]: 'ref', id: this.own(value, methods), callable: false, methods: [...methods], props } satisfies Wire;
   }
 
   async unmarshal(wire: unknown): Promise<unknown> {
@@ -230,6 +233,8 @@ export class Peer {
     try {
       const target = this.owned.get(message.ref) as Record<string, unknown> | ((...args: unknown[]) => unknown) | undefined;
       if (target === undefined) throw new TypeError('a call reached a reference this side never handed out');
+      // A message written by hand may name any method; only those handed out can be called.
+      if (!this.callable.get(message.ref)?.has(message.method)) throw new TypeError(`${message.method ?? 'the value'} is not a function`);
       const args = (await this.unmarshal(message.args)) as unknown[];
       const fn = message.method === undefined ? target : (target as Record<string, unknown>)[message.method];
       if (typeof fn !== 'function') throw new TypeError(`${message.method ?? 'the value'} is not a function`);

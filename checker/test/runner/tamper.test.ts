@@ -62,6 +62,12 @@ describe('learner code cannot write its verdict', () => {
     for (const id of ['first-read', 'repeat-read']) expect(byId[id].status, all).toBe('fail');
     expect(byId['first-read'].message, all).toMatch(/not in Redis|cache is never filled/);
   });
+
+  it('call messages written by hand reach only the methods handed out: the counters cannot be reset from learner code', async () => {
+    const { byId, all } = await run('calls-hidden-methods.ts');
+    expect(byId['repeat-read'].status, all).toBe('fail');
+    expect(byId['repeat-read'].message, all).toMatch(/^3 repeat reads of user 1 sent 3 queries/);
+  });
 });
 
 describe('the cache speed-up cannot be forged from learner code', () => {
