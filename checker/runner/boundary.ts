@@ -17,7 +17,7 @@ export interface BoundaryProbe {
 }
 
 export async function openBoundaryProbe(): Promise<BoundaryProbe> {
-  const host = LearnerProcess.start();
+  const host = await LearnerProcess.start();
   const loaded = await host.load(PROBE, 60_000);
   if (!loaded.ok) {
     await host.stop();

@@ -10,7 +10,9 @@ export function refusal(root, parentUrl, targetUrl) {
   const fixture = inside(parentUrl, 'checker/test/fixtures');
   // Learner code: exercise folders, the tests' fixtures and files outside the kit. The kit's own
   // files (checker/, a lab's lab.ts and seed, stacks/) load the lab's plug-in in the same process.
-  const exercise = parentUrl.startsWith(root) && /^(labs|solutions)\/[^/]+\/exercises\//.test(parentUrl.slice(root.length));
+  // A learner's file compiled by the checker (compile.ts) is held to the exercise rule at run time (require, import()).
+  const compiled = inside(parentUrl, 'node_modules/.cache/data-tier-labs');
+  const exercise = compiled || (parentUrl.startsWith(root) && /^(labs|solutions)\/[^/]+\/exercises\//.test(parentUrl.slice(root.length)));
   if (!fixture && !exercise && parentUrl.startsWith(root)) return undefined;
   const target = targetUrl.slice(root.length).split(/[?#]/)[0];
   const shown = parentUrl.startsWith(root) ? parentUrl.slice(root.length) : fileURLToPath(parentUrl);

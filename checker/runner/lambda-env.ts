@@ -49,7 +49,8 @@ function describe(err: unknown, fallbackType: string): { errorType: string; erro
 type Handler = (event: unknown, context: unknown, callback?: (err: unknown, result?: unknown) => void) => unknown;
 let handler: Handler | undefined;
 
-async function init(file: string, exportName: string): Promise<void> {
+/** `file` is the handler's module as the checker compiled it; `source` the learner's file it came from. */
+async function init(file: string, source: string, exportName: string): Promise<void> {
   captureConsole();
   send({ type: 'booted' });
   const started = performance.now();
@@ -57,7 +58,7 @@ async function init(file: string, exportName: string): Promise<void> {
     const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const fn = module[exportName] ?? (module.default as Record<string, unknown> | undefined)?.[exportName];
     if (typeof fn !== 'function') {
-      send({ type: 'init-failed', error: { errorType: 'Runtime.HandlerNotFound', errorMessage: `${file} does not export a function named ${exportName}` } });
+      send({ type: 'init-failed', error: { errorType: 'Runtime.HandlerNotFound', errorMessage: `${source} does not export a function named ${exportName}` } });
       return;
     }
     handler = fn as Handler;
@@ -104,6 +105,6 @@ async function invoke(message: Extract<RuntimeMessage, { type: 'invoke' }>): Pro
 }
 
 process.on('message', (message: RuntimeMessage) => {
-  if (message.type === 'init') void init(message.file, message.handler);
+  if (message.type === 'init') void init(message.file, message.source, message.handler);
   else if (message.type === 'invoke') void invoke(message);
 });

@@ -20,11 +20,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { onStop } from '../core/stop-signals.js';
+import { compileKitScript, compileLearnerFile, CompileRefused } from './compile.js';
+import { confinedExecArgv } from './confinement.js';
+import { IMPORT_GUARD } from './learner-process.js';
+import { describeCompileRefusal } from './load-error.js';
 import type { ContextData, EnvMessage, LambdaError } from './lambda-protocol.js';
 
 const ENV_SCRIPT = fileURLToPath(new URL('./lambda-env.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 /** Lambda gives the init phase (the module's top level) 10 s; past it the environment is discarded. */
 const INIT_LIMIT_MS = 10_000;
 /** Starting Node and the TypeScript loader before the init phase: not the function's time, but not for ever either. */
@@ -106,6 +110,9 @@ export class LocalFunction {
     for (const env of this.environments) env.child.kill('SIGKILL');
   };
 
+  /** The runtime and the handler's module, compiled once for every environment (confined processes run plain JavaScript). */
+  private compiled?: Promise<{ runtime: string; handler: string }>;
+
   constructor(readonly config: FunctionConfig) {
     this.releaseStop = onStop(() => this.killAllNow());
     process.once('exit', this.killAllNow);
@@ -174,6 +181,16 @@ export class LocalFunction {
     await this.recycle();
     this.releaseStop();
     process.removeListener('exit', this.killAllNow);
+    const compiled = await this.compiled?.catch(() => undefined);
+    if (compiled) rmSync(compiled.handler, { force: true });
+  }
+
+  private scripts(): Promise<{ runtime: string; handler: string }> {
+    this.compiled ??= Promise.all([compileKitScript(ENV_SCRIPT, 'lambda-env'), compileLearnerFile(this.config.file)]).then(([runtime, handler]) => ({
+      runtime,
+      handler,
+    }));
+    return this.compiled;
   }
 
   private environmentVariables(): Record<string, string> {
@@ -194,12 +211,22 @@ export class LocalFunction {
     };
   }
 
-  private startEnvironment(): Promise<Environment> {
+  private async startEnvironment(): Promise<Environment> {
     this.created += 1;
     const number = this.created;
     const began = performance.now();
-    const child = fork(ENV_SCRIPT, [], {
-      execArgv: ['--import', TSX],
+    let scripts: { runtime: string; handler: string };
+    try {
+      scripts = await this.scripts();
+    } catch (err) {
+      if (!(err instanceof CompileRefused)) throw err;
+      // What Lambda's Node runtime reports for a handler that does not parse, or imports what is not there.
+      const errorType = err.kind === 'syntax' ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
+      throw new InitFailed({ errorType, errorMessage: describeCompileRefusal(err, this.config.file) }, []);
+    }
+    // Handler code is learner code: confined, and held to the import rule, like the exercise process.
+    const child = fork(scripts.runtime, [], {
+      execArgv: [...confinedExecArgv(), '--import', IMPORT_GUARD],
       env: this.environmentVariables(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -259,7 +286,7 @@ export class LocalFunction {
           reject(new InitFailed(error, logs));
         }
       };
-      child.send({ type: 'init', file: this.config.file, handler: this.config.handler ?? 'handler' });
+      child.send({ type: 'init', file: scripts.handler, source: this.config.file, handler: this.config.handler ?? 'handler' });
     });
   }
 

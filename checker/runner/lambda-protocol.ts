@@ -18,7 +18,8 @@ export interface ContextData {
 }
 
 export type RuntimeMessage =
-  { type: 'init'; file: string; handler: string } | { type: 'invoke'; requestId: string; event: unknown; context: ContextData; deadline: number };
+  | { type: 'init'; file: string; source: string; handler: string }
+  | { type: 'invoke'; requestId: string; event: unknown; context: ContextData; deadline: number };
 
 export type EnvMessage =
   /** The runtime is up and the init phase (importing the module) begins. */

@@ -24,9 +24,26 @@ export function locationIn(err: unknown, file: string): string | undefined {
   return undefined;
 }
 
+const DENIED: Record<string, string> = {
+  FileSystemWrite: 'write a file',
+  ChildProcess: 'start a process',
+  WorkerThreads: 'start a worker thread',
+  FileSystemRead: 'read a file',
+};
+
+/** The confinement's refusal (confinement.ts), said as what the code tried and what it may do instead. */
+function refusedBy(err: unknown): string | undefined {
+  if (!(err instanceof Error) || (err as NodeJS.ErrnoException).code !== 'ERR_ACCESS_DENIED') return undefined;
+  const { permission, resource } = err as Error & { permission?: string; resource?: string };
+  const what = (permission && DENIED[permission]) ?? 'use an API the exercise process does not allow';
+  return `tried to ${what}${resource ? ` (${resource})` : ''}, which exercise code may not do: it may read files and use the network, not write files or start processes`;
+}
+
 export function describeThrow(fn: string, err: unknown, file: string): string {
   const where = locationIn(err, file);
   const at = where ? ` (at ${where})` : '';
+  const refused = refusedBy(err);
+  if (refused) return `${fn} ${refused}${at}`;
   const message = err instanceof Error ? err.message : String(err);
   if (message.includes(TODO_MARKER)) return `${fn} ${NOT_WRITTEN}${at}`;
   const kind = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';

@@ -50,12 +50,12 @@ async function buildForm(form: RemoteForm): Promise<unknown> {
 
 const peer = new Peer((message) => void post(message), { buildForm, keepRemoteStack: false });
 
-async function load(file: string): Promise<void> {
+async function load(file: string, source: string): Promise<void> {
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    post({ type: 'load-failed', message: describeLoadError(err, file) });
+    post({ type: 'load-failed', message: describeLoadError(err, source) });
     return;
   }
   captureConsole();
@@ -68,7 +68,7 @@ async function load(file: string): Promise<void> {
 process.on('message', (message: HostRequest | PeerMessage) => {
   switch (message.type) {
     case 'load':
-      void load(message.file);
+      void load(message.file, message.source);
       break;
     case 'drain':
       post({ type: 'drained', output, floating: floating.map((reason) => peer.marshal(reason)) });

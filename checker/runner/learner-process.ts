@@ -6,23 +6,26 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileKitScript, compileLearnerFile, CompileRefused } from './compile.js';
+import { confinedExecArgv } from './confinement.js';
+import { describeCompileRefusal } from './load-error.js';
 import { Peer, PeerClosed, type PeerMessage } from './peer.js';
 
-const TSX = import.meta.resolve('tsx');
-/** Refuses learner imports of solutions/ and of the checker's internals (see import-guard-hooks.mjs). */
-const IMPORT_GUARD = fileURLToPath(new URL('./import-guard.mjs', import.meta.url));
+/** Refuses learner imports of solutions/ and of the checker's internals at run time (see import-guard-hooks.mjs). */
+export const IMPORT_GUARD = fileURLToPath(new URL('./import-guard.mjs', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOST = fileURLToPath(new URL('./learner-host.ts', import.meta.url));
 /** Set in the environment of each exercise process, and so of anything it starts. */
 export const RUN_TAG = 'DTL_EXERCISE_RUN';
-/** Starting Node and the TypeScript loader may take this long on a busy machine. */
+/** Starting Node may take this long on a busy machine. */
 const START_LIMIT_MS = 30_000;
 /** After the exercise process exits, how long its pipes may take to deliver their last bytes. */
 const PIPE_GRACE_MS = 300;
 
-export type HostRequest = { type: 'load'; file: string } | { type: 'drain' };
+/** `file` is the compiled bundle to import; `source` the learner's file it came from (for messages). */
+export type HostRequest = { type: 'load'; file: string; source: string } | { type: 'drain' };
 export type HostMessage =
   | { type: 'ready' }
   | { type: 'loaded'; exports: unknown }
@@ -31,11 +34,11 @@ export type HostMessage =
 
 export type LoadOutcome = { ok: true; module: Record<string, unknown> } | { ok: false; message: string } | { ok: false; timedOut: true };
 
-/** Forks `script` as an exercise process: tsx, the import guard, its own process group, the run's tag. */
+/** Forks the compiled `script` as an exercise process: confined, the import guard, its own process group, the run's tag. */
 function forkExerciseProcess(script: string, tag: string): ChildProcess {
   return fork(script, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', TSX, '--import', IMPORT_GUARD],
+    execArgv: [...confinedExecArgv(), '--import', IMPORT_GUARD],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '', [RUN_TAG]: tag },
     detached: true,
@@ -49,6 +52,8 @@ export class LearnerProcess {
   private readonly exit: Promise<void>;
   private exitedAlready = false;
   private readonly waiting = new Map<HostMessage['type'], (message: HostMessage) => void>();
+  /** Compiled copies of the learner's files, removed when the process ends. */
+  private readonly compiled: string[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -86,18 +91,15 @@ export class LearnerProcess {
     });
   }
 
-  static start(): LearnerProcess {
+  static async start(): Promise<LearnerProcess> {
     const tag = randomUUID();
-    const host = new LearnerProcess(forkExerciseProcess(HOST, tag), tag);
+    const host = new LearnerProcess(forkExerciseProcess(await compileKitScript(HOST, 'learner-host'), tag), tag);
     // Listen from the start: the message may come before anyone asks.
-    host.readyMessage = (() => {
-      const first = host.next('ready', START_LIMIT_MS);
-      return () => first;
-    })();
+    host.readyMessage = host.next('ready', START_LIMIT_MS);
     return host;
   }
 
-  private readyMessage: (timeoutMs: number) => Promise<HostMessage | undefined> = () => Promise.resolve(undefined);
+  private readyMessage: Promise<HostMessage | undefined> = Promise.resolve(undefined);
 
   get exited(): boolean {
     return this.exitedAlready;
@@ -133,16 +135,24 @@ export class LearnerProcess {
     });
   }
 
-  /** Whether the process started (Node, the loader, the import guard) within `timeoutMs`. */
-  async ready(timeoutMs: number): Promise<boolean> {
-    return (await this.readyMessage(timeoutMs)) !== undefined;
+  /** Whether the process started (Node and the import guard) within START_LIMIT_MS. */
+  async ready(): Promise<boolean> {
+    return (await this.readyMessage) !== undefined;
   }
 
   /** Loads the learner's file; its functions come back as stubs that call into the process. */
   async load(file: string, timeoutMs: number): Promise<LoadOutcome> {
+    let compiled: string;
+    try {
+      compiled = await compileLearnerFile(file);
+    } catch (err) {
+      if (err instanceof CompileRefused) return { ok: false, message: describeCompileRefusal(err, file) };
+      throw err;
+    }
+    this.compiled.push(compiled);
     const loaded = this.next('loaded', timeoutMs);
     const failed = this.next('load-failed', timeoutMs);
-    this.child.send({ type: 'load', file } satisfies HostRequest);
+    this.child.send({ type: 'load', file: compiled, source: file } satisfies HostRequest);
     const first = await Promise.race([loaded, failed]);
     if (first?.type === 'loaded') return { ok: true, module: (await this.peer.unmarshal(first.exports)) as Record<string, unknown> };
     if (first?.type === 'load-failed') return { ok: false, message: first.message };
@@ -170,6 +180,7 @@ export class LearnerProcess {
     }
     endGroup(this.child, this.tag);
     await this.exit;
+    for (const file of this.compiled.splice(0)) rmSync(file, { force: true });
   }
 
   /** For Ctrl-C: end it now, without waiting. */

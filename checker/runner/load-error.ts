@@ -1,5 +1,6 @@
 /** Why a learner's file did not load, in one sentence with its line. */
 import { relative } from 'node:path';
+import type { CompileRefused } from './compile.js';
 import { describeThrow } from './learner-call.js';
 
 /** "labs/.../02-cache-aside.ts:12:5: Expected ';' but found 'x'" from an esbuild/tsx transform error. */
@@ -12,4 +13,11 @@ export function describeLoadError(err: unknown, file: string): string {
     return `${label} could not be loaded: ${text.split('\n')[0]}`;
   }
   return `${label} failed while loading: ${describeThrow('the module', err, file)}`;
+}
+
+/** The same sentences for a file the checker could not compile for the learner's process. */
+export function describeCompileRefusal(err: CompileRefused, file: string): string {
+  const label = relative(process.cwd(), file);
+  if (err.kind === 'syntax') return `${label} does not compile: line ${err.line ?? '?'}, column ${err.column ?? '?'}: ${err.message}`;
+  return `${label} could not be loaded: ${err.message}`;
 }

@@ -18,8 +18,6 @@ import type { ExerciseRun, RunExerciseOptions } from './run-exercise.js';
 
 /** How long the learner's process may take to answer between calls before it counts as stuck in a loop. */
 const ANSWER_MS = 3_000;
-/** Starting Node and the TypeScript loader, before the learner's file loads. */
-const START_MS = 30_000;
 
 type Settled<T> = { kind: 'done'; value: T } | { kind: 'threw'; error: unknown } | { kind: 'timeout' };
 
@@ -59,7 +57,7 @@ export async function runChecksInChecker(
     );
   }
 
-  const host = LearnerProcess.start();
+  const host = await LearnerProcess.start();
   const releaseStop = onStop(() => host.stopNow());
   const endedEarly = () => {
     const why = host.lastWords;
@@ -67,7 +65,8 @@ export async function runChecksInChecker(
   };
   let harness: LearnerCalls | undefined;
   try {
-    if (!(await host.ready(START_MS))) return every('error', `The exercise runner did not start within ${seconds(START_MS)} s while loading ${label}.`);
+    // LearnerProcess gives it 30 s to start.
+    if (!(await host.ready())) return every('error', `The exercise runner did not start within 30 s while loading ${label}.`);
     const loaded = await host.load(options.file, options.checkTimeoutMs);
     if (!loaded.ok) {
       if ('timedOut' in loaded) {

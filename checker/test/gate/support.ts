@@ -59,7 +59,8 @@ export const POOL_SIZE = 2;
 
 /** Pids of the processes running learner code (exercise files, local Lambda environments) this test process started and that still run. */
 export function runningExerciseChildren(): number[] {
-  const out = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'checker/runner/(learner-host|lambda-env)\\.ts'], { encoding: 'utf8' });
+  // Both run as compiled copies (checker/runner/compile.ts).
+  const out = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'data-tier-labs/(learner-host|lambda-env)-[0-9a-f]+\\.mjs'], { encoding: 'utf8' });
   return out.stdout
     .split('\n')
     .map((line) => Number(line.trim()))

@@ -27,7 +27,7 @@ interface CounterAnswer {
   env: { FOO?: string; HOME: string | null; fn?: string };
 }
 
-const environmentsRunning = () => spawnSync('pgrep', ['-P', String(process.pid), '-f', 'lambda-env.ts'], { encoding: 'utf8' }).stdout.trim();
+const environmentsRunning = () => spawnSync('pgrep', ['-P', String(process.pid), '-f', 'data-tier-labs/lambda-env-'], { encoding: 'utf8' }).stdout.trim();
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((f) => f.close()));

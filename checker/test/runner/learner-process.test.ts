@@ -1,25 +1,29 @@
 /**
- * The process that runs the learner's file holds none of the checker: it
- * loads the file and the few kit modules that answer calls, never a lab's
- * checks, the list of labs or a solution. And a lab's plug-in module is still
- * found by its folder, for the checker's side.
+ * The process that runs the learner's file holds none of the checker: it runs
+ * the compiled host (the few kit modules that answer calls) and the compiled
+ * learner file, never a lab's checks, the list of labs or a solution. And a
+ * lab's plug-in module is still found by its folder, for the checker's side.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileKitScript, compileLearnerFile } from '../../runner/compile.js';
 import { labModulePath } from '../../runner/lab-module.js';
 import { repoPath } from '../gate/support.js';
 
-const HOST = repoPath('checker/runner/learner-host.ts');
 const REGISTER = repoPath('checker/test/fixtures/load-log/register.mjs');
 
-/** Starts the learner's process with a load log, has it load `file`, and resolves to every module it loaded. */
-function loadsOf(file: string): Promise<{ loaded: string[]; reply: string }> {
+/** Kit sources esbuild inlined into a compiled file (it marks each with a "// path" line). */
+const inlined = (compiled: string) => [...readFileSync(compiled, 'utf8').matchAll(/^\/\/ (\S+\.(?:ts|mjs|js))$/gm)].map((m) => m[1]);
+
+/** Runs the compiled host with a load log, has it load the compiled `file`, and resolves to every module it loaded. */
+async function loadsOf(file: string): Promise<{ loaded: string[]; reply: string; host: string; learner: string }> {
+  const [host, learner] = await Promise.all([compileKitScript(repoPath('checker/runner/learner-host.ts'), 'learner-host'), compileLearnerFile(file)]);
   const log = join(mkdtempSync(join(tmpdir(), 'dtl-loads-')), 'loads.txt');
-  const child = fork(HOST, [], {
-    execArgv: ['--import', 'tsx', '--import', REGISTER],
+  const child = fork(host, [], {
+    execArgv: ['--import', REGISTER],
     env: { ...process.env, NODE_OPTIONS: '', DTL_LOAD_LOG: log },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
@@ -27,11 +31,12 @@ function loadsOf(file: string): Promise<{ loaded: string[]; reply: string }> {
   return new Promise((resolve) => {
     let reply = '';
     child.on('message', (m: { type: string }) => {
+      if (m.type === 'ready') return;
       reply = m.type;
       child.kill('SIGKILL');
     });
-    child.on('exit', () => resolve({ loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean), reply }));
-    child.send({ type: 'load', file });
+    child.on('exit', () => resolve({ loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean), reply, host, learner }));
+    child.send({ type: 'load', file: learner, source: file });
   });
 }
 
@@ -42,14 +47,16 @@ describe("the learner's process", () => {
     expect(labModulePath(99)).toBeUndefined();
   });
 
-  it('loads the file and no check, no lab list, no other solution', async () => {
+  it('loads the learner file and no check, no lab list, no other solution', async () => {
     const file = repoPath('solutions/05-elasticache-redis/exercises/02-cache-aside.ts');
-    const { loaded, reply } = await loadsOf(file);
+    const { loaded, reply, host, learner } = await loadsOf(file);
     expect(reply).toBe('loaded');
-    expect(loaded.some((url) => url.endsWith('/solutions/05-elasticache-redis/exercises/02-cache-aside.ts'))).toBe(true);
-    expect(loaded.filter((url) => url.includes('/checker/checks/'))).toEqual([]);
-    expect(loaded.filter((url) => url.endsWith('/labs/index.ts'))).toEqual([]);
-    expect(loaded.filter((url) => url.includes('/solutions/') && !url.endsWith('/02-cache-aside.ts'))).toEqual([]);
-    expect(loaded.filter((url) => /\/checker\/(report|render|cli|progress)\//.test(url))).toEqual([]);
+    expect(loaded).toContain(`file://${learner}`);
+    // Everything else it loads is a package or Node's own: no .ts file of the kit is imported at run time.
+    expect(loaded.filter((url) => url.startsWith('file://') && !url.includes('/node_modules/'))).toEqual([]);
+    const kit = [...inlined(host), ...inlined(learner)];
+    expect(kit).toContain('checker/runner/learner-host.ts');
+    expect(kit.filter((path) => /^checker\/(checks|report|render|cli|progress)\//.test(path))).toEqual([]);
+    expect(kit.filter((path) => path === 'labs/index.ts' || (path.startsWith('solutions/') && !path.endsWith('/02-cache-aside.ts')))).toEqual([]);
   }, 60_000);
 });

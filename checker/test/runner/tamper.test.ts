@@ -1,10 +1,12 @@
 /**
  * The tamper suite: learner files that try to get a pass without doing the
  * work (checker/test/fixtures/05-tamper/, each names its attempt at the top).
- * The checks run in the checker's process and the learner's file in one of
- * its own, reached only through stubs, so every attempt must end `fail` -
- * never `pass`, never a hang, nothing left running.
+ * The checks run in the checker's process and the learner's file in a
+ * confined one of its own, reached only through stubs, so every attempt must
+ * end `fail` - never `pass`, never a hang, nothing left running, nothing
+ * written into the kit.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../core/result.js';
 import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
@@ -14,6 +16,8 @@ import { describeResults, repoPath, runningExerciseChildren } from '../gate/supp
 
 const EXERCISE = '02-cache-aside';
 const fixture = (name: string) => repoPath(`checker/test/fixtures/05-tamper/${name}`);
+/** Where two fixtures try to write inside the kit. */
+const PROBES = [repoPath('checker/.tamper-probe'), repoPath('checker/.tamper-probe-2')];
 
 let engines: LocalEngines | undefined;
 
@@ -23,10 +27,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engines?.stop();
+  for (const probe of PROBES) rmSync(probe, { force: true });
 });
 
 afterEach(() => {
   expect(runningExerciseChildren(), 'an exercise process was left running').toEqual([]);
+  for (const probe of PROBES) expect(existsSync(probe), `${probe} was written by learner code`).toBe(false);
 });
 
 async function run(name: string): Promise<{ results: CheckResult[]; all: string; byId: Record<string, CheckResult> }> {
@@ -67,6 +73,22 @@ describe('learner code cannot write its verdict', () => {
     const { byId, all } = await run('calls-hidden-methods.ts');
     expect(byId['repeat-read'].status, all).toBe('fail');
     expect(byId['repeat-read'].message, all).toMatch(/^3 repeat reads of user 1 sent 3 queries/);
+  });
+});
+
+describe('learner code cannot change the kit', () => {
+  it('writing into the kit is refused while the file loads, and the refusal is the reason given', async () => {
+    const { results, all } = await run('rewrites-the-kit.ts');
+    expectNoPass(results, all);
+    expect(results[0].message, all).toMatch(
+      /rewrites-the-kit\.ts failed while loading: the module tried to write a file \(.*checker\/\.tamper-probe\), which exercise code may not do/,
+    );
+  });
+
+  it('starting a process (to write from outside the confinement) is refused', async () => {
+    const { results, all } = await run('starts-a-checker-of-its-own.ts');
+    expectNoPass(results, all);
+    expect(all).toMatch(/cacheAside tried to start a process, which exercise code may not do/);
   });
 });
 
