@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
-import type { CacheEndpoints as Endpoints } from '../engines/endpoints.js';
+import { forLearner, redisForLearner, type CacheEndpoints as Endpoints } from '../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../runner/connect.js';
 // eslint-disable-next-line import-x/no-restricted-paths -- the benchmark's workload is Lab 5's cache-aside on its seed data (issue 15 measures that hot path); a second lab would need a workload hook in the plug-in contract
 import { Harness } from '../checks/05-elasticache-redis/harness.js';
@@ -33,8 +33,9 @@ const AIM = { kind: 'ratio', max: 1.5 } as const;
 
 const SOLUTION_FILE = fileURLToPath(new URL('../../solutions/05-elasticache-redis/exercises/02-cache-aside.ts', import.meta.url));
 
-async function redisBenchmark(bin: string, port: number, requests: number): Promise<RedisBenchmarkFigures> {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', '1', '-n', String(requests), '-t', 'get'];
+async function redisBenchmark(bin: string, port: number, password: string | undefined, requests: number): Promise<RedisBenchmarkFigures> {
+  const auth = password ? ['-a', password] : [];
+  const args = ['-h', '127.0.0.1', '-p', String(port), ...auth, '-c', '1', '-n', String(requests), '-t', 'get'];
   const csv = await runTool(bin, [...args, '--csv'], { timeoutMs: 120_000 });
   const figures = parseRedisBenchmarkCsv(csv.stdout);
   if (figures) return figures;
@@ -68,10 +69,10 @@ export async function benchCacheHit(endpoints: Endpoints, bin: string, options: 
   const clients: { redis: Redis[]; sql: Connection[] } = { redis: [], sql: [] };
   try {
     const checkerRedis = await connectRedis(endpoints.redis);
-    const learnerRedis = await connectRedis(endpoints.redis);
+    const learnerRedis = await connectRedis(redisForLearner(endpoints.redis));
     clients.redis.push(checkerRedis, learnerRedis);
     const checkerSql = await connectMysql(endpoints.mysql);
-    const learnerSql = await connectMysql(endpoints.mysql);
+    const learnerSql = await connectMysql(forLearner(endpoints.mysql));
     clients.sql.push(checkerSql, learnerSql);
 
     // The harness as `npm run check` builds it, with the reference solution as the learner's module.
@@ -112,12 +113,12 @@ export async function benchCacheHit(endpoints: Endpoints, bin: string, options: 
 
     const tasks = ours.map((path) => path.run);
     progress(`cache-hit: warm-up (${options.warmup} requests per side)`);
-    await redisBenchmark(bin, endpoints.redis.port, options.warmup);
+    await redisBenchmark(bin, endpoints.redis.port, endpoints.redis.password, options.warmup);
     await timeInterleaved(tasks, { calls: options.warmup });
 
     for (let round = 1; round <= options.rounds; round += 1) {
       progress(`cache-hit: round ${round}/${options.rounds} (${options.requests} requests per side)`);
-      nativeRounds.push(await redisBenchmark(bin, endpoints.redis.port, options.requests));
+      nativeRounds.push(await redisBenchmark(bin, endpoints.redis.port, endpoints.redis.password, options.requests));
       const samples = await timeInterleaved(tasks, { calls: options.requests });
       ours.forEach((path, i) => path.rounds.push(summarise(samples[i])));
     }

@@ -6,7 +6,7 @@
 import mysql, { type Connection } from 'mysql2/promise';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EndpointProxy } from '../engines/endpoint-proxy.js';
-import type { Endpoints, MysqlEndpoint, ReplicationEndpoints } from '../engines/endpoints.js';
+import { forLearner, type Endpoints, type MysqlEndpoint, type ReplicationEndpoints } from '../engines/endpoints.js';
 import type { ConnectionSettings, EndpointContext, ReplicaContext } from '../exercise-api.js';
 import { connectMysql } from '../runner/connect.js';
 import { CountingDb } from '../runner/counting-db.js';
@@ -23,6 +23,11 @@ export function connectionSettings(endpoint: MysqlEndpoint, port = endpoint.port
     database: endpoint.database,
     ...(endpoint.ssl ? { ssl: { ca: awsCaBundle.ca, rejectUnauthorized: true } } : {}),
   };
+}
+
+/** What learner code connects with: the learner's account where the endpoint has one (local target). */
+export function learnerConnection(endpoint: MysqlEndpoint, port = endpoint.port, host = endpoint.host): ConnectionSettings {
+  return connectionSettings(forLearner(endpoint), port, host);
 }
 
 export async function serverIdAt(settings: ConnectionSettings): Promise<number> {
@@ -64,7 +69,7 @@ export class ReplicationHarness extends LearnerCalls {
   /** Lab 1's context: the database endpoint, or a checker-controlled stand-in for it. */
   endpointContext(options: { via?: EndpointProxy; timeoutMs?: number } = {}): EndpointContext {
     const base = this.endpoints.mysql;
-    const connection = options.via ? connectionSettings(base, options.via.port, '127.0.0.1') : connectionSettings(base);
+    const connection = options.via ? learnerConnection(base, options.via.port, '127.0.0.1') : learnerConnection(base);
     return { connection, timeoutMs: options.timeoutMs ?? 1_000 };
   }
 
@@ -124,8 +129,8 @@ export async function openReplicationSession(endpoints: Endpoints, seed: Replica
   };
   const primarySql = await open(replication.primary, 'primary');
   const replicaSql = await open(replication.replica, 'replica');
-  const learnerPrimary = await open(replication.primary, 'primary');
-  const learnerReplica = await open(replication.replica, 'replica');
+  const learnerPrimary = await open(forLearner(replication.primary), 'primary');
+  const learnerReplica = await open(forLearner(replication.replica), 'replica');
   const withReplication = endpoints as Endpoints & { replication: ReplicationEndpoints };
 
   const caughtUp = async () => {

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import type { LabMeta } from '../core/lab.js';
 import { EnvironmentError } from '../core/errors.js';
-import type { Endpoints, MysqlEndpoint, RedisEndpoint } from '../engines/endpoints.js';
+import { forLearner, redisForLearner, type Endpoints, type MysqlEndpoint, type RedisEndpoint } from '../engines/endpoints.js';
 import { findExecutable } from '../engines/binaries.js';
 import { findPlugin } from '../../labs/index.js';
 import { connectMysql } from '../runner/connect.js';
@@ -44,10 +44,15 @@ export function shellEndpoints(endpoints: Endpoints): ShellEndpoint[] {
   return endpoints.redis ? [...all, { label: 'redis', client: 'redis-cli', endpoint: endpoints.redis }] : all;
 }
 
-/** The client's arguments: what a learner would type to open the same prompt in another terminal. */
+/** The client's arguments: what a learner would type to open the same prompt in another terminal, as the learner's account. */
 export function clientArgs(target: ShellEndpoint): string[] {
-  if (target.client === 'redis-cli') return ['-h', target.endpoint.host, '-p', String(target.endpoint.port)];
-  const e = target.endpoint;
+  if (target.client === 'redis-cli') {
+    const r = redisForLearner(target.endpoint);
+    const user = r.username ? ['--user', r.username] : [];
+    const auth = r.password ? [...user, '--pass', r.password, '--no-auth-warning'] : [];
+    return ['-h', r.host, '-p', String(r.port), ...auth];
+  }
+  const e = forLearner(target.endpoint);
   return ['-h', e.host, '-P', String(e.port), '--protocol=TCP', '-u', e.user, ...(e.password ? [`-p${e.password}`] : []), e.database];
 }
 

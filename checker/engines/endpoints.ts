@@ -5,7 +5,11 @@ export interface RedisEndpoint {
   tls?: boolean;
   /** Name the TLS certificate carries, when connecting through a tunnel. */
   servername?: string;
+  /** An ACL user's name (AUTH username password); without it, the default user's password. */
+  username?: string;
   password?: string;
+  /** The account learner code uses (local target); unset, it uses the endpoint's own. */
+  learner?: { username: string; password: string };
 }
 
 export interface MysqlEndpoint {
@@ -16,6 +20,8 @@ export interface MysqlEndpoint {
   database: string;
   ssl?: boolean;
   servername?: string;
+  /** The account learner code uses (local target); unset, it uses the endpoint's own (user, password). */
+  learner?: { user: string; password: string };
 }
 
 /** A primary and a read replica (Labs 1-3), each with the server id that tells them apart. */
@@ -61,6 +67,18 @@ export interface Endpoints {
   cluster?: ClusterEndpoints;
   /** Set on the AWS target: where the deployed resources are. */
   aws?: AwsLocation;
+}
+
+/** The endpoint as learner code should open it: with the learner's account when it has one. */
+export function forLearner<E extends MysqlEndpoint>(endpoint: E): E {
+  if (!endpoint.learner) return endpoint;
+  return { ...endpoint, user: endpoint.learner.user, password: endpoint.learner.password };
+}
+
+export function redisForLearner(endpoint: RedisEndpoint): RedisEndpoint {
+  if (!endpoint.learner) return endpoint;
+  const { learner, ...rest } = endpoint;
+  return { ...rest, username: learner.username, password: learner.password };
 }
 
 /** Lab 5's shape: a cache and a database. */

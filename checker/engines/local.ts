@@ -2,10 +2,12 @@
  * Starts private copies of redis-server and mariadbd in a temporary folder on
  * free loopback ports, for the local target and for the tests.
  */
+import mysql from 'mysql2/promise';
+import { createLearnerAccount, newRedisAccounts } from './accounts.js';
 import { locateEngineBinaries } from './binaries.js';
-import type { CacheEndpoints, Endpoints } from './endpoints.js';
+import type { CacheEndpoints, Endpoints, MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup, reapOrphans } from './process-group.js';
-import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb, startRedis } from './servers.js';
+import { freePort, LOCAL_DATABASE, prepareMariadb, runMariadb, startRedis, type MariadbServer } from './servers.js';
 
 export { freePort, LOCAL_DATABASE, reapOrphans };
 
@@ -24,6 +26,17 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** The checker's endpoint (root) on a single server, with the learner's account made on it. */
+async function singleServerEndpoint(server: MariadbServer): Promise<MysqlEndpoint> {
+  const endpoint = { host: '127.0.0.1', port: server.port, user: 'root', password: '', database: LOCAL_DATABASE };
+  const root = await mysql.createConnection({ ...endpoint, connectTimeout: 5_000 });
+  try {
+    return { ...endpoint, learner: await createLearnerAccount(root, LOCAL_DATABASE) };
+  } finally {
+    await root.end().catch(() => {});
+  }
+}
+
 export async function startLocalEngines(options: StartOptions = {}): Promise<LocalEngines> {
   const bins = locateEngineBinaries({ redis: true, mysql: true });
   const timeout = options.readyTimeoutMs ?? 30_000;
@@ -32,16 +45,17 @@ export async function startLocalEngines(options: StartOptions = {}): Promise<Loc
     const startMariadb = async () => {
       const server = await prepareMariadb(group, bins, 'mariadb', ['--skip-log-bin', ...(options.mysqlArgs ?? [])]);
       await runMariadb(group, bins, server, timeout);
-      return server.port;
+      return singleServerEndpoint(server);
     };
-    const [redisPort, mysqlPort] = await Promise.all([startRedis(group, bins, timeout), startMariadb()]);
+    const redisAccounts = newRedisAccounts();
+    const [redisPort, mysqlEndpoint] = await Promise.all([startRedis(group, bins, timeout, redisAccounts), startMariadb()]);
     return {
       dir: group.dir,
       stop: () => group.stop(),
       endpoints: {
         target: 'local',
-        redis: { host: '127.0.0.1', port: redisPort },
-        mysql: { host: '127.0.0.1', port: mysqlPort, user: 'root', password: '', database: LOCAL_DATABASE },
+        redis: { host: '127.0.0.1', port: redisPort, password: redisAccounts.password, learner: redisAccounts.learner },
+        mysql: mysqlEndpoint,
       },
     };
   } catch (err) {
@@ -74,11 +88,10 @@ export async function startLocalDatabase(options: StartOptions = {}): Promise<Lo
       ...(options.mysqlArgs ?? []),
     ]);
     await runMariadb(group, bins, server, timeout);
-    const port = server.port;
     return {
       dir: group.dir,
       stop: () => group.stop(),
-      endpoints: { target: 'local', mysql: { host: '127.0.0.1', port, user: 'root', password: '', database: LOCAL_DATABASE } },
+      endpoints: { target: 'local', mysql: await singleServerEndpoint(server) },
     };
   } catch (err) {
     await group.stop();

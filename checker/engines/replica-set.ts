@@ -2,21 +2,21 @@
  * One writer mariadbd and `readers` read-only mariadbd replicating from it
  * with GTID (binary log, read_only readers), optionally behind an endpoint
  * that follows the writer. The local stand-in behind Labs 1-3: RDS Multi-AZ
- * and read replicas (one reader), an Aurora cluster (two readers). Learner
- * code connects as an ordinary user, so a reader refuses its writes with
- * error 1290 as an RDS replica or Aurora reader would.
+ * and read replicas (one reader), an Aurora cluster (two readers). A member's
+ * endpoint is the learner's account (see accounts.ts): no SUPER and no READ
+ * ONLY ADMIN, so a reader refuses its writes with error 1290 as an RDS
+ * replica or Aurora reader would. The checker's control goes through root.
  */
 import mysql, { type Connection } from 'mysql2/promise';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../core/errors.js';
 import { locateEngineBinaries } from './binaries.js';
+import { createLearnerAccount, LEARNER_ACCOUNT } from './accounts.js';
 import { EndpointProxy } from './endpoint-proxy.js';
 import type { MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup } from './process-group.js';
 import { LOCAL_DATABASE, prepareMariadb, runMariadb, type MariadbServer } from './servers.js';
 
-/** The learner's account: no SUPER and no READ ONLY ADMIN, so read_only applies to it. */
-export const LAB_USER = { user: 'labuser', password: 'lab-password-1' };
 export const REPL_USER = { user: 'repl', password: 'repl-password-1' };
 /** The checker's own account on every member (a fresh install's root). */
 export const ROOT_ACCOUNT = { user: 'root', password: '' };
@@ -24,7 +24,7 @@ export const ROOT_ACCOUNT = { user: 'root', password: '' };
 export interface ReplicaSetNode {
   name: string;
   serverId: number;
-  /** The node itself, as the lab user. */
+  /** The node itself, as the learner's account. */
   endpoint: MysqlEndpoint;
   server: MariadbServer;
 }
@@ -60,7 +60,8 @@ export interface ReplicaSet {
 }
 
 export function labEndpoint(port: number): MysqlEndpoint {
-  return { host: '127.0.0.1', port, user: LAB_USER.user, password: LAB_USER.password, database: LOCAL_DATABASE };
+  const { user, password } = LEARNER_ACCOUNT;
+  return { host: '127.0.0.1', port, user, password, database: LOCAL_DATABASE, learner: { user, password } };
 }
 
 export async function rootConnection(port: number, host = '127.0.0.1', account = ROOT_ACCOUNT): Promise<Connection> {
@@ -139,12 +140,11 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
       for (const statement of [
         `CREATE USER '${REPL_USER.user}'@'%' IDENTIFIED BY '${REPL_USER.password}'`,
         `GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER.user}'@'%'`,
-        `CREATE USER '${LAB_USER.user}'@'%' IDENTIFIED BY '${LAB_USER.password}'`,
-        `GRANT ALL PRIVILEGES ON \`${LOCAL_DATABASE}\`.* TO '${LAB_USER.user}'@'%'`,
-        `GRANT REPLICATION CLIENT ON *.* TO '${LAB_USER.user}'@'%'`,
       ]) {
         await conn.query(statement);
       }
+      // Made on the writer only: the readers get it through replication. SHOW REPLICA STATUS is part of Lab 2's lesson.
+      await createLearnerAccount(conn, LOCAL_DATABASE, ['REPLICATION CLIENT']);
     });
     for (const reader of readers) {
       await withConnection(rootConnection(reader.server.port), async (conn) => {

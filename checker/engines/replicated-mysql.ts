@@ -6,9 +6,7 @@
 import type { Connection } from 'mysql2/promise';
 import type { EndpointProxy } from './endpoint-proxy.js';
 import type { MysqlEndpoint } from './endpoints.js';
-import { LAB_USER, rootConnection, startReplicaSet, type ReplicaSetNode } from './replica-set.js';
-
-export { LAB_USER };
+import { rootConnection, startReplicaSet, type ReplicaSetNode } from './replica-set.js';
 
 export interface MysqlNode extends ReplicaSetNode {
   name: 'primary' | 'replica';

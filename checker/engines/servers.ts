@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise';
 import { EnvironmentError } from '../core/errors.js';
 import { throwIfStopped } from '../core/stop-signals.js';
 import type { EngineBinaries } from './binaries.js';
+import { redisAccountArgs, type RedisAccounts } from './accounts.js';
 import { INSTALL_ARGS, preparedDataFolder } from './mariadb-template.js';
 import { tail, waitForEngine, type ProbeAnswer, type ProcessGroup } from './process-group.js';
 
@@ -49,10 +50,11 @@ function portsTaken(what: string): EnvironmentError {
 }
 
 /** Whether the Redis answering on `port` is the one we started (INFO's process_id), another one, or none yet. */
-async function redisAnswer(port: number, pid: number | undefined): Promise<ProbeAnswer> {
+async function redisAnswer(port: number, pid: number | undefined, password: string): Promise<ProbeAnswer> {
   const client = new Redis({
     host: '127.0.0.1',
     port,
+    password,
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -65,12 +67,22 @@ async function redisAnswer(port: number, pid: number | undefined): Promise<Probe
     await client.connect();
     const info = await client.info('server');
     return Number(/^process_id:(\d+)/m.exec(info)?.[1]) === pid ? 'ours' : 'someone-else';
+  } catch (err) {
+    // A server that refuses the password we started ours with is another one.
+    if (/NOAUTH|WRONGPASS/.test((err as Error).message)) return 'someone-else';
+    throw err;
   } finally {
     client.disconnect();
   }
 }
 
-export async function startRedis(group: ProcessGroup, bins: EngineBinaries, timeoutMs: number, choosePort: ChoosePort = freePort): Promise<number> {
+export async function startRedis(
+  group: ProcessGroup,
+  bins: EngineBinaries,
+  timeoutMs: number,
+  accounts: RedisAccounts,
+  choosePort: ChoosePort = freePort,
+): Promise<number> {
   const log = join(group.dir, 'redis.log');
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt += 1) {
     const port = await choosePort();
@@ -88,11 +100,12 @@ export async function startRedis(group: ProcessGroup, bins: EngineBinaries, time
       group.dir,
       '--logfile',
       log,
+      ...redisAccountArgs(accounts),
     ]);
     const outcome = await waitForEngine({
       what: 'redis-server',
       child,
-      probe: () => redisAnswer(port, child.pid),
+      probe: () => redisAnswer(port, child.pid, accounts.password),
       timeoutMs,
       logHint: () => tail(log),
       portTaken: () => logSaysPortTaken(log),

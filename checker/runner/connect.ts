@@ -9,6 +9,7 @@ export function redisOptions(endpoint: RedisEndpoint): RedisOptions {
   return {
     host: endpoint.host,
     port: endpoint.port,
+    username: endpoint.username,
     password: endpoint.password,
     ...(endpoint.tls ? { tls: { servername: endpoint.servername ?? endpoint.host } } : {}),
     connectTimeout: 3_000,
@@ -22,7 +23,7 @@ export async function connectRedis(endpoint: RedisEndpoint): Promise<Redis> {
     // Errors surface on the command that failed; this only keeps ioredis from logging.
   });
   await client.connect();
-  // Handed to learner code in its own process, it is opened again there (see remote-forms.ts).
+  // Handed to learner code in its own process, it is opened again there with this endpoint's account (see remote-forms.ts).
   return withRemoteForm(client, { kind: 'redis', endpoint });
 }
 

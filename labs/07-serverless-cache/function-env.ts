@@ -17,14 +17,16 @@ export const LOCK_TTL_MAX_MS = 5_000;
 export const LOCK_WAIT_MAX_MS = 1_000;
 
 export interface FunctionEndpoints {
-  redis: { host: string; port: number; tls?: boolean; password?: string };
+  /** `username` names an ACL user (the kit's local learner account); without it the password is the default user's. */
+  redis: { host: string; port: number; tls?: boolean; username?: string; password?: string };
   mysql: { host: string; port: number; user: string; password: string; database: string; ssl?: boolean };
 }
 
 /** The variables the stack sets on the function (values for the endpoints given). */
 export function functionEnvironment(e: FunctionEndpoints, ttlSeconds = CACHE_TTL_SECONDS): Record<string, string> {
   const scheme = e.redis.tls ? 'rediss' : 'redis';
-  const auth = e.redis.password ? `:${encodeURIComponent(e.redis.password)}@` : '';
+  const user = e.redis.username ? encodeURIComponent(e.redis.username) : '';
+  const auth = e.redis.password ? `${user}:${encodeURIComponent(e.redis.password)}@` : '';
   return {
     REDIS_URL: `${scheme}://${auth}${e.redis.host}:${e.redis.port}`,
     DB_HOST: e.mysql.host,

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { parseFlags } from '../../checker/cli/args.js';
+import { newRedisAccounts } from '../../checker/engines/accounts.js';
 import { locateEngineBinaries } from '../../checker/engines/binaries.js';
 import { ProcessGroup } from '../../checker/engines/process-group.js';
 import { startRedis } from '../../checker/engines/servers.js';
@@ -165,8 +166,11 @@ describe("the lesson's redis-cli commands run against a real redis-server", () =
 
   beforeAll(async () => {
     group = new ProcessGroup();
-    const port = await startRedis(group, locateEngineBinaries({ redis: true, mysql: false }), 15_000);
-    redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const accounts = newRedisAccounts();
+    const port = await startRedis(group, locateEngineBinaries({ redis: true, mysql: false }), 15_000, accounts);
+    // As the learner's account: the lesson's commands must run with the rights an exercise has.
+    const { username, password } = accounts.learner;
+    redis = new Redis({ host: '127.0.0.1', port, username, password, maxRetriesPerRequest: 0, retryStrategy: () => null });
 
     for (const [b, block] of redisBlocks.entries()) {
       for (const [k, raw] of block.body.split('\n').entries()) {

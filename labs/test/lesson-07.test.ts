@@ -67,6 +67,12 @@ describe('the Lab 7 lesson agrees with the kit', () => {
     expect([...section.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]).sort()).toEqual(names);
   });
 
+  it('REDIS_URL carries an ACL user and its password when given (the local learner account), else the password alone', () => {
+    const mysql = { host: 'h', port: 1, user: 'u', password: 'p', database: 'd' };
+    expect(functionEnvironment({ redis: { host: 'h', port: 1, username: 'learner', password: 'a/b' }, mysql }).REDIS_URL).toBe('redis://learner:a%2Fb@h:1');
+    expect(functionEnvironment({ redis: { host: 'h', port: 1, tls: true, password: 'tok' }, mysql }).REDIS_URL).toBe('rediss://:tok@h:1');
+  });
+
   it('keeps to current services and names', () => {
     expect(text).toMatch(/Node\.js 22/);
     expect(text).toMatch(/Valkey/);

@@ -8,7 +8,7 @@ import type { ClusterEndpoints, Endpoints, MysqlEndpoint } from '../../engines/e
 import type { ClusterContext, ConnectionSettings, ServerIdentity } from '../../exercise-api.js';
 import { CheckFailed, CheckSkipped, LearnerCalls } from '../../runner/harness.js';
 import { portable } from '../../runner/remote-forms.js';
-import { connectionSettings } from '../replication-session.js';
+import { connectionSettings, learnerConnection } from '../replication-session.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 import { runDrillProbes } from './drill-probes.js';
 import { LocalCluster, type FailoverReport, type FailoverTiming } from './local-cluster.js';
@@ -31,7 +31,7 @@ export class ClusterHarness extends LearnerCalls {
   }
 
   private settings(endpoint: MysqlEndpoint, port?: number): ConnectionSettings {
-    return port === undefined ? connectionSettings(endpoint) : connectionSettings(endpoint, port, '127.0.0.1');
+    return port === undefined ? learnerConnection(endpoint) : learnerConnection(endpoint, port, '127.0.0.1');
   }
 
   get instanceIds(): string[] {

@@ -11,7 +11,7 @@ import { prepareSbtest } from '../../load/sbtest.js';
 import { connectMysql } from '../../runner/connect.js';
 import { LearnerCalls } from '../../runner/harness.js';
 import { portable } from '../../runner/remote-forms.js';
-import { connectionSettings } from '../replication-session.js';
+import { learnerConnection } from '../replication-session.js';
 import { EnginesUnreachable, PROGRESS_EVENT, progressBar, type LabSession, type SessionPurpose } from '../session.js';
 import { LoadDb, type LoadWindow } from './load-db.js';
 import { PausedClusterProxy } from './paused-cluster.js';
@@ -67,7 +67,7 @@ export class ServerlessHarness extends LearnerCalls {
   }
 
   context(options: ContextOptions = {}): Instrumented {
-    const settings = connectionSettings(this.endpoints.mysql);
+    const settings = learnerConnection(this.endpoints.mysql);
     const db = new LoadDb(settings, options.failEvery ?? 0);
     this.dbs.push(db);
     const windows: LoadWindow[] = [];
@@ -80,7 +80,7 @@ export class ServerlessHarness extends LearnerCalls {
         // Called synchronously by learner code in its own process: it travels as source (see remote-forms.ts).
         params: portable((rows: number) => [1 + Math.floor(Math.random() * rows)], LOAD_ROWS),
       },
-      connection: options.via ? connectionSettings(this.endpoints.mysql, options.via.port, '127.0.0.1') : settings,
+      connection: options.via ? learnerConnection(this.endpoints.mysql, options.via.port, '127.0.0.1') : settings,
       connectTimeoutMs: this.target === 'aws' ? 30_000 : 5_000,
       giveUpMs: this.target === 'aws' ? 60_000 : 10_000,
       async sampleCapacity() {

@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
 import { resetCache, resetDatabase } from '../../../labs/05-elasticache-redis/seed.js';
-import type { Endpoints } from '../../engines/endpoints.js';
+import { forLearner, redisForLearner, type Endpoints } from '../../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../../runner/connect.js';
 import { Harness } from './harness.js';
 import { measureCacheSpeedup } from './measure.js';
@@ -15,13 +15,13 @@ export async function openLab05(endpoints: Endpoints): Promise<LabSession<Harnes
   let learnerSql: Connection;
   if (!endpoints.redis) throw new EnginesUnreachable('Lab 5 needs a Redis endpoint, and none was given.');
   try {
-    [redis, learnerRedis] = await Promise.all([connectRedis(endpoints.redis), connectRedis(endpoints.redis)]);
+    [redis, learnerRedis] = await Promise.all([connectRedis(endpoints.redis), connectRedis(redisForLearner(endpoints.redis))]);
   } catch (err) {
     const { host, port } = endpoints.redis;
     throw new EnginesUnreachable(`Could not reach Redis at ${host}:${port} (${endpoints.target} target): ${(err as Error).message}`);
   }
   try {
-    [sql, learnerSql] = await Promise.all([connectMysql(endpoints.mysql), connectMysql(endpoints.mysql)]);
+    [sql, learnerSql] = await Promise.all([connectMysql(endpoints.mysql), connectMysql(forLearner(endpoints.mysql))]);
     await resetDatabase(sql);
   } catch (err) {
     redis.disconnect();

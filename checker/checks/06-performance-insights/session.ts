@@ -7,11 +7,11 @@
  */
 import type { Connection } from 'mysql2/promise';
 import { DIGEST_TABLE, ORDERS_FOR_CUSTOMER_SQL, resetDatabase } from '../../../labs/06-performance-insights/seed.js';
-import type { Endpoints } from '../../engines/endpoints.js';
+import { forLearner, type Endpoints } from '../../engines/endpoints.js';
 import type { ConnectionSettings, TopSqlContext } from '../../exercise-api.js';
 import { connectMysql } from '../../runner/connect.js';
 import { CheckFailed, LearnerCalls, type Attempt } from '../../runner/harness.js';
-import { connectionSettings } from '../replication-session.js';
+import { learnerConnection } from '../replication-session.js';
 import { EnginesUnreachable, type LabSession, PROGRESS_EVENT, progressBar } from '../session.js';
 import {
   avgMs,
@@ -140,7 +140,7 @@ export async function openLab06(endpoints: Endpoints): Promise<LabSession<Insigh
   let sql: Connection;
   let learnerSql: Connection;
   try {
-    [sql, learnerSql] = await Promise.all([connectMysql(endpoints.mysql), connectMysql(endpoints.mysql)]);
+    [sql, learnerSql] = await Promise.all([connectMysql(endpoints.mysql), connectMysql(forLearner(endpoints.mysql))]);
   } catch (err) {
     const { host, port } = endpoints.mysql;
     throw new EnginesUnreachable(`Could not reach the database at ${host}:${port} (${endpoints.target} target): ${(err as Error).message}`);
@@ -165,7 +165,7 @@ export async function openLab06(endpoints: Endpoints): Promise<LabSession<Insigh
     await close();
     throw new EnginesUnreachable(`Could not prepare Lab 6's tables on ${endpoints.mysql.host}:${endpoints.mysql.port}: ${(err as Error).message}`);
   }
-  const settings = connectionSettings(endpoints.mysql);
+  const settings = learnerConnection(endpoints.mysql);
   const knownBaseline = () => {
     if (!baseline) throw new CheckFailed('the baseline of the hot query was not measured');
     return baseline;

@@ -16,7 +16,7 @@ import {
   functionEnvironment,
 } from '../../../labs/07-serverless-cache/function-env.js';
 import type { EndpointProxy } from '../../engines/endpoint-proxy.js';
-import type { Endpoints } from '../../engines/endpoints.js';
+import { forLearner, redisForLearner, type Endpoints } from '../../engines/endpoints.js';
 import { connectMysql } from '../../runner/connect.js';
 import { CheckFailed, LearnerCalls } from '../../runner/harness.js';
 import { LocalFunction, type Invocation } from '../../runner/lambda-local.js';
@@ -64,7 +64,10 @@ export class FunctionHarness extends LearnerCalls {
       fn = new LocalFunction({
         file: this.file,
         functionName: FUNCTION_NAME,
-        environment: functionEnvironment({ redis: { ...redis, host: '127.0.0.1', port: this.redisCable.port, tls: false }, mysql: this.endpoints.mysql }, ttl),
+        environment: functionEnvironment(
+          { redis: { ...redisForLearner(redis), host: '127.0.0.1', port: this.redisCable.port, tls: false }, mysql: forLearner(this.endpoints.mysql) },
+          ttl,
+        ),
         timeoutMs: FUNCTION_TIMEOUT_SECONDS * 1000,
         memoryMb: FUNCTION_MEMORY_MB,
       });

@@ -4,7 +4,7 @@ import type { Connection } from 'mysql2/promise';
 import { functionEnvironment } from '../../../labs/07-serverless-cache/function-env.js';
 import { resetCache, resetDatabase } from '../../../labs/07-serverless-cache/seed.js';
 import { EndpointProxy } from '../../engines/endpoint-proxy.js';
-import type { Endpoints } from '../../engines/endpoints.js';
+import { forLearner, redisForLearner, type Endpoints } from '../../engines/endpoints.js';
 import { connectMysql, connectRedis } from '../../runner/connect.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 import { FunctionHarness } from './function-harness.js';
@@ -37,7 +37,7 @@ export async function openLab07(endpoints: Endpoints): Promise<LabSession<Functi
   }
   const redisCable = await EndpointProxy.start(endpoints.redis.port, endpoints.redis.host);
   // The exercise process imports the handler module too: give its top level the variables Lambda would.
-  Object.assign(process.env, functionEnvironment({ redis: endpoints.redis, mysql: endpoints.mysql }));
+  Object.assign(process.env, functionEnvironment({ redis: redisForLearner(endpoints.redis), mysql: forLearner(endpoints.mysql) }));
   const harnesses: FunctionHarness[] = [];
   return {
     harness(module, file, callTimeoutMs) {

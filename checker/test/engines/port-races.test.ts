@@ -10,10 +10,12 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { locateEngineBinaries } from '../../engines/binaries.js';
+import { newRedisAccounts } from '../../engines/accounts.js';
 import { ProcessGroup } from '../../engines/process-group.js';
 import { freePort, prepareMariadb, runMariadb, startRedis } from '../../engines/servers.js';
 
 const bins = locateEngineBinaries({ redis: true, mysql: true });
+const accounts = newRedisAccounts();
 const groups: ProcessGroup[] = [];
 const squatters: Server[] = [];
 const accepted: Socket[] = [];
@@ -59,8 +61,8 @@ function newGroup(): ProcessGroup {
   return group;
 }
 
-async function redisProcessId(port: number): Promise<number> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, commandTimeout: 2_000, retryStrategy: () => null });
+async function redisProcessId(port: number, password?: string): Promise<number> {
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, commandTimeout: 2_000, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -75,10 +77,10 @@ describe('Redis start when its port is taken', () => {
     const taken = await silentListener();
     const ports = chooser(taken);
     const group = newGroup();
-    const port = await startRedis(group, bins, 15_000, ports.choose);
+    const port = await startRedis(group, bins, 15_000, accounts, ports.choose);
     expect(ports.offered).toHaveLength(2);
     expect(port).toBe(ports.offered[1]);
-    expect(await redisProcessId(port)).toBe(group.child('redis')?.pid);
+    expect(await redisProcessId(port, accounts.password)).toBe(group.child('redis')?.pid);
   });
 
   it("by someone else's Redis: never reported as ours, retried on a fresh port", async () => {
@@ -91,17 +93,17 @@ describe('Redis start when its port is taken', () => {
     }
     const ports = chooser(foreignPort);
     const group = newGroup();
-    const port = await startRedis(group, bins, 15_000, ports.choose);
+    const port = await startRedis(group, bins, 15_000, accounts, ports.choose);
     expect(ports.offered).toHaveLength(2);
     expect(port).not.toBe(foreignPort);
-    expect(await redisProcessId(port)).toBe(group.child('redis')?.pid);
+    expect(await redisProcessId(port, accounts.password)).toBe(group.child('redis')?.pid);
     expect(await redisProcessId(foreignPort)).toBe(stranger.pid);
   });
 
   it('every time: one paragraph about the port, not about the install', async () => {
     const taken = await silentListener();
     const ports = chooser(taken, 100);
-    const error = await startRedis(newGroup(), bins, 15_000, ports.choose).then(
+    const error = await startRedis(newGroup(), bins, 15_000, accounts, ports.choose).then(
       () => undefined,
       (err: Error) => err,
     );

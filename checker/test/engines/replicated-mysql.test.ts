@@ -48,6 +48,24 @@ describe('a local primary and replica with real replication', () => {
     expect(error?.errno).toBe(1290);
   });
 
+  it('both members carry the learner account, which cannot lift read_only, stop replication or shut a server down', async () => {
+    for (const node of [pair.primary, pair.replica]) {
+      expect(node.endpoint.learner?.user, node.name).toBe('learner');
+      const conn = await connect(node.endpoint);
+      const errno = async (sql: string) =>
+        conn.query(sql).then(
+          () => undefined,
+          (e: { errno?: number }) => e.errno,
+        );
+      expect(await errno('SET GLOBAL read_only = OFF'), node.name).toBe(1227);
+      expect(await errno('STOP SLAVE'), node.name).toBe(1227);
+      expect(await errno('SHUTDOWN'), node.name).toBe(1227);
+      // The replica refuses it as read-only (1290) before looking at privileges (1044).
+      expect([1044, 1290], node.name).toContain(await errno('DROP DATABASE mysql'));
+      await conn.end();
+    }
+  });
+
   it('shows real lag while the replica is paused', async () => {
     await pair.pauseReplica();
     const p = await connect(pair.primary.endpoint);
