@@ -6,6 +6,7 @@
  * reach the environment, and nothing is left running after close().
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalFunction, reportLine } from '../../runner/lambda-local.js';
 import { repoPath } from '../gate/support.js';
@@ -104,6 +105,20 @@ describe('local Lambda runtime', () => {
     const answer = await f.invoke({});
     expect(answer.report.status).toBe('init-error');
     expect(answer.error?.errorMessage).toBe('cannot reach the database at init');
+  });
+
+  it('runs the handler confined: a file written at init fails the init, a process started fails the invocation', async () => {
+    const file = repoPath('checker/test/fixtures/lambda/writes-and-spawns.ts');
+    const writer = new LocalFunction({ file, functionName: 'confined-test', environment: { WRITE_AT_INIT: '1' }, timeoutMs: 2_000 });
+    const spawner = new LocalFunction({ file, functionName: 'confined-test', environment: {}, timeoutMs: 2_000 });
+    opened.push(writer, spawner);
+    const init = await writer.invoke({});
+    expect(init.report.status).toBe('init-error');
+    expect(init.error?.errorMessage).toMatch(/Access to this API has been restricted/);
+    expect(existsSync(repoPath('checker/.lambda-tamper-probe'))).toBe(false);
+    const invoked = await spawner.invoke({});
+    expect(invoked.report.status).toBe('error');
+    expect(invoked.error?.errorMessage).toMatch(/Access to this API has been restricted/);
   });
 
   it('leaves no environment running after close()', async () => {
