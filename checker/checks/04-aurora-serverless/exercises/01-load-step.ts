@@ -39,7 +39,11 @@ export async function observeStep(h: H, workers: number, durationMs: number, fai
   }
   const callMs = performance.now() - began;
   const inFlightAtReturn = db.inFlight;
-  // Let stragglers finish so they are counted before the pool is closed.
+  // Watch until the step's deadline has passed: workers left running after the return still start queries until then
+  // (between two of their queries none is in flight, so the count at the return alone can miss them). Then let
+  // stragglers finish so they are counted before the pool is closed.
+  const watchUntil = began + durationMs + 200;
+  while (performance.now() < watchUntil) await sleep(25);
   for (let i = 0; i < 40 && db.inFlight > 0; i += 1) await sleep(25);
   return {
     result: asStepResult(value, 'runStep'),
@@ -107,6 +111,10 @@ export const loadStepChecks: ExerciseCheck<H>[] = [
       const d = o.durationMs;
       ensure(o.inFlightAtReturn === 0, `runStep returned while ${o.inFlightAtReturn} queries were still running: await every worker before returning`);
       ensure(o.lastStartMs !== undefined, 'runStep sent no query');
+      ensure(
+        o.lastStartMs <= o.callMs,
+        `a query started ${ms(o.lastStartMs)} after the call, but runStep had returned at ${ms(o.callMs)}: its workers were still running - await every worker before returning`,
+      );
       ensure(
         o.lastStartMs <= d + 150,
         `a query started ${ms(o.lastStartMs)} after the call, past the ${ms(d)} duration: stop starting queries at the deadline`,

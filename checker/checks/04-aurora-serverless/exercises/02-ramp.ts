@@ -19,6 +19,8 @@ interface ObservedRamp {
   samples: Array<number | undefined>;
   started: number;
   inFlightAtReturn: number;
+  /** A query started after rampLoad had returned: a step was not awaited. */
+  startedAfterReturn: boolean;
 }
 
 function observeRamp(h: H): Promise<ObservedRamp> {
@@ -27,9 +29,14 @@ function observeRamp(h: H): Promise<ObservedRamp> {
     const { ctx, db, windows, samples } = h.context({ sampleCapacity: async () => SCRIPTED_ACUS[next++] });
     const started = performance.now();
     const reported = await h.callFor(PLAN.steps * PLAN.stepMs + 6_000, 'rampLoad', ctx, { ...PLAN });
+    const returnedAt = performance.now();
     const inFlightAtReturn = db.inFlight;
+    // A step left running after the return starts queries until its deadline; the count at the return alone can miss it.
+    const watchUntil = started + PLAN.steps * PLAN.stepMs + 200;
+    while (performance.now() < watchUntil) await sleep(25);
     for (let i = 0; i < 40 && db.inFlight > 0; i += 1) await sleep(25);
-    return { reported, windows, samples, started, inFlightAtReturn };
+    const startedAfterReturn = db.lastStart !== undefined && db.lastStart > returnedAt;
+    return { reported, windows, samples, started, inFlightAtReturn, startedAfterReturn };
   });
 }
 
@@ -84,6 +91,7 @@ export const rampChecks: ExerciseCheck<H>[] = [
       const o = await observeRamp(h);
       requireWindows(o);
       ensure(o.inFlightAtReturn === 0, `rampLoad returned while ${o.inFlightAtReturn} queries were still running: await the last step`);
+      ensure(!o.startedAfterReturn, 'queries were still starting after rampLoad had returned: a step was left running - await the last step');
       const steps = reportedSteps(o);
       const lengths: string[] = [];
       o.windows.forEach((w, i) => {
