@@ -82,7 +82,7 @@ export class ReplicationHarness extends LearnerCalls {
 
   /** An endpoint the check can cut (outage) or repoint, in front of the primary. */
   async proxyToPrimary(): Promise<EndpointProxy> {
-    const proxy = await EndpointProxy.start(this.primary.port, this.primary.host === 'localhost' ? '127.0.0.1' : this.primary.host);
+    const proxy = await EndpointProxy.start(this.primary.port, this.primary.host === 'localhost' ? '127.0.0.1' : this.primary.host, { protocol: 'mysql' });
     this.proxies.push(proxy);
     return proxy;
   }

@@ -152,7 +152,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
         await conn.query('START SLAVE');
       });
     }
-    if (options.writerEndpoint) proxy = await EndpointProxy.start(writer.server.port);
+    if (options.writerEndpoint) proxy = await EndpointProxy.start(writer.server.port, '127.0.0.1', { protocol: 'mysql' });
 
     const member = (node: ReplicaSetNode): Member => ({ id: node.name, port: node.server.port });
     const theProxy = proxy;

@@ -61,9 +61,9 @@ export class LocalCluster {
     if (!cluster.admin) throw new Error('a local cluster needs the admin account');
     const nodes: ClusterNode[] = Object.entries(cluster.instances).map(([id, e]) => ({ id, port: e.port, host: e.host }));
     const instanceProxies = new Map<string, EndpointProxy>();
-    for (const node of nodes) instanceProxies.set(node.id, await EndpointProxy.start(node.port));
-    const clusterProxy = await EndpointProxy.start(nodes[0].port);
-    const readerProxy = await EndpointProxy.start(nodes[1].port);
+    for (const node of nodes) instanceProxies.set(node.id, await EndpointProxy.start(node.port, '127.0.0.1', { protocol: 'mysql' }));
+    const clusterProxy = await EndpointProxy.start(nodes[0].port, '127.0.0.1', { protocol: 'mysql' });
+    const readerProxy = await EndpointProxy.start(nodes[1].port, '127.0.0.1', { protocol: 'mysql' });
     readerProxy.spread(nodes.slice(1).map((n) => n.port));
     const local = new LocalCluster(nodes, cluster.admin, clusterProxy, readerProxy, instanceProxies);
     // An earlier run may have left the writer elsewhere: start from the writer the servers name.
@@ -94,6 +94,16 @@ export class LocalCluster {
 
   instancePort(id: string): number | undefined {
     return this.instanceProxies.get(id)?.port;
+  }
+
+  /**
+   * The stand-in behind an endpoint ('cluster', 'reader' or an instance id):
+   * it sees every statement sent through it and can meet one with a fault.
+   */
+  endpointProxy(endpoint: string): EndpointProxy | undefined {
+    if (endpoint === 'cluster') return this.clusterProxy;
+    if (endpoint === 'reader') return this.readerProxy;
+    return this.instanceProxies.get(endpoint);
   }
 
   private node(id: string): ClusterNode {
@@ -149,6 +159,7 @@ export class LocalCluster {
       await moveWriter(this.nodes, this.writerId, first, this.admin);
       this.writerId = first;
     }
+    for (const proxy of [this.clusterProxy, this.readerProxy, ...this.instanceProxies.values()]) proxy.clearFaults();
     for (const proxy of this.instanceProxies.values()) proxy.restore();
     this.clusterProxy.repoint(this.node(first).port);
     this.clusterProxy.restore();
