@@ -1,7 +1,8 @@
 /**
- * What every Lab 5 exercise function receives. The checker builds it; your
- * code only uses it. Keep to these members so the checker can count your
- * database queries and inject faults.
+ * The types every lab's exercise functions receive (one context per lab,
+ * named below). The checker builds them; your code only uses them. Keep to
+ * these members: the checker watches what goes through them from outside
+ * your code, counting database queries and injecting faults.
  */
 import type { Redis } from 'ioredis';
 
@@ -10,6 +11,7 @@ export interface Db {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** What Lab 5 exercises receive. */
 export interface LabContext {
   /** A connected ioredis client (TLS and AUTH already set up on AWS). */
   redis: Redis;
