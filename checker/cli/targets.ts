@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
 import type { ResultsDocument } from '../core/result.js';
 import type { LocalEngines } from '../checks/plugin.js';
+import { ROOT_ACCOUNT } from '../engines/accounts.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
 import type { LocalAuroraCluster } from '../engines/aurora-local.js';
@@ -102,7 +103,7 @@ export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedM
     replication: {
       primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
       replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
-      admin: { user: 'root', password: '' },
+      admin: { ...ROOT_ACCOUNT },
     },
   };
   return { pair, endpoints };

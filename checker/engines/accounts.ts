@@ -19,6 +19,30 @@ export interface RedisAccount {
   password: string;
 }
 
+/**
+ * The checker's own MariaDB account: root, with a password made for this
+ * checker process and set on every server it starts, so code that finds a
+ * server's port cannot sign in as root (and, say, switch off the general log
+ * the checker counts statements with). It lives only in this process's memory.
+ */
+export const ROOT_ACCOUNT: MysqlAccount = { user: 'root', password: randomBytes(12).toString('hex') };
+
+/**
+ * Gives the root accounts of a fresh server (installed without a root
+ * password) ROOT_ACCOUNT's password, and drops those named by a host name
+ * (ignored anyway with --skip-name-resolve); not replicated.
+ */
+export async function lockRoot(freshRoot: Connection): Promise<void> {
+  await freshRoot.query('SET SESSION sql_log_bin = 0');
+  const [rows] = await freshRoot.query("SELECT Host AS host FROM mysql.user WHERE User = 'root'");
+  for (const { host } of rows as Array<{ host: string }>) {
+    if (ROOT_HOSTS.has(host)) await freshRoot.query('ALTER USER ?@? IDENTIFIED BY ?', [ROOT_ACCOUNT.user, host, ROOT_ACCOUNT.password]);
+    else await freshRoot.query('DROP USER ?@?', [ROOT_ACCOUNT.user, host]);
+  }
+}
+
+const ROOT_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '%']);
+
 /** Fixed: it guards against mistakes, not against the learner, who is handed it anyway. */
 export const LEARNER_ACCOUNT: MysqlAccount = { user: 'learner', password: 'learner-local-1' };
 

@@ -3,7 +3,7 @@
  * free loopback ports, for the local target and for the tests.
  */
 import mysql from 'mysql2/promise';
-import { createLearnerAccount, newRedisAccounts } from './accounts.js';
+import { createLearnerAccount, newRedisAccounts, ROOT_ACCOUNT } from './accounts.js';
 import { locateEngineBinaries } from './binaries.js';
 import type { CacheEndpoints, Endpoints, MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup, reapOrphans } from './process-group.js';
@@ -28,7 +28,7 @@ export interface StartOptions {
 
 /** The checker's endpoint (root) on a single server, with the learner's account made on it. */
 async function singleServerEndpoint(server: MariadbServer): Promise<MysqlEndpoint> {
-  const endpoint = { host: '127.0.0.1', port: server.port, user: 'root', password: '', database: LOCAL_DATABASE };
+  const endpoint = { host: '127.0.0.1', port: server.port, ...ROOT_ACCOUNT, database: LOCAL_DATABASE };
   const root = await mysql.createConnection({ ...endpoint, connectTimeout: 5_000 });
   try {
     return { ...endpoint, learner: await createLearnerAccount(root, LOCAL_DATABASE) };

@@ -11,15 +11,14 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../core/errors.js';
 import { locateEngineBinaries } from './binaries.js';
-import { createLearnerAccount, LEARNER_ACCOUNT } from './accounts.js';
+import { createLearnerAccount, LEARNER_ACCOUNT, ROOT_ACCOUNT } from './accounts.js';
 import { EndpointProxy } from './endpoint-proxy.js';
 import type { MysqlEndpoint } from './endpoints.js';
 import { ProcessGroup } from './process-group.js';
 import { LOCAL_DATABASE, prepareMariadb, runMariadb, type MariadbServer } from './servers.js';
 
 export const REPL_USER = { user: 'repl', password: 'repl-password-1' };
-/** The checker's own account on every member (a fresh install's root). */
-export const ROOT_ACCOUNT = { user: 'root', password: '' };
+export { ROOT_ACCOUNT };
 
 export interface ReplicaSetNode {
   name: string;

@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import { EnvironmentError } from '../core/errors.js';
 import { throwIfStopped } from '../core/stop-signals.js';
 import type { EngineBinaries } from './binaries.js';
-import { redisAccountArgs, type RedisAccounts } from './accounts.js';
+import { lockRoot, redisAccountArgs, type RedisAccounts } from './accounts.js';
 import { INSTALL_ARGS, preparedDataFolder } from './mariadb-template.js';
 import { tail, waitForEngine, type ProbeAnswer, type ProcessGroup } from './process-group.js';
 
@@ -247,7 +247,15 @@ export async function runMariadb(
       logHint: () => tail(server.errorLog),
       portTaken: () => logSaysPortTaken(server.errorLog),
     });
-    if (outcome === 'ready') return;
+    if (outcome === 'ready') {
+      const root = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password: '', connectTimeout: PROBE_TIMEOUT_MS });
+      try {
+        await lockRoot(root);
+      } finally {
+        root.destroy();
+      }
+      return;
+    }
     await group.stopOne(server.name, 0);
   }
   throw portsTaken(`mariadbd (${server.name})`);

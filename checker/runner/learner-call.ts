@@ -36,7 +36,7 @@ function refusedBy(err: unknown): string | undefined {
   if (!(err instanceof Error) || (err as NodeJS.ErrnoException).code !== 'ERR_ACCESS_DENIED') return undefined;
   const { permission, resource } = err as Error & { permission?: string; resource?: string };
   const what = (permission && DENIED[permission]) ?? 'use an API the exercise process does not allow';
-  return `tried to ${what}${resource ? ` (${resource})` : ''}, which exercise code may not do: it may read files and use the network, not write files or start processes`;
+  return `tried to ${what}${resource ? ` (${resource})` : ''}, which exercise code may not do: it may read the kit's files and use the network, not read other files, write files or start processes`;
 }
 
 export function describeThrow(fn: string, err: unknown, file: string): string {

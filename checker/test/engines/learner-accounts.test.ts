@@ -8,6 +8,7 @@
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_ACCOUNT } from '../../engines/accounts.js';
 import { forLearner, redisForLearner, type CacheEndpoints, type MysqlEndpoint, type RedisEndpoint } from '../../engines/endpoints.js';
 import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import { connectRedis } from '../../runner/connect.js';
@@ -80,6 +81,21 @@ describe('MariaDB: the learner account', () => {
       expect(global[0]).toMatch(/^GRANT USAGE ON/);
     } finally {
       await conn.end();
+    }
+  });
+
+  it('root needs this checker process’s password: without it, or with a wrong one, it is refused on every root host', async () => {
+    const e = endpoints.mysql;
+    expect(e.password).toBe(ROOT_ACCOUNT.password);
+    expect(ROOT_ACCOUNT.password).toMatch(/^[0-9a-f]{24}$/);
+    for (const host of ['127.0.0.1', 'localhost']) {
+      for (const password of ['', 'root', 'learner-local-1']) {
+        const err = await mysql.createConnection({ host, port: e.port, user: 'root', password }).then(
+          (c) => (c.destroy(), undefined),
+          (error: { errno?: number }) => error,
+        );
+        expect(err?.errno, `root@${host} with password "${password}"`).toBe(1045);
+      }
     }
   });
 

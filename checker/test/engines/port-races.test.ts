@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { locateEngineBinaries } from '../../engines/binaries.js';
-import { newRedisAccounts } from '../../engines/accounts.js';
+import { newRedisAccounts, ROOT_ACCOUNT } from '../../engines/accounts.js';
 import { ProcessGroup } from '../../engines/process-group.js';
 import { freePort, prepareMariadb, runMariadb, startRedis } from '../../engines/servers.js';
 
@@ -122,7 +122,7 @@ describe('MariaDB start when its port is taken', () => {
     await runMariadb(group, bins, server, 30_000, ports.choose);
     expect(ports.offered).toHaveLength(2);
     expect(server.port).toBe(ports.offered[1]);
-    const conn = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root', password: '' });
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: server.port, ...ROOT_ACCOUNT });
     try {
       const [rows] = await conn.query('SELECT @@datadir AS datadir');
       expect((rows as Array<{ datadir: string }>)[0].datadir.replace(/\/$/, '')).toBe(server.dataDir);

@@ -85,6 +85,14 @@ describe('learner code cannot change the kit', () => {
     );
   });
 
+  it("reading outside the kit (/proc, where redis-server's command line holds the checker's password) is refused", async () => {
+    const { results, all } = await run('reads-engine-passwords.ts');
+    expectNoPass(results, all);
+    expect(results[0].message, all).toMatch(
+      /reads-engine-passwords\.ts failed while loading: the module tried to read a file \(\/proc.*\), which exercise code may not do/,
+    );
+  });
+
   it('starting a process (to write from outside the confinement) is refused', async () => {
     const { results, all } = await run('starts-a-checker-of-its-own.ts');
     expectNoPass(results, all);
@@ -113,5 +121,20 @@ describe('the cache speed-up cannot be forged from learner code', () => {
     // On loopback a primary-key SELECT and a GET take about as long: no cache can read as 20x faster here.
     const pk = comparisons.find((c) => c.label.includes('primary key'))!;
     expect(pk.speedup, JSON.stringify(pk)).toBeLessThan(20);
+  });
+});
+
+describe('the engines the checks read are out of learner code’s reach', () => {
+  it("signing in as root to switch off the general log fails: root has this checker's password, so the hidden queries are counted", async () => {
+    const { results } = await runExercise({
+      labId: 7,
+      exerciseId: '02-read-through',
+      file: repoPath('checker/test/fixtures/07-tamper/02-hides-queries-as-root.ts'),
+      endpoints: engines!.endpoints,
+    });
+    const all = describeResults(results);
+    const repeat = results.find((r) => r.id === '07.02.repeat-read');
+    expect(repeat?.status, all).toBe('fail');
+    expect(repeat?.message, all).toMatch(/3 repeat GET \/users\/1 sent [1-9]\d* queries for users to the database; expected 0/);
   });
 });
