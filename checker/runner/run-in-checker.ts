@@ -57,7 +57,13 @@ export async function runChecksInChecker(
     );
   }
 
-  const host = await LearnerProcess.start();
+  let host: LearnerProcess;
+  try {
+    host = await LearnerProcess.start();
+  } catch (err) {
+    await session.close().catch(() => {});
+    throw err;
+  }
   const releaseStop = onStop(() => host.stopNow());
   const endedEarly = () => {
     const why = host.lastWords;
