@@ -100,12 +100,19 @@ function solutionFiles(lab: LabMeta, only?: string): { exercise: ExerciseMeta; f
   return found;
 }
 
-function summary(lab: LabMeta, scores: readonly ExerciseScore[], seconds: number): string {
-  const lines = [`Lab ${lab.id} mutation run in ${Math.round(seconds / 60)} min ${Math.round(seconds % 60)} s`];
+export function summary(lab: Pick<LabMeta, 'id'>, scores: readonly ExerciseScore[], seconds: number): string {
+  const whole = Math.round(seconds);
+  const lines = [`Lab ${lab.id} mutation run in ${Math.floor(whole / 60)} min ${whole % 60} s`];
   for (const s of scores) {
     lines.push(
       `  ${s.exercise}: ${s.killed} killed, ${s.survived} survived, ${s.timeout} timeout, ${s.noCoverage} no coverage${s.other ? `, ${s.other} other` : ''}`,
     );
+    if (s.killed + s.timeout === 0 && s.survivors.length > 0) {
+      lines.push(
+        '    no mutant was killed: either the checks miss everything or the mutated code never ran mutated. Stryker picks the mutant through' +
+          ' __STRYKER_ACTIVE_MUTANT__, which a process with a pruned environment (a local Lambda environment) does not inherit.',
+      );
+    }
     for (const m of s.survivors) {
       lines.push(`    survived ${m.id} ${m.mutatorName} line ${m.location.start.line}: ${JSON.stringify(m.replacement ?? '')}`);
     }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MutantResult } from '@stryker-mutator/api/core';
-import { mutantsMain, scoreOf, strykerOptionsFor } from '../../cli/mutants.js';
+import { mutantsMain, scoreOf, strykerOptionsFor, summary } from '../../cli/mutants.js';
 import { explain } from '../../cli/run-command.js';
 import { UsageError } from '../../core/errors.js';
 import { labs } from '../../../labs/index.js';
@@ -72,5 +72,20 @@ describe('npm run mutants: one Stryker run per exercise', () => {
     ]);
     expect(score).toMatchObject({ killed: 2, survived: 1, timeout: 1, noCoverage: 1, other: 1 });
     expect(score.survivors.map((m) => m.id)).toEqual(['3', '5']);
+  });
+
+  it('says when no mutant of an exercise was killed that the mutants may never have been switched on', () => {
+    const mutant = (id: string, status: MutantResult['status']) =>
+      ({
+        id,
+        status,
+        mutatorName: 'StringLiteral',
+        replacement: '""',
+        location: { start: { line: 3, column: 1 }, end: { line: 3, column: 2 } },
+      }) as MutantResult;
+    const text = summary({ id: 7 }, [scoreOf('01', [mutant('1', 'Killed')]), scoreOf('02', [mutant('2', 'Survived')])], 599.6);
+    expect(text).toMatch(/^Lab 7 mutation run in 10 min 0 s\n/);
+    expect(text.match(/no mutant was killed/g)).toHaveLength(1);
+    expect(text).toMatch(/02: 0 killed, 1 survived[^]*no mutant was killed[^]*survived 2 StringLiteral line 3: "\\"\\""/);
   });
 });
