@@ -112,7 +112,7 @@ const valueImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/cdk.out/**', 'coverage/**', 'checker/test/fixtures/**/does-not-compile*.ts'] },
+  { ignores: ['**/node_modules/**', '**/cdk.out/**', 'coverage/**', '.stryker-tmp/**', 'reports/**', 'checker/test/fixtures/**/does-not-compile*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
