@@ -48,6 +48,15 @@ export function readVerdict(stdout: string): VerdictSummary | undefined {
   }
 }
 
+/** The line of a failed run's stderr that says what went wrong: an uncaught error's own line rather than Node's trailing version banner. */
+export function failureLine(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^Node\.js v\d/.test(l) && !/^at /.test(l));
+  return (lines.find((l) => /^\w*(Error|Exception)\b/.test(l)) ?? lines.at(-1) ?? '').slice(0, 300);
+}
+
 export interface VerdictBench {
   comparison: Comparison;
   /** One per timed run when memory was sampled. */
@@ -87,9 +96,7 @@ export async function benchVerdict(
     oursMs.push(result.exitMs);
     const v = readVerdict(result.stdout);
     outcomes.push(
-      v
-        ? `exit ${result.code}, ${v.status}, ${v.pass}/${v.checks} checks pass`
-        : `exit ${result.code}, no results document: ${result.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+      v ? `exit ${result.code}, ${v.status}, ${v.pass}/${v.checks} checks pass` : `exit ${result.code}, no results document: ${failureLine(result.stderr)}`,
     );
   }
   const floor = median(floorMs);

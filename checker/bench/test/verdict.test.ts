@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judge, judgeMemory, type BenchDocument } from '../model.js';
 import { renderReport } from '../render.js';
 import { parseStatus, sumTree, type ProcessMemory } from '../tree-memory.js';
-import { memoryComparison, readVerdict, verdictArgs } from '../verdict.js';
+import { failureLine, memoryComparison, readVerdict, verdictArgs } from '../verdict.js';
 import { WatchOutput } from '../watch-latency.js';
 
 const status = (name: string, ppid: number, rss?: string) =>
@@ -69,6 +69,12 @@ describe('time to verdict', () => {
     expect(readVerdict(doc)).toEqual({ status: 'pass', checks: 2, pass: 2 });
     expect(readVerdict('Could not start redis-server')).toBeUndefined();
     expect(readVerdict('{"status": 1}')).toBeUndefined();
+  });
+
+  it("names an uncaught error's own line, not Node's version banner, for a run without a results document", () => {
+    const stderr = 'file:///x/y.ts:3\n    throw err;\n\nError: connect ECONNREFUSED 127.0.0.1:3306\n    at f (x.ts:1:1)\n\nNode.js v20.20.2\n';
+    expect(failureLine(stderr)).toBe('Error: connect ECONNREFUSED 127.0.0.1:3306');
+    expect(failureLine('Could not start mariadbd.\n')).toBe('Could not start mariadbd.');
   });
 
   it('judges the ratio over the tsx floor: 4x is within aim, above it is not', () => {
