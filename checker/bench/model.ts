@@ -13,6 +13,10 @@ export interface Figures {
   /** Throughput comparisons: queries per second, the figure their ratio is taken on. */
   qps?: number;
   note?: string;
+  /** Memory rows: peak resident memory of a process tree, in MB (the figure their aim is on). */
+  peakMb?: number;
+  /** Memory rows: the engines' (redis-server, mariadbd) share of that peak, in MB. */
+  enginesMb?: number;
 }
 
 export interface Measured {
@@ -23,7 +27,8 @@ export interface Measured {
 }
 
 /** ratio: ours / native latency at most `max`; min-ratio: ours / native throughput at least `min`. */
-export type Aim = { kind: 'ratio'; max: number } | { kind: 'min-ratio'; min: number } | { kind: 'absolute'; maxMs: number };
+/** absolute: the figure in ms under `maxMs`, whatever the ratio; memory: the peak under `maxMb`. */
+export type Aim = { kind: 'ratio'; max: number } | { kind: 'min-ratio'; min: number } | { kind: 'absolute'; maxMs: number } | { kind: 'memory'; maxMb: number };
 
 export interface Row extends Measured {
   /** ours / native on the comparison's metric (for qps, higher is better). */
@@ -32,11 +37,24 @@ export interface Row extends Measured {
   withinAim: boolean;
 }
 
+export const COMPARISON_IDS = [
+  'cache-hit',
+  'point-select',
+  'cli-start',
+  'load-point-select',
+  'load-read-write',
+  'verdict-one',
+  'verdict-lab',
+  'watch-latency',
+  'peak-memory',
+] as const;
+export type ComparisonId = (typeof COMPARISON_IDS)[number];
+
 export interface Comparison {
-  id: 'cache-hit' | 'point-select' | 'cli-start' | 'load-point-select' | 'load-read-write';
+  id: ComparisonId;
   title: string;
   /** Which figure the ratio is taken on. */
-  metric: 'p50' | 'avg' | 'median first output' | 'qps';
+  metric: 'p50' | 'avg' | 'median first output' | 'qps' | 'median exit' | 'median save to verdict' | 'peak rss';
   status: 'ran' | 'skipped' | 'error';
   /** Why it was skipped or failed, with what to do about it. */
   reason?: string;
@@ -71,13 +89,21 @@ export function verdict(row: Row): string {
 
 export function aimText(aim: Aim): string {
   if (aim.kind === 'min-ratio') return `≥ ${aim.min}x`;
+  if (aim.kind === 'memory') return `< ${aim.maxMb} MB`;
   return aim.kind === 'ratio' ? `≤ ${aim.max}x` : `< ${aim.maxMs} ms`;
 }
 
-export function judge(measured: Measured, nativeMs: number, aim: Aim): Row {
+export function judge(measured: Measured, nativeMs: number, aim: Exclude<Aim, { kind: 'memory' }>): Row {
   const ratio = measured.figures.ms / nativeMs;
   const withinAim = aim.kind === 'ratio' ? ratio <= aim.max : aim.kind === 'min-ratio' ? ratio >= aim.min : measured.figures.ms < aim.maxMs;
   return { ...measured, ratio, aim, withinAim };
+}
+
+/** Memory: the whole tree's peak against an absolute ceiling; the ratio is peak / the engines' own share. */
+export function judgeMemory(measured: Measured, aim: { kind: 'memory'; maxMb: number }): Row {
+  const peak = measured.figures.peakMb ?? Number.NaN;
+  const ratio = peak / (measured.figures.enginesMb ?? Number.NaN);
+  return { ...measured, ratio, aim, withinAim: peak < aim.maxMb };
 }
 
 /** Throughput: ours / native queries per second, judged against a minimum ratio. */

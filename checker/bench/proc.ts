@@ -109,3 +109,39 @@ export function toolVersion(path: string, flag = '--version'): string | undefine
 export function findTool(name: string): string | undefined {
   return findExecutable([name]);
 }
+
+export interface RunTiming {
+  /** Spawn to exit. */
+  exitMs: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Times one run of a command to its exit, keeping its output; `onSpawn` gets the child (to watch its memory). */
+export function timeRun(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
+): Promise<RunTiming> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = track(spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    options.onSpawn?.(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 600_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const exitMs = performance.now() - started;
+      // Output may still be draining: wait for the pipes to close before handing it back.
+      child.once('close', () => resolve({ exitMs, code, stdout, stderr }));
+    });
+  });
+}

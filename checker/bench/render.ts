@@ -26,6 +26,20 @@ function columns(c: Comparison): Column[] {
       { head: 'starts', value: count },
     ];
   }
+  if (c.metric === 'peak rss') {
+    const mb = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(0));
+    return [
+      { head: 'peak MB', value: (f) => mb(f.peakMb) },
+      { head: 'engines MB', value: (f) => mb(f.enginesMb) },
+      { head: 'samples', value: count },
+    ];
+  }
+  if (c.metric === 'median exit' || c.metric === 'median save to verdict') {
+    return [
+      { head: c.metric === 'median exit' ? 'exit ms' : 'save to verdict ms', value: (f) => ms(f.ms) },
+      { head: 'runs', value: count },
+    ];
+  }
   if (c.metric === 'qps') {
     return [
       { head: 'queries/s', value: (f) => (f.qps === undefined ? '-' : Math.round(f.qps).toLocaleString('en-US')) },
@@ -48,6 +62,16 @@ function columns(c: Comparison): Column[] {
   ];
 }
 
+const ratioText = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : '-');
+
+/** The summary line's figure for an absolute aim, which judges the figure itself rather than the ratio. */
+function absoluteFigure(row: Comparison['rows'][number]): string {
+  if (row.aim.kind === 'memory')
+    return `${(row.figures.peakMb ?? Number.NaN).toFixed(0)} MB (engines ${(row.figures.enginesMb ?? Number.NaN).toFixed(0)} MB), `;
+  if (row.aim.kind === 'absolute') return `${ms(row.figures.ms)} ms, `;
+  return '';
+}
+
 function renderComparison(index: number, c: Comparison): string[] {
   const took = c.durationMs > 0 ? ` [${(c.durationMs / 1000).toFixed(1)} s]` : '';
   const out = [`${index}. ${c.title}${took}`];
@@ -67,7 +91,7 @@ function renderComparison(index: number, c: Comparison): string[] {
         : `${(m.figures.ms / c.native.figures.ms).toFixed(2)}x`;
     body.push([`${m.label} (context)`, ...cols.map((col) => col.value(m.figures)), ratio, '', 'not judged']);
   }
-  for (const row of c.rows) body.push([row.label, ...cols.map((col) => col.value(row.figures)), `${row.ratio.toFixed(2)}x`, aimText(row.aim), verdict(row)]);
+  for (const row of c.rows) body.push([row.label, ...cols.map((col) => col.value(row.figures)), ratioText(row.ratio), aimText(row.aim), verdict(row)]);
   out.push(...table(head, body).map((l) => `   ${l}`));
   for (const note of c.notes) out.push(`   note: ${note}`);
   return out;
@@ -86,15 +110,17 @@ export function renderReport(doc: BenchDocument): string {
     '',
   ];
   doc.comparisons.forEach((c, i) => out.push(...renderComparison(i + 1, c), ''));
-  out.push('Ratios (ours / native: latency for the first three, queries per second for the load rows; the CLI aim is absolute):');
+  out.push(
+    'Ratios (ours / native: latency or time to exit, queries per second for the load rows, the whole tree over the engines for memory; the CLI, watch and memory aims are absolute):',
+  );
   for (const c of doc.comparisons) {
     if (c.status !== 'ran') {
       out.push(`  ${c.id}: ${c.status}`);
       continue;
     }
     for (const row of c.rows) {
-      const abs = row.aim.kind === 'absolute' ? `${ms(row.figures.ms)} ms, ` : '';
-      out.push(`  ${c.id}: ${row.label}: ${abs}${row.ratio.toFixed(2)}x vs ${c.native?.label} — aim ${aimText(row.aim)}: ${verdict(row)}`);
+      const against = c.native ? `${ratioText(row.ratio)} vs ${c.native.label}` : 'no native floor';
+      out.push(`  ${c.id}: ${row.label}: ${absoluteFigure(row)}${against} — aim ${aimText(row.aim)}: ${verdict(row)}`);
     }
   }
   out.push('', `total bench time ${(doc.durationMs / 1000).toFixed(1)} s`);

@@ -1,13 +1,18 @@
 /**
- * npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]
+ * npm run bench -- [--json] [--quick] [--only <ids>] [--connections 1,4,8]
+ * ids: cache-hit, point-select, cli-start, load-point-select, load-read-write,
+ *      verdict-one, verdict-lab, watch-latency, peak-memory
  *
  * Measures the kit's hot paths as ratios against native tools run side by
- * side on the same private engines (redis-benchmark, sysbench, node -e 0), so
+ * side on the same private engines (redis-benchmark, sysbench, node -e 0, the
+ * tsx floor), so
  * the figures mean something on any machine. Not a test: an "above aim"
  * ratio is reported, not failed. Exit code 0 when at least one comparison
  * ran, 2 when none could, 1 on an unexpected error.
  */
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../core/command-line.js';
 import { UsageError } from '../core/errors.js';
@@ -19,19 +24,21 @@ import { benchCacheHit, type CacheHitOptions } from './cache-hit.js';
 import { benchPointSelect, type PointSelectOptions } from './point-select.js';
 import { benchCliStart, type CliStartOptions } from './cli-start.js';
 import { benchLoad, type LoadCompareOptions } from './load-compare.js';
-import type { BenchDocument, Comparison } from './model.js';
+import { benchVerdict, memoryComparison, verdictArgs, type VerdictOptions } from './verdict.js';
+import { benchWatchLatency, type WatchLatencyOptions } from './watch-latency.js';
+import { COMPARISON_IDS, type BenchDocument, type Comparison, type ComparisonId } from './model.js';
 import { findTool, killActiveChildren, toolVersion } from './proc.js';
 import { renderReport } from './render.js';
 import { guardOutputStreams } from '../core/output-errors.js';
 
-const USAGE = 'Usage: npm run bench -- [--json] [--quick] [--only cache-hit,point-select,cli-start,load-point-select,load-read-write] [--connections 1,4,8]';
-const IDS = ['cache-hit', 'point-select', 'cli-start', 'load-point-select', 'load-read-write'] as const;
+const IDS = COMPARISON_IDS;
+const USAGE = `Usage: npm run bench -- [--json] [--quick] [--only ${IDS.join(',')}] [--connections 1,4,8]`;
 const LOAD_IDS = ['load-point-select', 'load-read-write'] as const;
 const LOAD_TITLES = {
   'load-point-select': 'Load generator vs sysbench oltp_point_select',
   'load-read-write': 'Load generator vs sysbench oltp_read_write',
 } as const;
-type Id = (typeof IDS)[number];
+type Id = ComparisonId;
 const install = (apt: string, brew: string) =>
   `Install it with \`sudo apt-get install ${apt}\` (Debian/Ubuntu) or \`brew install ${brew}\` (macOS), then re-run.`;
 
@@ -40,6 +47,9 @@ interface Plan {
   pointSelect: PointSelectOptions;
   cliStart: CliStartOptions;
   load: LoadCompareOptions;
+  verdictOne: VerdictOptions;
+  verdictLab: VerdictOptions;
+  watch: WatchLatencyOptions;
 }
 
 const FULL: Plan = {
@@ -47,19 +57,38 @@ const FULL: Plan = {
   pointSelect: { rounds: 5, nativeSeconds: 2, oursSeconds: 3, warmupSeconds: 1 },
   cliStart: { runs: 7 },
   load: { threads: 4, rounds: 3, seconds: 3, warmupSeconds: 1 },
+  verdictOne: { runs: 3 },
+  verdictLab: { runs: 2 },
+  watch: { saves: 5 },
 };
 const QUICK: Plan = {
   cacheHit: { requests: 5_000, warmup: 1_000, rounds: 1 },
   pointSelect: { rounds: 2, nativeSeconds: 1, oursSeconds: 2, warmupSeconds: 1 },
   cliStart: { runs: 3 },
   load: { threads: 4, rounds: 1, seconds: 2, warmupSeconds: 1 },
+  verdictOne: { runs: 1 },
+  verdictLab: { runs: 1 },
+  watch: { saves: 3 },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const progress = (line: string) => process.stderr.write(`  … ${line}\n`);
 
 function skipped(id: Id, title: string, reason: string): Comparison {
-  const metric = id === 'point-select' ? 'avg' : id === 'cli-start' ? 'median first output' : id.startsWith('load-') ? 'qps' : 'p50';
+  const metric: Comparison['metric'] =
+    id === 'point-select'
+      ? 'avg'
+      : id === 'cli-start'
+        ? 'median first output'
+        : id.startsWith('load-')
+          ? 'qps'
+          : id.startsWith('verdict-')
+            ? 'median exit'
+            : id === 'watch-latency'
+              ? 'median save to verdict'
+              : id === 'peak-memory'
+                ? 'peak rss'
+                : 'p50';
   return { id, title, metric, status: 'skipped', reason, rows: [], notes: [], durationMs: 0 };
 }
 
@@ -198,6 +227,61 @@ async function main(): Promise<number> {
       results.set('cli-start', await benchCliStart(REPO_ROOT, plan.cliStart, progress));
     } catch (err) {
       results.set('cli-start', failed('cli-start', 'CLI start', err));
+    }
+  }
+
+  // The kit's own commands, each starting its own engines: nothing of the above is running by now.
+  const wantsKitRuns = (['verdict-one', 'verdict-lab', 'watch-latency', 'peak-memory'] as const).some(wanted);
+  if (wantsKitRuns) {
+    // Colour off; a private progress file, so watch mode's runs never touch the learner's progress.
+    const scratch = mkdtempSync(join(tmpdir(), 'dtl-bench-'));
+    const env = { ...process.env, NO_COLOR: '1', DTL_PROGRESS_FILE: join(scratch, 'progress.json') };
+    try {
+      if (wanted('verdict-one')) {
+        try {
+          results.set('verdict-one', (await benchVerdict('verdict-one', REPO_ROOT, plan.verdictOne, env, progress)).comparison);
+        } catch (err) {
+          results.set('verdict-one', failed('verdict-one', 'Time to verdict, one exercise', err));
+        }
+      }
+      // The full-lab runs are sampled for peak-memory too; peak-memory alone makes one sampled run of its own.
+      const memoryHow = `node --import tsx ${verdictArgs('verdict-lab').join(' ')}, the whole process tree sampled every 50 ms`;
+      if (wanted('verdict-lab')) {
+        try {
+          const lab = await benchVerdict(
+            'verdict-lab',
+            REPO_ROOT,
+            { ...plan.verdictLab, sampleMemory: wanted('peak-memory') && process.platform === 'linux' },
+            env,
+            progress,
+          );
+          results.set('verdict-lab', lab.comparison);
+          if (wanted('peak-memory')) results.set('peak-memory', memoryComparison(lab.peaks, memoryHow, lab.comparison.durationMs));
+        } catch (err) {
+          results.set('verdict-lab', failed('verdict-lab', 'Time to verdict, all of Lab 5', err));
+        }
+      }
+      if (wanted('peak-memory') && process.platform !== 'linux') {
+        results.set('peak-memory', skipped('peak-memory', 'Peak resident memory', 'it reads /proc, which only Linux has; run it on Linux (or WSL)'));
+      }
+      if (wanted('peak-memory') && !results.has('peak-memory')) {
+        try {
+          progress('peak-memory: one sampled run of the whole lab');
+          const run = await benchVerdict('verdict-lab', REPO_ROOT, { runs: 1, sampleMemory: true }, env, progress);
+          results.set('peak-memory', memoryComparison(run.peaks, memoryHow, run.comparison.durationMs));
+        } catch (err) {
+          results.set('peak-memory', failed('peak-memory', 'Peak resident memory', err));
+        }
+      }
+      if (wanted('watch-latency')) {
+        try {
+          results.set('watch-latency', await benchWatchLatency(REPO_ROOT, plan.watch, env, progress));
+        } catch (err) {
+          results.set('watch-latency', failed('watch-latency', 'Watch mode: save to verdict', err));
+        }
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   }
 
