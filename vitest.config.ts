@@ -1,4 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Most test files wait on engines, outages and timers rather than the CPU: vitest's default (cores - 1, so one
+// file at a time on a 2-core machine) leaves CI idle. Every file uses private engines, ports and temp folders.
+const WORKERS = Math.max(3, availableParallelism() - 1);
 
 export default defineConfig({
   test: {
@@ -7,6 +12,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    maxWorkers: WORKERS,
     reporters: ['default'],
   },
 });
