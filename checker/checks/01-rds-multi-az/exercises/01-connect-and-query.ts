@@ -50,7 +50,9 @@ async function addUsers(h: H, users: Stored[]): Promise<void> {
   try {
     await h.primarySql.query('INSERT INTO users (name, email) VALUES ?', [users.map((u) => [u.name, u.email])]);
   } catch (err) {
-    throw new CheckFailed(`cannot be judged yet: the users table refused INSERT INTO users (name, email) VALUES (?, ?) (${(err as Error).message}); other columns need defaults`);
+    throw new CheckFailed(
+      `cannot be judged yet: the users table refused INSERT INTO users (name, email) VALUES (?, ?) (${(err as Error).message}); other columns need defaults`,
+    );
   }
 }
 
@@ -178,7 +180,10 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         const started = Date.now();
         const outcome = await h.attempt<mysql.Connection>('connect', ctx);
         const ms = Date.now() - started;
-        ensure(ms <= timeoutMs + SLACK_MS, `connect() waited ${ms} ms for an endpoint that never answers, with ctx.timeoutMs ${timeoutMs}: pass connectTimeout: ctx.timeoutMs`);
+        ensure(
+          ms <= timeoutMs + SLACK_MS,
+          `connect() waited ${ms} ms for an endpoint that never answers, with ctx.timeoutMs ${timeoutMs}: pass connectTimeout: ctx.timeoutMs`,
+        );
         ensure(!outcome.ok, `connect() resolved although the endpoint never answered: it must reject when the connection cannot be made`);
         return `gave up after ${ms} ms with a ${timeoutMs} ms timeout`;
       } finally {
@@ -237,7 +242,10 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         second.slice(0, USERS.length).length === USERS.length && JSON.stringify(second.slice(0, USERS.length)) === JSON.stringify(USERS),
         `after a second insertUsers call the table holds ${show(second)}: the users stored before must stay`,
       );
-      ensure(JSON.stringify(second) === JSON.stringify(expected), `after a second insertUsers call (one name with a quote) the table holds ${show(second)}, expected ${show(expected)}`);
+      ensure(
+        JSON.stringify(second) === JSON.stringify(expected),
+        `after a second insertUsers call (one name with a quote) the table holds ${show(second)}, expected ${show(expected)}`,
+      );
 
       await insertAndJudge(h, []);
       ensure((await storedUsers(h)).length === expected.length, 'insertUsers with an empty list changed the table: an empty list stores nothing');
@@ -268,20 +276,22 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
       // More than a page, and names in reverse so name order is not id order.
       const many = Array.from({ length: 120 }, (_, i) => ({ name: `User ${String(999 - i).padStart(3, '0')}`, email: `user${i}@example.com` }));
       await addUsers(h, many);
+      // Both calls on one connection: an answer kept from the first call (per connection or not) shows in the second.
+      const conn = await checkerConnection(h);
       const judge = async (when: string) => {
-        const conn = await checkerConnection(h);
-        let listed: unknown;
-        try {
-          listed = await h.call('listUsers', conn);
-        } finally {
-          await conn.end();
-        }
+        const listed: unknown = await h.call('listUsers', conn);
         const [rows] = await h.primarySql.query('SELECT id, name, email FROM users ORDER BY id');
         const expected = (rows as Array<{ id: number; name: string; email: string }>).map((r) => ({ id: Number(r.id), name: r.name, email: r.email }));
         ensure(Array.isArray(listed), `listUsers returned ${show(listed)}, not an array`);
-        ensure(listed.length === expected.length, `listUsers ${when} returned ${listed.length} of the ${expected.length} users: return every row (no LIMIT, no cache)`);
+        ensure(
+          listed.length === expected.length,
+          `listUsers ${when} returned ${listed.length} of the ${expected.length} users: return every row (no LIMIT, no cache)`,
+        );
         const keys = Object.keys((listed[0] ?? {}) as object).sort();
-        ensure(JSON.stringify(keys) === JSON.stringify(['email', 'id', 'name']), `listUsers returned rows with the fields ${show(keys)}: return exactly { id, name, email }`);
+        ensure(
+          JSON.stringify(keys) === JSON.stringify(['email', 'id', 'name']),
+          `listUsers returned rows with the fields ${show(keys)}: return exactly { id, name, email }`,
+        );
         const badId = (listed as Array<{ id: unknown }>).find((r) => typeof r.id !== 'number');
         ensure(!badId, `listUsers returned id ${show(badId?.id)} (${typeof badId?.id}): id must be a number`);
         const got = (listed as Array<{ id: number; name: string; email: string }>).map((r) => ({ id: r.id, name: r.name, email: r.email }));
@@ -292,10 +302,14 @@ export const connectAndQueryChecks: ExerciseCheck<H>[] = [
         );
         return expected.length;
       };
-      await judge('on the first call');
-      await addUsers(h, [{ name: 'Late Comer', email: 'late@example.com' }]);
-      const count = await judge('after one more user was added');
-      return `${count} users in id order, including one added between two calls`;
+      try {
+        await judge('on the first call');
+        await addUsers(h, [{ name: 'Late Comer', email: 'late@example.com' }]);
+        const count = await judge('after one more user was added');
+        return `${count} users in id order, including one added between two calls`;
+      } finally {
+        await conn.end().catch(() => conn.destroy());
+      }
     },
   },
 ];
