@@ -22,7 +22,7 @@
  *     attempt to the start of the next successful one, added up over every
  *     outage; an outage still open at the end counts up to the end of the run.
  *     The checks compare it with the attempts they see on the wire (within
- *     0.3 s). servers gets the id of each successful attempt that differs from
+ *     0.6 s). servers gets the id of each successful attempt that differs from
  *     the last one: [1, 2, 1] after a failover and a failback.
  *
  * Run: npm run check -- 1 --exercise 02   (the drill: npm run check -- 1 --failover-drill)

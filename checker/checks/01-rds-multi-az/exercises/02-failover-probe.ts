@@ -25,7 +25,7 @@ interface ProbeReport {
 /** How much longer than its timeoutMs an attempt may take (a loaded machine, closing the connection). */
 const SLACK_MS = 1_000;
 /** How closely secondsWithoutService must match the attempts seen on the wire. */
-const DOWNTIME_TOLERANCE_S = 0.5;
+const DOWNTIME_TOLERANCE_S = 0.6;
 
 async function requireProbeOnce(h: H): Promise<void> {
   // A few tries with a generous timeout: a loaded machine must not fail a healthy probe here.

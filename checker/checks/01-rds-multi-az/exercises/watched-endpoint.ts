@@ -4,7 +4,7 @@
  * so a check can tell from the wire how many attempts a probe made, when they
  * began, which ones failed, and whether the learner's code closed them. An
  * outage either refuses new connections or swallows them (accepted, never
- * answered: a host that vanished), and cuts the open ones either way.
+ * answered: a host that vanished).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ export interface WireConnection {
   openedAt: number;
   /** Date.now() when the client's socket closed, if it has. */
   closedAt?: number;
-  /** Refused, swallowed or cut by an outage: the attempt could not have succeeded. */
+  /** Refused or swallowed by an outage: the attempt could not have succeeded. */
   failed: boolean;
 }
 
@@ -68,14 +68,14 @@ export class WatchedEndpoint {
     upstream.pipe(client);
   }
 
-  /** Starts an outage: open connections are cut; new ones are refused, or accepted and never answered (`silent`). */
+  /**
+   * Starts an outage: new connections are refused, or accepted and never
+   * answered (`silent`). Open ones may finish, so every attempt's fate is
+   * settled when it connects (cutting one that already had its answer would
+   * count a success as a failure).
+   */
   outage(kind: 'refuse' | 'silent'): void {
     this.mode = kind;
-    for (const [client, { record, upstream }] of this.open) {
-      record.failed = true;
-      upstream?.destroy();
-      client.destroy();
-    }
   }
 
   restore(): void {
