@@ -41,7 +41,7 @@ export interface ConnectionSettings {
 export interface EndpointContext {
   /** Spread into mysql.createConnection({ ...ctx.connection, connectTimeout }). */
   connection: ConnectionSettings;
-  /** Give up on a connection attempt after this many milliseconds. */
+  /** Give up on an attempt after this many milliseconds: for connect() the connection, for a probe the whole attempt (connect and query). */
   timeoutMs: number;
 }
 

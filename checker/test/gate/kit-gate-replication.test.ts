@@ -30,13 +30,21 @@ interface WrongCase extends WrongImplementation {
   fixture: string;
 }
 
+/** Lab 1's red-team cases: checker/test/fixtures/01-wrong/<file>, rejected by check 01.<exercise>.<check>. */
+function lab1Wrong(exercise: string, cases: Array<[string, string, RegExp]>): WrongCase[] {
+  return cases.map(([file, check, message]) => ({ lab: 1, exercise, fixture: `01-wrong/${file}`, check: `01.${exercise.slice(0, 2)}.${check}`, message }));
+}
+
+/** Right Lab 1 files in styles the solutions do not use (checker/test/fixtures/01-right/, first two digits = exercise): every check passes. */
+const LAB1_RIGHT = ['01-transaction-bulk-values.ts', '01-rows-as-array-promise-chain.ts', '02-driver-timeouts-timer-loop.ts', '02-fixed-delay-abort-signal.ts'];
+
 const WRONG: WrongCase[] = [
   {
     lab: 1,
     exercise: '02-failover-probe',
     fixture: '01-wrong/02-miscounts-downtime.ts',
     check: '01.02.measures-outage',
-    message: /s without service; the outage lasted .* more than 0\.5 s/,
+    message: /s without service; its attempts show .* off by/,
   },
   // A kept connection answers from the old server whatever happens to the endpoint: even "nothing listens" looks fine.
   {
@@ -51,8 +59,26 @@ const WRONG: WrongCase[] = [
     exercise: '02-failover-probe',
     fixture: '01-wrong/02-no-timeout.ts',
     check: '01.02.probe-timeout',
-    message: /did not return within|waited \d+ ms for a server that never answers/,
+    message: /did not (return|finish) within|took \d+ ms on a server that accepts the connection and never answers/,
   },
+  ...lab1Wrong('01-connect-and-query', [
+    ['01-connect-ignores-timeout.ts', 'connect-timeout', /connect\(\) waited \d+ ms for an endpoint that never answers, with ctx\.timeoutMs 400/],
+    ['01-connect-from-pool.ts', 'connects', /after end\(\) .* stayed open: return a connection of your own/],
+    ['01-drop-and-create.ts', 'table-created', /a second createUsersTable call left 0 of the 1 stored user/],
+    ['01-insert-ignore.ts', 'users-inserted', /resolved for a user whose email is already stored/],
+    ['01-inserts-not-awaited.ts', 'users-inserted', /returned while \d+ of its statements were still running/],
+    ['01-values-in-sql-text.ts', 'users-inserted', /put the users' values into the SQL text/],
+    ['01-select-star.ts', 'users-listed', /with the fields .*created_at.*: return exactly \{ id, name, email \}/],
+    ['01-list-cached.ts', 'users-listed', /after one more user was added returned 120 of the 121 users/],
+  ]),
+  ...lab1Wrong('02-failover-probe', [
+    ['02-module-connection.ts', 'new-connection', /opened [01] connection\(s\): a probe must open a new connection on every attempt/],
+    ['02-no-query-timeout.ts', 'probe-stalled-query', /took \d+ ms when the server completed the handshake and never answered SELECT @@server_id/],
+    ['02-rethrows-query-errors.ts', 'probe-query-error', /probeOnce threw when SELECT @@server_id failed with error 1053/],
+    ['02-retries-hide-failures.ts', 'measures-outage', /reported \d+ (attempts but opened \d+ connections|failures, but \d+ of its attempts met an outage)/],
+    ['02-drops-open-outage.ts', 'open-outage', /never ended: count an outage still open at the end up to the end of the run/],
+    ['02-servers-as-set.ts', 'reconnects', /for a failover and a failback, expected \[\d+,\d+,\d+\]/],
+  ]),
   {
     lab: 2,
     exercise: '01-read-write-router',
@@ -158,6 +184,24 @@ describe('wrong implementations of Labs 1 and 2 are rejected precisely', () => {
         callTimeoutMs: 3_000,
       });
       expectRejectedPrecisely(results, c);
+    });
+  }
+});
+
+describe('right Lab 1 files in other styles pass every check', () => {
+  const lab1 = replicationLabs.find((l) => l.id === 1)!;
+  for (const fixture of LAB1_RIGHT) {
+    it(`${fixture} passes every check`, async () => {
+      const exercise = lab1.exercises.find((e) => e.id.startsWith(fixture.slice(0, 2)))!;
+      const ids = ((await checksFor(1))?.exercises[exercise.id] ?? []).map((c) => c.id);
+      const { results } = await runExercise({
+        labId: 1,
+        exerciseId: exercise.id,
+        file: repoPath(`checker/test/fixtures/01-right/${fixture}`),
+        endpoints,
+        callTimeoutMs: 3_000,
+      });
+      expectEveryCheckPasses(results, ids);
     });
   }
 });

@@ -4,7 +4,25 @@
  * Meant to fail until you complete it: every function still throws its
  * starting TODO. On AWS the endpoint requires TLS (require_secure_transport),
  * and ctx.connection already carries the RDS certificate bundle: spread it
- * into mysql2's options and TLS is on.
+ * into mysql2's options and TLS is on. (TLS is judged on --target aws only:
+ * the local engines run without certificates.)
+ *
+ * What the checks judge:
+ *   - connect: a connection of its own (not one borrowed from a pool), which
+ *     the caller closes with end(); it rejects within about ctx.timeoutMs
+ *     (milliseconds, as given) when the endpoint never answers.
+ *   - createUsersTable: id AUTO_INCREMENT PRIMARY KEY, name, email with a
+ *     unique key of its own; column types and extra columns (with defaults)
+ *     are yours. A second call changes nothing and keeps the stored users.
+ *   - insertUsers: adds the users given, in the order given (their ids follow
+ *     the list), next to those already stored; the values travel as
+ *     parameters (? placeholders in query or execute), never inside the SQL
+ *     text (not even escaped); every statement has finished (and is committed)
+ *     when it returns; an empty list stores nothing; a user whose email is
+ *     already stored makes it reject with the duplicate-key error 1062 (whether
+ *     the rest of that batch stays is up to you).
+ *   - listUsers: every row, read from the database on each call, each as
+ *     exactly { id, name, email } (id a number), in id order.
  *
  * Run: npm run check -- 1 --exercise 01
  */

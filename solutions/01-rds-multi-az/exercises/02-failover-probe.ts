@@ -25,7 +25,9 @@ export async function probeOnce(connection: ConnectionSettings, timeoutMs: numbe
     const [rows] = await Promise.race([conn.query('SELECT @@server_id AS id'), deadline]);
     return { ok: true, serverId: Number((rows as Array<{ id: number }>)[0].id) };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    // Some errors (a refused connection to a name with two addresses) carry only a code.
+    const { message, code } = err as { message?: string; code?: string };
+    return { ok: false, error: message || code || String(err) };
   } finally {
     conn?.destroy();
   }
