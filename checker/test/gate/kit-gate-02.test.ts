@@ -41,7 +41,11 @@ const WRONG: WrongCase[] = [
     check: '02.01.every-read-asks-replica',
     message: /sent "SELECT email FROM users WHERE name = \?" to the primary too: a read that finds no rows/,
   },
-  { fixture: '01-drops-read-params.ts', check: '02.01.params-passed', message: /sent "SELECT \.\.\. WHERE name = \?" with params \[\], not the caller's/ },
+  {
+    fixture: '01-drops-read-params.ts',
+    check: '02.01.params-passed',
+    message: /sent "SELECT email FROM users WHERE name = \?" to the replica with params \[\], not the caller's \["Grace"\]/,
+  },
   { fixture: '01-write-not-awaited.ts', check: '02.01.writes-to-primary', message: /resolved before the primary had answered the INSERT/ },
   {
     fixture: '01-substring-match.ts',
@@ -67,7 +71,6 @@ const WRONG: WrongCase[] = [
   },
   { fixture: '02-any-marker.ts', check: '02.02.measures-held-back-replica', message: /matching any marker rather than its own token/ },
   { fixture: '02-server-clocks.ts', check: '02.02.measures-held-back-replica', message: /the replica's clock was an hour ahead\): time it on your own clock/ },
-  { fixture: '02-hot-loop.ts', check: '02.02.measures-held-back-replica', message: /with no pause between them/ },
   { fixture: '02-token-from-clock.ts', check: '02.02.unique-tokens', message: /of 4 probes started at the same moment, one failed .*Duplicate entry/ },
   { fixture: '02-swallows-insert-error.ts', check: '02.02.insert-refused', message: /was still polling 5 s after the primary refused its marker/ },
   { fixture: '02-returns-on-timeout.ts', check: '02.02.gives-up', message: /returned 30000 after 3\d\.\d s although replication was stopped/ },
