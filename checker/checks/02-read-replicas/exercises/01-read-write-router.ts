@@ -203,6 +203,7 @@ export const readWriteRouterChecks: ExerciseCheck<H>[] = [
     hint: 'Keep the Db shape: query() rejects with the error the server gave, it does not resolve to [].',
     async run(h) {
       const s = await routerFor(h);
+      await routed(h, s.r, 'SELECT @@server_id AS id');
       const cases = [
         { sql: 'INSERT INTO users (nickname) VALUES (?)', params: ['ada'], server: 'primary' },
         { sql: 'SELECT nickname FROM users', params: undefined, server: 'replica' },

@@ -177,6 +177,10 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
             'measureLag was still polling 5 s after the primary refused its marker (a lock wait timeout): let that error reach the caller at once',
           );
         }
+        ensure(
+          s.primary.log.some((x) => isInsert(x) && x.error),
+          `measureLag failed before it tried to insert its marker (${err.message}): INSERT the marker on ctx.primary first`,
+        );
       }
       return `failed after ${Math.round(performance.now() - started)} ms with the primary's error`;
     },
