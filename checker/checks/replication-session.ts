@@ -52,8 +52,10 @@ export class ReplicationHarness extends LearnerCalls {
     readonly primarySql: Connection,
     /** The checker's own connection to the replica (lab user). */
     readonly replicaSql: Connection,
-    private readonly learnerPrimary: Connection,
-    private readonly learnerReplica: Connection,
+    /** The connection behind learner code's primary Db handle (Lab 2 observes and skews it). */
+    readonly learnerPrimary: Connection,
+    /** The connection behind learner code's replica Db handle. */
+    readonly learnerReplica: Connection,
   ) {
     super(module, file, callTimeoutMs);
   }

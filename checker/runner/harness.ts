@@ -83,6 +83,8 @@ export interface ExerciseCheck<H = LearnerCalls> {
   id: string;
   name: string;
   hint: string;
+  /** How long this check may take, when it must outlast the run's usual limit (say, a give-up after 30 s). */
+  timeoutMs?: number;
   /** Resolves to the pass message; throws CheckFailed or LearnerError to fail. */
   run(h: H): Promise<string>;
 }

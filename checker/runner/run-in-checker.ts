@@ -103,8 +103,9 @@ export async function runChecksInChecker(
         continue;
       }
       const started = performance.now();
+      const checkLimit = Math.max(check.timeoutMs ?? 0, options.checkTimeoutMs);
       const settled = await within(
-        options.checkTimeoutMs,
+        checkLimit,
         (async () => {
           await session.reset();
           return check.run(h);
@@ -117,13 +118,13 @@ export async function runChecksInChecker(
       if (host.exited) {
         result = { ...base(check), status: 'fail', message: endedEarly() };
       } else if (!drained) {
-        const limit = settled.kind === 'timeout' ? options.checkTimeoutMs : options.callTimeoutMs;
+        const limit = settled.kind === 'timeout' ? checkLimit : options.callTimeoutMs;
         const message = `did not finish within ${seconds(limit)} s, so the checker stopped it: a loop that never ends blocks everything (${label})`;
         stopped = { check: check.id, message };
         await host.stop();
         result = { ...base(check), status: 'fail', message };
       } else {
-        result = judge(check, settled);
+        result = judge(check, settled, checkLimit);
         if (drained.floating.length > 0 && result.status === 'pass') {
           result = {
             ...result,
@@ -164,11 +165,10 @@ export async function runChecksInChecker(
     throwIfStopped();
   }
 
-  function judge(check: ExerciseCheck, settled: Settled<string>): CheckResult {
+  function judge(check: ExerciseCheck, settled: Settled<string>, limitMs: number): CheckResult {
     const b = base(check);
     if (settled.kind === 'done') return { ...b, status: 'pass', message: settled.value };
-    if (settled.kind === 'timeout')
-      return { ...b, status: 'error', message: `The checker could not finish this check within ${seconds(options.checkTimeoutMs)} s.` };
+    if (settled.kind === 'timeout') return { ...b, status: 'error', message: `The checker could not finish this check within ${seconds(limitMs)} s.` };
     const err = settled.error;
     if (err instanceof CheckSkipped) return { ...b, status: 'skipped', message: err.message };
     if (err instanceof CheckFailed || err instanceof LearnerError) return { ...b, status: 'fail', message: err.message };

@@ -120,7 +120,7 @@ const WRONG: WrongCase[] = [
     exercise: '03-read-your-writes',
     fixture: '02-wrong/03-window-hardcoded.ts',
     check: '02.03.window-ends',
-    message: /with ctx\.stickyMs = 300, ada was answered by the primary/,
+    message: /with ctx\.stickyMs = 600, ada was answered by the primary/,
   },
 ];
 

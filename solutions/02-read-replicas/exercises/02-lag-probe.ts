@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplicaContext } from '../../../checker/exercise-api.js';
 
+const GIVE_UP_MS = 30_000;
+
 export async function measureLag(ctx: ReplicaContext): Promise<number> {
   const token = randomUUID();
   await ctx.primary.query('INSERT INTO lag_markers (token) VALUES (?)', [token]);
   const written = Date.now();
-  while (Date.now() - written < 30_000) {
+  while (Date.now() - written < GIVE_UP_MS) {
     const rows = await ctx.replica.query('SELECT token FROM lag_markers WHERE token = ?', [token]);
     if (rows.length > 0) return Date.now() - written;
     await sleep(10);
