@@ -104,12 +104,13 @@ const WRONG: WrongCase[] = [
   {
     fixture: '02-limit-loses-rows.ts',
     check: '06.02.same-rows',
-    message: /ordersForCustomer\(db, 1\) returned 10 orders; customer 1 has 20: rows are lost \(a LIMIT/,
+    message: /ordersForCustomer\(db, 17\) returned 10 orders; customer 17 has 35 .*: rows are lost \(a LIMIT/,
   },
   {
     fixture: '02-cached-in-process.ts',
     check: '06.02.every-call-reaches-db',
-    message: /called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/,
+    message:
+      /reached the orders table \d+ times: .*an in-process cache\?|called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/,
   },
   {
     fixture: '02-limit-twenty.ts',
