@@ -71,8 +71,12 @@ export class LearnerProcess {
     });
     child.stdout?.resume();
     child.on('message', (message: HostMessage | PeerMessage) => {
-      if (message.type === 'rpc' || message.type === 'rpc-reply') void this.peer.handle(message);
-      else this.waiting.get(message.type)?.(message);
+      if (message.type === 'rpc' || message.type === 'rpc-reply') {
+        // A reply to a process that has just gone (its 'exit' not yet seen) has no one to read it.
+        void this.peer.handle(message).catch((err: unknown) => {
+          if (!(err instanceof PeerClosed)) throw err;
+        });
+      } else this.waiting.get(message.type)?.(message);
     });
     this.exit = new Promise<void>((resolve) => {
       child.on('exit', () => {

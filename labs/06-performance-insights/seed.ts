@@ -15,7 +15,9 @@ export const ORDER_COUNT = 100_000;
 export const CUSTOMER_COUNT = 5_000;
 export const ITEM_COUNT = 1_000;
 const ORDER_STEP = 7_919; // coprime with CUSTOMER_COUNT: every customer gets ORDER_COUNT / CUSTOMER_COUNT orders
-const STATUSES = ['placed', 'paid', 'shipped', 'delivered'] as const;
+export const STATUSES = ['placed', 'paid', 'shipped', 'delivered'] as const;
+/** The seed's first order is at this time; order n is n minutes later. */
+export const SEED_START = '2026-01-01 00:00:00';
 
 /** Where MySQL and MariaDB keep the statement digests (the local stand-in for Performance Insights' top SQL). */
 export const DIGEST_TABLE = 'performance_schema.events_statements_summary_by_digest';
@@ -64,7 +66,7 @@ async function fillOrders(conn: Connection): Promise<void> {
   await conn.query(
     `INSERT INTO orders (id, customer_id, status, total, created_at)
      SELECT n, 1 + MOD(n * ?, ?), ELT(1 + MOD(n, 4), ${STATUSES.map((s) => `'${s}'`).join(', ')}), MOD(n * 37, 50000) / 100,
-            TIMESTAMP('2026-01-01 00:00:00') + INTERVAL n MINUTE
+            TIMESTAMP('${SEED_START}') + INTERVAL n MINUTE
      FROM ${SEQUENCE_100K} WHERE n <= ?`,
     [ORDER_STEP, CUSTOMER_COUNT, ORDER_COUNT],
   );
@@ -103,11 +105,31 @@ async function ordersFingerprint(conn: Connection): Promise<string> {
   const [f] = await rows<Record<string, unknown>>(
     conn,
     `SELECT COUNT(*) AS c, SUM(customer_id) AS customers, SUM(id * customer_id) AS weighted, SUM(ROUND(total * 100)) AS cents,
-            SUM(TIMESTAMPDIFF(MINUTE, '2026-01-01 00:00:00', created_at)) AS minutes,
+            SUM(TIMESTAMPDIFF(MINUTE, '${SEED_START}', created_at)) AS minutes,
             SUM(id * FIELD(status, ${STATUSES.map((s) => `'${s}'`).join(', ')})) AS statuses
      FROM orders`,
   );
   return [f.c, f.customers, f.weighted, f.cents, f.minutes, f.statuses].map((v) => String(Number(v ?? 0))).join(':');
+}
+
+/** Undefined while orders holds exactly the seed's rows; otherwise what changed, in a few words. */
+export async function ordersChange(conn: Connection): Promise<string | undefined> {
+  const now = await ordersFingerprint(conn);
+  if (now === seedFingerprint()) return undefined;
+  const count = Number(now.split(':')[0]);
+  return count === ORDER_COUNT
+    ? `orders still holds ${ORDER_COUNT.toLocaleString('en-US')} rows, but their values are not the seed's`
+    : `orders holds ${count.toLocaleString('en-US')} rows instead of the seed's ${ORDER_COUNT.toLocaleString('en-US')}`;
+}
+
+async function primaryKeyOf(conn: Connection, table: string): Promise<string> {
+  const found = await rows<{ col: string }>(
+    conn,
+    `SELECT COLUMN_NAME AS col FROM information_schema.STATISTICS
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
+    [table],
+  );
+  return found.map((r) => r.col).join(',');
 }
 
 async function columnsOf(conn: Connection, table: string): Promise<string> {
@@ -148,14 +170,15 @@ export async function resetDatabase(conn: Connection): Promise<void> {
   }
   const has = new Set(tables.filter((t) => t.type !== 'VIEW').map((t) => t.name));
 
-  if (!has.has('orders') || (await columnsOf(conn, 'orders')) !== ORDER_COLUMNS) {
+  // A fix may have changed the primary key too (say to customer_id, id): that is rebuilt, not kept for the next run.
+  if (!has.has('orders') || (await columnsOf(conn, 'orders')) !== ORDER_COLUMNS || (await primaryKeyOf(conn, 'orders')) !== 'id') {
     await fillOrders(conn);
   } else {
     for (const index of await secondaryIndexes(conn, 'orders')) await conn.query(`ALTER TABLE orders DROP INDEX \`${index.name.replace(/`/g, '``')}\``);
     if ((await ordersFingerprint(conn)) !== seedFingerprint()) await fillOrders(conn);
   }
 
-  if (!has.has('items') || (await columnsOf(conn, 'items')) !== ITEM_COLUMNS) {
+  if (!has.has('items') || (await columnsOf(conn, 'items')) !== ITEM_COLUMNS || (await primaryKeyOf(conn, 'items')) !== 'id') {
     await fillItems(conn);
   } else {
     for (const index of await secondaryIndexes(conn, 'items')) await conn.query(`ALTER TABLE items DROP INDEX \`${index.name.replace(/`/g, '``')}\``);

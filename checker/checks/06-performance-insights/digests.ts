@@ -70,6 +70,9 @@ export const isCourseStatement = (text: string) => /`items`/i.test(text);
 /** Reads of the server's own bookkeeping: the checker's (and the learner's) digest readings, resets, metadata. */
 export const isBookkeeping = (text: string) =>
   /performance_schema|information_schema|^\s*(TRUNCATE|SET|SHOW|COMMIT|ROLLBACK|BEGIN|START)\b|^\s*$/i.test(text) || /^SELECT \?\s*$/i.test(text.trim());
+/** The checker's one slow statement of exercise 1 (slowest per call, not in total). */
+export const SLOW_ONCE_SQL = 'SELECT SLEEP(?) AS slow_report';
+export const isSlowOnce = (text: string) => /slow_report/i.test(text);
 /** The planted statement as the starting code sends it. */
 export const isPlantedStatement = (text: string) => /FROM `orders` WHERE `customer_id` = \?/i.test(text);
 

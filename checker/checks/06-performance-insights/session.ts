@@ -5,12 +5,13 @@
  * rows examined per call of the hot query on the unindexed table, measured
  * on this server at the start of the run.
  */
-import type { Connection } from 'mysql2/promise';
+import mysql, { type Connection } from 'mysql2/promise';
 import { DIGEST_TABLE, ORDERS_FOR_CUSTOMER_SQL, resetDatabase } from '../../../labs/06-performance-insights/seed.js';
 import { forLearner, type Endpoints } from '../../engines/endpoints.js';
 import type { ConnectionSettings, TopSqlContext } from '../../exercise-api.js';
 import { connectMysql } from '../../runner/connect.js';
 import { CheckFailed, LearnerCalls, type Attempt } from '../../runner/harness.js';
+import { LearnerError } from '../../runner/learner-call.js';
 import { learnerConnection } from '../replication-session.js';
 import { EnginesUnreachable, type LabSession, PROGRESS_EVENT, progressBar } from '../session.js';
 import {
@@ -23,6 +24,7 @@ import {
   isPlantedStatement,
   perCall,
   readDigests,
+  SLOW_ONCE_SQL,
   type DigestRow,
 } from './digests.js';
 import { measureTopSqlFix } from './measure.js';
@@ -46,6 +48,19 @@ export interface MeasuredWorkload {
 }
 
 const BASELINE_CUSTOMERS = [11, 22, 33];
+/** A schema change on 100,000 rows may take seconds on a busy machine or a small instance. */
+const MIGRATE_TIMEOUT_MS = 8_000;
+/** How long after migrate returns its statements are looked at (an index build on 100,000 rows takes far longer). */
+const IN_FLIGHT_GRACE_MS = 30;
+
+/** What migrate(db) did, as the Db it was handed saw it. */
+export interface MigrateRun {
+  outcome: Attempt<unknown>;
+  /** Every statement migrate sent. */
+  sent: string[];
+  /** Statements still running on the server when migrate returned. */
+  inFlight: string[];
+}
 
 export class InsightsHarness extends LearnerCalls {
   constructor(
@@ -97,8 +112,34 @@ export class InsightsHarness extends LearnerCalls {
   }
 
   /** Runs the learner's migrate(db) on the learner's connection. */
-  migrate(): Promise<Attempt<unknown>> {
-    return this.attempt('migrate', this.learnerDb());
+  async migrate(): Promise<Attempt<unknown>> {
+    return (await this.migrateWatched()).outcome;
+  }
+
+  /** Runs migrate(db) and notes what it sent, and what was still running when it returned. */
+  async migrateWatched(): Promise<MigrateRun> {
+    const db = this.learnerDb();
+    let outcome: Attempt<unknown>;
+    try {
+      outcome = { ok: true, value: await this.callFor(MIGRATE_TIMEOUT_MS, 'migrate', db) };
+    } catch (err) {
+      if (!(err instanceof LearnerError)) throw err;
+      outcome = { ok: false, error: err };
+    }
+    // A statement sent just before migrate returned may reach this side a moment after its return does.
+    await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_GRACE_MS));
+    return { outcome, inFlight: db.inFlight(), sent: [...db.sent] };
+  }
+
+  /** Exercise 1's slow statement: one call that takes `ms` on the server. */
+  async runSlowOnce(ms: number): Promise<void> {
+    await this.sql.query(SLOW_ONCE_SQL, [Math.round(ms) / 1000]);
+  }
+
+  /** A Db on a learner connection of its own, for checks that make its queries fail; closed by `end`. */
+  async separateDb(): Promise<{ db: TextProtocolDb; conn: Connection; end: () => Promise<void> }> {
+    const conn = await mysql.createConnection({ ...this.connection, connectTimeout: 5_000 } as mysql.ConnectionOptions);
+    return { db: new TextProtocolDb(conn), conn, end: () => conn.end().catch(() => conn.destroy()) };
   }
 
   /** The learner's ordersForCustomer, under the same time limit as any call. */

@@ -3,8 +3,8 @@
  * performance_schema on: every starting file fails every check with a
  * message, every solution passes, each wrong implementation below is
  * rejected by the check that names its defect, every check is made to fail
- * by at least one of them, and the measurement of a passing run shows the
- * drop in rows examined per call.
+ * by at least one of them, right implementations in other styles pass, and
+ * the measurement of a passing run shows the drop in rows examined per call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab06 } from '../../../labs/06-performance-insights/lab.js';
@@ -56,7 +56,25 @@ const WRONG: WrongCase[] = [
   {
     fixture: '01-reads-once.ts',
     check: '06.01.reads-the-server',
-    message: /after 4 more calls of the orders query, topSql reported (\d+) calls instead of \d+: is the result kept from an earlier call/,
+    message:
+      /topSql(\(ctx, 5\) reported (\d+ calls of|no row for) the orders query, which the table holds with \d+ calls| reported \d+ calls instead of \d+): is the result kept from an earlier call/,
+  },
+  {
+    fixture: '01-ranks-by-average.ts',
+    check: '06.01.planted-first',
+    message: /not the one slowest per call \(.* once\): rank by SUM_TIMER_WAIT, not by average time \(AVG_TIMER_WAIT\)/,
+  },
+  {
+    fixture: '01-reports-changes.ts',
+    check: '06.01.reads-the-server',
+    message:
+      /reported (no row for|\d+ calls of) the orders query, which the table holds with \d+ calls: is the result kept from an earlier call, or only what changed since one\?|what changed since its previous call/,
+  },
+  {
+    fixture: '01-truncates-digests.ts',
+    check: '06.01.planted-first',
+    message: /topSql tried to change performance_schema\.events_statements_summary_by_digest \(TRUNCATE\?\); it may only read it/,
+    failsEverywhere: true,
   },
   {
     fixture: '02-migrate-does-nothing.ts',
@@ -86,12 +104,50 @@ const WRONG: WrongCase[] = [
   {
     fixture: '02-limit-loses-rows.ts',
     check: '06.02.same-rows',
-    message: /ordersForCustomer\(db, 1\) returned 10 orders; customer 1 has 20: rows are lost \(a LIMIT/,
+    message: /ordersForCustomer\(db, 17\) returned 10 orders; customer 17 has 35 .*: rows are lost \(a LIMIT/,
   },
   {
     fixture: '02-cached-in-process.ts',
     check: '06.02.every-call-reaches-db',
-    message: /called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/,
+    message:
+      /reached the orders table \d+ times: .*an in-process cache\?|called ordersForCustomer \d+ times and the digests saw \d+ calls .*an in-process cache\?/,
+  },
+  {
+    fixture: '02-limit-twenty.ts',
+    check: '06.02.same-rows',
+    message: /ordersForCustomer\(db, 17\) returned 20 orders; customer 17 has 35 \(the seed's 20 and 15 the checker added after migrate\): rows are lost/,
+  },
+  {
+    fixture: '02-newest-by-id.ts',
+    check: '06.02.same-rows',
+    message:
+      /ordersForCustomer\(db, 17\) put order \d+ \(created at minute -?\d+ of the seed\) at place \d+, where order \d+ \(minute \d+\) belongs: newest first means by created_at/,
+  },
+  {
+    fixture: '02-repeat-cached.ts',
+    check: '06.02.every-call-reaches-db',
+    message: /3 calls of ordersForCustomer\(db, 42\) in a row reached the orders table 1 times: .*an in-process cache\?/,
+  },
+  {
+    fixture: '02-index-not-awaited.ts',
+    check: '06.02.migrate-awaits',
+    message: /migrate\(db\) returned while "CREATE INDEX idx_orders_customer ON orders \(customer_id\)" was still running on the server/,
+  },
+  {
+    fixture: '02-mariadb-only-syntax.ts',
+    check: '06.02.portable-sql',
+    message:
+      /migrate\(db\) sent "CREATE INDEX IF NOT EXISTS idx_orders_customer ON orders \(customer_id\)", which MariaDB accepts but RDS for MySQL 8\.4 rejects/,
+  },
+  {
+    fixture: '02-deletes-orders.ts',
+    check: '06.02.keeps-the-data',
+    message: /after migrate\(db\) orders holds \d{2},\d{3} rows instead of the seed's 100,000: a fix changes how rows are found/,
+  },
+  {
+    fixture: '02-swallows-errors.ts',
+    check: '06.02.errors-reach-the-caller',
+    message: /ordersForCustomer\(db, 1\) returned \[\] although its query failed on a closed connection \(.*\): let the error reach the caller/,
   },
   {
     fixture: '02-query-dropped.ts',
@@ -100,6 +156,9 @@ const WRONG: WrongCase[] = [
     failsEverywhere: true,
   },
 ];
+
+/** Right implementations in styles the reference solutions do not use (checker/test/fixtures/06-right/, many from a blind red team): every check passes. */
+const RIGHT = ['01-schema-filter-decimal.ts', '01-derived-average.ts', '02-idempotent-descending-index.ts', '02-sorted-in-code.ts'];
 
 let database: LocalDatabase;
 let endpoints: Endpoints;
@@ -180,6 +239,19 @@ describe('wrong implementations of Lab 6 are rejected precisely', () => {
         endpoints,
       });
       expectRejectedPrecisely(results, c);
+    });
+  }
+});
+
+describe('right implementations of Lab 6 in other styles pass every check', () => {
+  for (const fixture of RIGHT) {
+    it(`${fixture} passes every check`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(fixture.slice(0, 2)))!;
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/06-right/${fixture}`), endpoints });
+      expectEveryCheckPasses(
+        results,
+        (registered[exercise.id] ?? []).map((c) => c.id),
+      );
     });
   }
 });

@@ -1,12 +1,15 @@
 /**
  * Exercise 1: top SQL from the statement digests. Each check runs a known
  * workload first (the course's load test with the planted query, on the
- * unindexed table), then compares what topSql returns with the checker's own
- * reading of the same table taken right after.
+ * unindexed table, then one slow statement whose average beats the planted
+ * query's but whose total does not), then compares what topSql returns with
+ * the checker's own reading of the same table taken right after.
  */
+import { DIGEST_TABLE } from '../../../../labs/06-performance-insights/seed.js';
 import type { TopSqlRow } from '../../../exercise-api.js';
+import { LearnerError } from '../../../runner/learner-call.js';
 import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
-import { avgMs, isBookkeeping, isPlantedStatement, totalMs, type DigestRow } from '../digests.js';
+import { avgMs, isBookkeeping, isPlantedStatement, isSlowOnce, totalMs, type DigestRow } from '../digests.js';
 import type { InsightsHarness } from '../session.js';
 import { grouped, msText, quote, sameText, serverRowFor, topSqlRows } from './shared.js';
 
@@ -15,15 +18,50 @@ const id = (name: string) => `06.01.${name}`;
 /** A smaller run of the same mix: enough to rank, quick enough to repeat per check. */
 const KNOWN = { rounds: 20, hotCalls: 10 } as const;
 
+/** Calls of the planted query the slow statement is measured against: with n calls, sqrt(n) x its average sits between its average and its total. */
+const PLANTED_CALLS_AT_LEAST = 4;
+
 async function knownWorkload(h: InsightsHarness): Promise<void> {
   const { run } = await h.measureWorkload({ hotQuery: h.referenceHotQuery, ...KNOWN });
   if (run.summary.errors > 0) throw new Error(`the checker's workload failed: ${run.summary.firstErrors.join('; ')}`);
+  let planted = (await h.settledDigests()).find((d) => isPlantedStatement(d.digestText));
+  for (let customer = 1; !planted || planted.calls < PLANTED_CALLS_AT_LEAST; customer += 1) {
+    await h.referenceHotQuery(h.learnerDb(), customer);
+    planted = (await h.settledDigests()).find((d) => isPlantedStatement(d.digestText));
+  }
+  // Slower per call than the planted query, cheaper in total: ranking by average (or by anything but total time) shows.
+  await h.runSlowOnce(Math.sqrt(planted.calls) * avgMs(planted));
+  await h.settledDigests();
 }
+
+/** A learner error that says topSql tried to change the digest table rather than read it. */
+const clearsDigests = (message: string) => /denied/i.test(message) && message.includes(DIGEST_TABLE.split('.')[1]);
 
 async function topSql(h: InsightsHarness, limit: number): Promise<{ rows: TopSqlRow[]; server: DigestRow[] }> {
   const call = `topSql(ctx, ${limit})`;
-  const rows = topSqlRows(await h.call('topSql', h.topSqlContext(), limit), call);
+  let value: unknown;
+  try {
+    value = await h.call('topSql', h.topSqlContext(), limit);
+  } catch (err) {
+    if (err instanceof LearnerError && clearsDigests(err.message)) {
+      throw new CheckFailed(
+        `${err.message}: topSql tried to change ${DIGEST_TABLE} (TRUNCATE?); it may only read it, clearing it destroys the server's totals`,
+      );
+    }
+    throw err;
+  }
+  const rows = topSqlRows(value, call);
   return { rows, server: await h.digests() };
+}
+
+/** The wrong measure a learner's order follows, when it follows one, as the end of a sentence. */
+function rankedBy(rows: TopSqlRow[]): string {
+  const follows = (key: (r: TopSqlRow) => number) => rows.every((r, i) => i === 0 || key(r) <= key(rows[i - 1]));
+  if (follows((r) => r.calls)) return ', not by calls';
+  if (follows((r) => r.avgMs)) return ', not by average time (AVG_TIMER_WAIT)';
+  const asText = rows.every((r, i) => i === 0 || String(r.totalMs) <= String(rows[i - 1].totalMs));
+  if (asText) return ', compared as numbers, not as text (as text "9.5" sorts above "120.3")';
+  return '';
 }
 
 const workloadOnly = <T extends { digestText: string }>(rows: T[]) => rows.filter((r) => !isBookkeeping(r.digestText));
@@ -40,9 +78,13 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       const planted = server.find((d) => isPlantedStatement(d.digestText));
       if (!planted) throw new Error('the checker found no digest of its own hot query');
       const first = rows[0];
+      const slow = server.find((d) => isSlowOnce(d.digestText));
       ensure(
         sameText(first.digestText, planted.digestText),
-        `topSql put ${quote(first.digestText)} first; the statement with the most total time is ${quote(planted.digestText)} (${msText(totalMs(planted))} over ${planted.calls} calls)`,
+        `topSql put ${quote(first.digestText)} first; the statement with the most total time is ${quote(planted.digestText)} (${msText(totalMs(planted))} over ${planted.calls} calls)` +
+          (slow && sameText(first.digestText, slow.digestText)
+            ? `, not the one slowest per call (${msText(avgMs(slow))} once): rank by SUM_TIMER_WAIT${rankedBy(rows)}`
+            : ''),
       );
       ensure(first.calls === planted.calls, `calls of the top statement: topSql says ${first.calls}, the server counts COUNT_STAR ${planted.calls}`);
       ensure(
@@ -66,7 +108,7 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
       for (let i = 1; i < rows.length; i += 1) {
         ensure(
           rows[i].totalMs <= rows[i - 1].totalMs,
-          `row ${i + 1} (${quote(rows[i].digestText)}, ${rows[i].calls} calls) has more total time than row ${i} (${quote(rows[i - 1].digestText)}, ${rows[i - 1].calls} calls): rank by SUM_TIMER_WAIT, not by calls`,
+          `row ${i + 1} (${quote(rows[i].digestText)}, ${rows[i].calls} calls, ${msText(rows[i].totalMs)}) has more total time than row ${i} (${quote(rows[i - 1].digestText)}, ${rows[i - 1].calls} calls, ${msText(rows[i - 1].totalMs)}): rank by SUM_TIMER_WAIT${rankedBy(rows)}`,
         );
       }
       const mine = workloadOnly(rows);
@@ -133,20 +175,38 @@ export const topSqlChecks: ExerciseCheck<InsightsHarness>[] = [
   },
   {
     id: id('reads-the-server'),
-    name: 'every call reads the server afresh',
-    hint: 'Query ctx.digestTable each time topSql is called; keep nothing between calls.',
+    name: "every call reads the server's totals afresh",
+    hint: 'Query ctx.digestTable each time topSql is called and report its totals (since the digests were last cleared): keep nothing between calls.',
     async run(h) {
       await knownWorkload(h);
-      const first = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
-      ensure(first, 'topSql(ctx, 5) did not return the orders-by-customer statement after the workload');
+      const { rows, server } = await topSql(h, 5);
+      const planted = server.find((d) => isPlantedStatement(d.digestText));
+      if (!planted) throw new Error('the checker found no digest of its own hot query');
+      const first = rows.find((r) => isPlantedStatement(r.digestText));
+      const kept =
+        first && first.calls > planted.calls
+          ? 'is the result kept from an earlier call?'
+          : 'is the result kept from an earlier call, or only what changed since one?';
+      ensure(
+        first && first.calls === planted.calls,
+        `topSql(ctx, 5) reported ${first ? `${first.calls} calls of` : 'no row for'} the orders query, which the table holds with ${planted.calls} calls: ${kept}`,
+      );
       const more = 4;
       const db = h.learnerDb();
       for (const customer of [1, 2, 3, 4].slice(0, more)) await h.referenceHotQuery(db, customer);
       await h.settledDigests();
-      const second = (await topSql(h, 5)).rows.find((r) => isPlantedStatement(r.digestText));
+      const again = await topSql(h, 5);
+      const second = again.rows.find((r) => isPlantedStatement(r.digestText));
+      const expected = first.calls + more;
+      const why =
+        second?.calls === first.calls
+          ? 'is the result kept from an earlier call?'
+          : second && second.calls === more
+            ? 'it reports what changed since its previous call, not the totals the table holds'
+            : 'is the result kept from an earlier call, or only what changed since one?';
       ensure(
-        second && second.calls === first.calls + more,
-        `after ${more} more calls of the orders query, topSql reported ${second ? second.calls : 'no such statement'} calls instead of ${first.calls + more}: is the result kept from an earlier call?`,
+        second && second.calls === expected,
+        `after ${more} more calls of the orders query, topSql reported ${second ? second.calls : 'no such statement with'} calls instead of ${expected}: ${why}`,
       );
       return `calls went from ${first.calls} to ${second.calls} with the server`;
     },
