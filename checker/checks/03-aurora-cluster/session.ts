@@ -44,7 +44,9 @@ export class ClusterHarness extends LearnerCalls {
    * elsewhere (a port where nothing answers, say); `identitySql` replaces the
    * identity query with an equivalent text, so the wire shows whose it is.
    */
-  context(options: { timeoutMs?: number; ports?: { writer?: number; reader?: number; instances?: Record<string, number> }; identitySql?: string } = {}): ClusterContext {
+  context(
+    options: { timeoutMs?: number; ports?: { writer?: number; reader?: number; instances?: Record<string, number> }; identitySql?: string } = {},
+  ): ClusterContext {
     const { cluster, local } = this;
     const ports = options.ports ?? {};
     const settingsById: Record<string, ConnectionSettings> = {};
@@ -144,7 +146,9 @@ export class ClusterHarness extends LearnerCalls {
   /** Local target only: the checker's cluster, for failovers and faults. */
   get localCluster(): LocalCluster {
     if (!this.local)
-      throw new CheckSkipped('needs a cluster the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)');
+      throw new CheckSkipped(
+        'needs a cluster the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)',
+      );
     return this.local;
   }
 

@@ -96,7 +96,9 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
         const ctx = h.context({ timeoutMs: 500, ports: { writer: silent.port } });
         const got = await timed(h, 'identify', () => h.call('identify', ctx.writer, ctx), 4_000);
         if (got.ok)
-          throw new CheckFailed(`identify resolved to ${JSON.stringify(got.value)} for an endpoint where no server answered: it must reject, not make up an identity`);
+          throw new CheckFailed(
+            `identify resolved to ${JSON.stringify(got.value)} for an endpoint where no server answered: it must reject, not make up an identity`,
+          );
         ensure(
           got.ms <= 2_500,
           got.hung
@@ -126,7 +128,9 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
         for (let i = 0; i < 3; i += 1) {
           const got = await timed(h, 'identify', () => h.call('identify', ctx.instance(writer), ctx), 3_000);
           if (got.ok)
-            throw new CheckFailed(`identify resolved to ${JSON.stringify(got.value)} although the server refused the identity query: the error must reach the caller`);
+            throw new CheckFailed(
+              `identify resolved to ${JSON.stringify(got.value)} although the server refused the identity query: the error must reach the caller`,
+            );
           ensure(!got.hung, `identify never settled after the server refused the identity query (${got.error.slice(0, 100)})`);
         }
       } finally {

@@ -51,7 +51,10 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
           seen.add(who.serverId);
         }
         const count = async () => {
-          const rows = rowsOf(await h.invoke('client.read', () => c.read('SELECT COUNT(*) AS n FROM cluster_notes WHERE note = ?', ['fresh'])), "read('SELECT COUNT(*) ...')");
+          const rows = rowsOf(
+            await h.invoke('client.read', () => c.read('SELECT COUNT(*) AS n FROM cluster_notes WHERE note = ?', ['fresh'])),
+            "read('SELECT COUNT(*) ...')",
+          );
           return Number((rows[0] as { n?: unknown } | undefined)?.n);
         };
         const first = await count();
@@ -162,11 +165,20 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         reader.spread(readers.map((id) => h.endpoint(id).target));
         await sleep(300);
         const write = await timed(h, 'client.write', () => c.write(sql), 3_000);
-        if (!write.ok) throw new CheckFailed(`the first write() after the writer connection was dropped while idle failed (${write.error.slice(0, 140)}): notice the loss ('error'/'end' events) and open a new connection`);
+        if (!write.ok)
+          throw new CheckFailed(
+            `the first write() after the writer connection was dropped while idle failed (${write.error.slice(0, 140)}): notice the loss ('error'/'end' events) and open a new connection`,
+          );
         const read = await timed(h, 'client.read', () => c.read(sql), 3_000);
-        if (!read.ok) throw new CheckFailed(`the first read() after the reader connection was dropped while idle failed (${read.error.slice(0, 140)}): the reader endpoint needs a new connection too`);
+        if (!read.ok)
+          throw new CheckFailed(
+            `the first read() after the reader connection was dropped while idle failed (${read.error.slice(0, 140)}): the reader endpoint needs a new connection too`,
+          );
         const who = identityOf(rowsOf(read.value, 'read(ctx.identitySql)'));
-        ensure(who.readOnly && readers.includes(who.serverId), `after the reader connection was lost, read() was answered by ${who.serverId}, ${role(who.readOnly)}: reconnect to ctx.reader, not elsewhere`);
+        ensure(
+          who.readOnly && readers.includes(who.serverId),
+          `after the reader connection was lost, read() was answered by ${who.serverId}, ${role(who.readOnly)}: reconnect to ctx.reader, not elsewhere`,
+        );
         // A connection cut in the middle of a statement: that call may fail, the next one must not.
         for (const [endpoint, label, call] of [
           [cluster, 'write()', () => c.write(sql)],
@@ -175,7 +187,10 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
           endpoint.inject({ match: (s) => s.sql?.trim() === sql, fault: { type: 'drop' } });
           await timed(h, `client.${label}`, call, 3_000);
           const next = await timed(h, `client.${label}`, call, 3_000);
-          if (!next.ok) throw new CheckFailed(`the ${label} after one whose connection was cut failed too (${next.error.slice(0, 140)}): a failed call must not leave its dead connection for the next`);
+          if (!next.ok)
+            throw new CheckFailed(
+              `the ${label} after one whose connection was cut failed too (${next.error.slice(0, 140)}): a failed call must not leave its dead connection for the next`,
+            );
         }
         return 'the next write() and read() after a lost connection (idle or mid-statement) ran on new connections';
       });
@@ -194,7 +209,10 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
         cluster.restore();
         ensure(!down.ok, `write() resolved to ${show(down.ok ? down.value : undefined)} while the cluster endpoint refused every connection`);
         const back = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 3_000);
-        if (!back.ok) throw new CheckFailed(`write() still failed once the cluster endpoint answered again (${back.error.slice(0, 140)}): a failed connection attempt must not be kept for later calls`);
+        if (!back.ok)
+          throw new CheckFailed(
+            `write() still failed once the cluster endpoint answered again (${back.error.slice(0, 140)}): a failed connection attempt must not be kept for later calls`,
+          );
         return 'the endpoint was tried again once it answered';
       });
     },
@@ -235,7 +253,9 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
           );
           const next = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 3_000);
           if (!next.ok)
-            throw new CheckFailed(`the write() after a statement timed out failed too (${next.error.slice(0, 140)}): its connection is still busy with the old statement, destroy it and open a new one`);
+            throw new CheckFailed(
+              `the write() after a statement timed out failed too (${next.error.slice(0, 140)}): its connection is still busy with the old statement, destroy it and open a new one`,
+            );
           return 'gave up on a silent endpoint and on a stalled statement within ctx.timeoutMs, and the next call ran';
         });
       } finally {

@@ -62,7 +62,9 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const c = client(await h.call('createTopologyAwareClient', h.context()));
       try {
-        const watched = h.local ? (['cluster', 'reader'] as const).map((name) => ({ name, proxy: h.endpoint(name), from: h.endpoint(name).statements.length })) : [];
+        const watched = h.local
+          ? (['cluster', 'reader'] as const).map((name) => ({ name, proxy: h.endpoint(name), from: h.endpoint(name).statements.length }))
+          : [];
         const who = identityOf(rowsOf(await h.invoke('client.query', () => c.query(h.cluster.identitySql)), 'query(ctx.identitySql)'));
         ensure(!who.readOnly, `query() was answered by ${who.serverId}, ${role(who.readOnly)}`);
         await h.invoke('client.query', () => c.query('INSERT INTO cluster_notes (note, written_by) VALUES (?, ?)', ['topology', 'check']));
@@ -73,7 +75,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
         ensure(stored === 1, `after query(INSERT ...) the writer has ${stored} matching rows`);
         for (const w of watched) {
           const sent = sentSince(w.proxy, w.from).filter((sql) => sql.startsWith('INSERT INTO cluster_notes'));
-          ensure(sent.length === 0, `query(INSERT ...) ran through the ${w.name} endpoint: statements belong on the writer's own instance endpoint, ctx.instance(writer)`);
+          ensure(
+            sent.length === 0,
+            `query(INSERT ...) ran through the ${w.name} endpoint: statements belong on the writer's own instance endpoint, ctx.instance(writer)`,
+          );
         }
         return `statements ran on ${who.serverId}, the writer, through its instance endpoint`;
       } finally {
@@ -139,8 +144,14 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const refused = await timed(h, 'findWriter', () => h.call('findWriter', h.context()), 4_000);
       h.endpoint(first).restore();
       h.endpoint('cluster').restore();
-      if (!refused.ok) throw new CheckFailed(`with ${first} and the cluster endpoint refusing connections, findWriter failed (${refused.error.slice(0, 140)}): ask the other instances`);
-      ensure(writerName(refused.value) === writer, `with ${first} refusing connections, findWriter said ${show(refused.value)}, but the topology names ${writer}`);
+      if (!refused.ok)
+        throw new CheckFailed(
+          `with ${first} and the cluster endpoint refusing connections, findWriter failed (${refused.error.slice(0, 140)}): ask the other instances`,
+        );
+      ensure(
+        writerName(refused.value) === writer,
+        `with ${first} refusing connections, findWriter said ${show(refused.value)}, but the topology names ${writer}`,
+      );
       const silent = await silentPort();
       try {
         const ctx = h.context({ timeoutMs: 500, ports: { instances: { [first]: silent.port } } });
@@ -151,7 +162,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
               ? `with ${first} never answering and ctx.timeoutMs = 500, findWriter was still waiting after ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`
               : `with ${first} never answering, findWriter failed (${hung.error.slice(0, 140)}): ask the other instances`,
           );
-        ensure(hung.ms <= 2_500, `with ${first} never answering and ctx.timeoutMs = 500, findWriter took ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`);
+        ensure(
+          hung.ms <= 2_500,
+          `with ${first} never answering and ctx.timeoutMs = 500, findWriter took ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`,
+        );
         ensure(writerName(hung.value) === writer, `with ${first} never answering, findWriter said ${show(hung.value)}, but the topology names ${writer}`);
         return `found ${writer} past a refusing instance, and past a silent one in ${hung.ms} ms`;
       } finally {
@@ -179,7 +193,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
         );
         for (const id of h.instanceIds) h.endpoint(id).restore();
         const back = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), 3_000);
-        if (!back.ok) throw new CheckFailed(`the first query() after the outage ended failed (${back.error.slice(0, 140)}): find the writer again on the next call, do not keep the failure`);
+        if (!back.ok)
+          throw new CheckFailed(
+            `the first query() after the outage ended failed (${back.error.slice(0, 140)}): find the writer again on the next call, do not keep the failure`,
+          );
         const who = identityOf(rowsOf(back.value, 'query(ctx.identitySql)'));
         ensure(!who.readOnly, `after the outage query() was answered by ${who.serverId}, ${role(who.readOnly)}`);
         return `rejected after ${q.ms} ms of outage, and the next call after it ran on ${who.serverId}`;
@@ -206,17 +223,26 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
           const got = await timed(h, 'client.query', () => c.query(asked), 4_000);
           if (got.ok) {
             const who = identityOf(rowsOf(got.value, 'query(ctx.identitySql)'));
-            ensure(!who.readOnly, `with the topology naming ${stale} (read-only) as the writer, query() was answered by ${who.serverId}, ${role(who.readOnly)}: check read_only before trusting a connection`);
+            ensure(
+              !who.readOnly,
+              `with the topology naming ${stale} (read-only) as the writer, query() was answered by ${who.serverId}, ${role(who.readOnly)}: check read_only before trusting a connection`,
+            );
           } else ensure(!got.hung, `with the topology naming a read-only server, query() never settled`);
         }
         for (const w of watched)
-          ensure(sentSince(w.proxy, w.from).every((sql) => sql !== asked), `with the topology naming a read-only server, query() ran through the ${w.name} endpoint: statements go to an instance endpoint only`);
+          ensure(
+            sentSince(w.proxy, w.from).every((sql) => sql !== asked),
+            `with the topology naming a read-only server, query() ran through the ${w.name} endpoint: statements go to an instance endpoint only`,
+          );
       } finally {
         await h.invoke('client.close', () => c.close()).catch(() => {});
       }
       await sleep(200);
       const after = await h.openConnections();
-      ensure(after <= before, `after close() ${after - before} connection(s) were still open: close a connection you refuse to use (read_only = 1), do not just forget it`);
+      ensure(
+        after <= before,
+        `after close() ${after - before} connection(s) were still open: close a connection you refuse to use (read_only = 1), do not just forget it`,
+      );
       return `did not trust ${stale}, named by a stale topology`;
     },
   },
@@ -249,7 +275,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       }
       await sleep(200);
       const after = await h.openConnections();
-      ensure(after <= before, `after close() ${after - before} connection(s) were still open: close the connection to the demoted server when you stop using it`);
+      ensure(
+        after <= before,
+        `after close() ${after - before} connection(s) were still open: close the connection to the demoted server when you stop using it`,
+      );
       return 'left the demoted server at its first refusal, and closed that connection';
     },
   },
@@ -273,7 +302,10 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
           `query() was still waiting ${(got.ms / 1000).toFixed(1)} s for a statement that never answers, with ctx.timeoutMs = 500: give each statement timeout: ctx.timeoutMs`,
         );
         const next = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), 3_000);
-        if (!next.ok) throw new CheckFailed(`the query() after a statement timed out failed too (${next.error.slice(0, 140)}): destroy the busy connection and open a new one`);
+        if (!next.ok)
+          throw new CheckFailed(
+            `the query() after a statement timed out failed too (${next.error.slice(0, 140)}): destroy the busy connection and open a new one`,
+          );
         return `gave up after ${got.ms} ms (ctx.timeoutMs = 500), and the next call ran`;
       } finally {
         fault.remove();
