@@ -15,6 +15,8 @@ import { runDrillProbes } from './drill-probes.js';
 import { LocalCluster, type FailoverReport, type FailoverTiming } from './local-cluster.js';
 
 const SEED_TABLE = 'cluster_notes';
+/** The checker's own connections: generous, so a loaded machine does not turn a verdict into an error. */
+const CHECKER_CONNECT_TIMEOUT_MS = 10_000;
 
 export class ClusterHarness extends LearnerCalls {
   private readonly opened: Connection[] = [];
@@ -71,7 +73,7 @@ export class ClusterHarness extends LearnerCalls {
 
   /** The checker's own answer to "who is behind these settings?". */
   async identityAt(settings: ConnectionSettings): Promise<ServerIdentity> {
-    const conn = await mysql.createConnection({ ...settings, connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    const conn = await mysql.createConnection({ ...settings, connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
     try {
       return identityOf(await conn.query(this.cluster.identitySql).then(([rows]) => rows));
     } finally {
@@ -94,7 +96,7 @@ export class ClusterHarness extends LearnerCalls {
   /** Connects as the checker to the instance that is writer now. */
   async onWriter<T>(body: (conn: Connection) => Promise<T>): Promise<T> {
     const writer = await this.writerId();
-    const conn = await mysql.createConnection({ ...this.context().instance(writer), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    const conn = await mysql.createConnection({ ...this.context().instance(writer), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
     this.opened.push(conn);
     try {
       return await body(conn);
@@ -107,7 +109,7 @@ export class ClusterHarness extends LearnerCalls {
   async seenByReaders(table: string): Promise<void> {
     const deadline = Date.now() + 5_000;
     for (const id of await this.readerIds()) {
-      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 3_000 } as mysql.ConnectionOptions);
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
       try {
         for (;;) {
           const [rows] = await conn.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
@@ -124,7 +126,7 @@ export class ClusterHarness extends LearnerCalls {
   async openConnections(): Promise<number> {
     let total = 0;
     for (const id of this.instanceIds) {
-      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
       try {
         const [rows] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
         total += Number((rows as Array<{ n: number }>)[0].n) - 1;

@@ -94,7 +94,7 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       const silent = await silentPort();
       try {
         const ctx = h.context({ timeoutMs: 500, ports: { writer: silent.port } });
-        const got = await timed(h, 'identify', () => h.call('identify', ctx.writer, ctx), 4_000);
+        const got = await timed(h, 'identify', () => h.callFor(4_000, 'identify', ctx.writer, ctx), 4_000);
         if (got.ok)
           throw new CheckFailed(
             `identify resolved to ${JSON.stringify(got.value)} for an endpoint where no server answered: it must reject, not make up an identity`,
@@ -126,7 +126,7 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       });
       try {
         for (let i = 0; i < 3; i += 1) {
-          const got = await timed(h, 'identify', () => h.call('identify', ctx.instance(writer), ctx), 3_000);
+          const got = await timed(h, 'identify', () => h.callFor(3_000, 'identify', ctx.instance(writer), ctx), 3_000);
           if (got.ok)
             throw new CheckFailed(
               `identify resolved to ${JSON.stringify(got.value)} although the server refused the identity query: the error must reach the caller`,

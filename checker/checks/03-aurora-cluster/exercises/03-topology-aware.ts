@@ -141,7 +141,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       // The first instance refuses connections, as does the cluster endpoint (the writer going away).
       h.endpoint(first).outage();
       h.endpoint('cluster').outage();
-      const refused = await timed(h, 'findWriter', () => h.call('findWriter', h.context()), 4_000);
+      const refused = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', h.context()), 4_000);
       h.endpoint(first).restore();
       h.endpoint('cluster').restore();
       if (!refused.ok)
@@ -155,7 +155,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const silent = await silentPort();
       try {
         const ctx = h.context({ timeoutMs: 500, ports: { instances: { [first]: silent.port } } });
-        const hung = await timed(h, 'findWriter', () => h.call('findWriter', ctx), 4_000);
+        const hung = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', ctx), 4_000);
         if (!hung.ok)
           throw new CheckFailed(
             hung.hung || hung.ms > 2_500
@@ -182,7 +182,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       try {
         await h.invoke('client.query', () => c.query(h.cluster.identitySql));
         for (const id of h.instanceIds) h.endpoint(id).outage();
-        const found = await timed(h, 'findWriter', () => h.call('findWriter', h.context({ timeoutMs: 500 })), 4_000);
+        const found = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', h.context({ timeoutMs: 500 })), 4_000);
         ensure(!found.ok, `findWriter said ${show(found.ok ? found.value : undefined)} while no instance answered: it must reject, not guess`);
         const limit = 500 * (h.instanceIds.length + 3);
         const q = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), limit + 2_000);

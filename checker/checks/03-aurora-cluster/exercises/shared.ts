@@ -48,7 +48,9 @@ export async function timed<T>(h: LearnerCalls, label: string, thunk: () => Prom
     return { ok: true, value, ms: Math.round(performance.now() - started) };
   } catch (err) {
     const ms = Math.round(performance.now() - started);
-    return { ok: false, error: (err as Error).message.split('\n')[0], ms, hung: ms >= limitMs - 5 };
+    const message = (err as Error).message.split('\n')[0];
+    // Hung: the checker stopped waiting (the call had not settled), not the learner's code giving up.
+    return { ok: false, error: message, ms, hung: ms >= limitMs - 5 || /did not return within/.test(message) };
   }
 }
 
