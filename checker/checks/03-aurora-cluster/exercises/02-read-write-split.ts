@@ -224,20 +224,20 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const silent = await silentPort();
       try {
-        const ctx = h.context({ timeoutMs: 500, ports: { writer: silent.port } });
+        const ctx = h.context({ timeoutMs: 1_000, ports: { writer: silent.port } });
         const c = client(await h.call('createClusterClient', ctx));
         await closing(h, c, async () => {
-          const got = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 4_000);
+          const got = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 5_000);
           ensure(!got.ok, 'write() resolved although nothing answered at the cluster endpoint');
           ensure(
-            got.ms <= 2_500,
-            `write() was still waiting ${(got.ms / 1000).toFixed(1)} s for an endpoint that never answers, with ctx.timeoutMs = 500: set connectTimeout: ctx.timeoutMs`,
+            got.ms <= 3_000,
+            `write() was still waiting ${(got.ms / 1000).toFixed(1)} s for an endpoint that never answers, with ctx.timeoutMs = 1000: set connectTimeout: ctx.timeoutMs`,
           );
         });
       } finally {
         await silent.close();
       }
-      const c = client(await h.call('createClusterClient', h.context({ timeoutMs: 500 })));
+      const c = client(await h.call('createClusterClient', h.context({ timeoutMs: 1_000 })));
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const stalled = `SELECT 'labs-stalled' AS marker /* ${Date.now().toString(36)} */`;
@@ -245,11 +245,11 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
       try {
         return await closing(h, c, async () => {
           await h.invoke('client.write', () => c.write(h.cluster.identitySql));
-          const got = await timed(h, 'client.write', () => c.write(stalled), 4_000);
+          const got = await timed(h, 'client.write', () => c.write(stalled), 5_000);
           ensure(!got.ok, 'write() resolved although its statement never reached the server');
           ensure(
-            got.ms <= 2_500,
-            `write() was still waiting ${(got.ms / 1000).toFixed(1)} s for a statement that never answers, with ctx.timeoutMs = 500: give each statement timeout: ctx.timeoutMs`,
+            got.ms <= 3_000,
+            `write() was still waiting ${(got.ms / 1000).toFixed(1)} s for a statement that never answers, with ctx.timeoutMs = 1000: give each statement timeout: ctx.timeoutMs`,
           );
           const next = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 3_000);
           if (!next.ok)

@@ -154,17 +154,17 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       );
       const silent = await silentPort();
       try {
-        const ctx = h.context({ timeoutMs: 500, ports: { instances: { [first]: silent.port } } });
-        const hung = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', ctx), 4_000);
+        const ctx = h.context({ timeoutMs: 1_000, ports: { instances: { [first]: silent.port } } });
+        const hung = await timed(h, 'findWriter', () => h.callFor(5_000, 'findWriter', ctx), 5_000);
         if (!hung.ok)
           throw new CheckFailed(
-            hung.hung || hung.ms > 2_500
-              ? `with ${first} never answering and ctx.timeoutMs = 500, findWriter was still waiting after ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`
+            hung.hung || hung.ms > 3_500
+              ? `with ${first} never answering and ctx.timeoutMs = 1000, findWriter was still waiting after ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`
               : `with ${first} never answering, findWriter failed (${hung.error.slice(0, 140)}): ask the other instances`,
           );
         ensure(
-          hung.ms <= 2_500,
-          `with ${first} never answering and ctx.timeoutMs = 500, findWriter took ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`,
+          hung.ms <= 3_500,
+          `with ${first} never answering and ctx.timeoutMs = 1000, findWriter took ${(hung.ms / 1000).toFixed(1)} s: connect with connectTimeout: ctx.timeoutMs`,
         );
         ensure(writerName(hung.value) === writer, `with ${first} never answering, findWriter said ${show(hung.value)}, but the topology names ${writer}`);
         return `found ${writer} past a refusing instance, and past a silent one in ${hung.ms} ms`;
@@ -178,18 +178,19 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
     name: 'findWriter rejects when no instance answers, and the client gives up in time',
     hint: 'When every instance fails, throw: never guess a writer. query() may retry, for ctx.timeoutMs at most, then rejects.',
     async run(h) {
-      const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs: 500 })));
+      const timeoutMs = 1_000;
+      const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs })));
       try {
         await h.invoke('client.query', () => c.query(h.cluster.identitySql));
         for (const id of h.instanceIds) h.endpoint(id).outage();
-        const found = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', h.context({ timeoutMs: 500 })), 4_000);
+        const found = await timed(h, 'findWriter', () => h.callFor(4_000, 'findWriter', h.context({ timeoutMs })), 4_000);
         ensure(!found.ok, `findWriter said ${show(found.ok ? found.value : undefined)} while no instance answered: it must reject, not guess`);
-        const limit = 500 * (h.instanceIds.length + 3);
-        const q = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), limit + 2_000);
+        const limit = timeoutMs * (h.instanceIds.length + 3);
+        const q = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), limit + 1_000);
         ensure(!q.ok, `query() resolved to ${show(q.ok ? q.value : undefined)} while no instance answered`);
         ensure(
           q.ms <= limit,
-          `query() was still waiting ${(q.ms / 1000).toFixed(1)} s into an outage of every instance, with ctx.timeoutMs = 500: retry for ctx.timeoutMs at most, then reject`,
+          `query() was still waiting ${(q.ms / 1000).toFixed(1)} s into an outage of every instance, with ctx.timeoutMs = ${timeoutMs}: retry for ctx.timeoutMs at most, then reject`,
         );
         for (const id of h.instanceIds) h.endpoint(id).restore();
         const back = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), 3_000);
@@ -292,21 +293,21 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const released = new Promise<void>((resolve) => (release = resolve));
       const stalled = `SELECT 'labs-stalled' AS marker /* ${Date.now().toString(36)} */`;
       const fault = h.endpoint(writer).inject({ match: (s) => s.sql?.trim() === stalled, fault: { type: 'stall', until: released } });
-      const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs: 500 })));
+      const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs: 1_000 })));
       try {
         await h.invoke('client.query', () => c.query(h.cluster.identitySql));
-        const got = await timed(h, 'client.query', () => c.query(stalled), 4_000);
+        const got = await timed(h, 'client.query', () => c.query(stalled), 5_000);
         ensure(!got.ok, 'query() resolved although its statement never reached the server');
         ensure(
-          got.ms <= 2_500,
-          `query() was still waiting ${(got.ms / 1000).toFixed(1)} s for a statement that never answers, with ctx.timeoutMs = 500: give each statement timeout: ctx.timeoutMs`,
+          got.ms <= 3_000,
+          `query() was still waiting ${(got.ms / 1000).toFixed(1)} s for a statement that never answers, with ctx.timeoutMs = 1000: give each statement timeout: ctx.timeoutMs`,
         );
         const next = await timed(h, 'client.query', () => c.query(h.cluster.identitySql), 3_000);
         if (!next.ok)
           throw new CheckFailed(
             `the query() after a statement timed out failed too (${next.error.slice(0, 140)}): destroy the busy connection and open a new one`,
           );
-        return `gave up after ${got.ms} ms (ctx.timeoutMs = 500), and the next call ran`;
+        return `gave up after ${got.ms} ms (ctx.timeoutMs = 1000), and the next call ran`;
       } finally {
         fault.remove();
         release();
