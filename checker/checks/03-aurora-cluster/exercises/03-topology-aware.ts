@@ -49,7 +49,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const found = writerName(await h.call('findWriter', ctx));
       ensure(
         found === failover.to,
-        `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? (before === found ? ' (the old writer: read the topology on every call and take the row whose SESSION_ID is 'MASTER_SESSION_ID')' : ' (the old writer, still behind the cluster endpoint)') : ''}`,
+        `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? (before === found ? " (the old writer: read the topology on every call and take the row whose SESSION_ID is 'MASTER_SESSION_ID')" : ' (the old writer, still behind the cluster endpoint)') : ''}`,
       );
       await failover.settled;
       return `found the new writer ${found} while the cluster endpoint still led to ${failover.from}`;
