@@ -53,7 +53,7 @@ const WRONG = [
     exercise: '03-topology-aware',
     fixture: '03-writer-from-dns.ts',
     check: '03.03.finds-new-writer',
-    message: /findWriter said labs-instance-1 \(the old writer, still behind the cluster endpoint\)/,
+    message: /findWriter said labs-instance-1 \(the old writer: read the topology on every call, through an instance endpoint/,
   },
   {
     exercise: '03-topology-aware',

@@ -91,6 +91,8 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
     name: 'an endpoint that never answers is given up after ctx.timeoutMs',
     hint: 'Pass connectTimeout: ctx.timeoutMs (milliseconds) to createConnection, and let the error reach the caller: never answer for a server that did not.',
     async run(h) {
+      // A stub that always throws would pass the rest: the function must answer for a live endpoint first.
+      learnerIdentity(await h.call('identify', h.context().writer, h.context()), 'identify(ctx.writer)');
       const silent = await silentPort();
       try {
         const ctx = h.context({ timeoutMs: 500, ports: { writer: silent.port } });
@@ -136,6 +138,7 @@ export const whoAnsweredChecks: ExerciseCheck<H>[] = [
       } finally {
         fault.remove();
       }
+      ensure(fault.hits.length === 3, `identify never sent ctx.identitySql (${fault.hits.length} of 3 calls did): the failures were not the server's`);
       await sleep(200);
       const after = await h.openConnections();
       ensure(after <= before, `3 calls to identify whose query failed left ${after - before} connection(s) open: close the connection on the error path too`);

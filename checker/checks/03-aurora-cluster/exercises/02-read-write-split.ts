@@ -152,7 +152,7 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
     name: 'the call after a lost connection succeeds, on the writer and on the readers',
     hint: "Forget a connection as soon as it is lost: listen for its 'error' and 'end' events (a connection dropped while idle fails no call), and after a failed call; the next call opens a new one to the same endpoint.",
     async run(h) {
-      const c = await open(h);
+      const c = client(await h.call('createClusterClient', h.context({ timeoutMs: 3_000 })));
       return closing(h, c, async () => {
         const sql = h.cluster.identitySql;
         const readers = await h.readerIds();
@@ -202,7 +202,7 @@ export const readWriteSplitChecks: ExerciseCheck<H>[] = [
     hint: 'Do not keep a failed connection attempt (a rejected promise) for later calls: the next call tries the endpoint again.',
     async run(h) {
       const cluster = h.endpoint('cluster');
-      const c = await open(h);
+      const c = client(await h.call('createClusterClient', h.context({ timeoutMs: 3_000 })));
       return closing(h, c, async () => {
         cluster.outage();
         const down = await timed(h, 'client.write', () => c.write(h.cluster.identitySql), 3_000);

@@ -43,13 +43,13 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
     hint: 'Read the topology, not the cluster endpoint: for a while after a failover the cluster endpoint still leads to the old writer.',
     async run(h) {
       const ctx = h.context();
-      const before = writerName(await h.call('findWriter', ctx));
+      writerName(await h.call('findWriter', ctx));
       const failover = await h.failover({ restartMs: 300, staleMs: 2_500 });
       await sleep(Math.max(0, failover.startedAt + 600 - Date.now()));
       const found = writerName(await h.call('findWriter', ctx));
       ensure(
         found === failover.to,
-        `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? (before === found ? " (the old writer: read the topology on every call and take the row whose SESSION_ID is 'MASTER_SESSION_ID')" : ' (the old writer, still behind the cluster endpoint)') : ''}`,
+        `after a failover from ${failover.from} to ${failover.to}, findWriter said ${found}${found === failover.from ? " (the old writer: read the topology on every call, through an instance endpoint, and take the row whose SESSION_ID is 'MASTER_SESSION_ID')" : ''}`,
       );
       await failover.settled;
       return `found the new writer ${found} while the cluster endpoint still led to ${failover.from}`;
@@ -216,6 +216,8 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
       const stale = local.readers()[0];
       const before = await h.openConnections();
       await local.staleTopology(stale);
+      const named = writerName(await h.call('findWriter', h.context()));
+      ensure(named === stale, `with the topology naming ${stale} as the writer, findWriter said ${named}: read it from ctx.topologyTable`);
       const asked = `${h.cluster.identitySql} /* stale topology ${Date.now().toString(36)} */`;
       const watched = (['cluster', 'reader'] as const).map((name) => ({ name, proxy: h.endpoint(name), from: h.endpoint(name).statements.length }));
       const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs: 500 })));
@@ -254,7 +256,7 @@ export const topologyAwareChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const local = h.localCluster;
       const before = await h.openConnections();
-      const c = client(await h.call('createTopologyAwareClient', h.context()));
+      const c = client(await h.call('createTopologyAwareClient', h.context({ timeoutMs: 3_000 })));
       try {
         await h.invoke('client.query', () => c.query(h.cluster.identitySql));
         // The writer role moves and no connection drops: the client's connection now reaches a read-only server.
