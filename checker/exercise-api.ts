@@ -70,7 +70,10 @@ export interface ClusterContext {
   identitySql: string;
   /** The topology view: SERVER_ID, SESSION_ID ('MASTER_SESSION_ID' on the writer's row), ... */
   topologyTable: string;
-  /** Give up on a connection attempt (or a query) after this many milliseconds. */
+  /**
+   * In milliseconds: how long a connection attempt may take (connectTimeout, every exercise) and,
+   * in exercises 02 and 03, how long a statement may wait for its answer (the query's `timeout`).
+   */
   timeoutMs: number;
 }
 

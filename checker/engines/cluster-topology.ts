@@ -42,8 +42,11 @@ async function withAdmin<T>(node: ClusterNode, admin: AdminAccount, body: (conn:
   }
 }
 
-/** Rewrites the topology on the writer (it replicates to the readers, as Aurora's view is the same on every instance). */
-export async function writeTopology(nodes: ClusterNode[], writerId: string, admin: AdminAccount): Promise<void> {
+/**
+ * Rewrites the topology on the writer (it replicates to the readers, as Aurora's view is the same on every instance).
+ * `namedWriter` (default: the writer) is the instance the rows name as writer: another one makes the view stale.
+ */
+export async function writeTopology(nodes: ClusterNode[], writerId: string, admin: AdminAccount, namedWriter = writerId): Promise<void> {
   const writer = nodes.find((n) => n.id === writerId);
   if (!writer) throw new Error(`no instance named ${writerId}`);
   await withAdmin(writer, admin, async (conn) => {
@@ -55,8 +58,8 @@ export async function writeTopology(nodes: ClusterNode[], writerId: string, admi
     )`);
     await conn.query(`DELETE FROM ${LOCAL_TOPOLOGY_TABLE}`);
     for (const node of nodes) {
-      const session = node.id === writerId ? WRITER_SESSION_ID : `${node.id}-${Date.now().toString(16)}`;
-      await conn.query(`INSERT INTO ${LOCAL_TOPOLOGY_TABLE} VALUES (?, ?, NOW(6), ?)`, [node.id, session, node.id === writerId ? 0 : 1]);
+      const session = node.id === namedWriter ? WRITER_SESSION_ID : `${node.id}-${Date.now().toString(16)}`;
+      await conn.query(`INSERT INTO ${LOCAL_TOPOLOGY_TABLE} VALUES (?, ?, NOW(6), ?)`, [node.id, session, node.id === namedWriter ? 0 : 1]);
     }
   });
 }

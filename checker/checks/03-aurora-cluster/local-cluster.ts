@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EndpointProxy } from '../../engines/endpoint-proxy.js';
 import type { ClusterEndpoints } from '../../engines/endpoints.js';
-import { adminConnection, moveWriter, waitForNodes, type AdminAccount, type ClusterNode } from '../../engines/cluster-topology.js';
+import { adminConnection, moveWriter, waitForNodes, writeTopology, type AdminAccount, type ClusterNode } from '../../engines/cluster-topology.js';
 
 async function currentWriter(nodes: ClusterNode[], admin: AdminAccount): Promise<string> {
   for (const node of nodes) {
@@ -46,6 +46,7 @@ export interface FailoverReport {
 export class LocalCluster {
   private writerId: string;
   private pending: Promise<unknown> = Promise.resolve();
+  private topologyStale = false;
 
   private constructor(
     private readonly nodes: ClusterNode[],
@@ -111,6 +112,26 @@ export class LocalCluster {
   }
 
   /**
+   * Moves the writer to the next instance without dropping any connection:
+   * connections kept on the old writer now reach a read-only server, the
+   * hard case for a client that verified its server only when it connected.
+   */
+  async demoteKeepingConnections(): Promise<{ from: string; to: string }> {
+    const from = this.writerId;
+    const to = this.readers()[0];
+    await moveWriter(this.nodes, from, to, this.admin);
+    this.writerId = to;
+    return { from, to };
+  }
+
+  /** Makes the topology name `serverId` as the writer (a stale view), on every instance; reset() rewrites it. */
+  async staleTopology(serverId: string): Promise<void> {
+    await writeTopology(this.nodes, this.writerId, this.admin, serverId);
+    this.topologyStale = true;
+    await this.caughtUp();
+  }
+
+  /**
    * Fails the writer over to the next instance. Resolves once the new writer
    * takes writes; `settled` resolves when the cluster endpoint has caught up.
    */
@@ -158,7 +179,10 @@ export class LocalCluster {
     if (this.writerId !== first) {
       await moveWriter(this.nodes, this.writerId, first, this.admin);
       this.writerId = first;
+    } else if (this.topologyStale) {
+      await writeTopology(this.nodes, first, this.admin);
     }
+    this.topologyStale = false;
     for (const proxy of [this.clusterProxy, this.readerProxy, ...this.instanceProxies.values()]) proxy.clearFaults();
     for (const proxy of this.instanceProxies.values()) proxy.restore();
     this.clusterProxy.repoint(this.node(first).port);

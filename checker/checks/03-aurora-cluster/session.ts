@@ -9,11 +9,14 @@ import type { ClusterContext, ConnectionSettings, ServerIdentity } from '../../e
 import { CheckFailed, CheckSkipped, LearnerCalls } from '../../runner/harness.js';
 import { portable } from '../../runner/remote-forms.js';
 import { connectionSettings, learnerConnection } from '../replication-session.js';
+import type { EndpointProxy } from '../../engines/endpoint-proxy.js';
 import { EnginesUnreachable, type LabSession } from '../session.js';
 import { runDrillProbes } from './drill-probes.js';
 import { LocalCluster, type FailoverReport, type FailoverTiming } from './local-cluster.js';
 
 const SEED_TABLE = 'cluster_notes';
+/** The checker's own connections: generous, so a loaded machine does not turn a verdict into an error. */
+const CHECKER_CONNECT_TIMEOUT_MS = 10_000;
 
 export class ClusterHarness extends LearnerCalls {
   private readonly opened: Connection[] = [];
@@ -38,11 +41,19 @@ export class ClusterHarness extends LearnerCalls {
     return this.local ? this.local.instanceIds : Object.keys(this.cluster.instances);
   }
 
-  /** A fresh context for the learner's functions. */
-  context(options: { timeoutMs?: number } = {}): ClusterContext {
+  /**
+   * A fresh context for the learner's functions. `ports` sends an endpoint
+   * elsewhere (a port where nothing answers, say); `identitySql` replaces the
+   * identity query with an equivalent text, so the wire shows whose it is.
+   */
+  context(
+    options: { timeoutMs?: number; ports?: { writer?: number; reader?: number; instances?: Record<string, number> }; identitySql?: string } = {},
+  ): ClusterContext {
     const { cluster, local } = this;
+    const ports = options.ports ?? {};
     const settingsById: Record<string, ConnectionSettings> = {};
-    for (const [serverId, endpoint] of Object.entries(cluster.instances)) settingsById[serverId] = this.settings(endpoint, local?.instancePort(serverId));
+    for (const [serverId, endpoint] of Object.entries(cluster.instances))
+      settingsById[serverId] = this.settings(endpoint, ports.instances?.[serverId] ?? local?.instancePort(serverId));
     // Learner code calls it synchronously, in its own process: it travels as source with its table (see remote-forms.ts).
     const instance = portable((table: Record<string, ConnectionSettings>, serverId: string): ConnectionSettings => {
       const found = Object.prototype.hasOwnProperty.call(table, serverId) ? table[serverId] : undefined;
@@ -50,11 +61,11 @@ export class ClusterHarness extends LearnerCalls {
       return { ...found };
     }, settingsById);
     return {
-      writer: this.settings(cluster.writer, local?.clusterPort),
-      reader: this.settings(cluster.reader, local?.readerPort),
+      writer: this.settings(cluster.writer, ports.writer ?? local?.clusterPort),
+      reader: this.settings(cluster.reader, ports.reader ?? local?.readerPort),
       instance,
       instanceIds: this.instanceIds,
-      identitySql: cluster.identitySql,
+      identitySql: options.identitySql ?? cluster.identitySql,
       topologyTable: cluster.topologyTable,
       timeoutMs: options.timeoutMs ?? 1_000,
     };
@@ -62,7 +73,7 @@ export class ClusterHarness extends LearnerCalls {
 
   /** The checker's own answer to "who is behind these settings?". */
   async identityAt(settings: ConnectionSettings): Promise<ServerIdentity> {
-    const conn = await mysql.createConnection({ ...settings, connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    const conn = await mysql.createConnection({ ...settings, connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
     try {
       return identityOf(await conn.query(this.cluster.identitySql).then(([rows]) => rows));
     } finally {
@@ -85,7 +96,7 @@ export class ClusterHarness extends LearnerCalls {
   /** Connects as the checker to the instance that is writer now. */
   async onWriter<T>(body: (conn: Connection) => Promise<T>): Promise<T> {
     const writer = await this.writerId();
-    const conn = await mysql.createConnection({ ...this.context().instance(writer), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+    const conn = await mysql.createConnection({ ...this.context().instance(writer), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
     this.opened.push(conn);
     try {
       return await body(conn);
@@ -98,7 +109,7 @@ export class ClusterHarness extends LearnerCalls {
   async seenByReaders(table: string): Promise<void> {
     const deadline = Date.now() + 5_000;
     for (const id of await this.readerIds()) {
-      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 3_000 } as mysql.ConnectionOptions);
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
       try {
         for (;;) {
           const [rows] = await conn.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
@@ -115,7 +126,7 @@ export class ClusterHarness extends LearnerCalls {
   async openConnections(): Promise<number> {
     let total = 0;
     for (const id of this.instanceIds) {
-      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: 2_000 } as mysql.ConnectionOptions);
+      const conn = await mysql.createConnection({ ...this.context().instance(id), connectTimeout: CHECKER_CONNECT_TIMEOUT_MS } as mysql.ConnectionOptions);
       try {
         const [rows] = await conn.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
         total += Number((rows as Array<{ n: number }>)[0].n) - 1;
@@ -124,6 +135,23 @@ export class ClusterHarness extends LearnerCalls {
       }
     }
     return total;
+  }
+
+  /** The local stand-in of an endpoint ('cluster', 'reader' or an instance id), to watch its statements or fault them. */
+  endpoint(name: string): EndpointProxy {
+    const proxy = this.local?.endpointProxy(name);
+    if (!proxy)
+      throw new CheckSkipped('needs endpoints the checker can watch and fault, which only the local target has: the AWS run checks the same code without them');
+    return proxy;
+  }
+
+  /** Local target only: the checker's cluster, for failovers and faults. */
+  get localCluster(): LocalCluster {
+    if (!this.local)
+      throw new CheckSkipped(
+        'needs a cluster the checker controls, which only the local target has: on AWS run the drill (npm run check -- 3 --target aws --failover-drill)',
+      );
+    return this.local;
   }
 
   /** Fails the writer over (local target only). */

@@ -53,7 +53,7 @@ const WRONG = [
     exercise: '03-topology-aware',
     fixture: '03-writer-from-dns.ts',
     check: '03.03.finds-new-writer',
-    message: /findWriter said labs-instance-1 \(the old writer, still behind the cluster endpoint\)/,
+    message: /findWriter said labs-instance-1 \(the old writer: read the topology on every call, through an instance endpoint/,
   },
   {
     exercise: '03-topology-aware',
@@ -67,7 +67,113 @@ const WRONG = [
     check: '03.03.follows-failover',
     message: /answered by labs-instance-1, a reader: the client trusted a connection/,
   },
+  // Red team 03's wrong variants, each rejected by the check that probes its defect.
+  {
+    exercise: '01-who-answered',
+    fixture: '01-own-identity-sql.ts',
+    check: '03.01.runs-identity-sql',
+    message: /identify sent "SELECT CONCAT\('labs-instance-'.* instead of ctx\.identitySql/,
+  },
+  {
+    exercise: '01-who-answered',
+    fixture: '01-no-connect-timeout.ts',
+    check: '03.01.unreachable',
+    message: /identify was still waiting .* an endpoint that never answers, with ctx\.timeoutMs = 500/,
+  },
+  {
+    exercise: '01-who-answered',
+    fixture: '01-leaks-on-error.ts',
+    check: '03.01.closes-on-failure',
+    message: /3 calls to identify whose query failed left \d+ connection\(s\) open/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-caches-reads.ts',
+    check: '03.02.reads-on-readers',
+    message: /3 s after the writer added a row .* not be answered from memory/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-rows-and-fields.ts',
+    check: '03.02.reads-on-readers',
+    message: /read\(ctx\.identitySql\) resolved to mysql2's \[rows, fields\] pair/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-notices-loss-late.ts',
+    check: '03.02.next-call-after-loss',
+    message: /the first write\(\) after the writer connection was dropped while idle failed/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-keeps-failed-connect.ts',
+    check: '03.02.endpoint-back-later',
+    message: /write\(\) still failed once the cluster endpoint answered again/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-keeps-timed-out-connection.ts',
+    check: '03.02.gives-up-in-time',
+    message: /the write\(\) after a statement timed out failed too/,
+  },
+  {
+    exercise: '02-read-write-split',
+    fixture: '02-leaks-concurrent-first-use.ts',
+    check: '03.02.close',
+    message: /after two writes and two reads at once, .* connection\(s\) were still open/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-remembers-writer.ts',
+    check: '03.03.finds-new-writer',
+    message: /findWriter said labs-instance-1 \(the old writer: read the topology on every call/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-rows-and-fields.ts',
+    check: '03.03.queries-the-writer',
+    message: /query\(ctx\.identitySql\) resolved to mysql2's \[rows, fields\] pair/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-asks-first-instance-only.ts',
+    check: '03.03.finds-writer-past-dead-instances',
+    message: /with labs-instance-1 and the cluster endpoint refusing connections, findWriter failed/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-guesses-writer.ts',
+    check: '03.03.no-writer-found',
+    message: /findWriter said .*labs-instance-1.* while no instance answered: it must reject, not guess/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-trusts-topology.ts',
+    check: '03.03.stale-topology',
+    message: /with the topology naming labs-instance-2 \(read-only\) as the writer, query\(\) was answered by labs-instance-2, a reader/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-keeps-read-only-connection.ts',
+    check: '03.03.drops-read-only-connection',
+    message: /after labs-instance-1 turned read-only \(its connections kept\), the second INSERT failed too/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-no-statement-timeout.ts',
+    check: '03.03.gives-up-in-time',
+    message: /query\(\) was still waiting .* for a statement that never answers, with ctx\.timeoutMs = 1000/,
+  },
+  {
+    exercise: '03-topology-aware',
+    fixture: '03-find-writer-leaks.ts',
+    check: '03.03.closes-connections',
+    message: /3 calls to findWriter left \d+ connection\(s\) open/,
+  },
 ];
+
+/** Right variants in styles the reference solutions do not use (checker/test/fixtures/03-right/, first two digits = exercise): every check passes. */
+const RIGHT = ['01-promise-chain-destroy.ts', '02-pool-per-endpoint.ts', '03-checks-before-every-statement.ts', '03-stateless.ts'];
 
 let cluster: LocalAuroraCluster;
 let endpoints: Endpoints;
@@ -114,11 +220,22 @@ describe('wrong implementations of Lab 3 are rejected precisely', () => {
     });
   }
 
+  for (const fixture of RIGHT) {
+    it(`${fixture} (right) passes every check`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(fixture.slice(0, 2)))!;
+      const { results } = await runExercise({ labId: 3, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/03-right/${fixture}`), endpoints });
+      expectEveryCheckPasses(
+        results,
+        (registered[exercise.id] ?? []).map((c) => c.id),
+      );
+    });
+  }
+
   it('every Lab 3 check is made to fail by the starting files or a wrong implementation', () => {
     const covered = new Set([...WRONG.map((w) => w.check)]);
     const all = Object.values(registered).flatMap((checks) => checks.map((c) => c.id));
     // The starting files fail every check (tested above); the wrong implementations single out these.
-    expect(covered.size).toBeGreaterThanOrEqual(6);
+    expect(covered.size).toBeGreaterThanOrEqual(20);
     for (const id of covered) expect(all).toContain(id);
   });
 });

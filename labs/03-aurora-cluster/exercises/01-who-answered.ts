@@ -8,8 +8,13 @@
  * @@innodb_read_only; locally the kit's MariaDB stand-in gives the same row).
  *
  * identify(settings, ctx): connect with mysql2 to `settings` (spread them into
- * createConnection, with connectTimeout: ctx.timeoutMs), run ctx.identitySql,
- * close the connection, and return { serverId, readOnly }.
+ * createConnection, with connectTimeout: ctx.timeoutMs), run ctx.identitySql
+ * as given, close the connection (end() or destroy()) on every path, the
+ * error paths too, and return { serverId, readOnly } as a string and a
+ * boolean (read_only comes back as the number 0 or 1). Ask on every call.
+ * When the endpoint cannot be reached or the query fails, let the error
+ * reach the caller: never make up an answer. Only the connection attempt
+ * needs a time limit here; the query may go without one.
  *
  * Run: npm run check -- 3 --exercise 01
  */

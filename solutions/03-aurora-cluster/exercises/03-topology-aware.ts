@@ -20,7 +20,10 @@ export async function findWriter(ctx: ClusterContext): Promise<string> {
     let conn: mysql.Connection | undefined;
     try {
       conn = await connect(ctx, id);
-      const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT SERVER_ID AS id FROM ${ctx.topologyTable} WHERE SESSION_ID = 'MASTER_SESSION_ID'`);
+      const [rows] = await conn.query<mysql.RowDataPacket[]>({
+        sql: `SELECT SERVER_ID AS id FROM ${ctx.topologyTable} WHERE SESSION_ID = 'MASTER_SESSION_ID'`,
+        timeout: ctx.timeoutMs,
+      });
       if (rows.length > 0) return String(rows[0].id);
     } catch (err) {
       lastError = err;
@@ -37,11 +40,18 @@ export function createTopologyAwareClient(ctx: ClusterContext): TopologyAwareCli
   async function writerConnection(): Promise<mysql.Connection> {
     if (conn) return conn;
     const fresh = await connect(ctx, await findWriter(ctx));
-    const [rows] = await fresh.query<mysql.RowDataPacket[]>(ctx.identitySql);
-    if (Number(rows[0].read_only) === 1) {
+    let readOnly: boolean;
+    try {
+      const [rows] = await fresh.query<mysql.RowDataPacket[]>({ sql: ctx.identitySql, timeout: ctx.timeoutMs });
+      readOnly = Number(rows[0].read_only) === 1;
+    } catch (err) {
+      fresh.destroy();
+      throw err;
+    }
+    if (readOnly) {
       // The topology has not caught up yet: this instance is no longer the writer.
       fresh.destroy();
-      throw new Error(`instance ${rows[0].server_id} is read-only: the writer is moving`);
+      throw new Error('the instance the topology names is read-only: the writer is moving');
     }
     conn = fresh;
     return fresh;
@@ -51,9 +61,10 @@ export function createTopologyAwareClient(ctx: ClusterContext): TopologyAwareCli
     async query(sql, params) {
       const current = await writerConnection();
       try {
-        const [rows] = await current.query(sql, params);
+        const [rows] = await current.query({ sql, values: params, timeout: ctx.timeoutMs });
         return rows;
       } catch (err) {
+        // Lost, timed out or refused as read-only (1290, 1836): this connection is done; the next call finds the writer again.
         conn = undefined;
         current.destroy();
         throw err;
