@@ -26,12 +26,13 @@ async function expectDeleted(h: Harness, userId: number, after: string): Promise
   );
 }
 
-async function requireInvalidation(h: Harness): Promise<void> {
-  await primeCachedUser(h, 8);
+/** A user id of its own per check, so code that remembers ids it has seen cannot spoil every later probe. */
+async function requireInvalidation(h: Harness, probeId: number): Promise<void> {
+  await primeCachedUser(h, probeId);
   const { ctx } = h.context();
-  await h.call('updateUserEmail', ctx, 8, 'probe8@example.com');
-  const after = await readThrough(h, 8);
-  if (after?.email !== 'probe8@example.com') throw new CheckFailed('cannot be judged yet: after updateUserEmail the old cache entry is still served');
+  await h.call('updateUserEmail', ctx, probeId, `probe${probeId}@example.com`);
+  const after = await readThrough(h, probeId);
+  if (after?.email !== `probe${probeId}@example.com`) throw new CheckFailed('cannot be judged yet: after updateUserEmail the old cache entry is still served');
 }
 
 export const invalidationChecks: ExerciseCheck[] = [
@@ -64,22 +65,22 @@ export const invalidationChecks: ExerciseCheck[] = [
     name: 'the entry is invalidated after the database write, not before',
     hint: 'Await the UPDATE, then DEL: a delete that runs before (or beside) the UPDATE leaves a window in which a reader re-caches the old row.',
     async run(h) {
-      await requireInvalidation(h);
-      await primeCachedUser(h, 4);
+      await requireInvalidation(h, 8);
+      await primeCachedUser(h, 11);
       const { ctx } = h.context({
         faults: {
           // The checker holds the UPDATE a moment: a delete that does not wait for it lands meanwhile.
           // Then a concurrent reader re-caches the old row, just before the UPDATE lands.
           beforeWrite: async () => {
-            await cacheChangesWithin(HOLD_MS, async () => (await h.redis.exists('user:4')) === 0);
-            await primeCachedUser(h, 4);
+            await cacheChangesWithin(HOLD_MS, async () => (await h.redis.exists('user:11')) === 0);
+            await primeCachedUser(h, 11);
           },
         },
       });
-      await h.call('updateUserEmail', ctx, 4, 'raced4@example.com');
-      const read = await readThrough(h, 4);
+      await h.call('updateUserEmail', ctx, 11, 'raced11@example.com');
+      const read = await readThrough(h, 11);
       ensure(
-        read?.email === 'raced4@example.com',
+        read?.email === 'raced11@example.com',
         `a read that raced the update re-cached the old row, and ${show(read?.email)} was still served afterwards: delete the key after the UPDATE, not before or while it runs (await the UPDATE, then DEL)`,
       );
       return 'even with a racing reader, no stale value survives the update';
@@ -90,7 +91,7 @@ export const invalidationChecks: ExerciseCheck[] = [
     name: 'updateUserEmail resolves only once user:<id> is gone',
     hint: 'await the DEL: a delete sent without waiting (or on a timer) can land after the caller has read the old entry.',
     async run(h) {
-      await requireInvalidation(h);
+      await requireInvalidation(h, 9);
       await pauseWrites(h, 1);
       await primeCachedUser(h, 7);
       const { ctx } = h.context({
@@ -118,7 +119,7 @@ export const invalidationChecks: ExerciseCheck[] = [
     name: 'a failed update reaches the caller and never caches the refused value',
     hint: 'Let the database error propagate; there is nothing to invalidate when nothing changed.',
     async run(h) {
-      await requireInvalidation(h);
+      await requireInvalidation(h, 10);
       await primeCachedUser(h, 6);
       const { ctx } = h.context({ faults: { failWrites: 1 } });
       const outcome = await h.attempt('updateUserEmail', ctx, 6, 'refused6@example.com');

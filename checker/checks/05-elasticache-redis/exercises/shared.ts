@@ -45,7 +45,12 @@ export async function expectBoundedTtl(
   inWindow = false,
 ): Promise<number> {
   const pttl = await h.pttl(key);
-  ensure(pttl !== -2, `${key} is not in the cache`);
+  ensure(
+    pttl !== -2,
+    inWindow
+      ? `${key} is not in the cache right after it was written: it never was, or its TTL ran out at once (PX takes milliseconds; EX takes seconds)`
+      : `${key} is not in the cache`,
+  );
   ensure(pttl !== -1, `${key} has no TTL, so it would live forever: ${fix}`);
   ensure(pttl <= ttlSeconds * 1000, `${key} has a TTL of ${Math.round(pttl / 1000)} s, above the lab's bound of ctx.ttlSeconds = ${ttlSeconds} s`);
   if (inWindow) {
