@@ -55,7 +55,11 @@ const REJECTED: WrongCase[] = [
   { fixture: '02-ttl-hardcoded-45.ts', check: '05.02.ttl-bounded', message: /user:2 has a TTL of 45 s, above the lab's bound of ctx\.ttlSeconds = 12 s/ },
   { fixture: '02-in-process-memo.ts', check: '05.02.repeat-read', message: /not read from Redis/ },
   { fixture: '02-null-cached-forever.ts', check: '05.02.unknown-id', message: /miss for user 999999 was cached with no TTL/ },
-  { fixture: '02-error-cached-forever.ts', check: '05.02.errors-not-cached', message: /after a failed database read, user:3 was cached .* with no TTL/ },
+  {
+    fixture: '02-error-cached-forever.ts',
+    check: '05.02.errors-not-cached',
+    message: /after a failed database read, user:3 was cached as .*never cache a failure/,
+  },
   { fixture: '02-crash-when-redis-down.ts', check: '05.02.redis-down', message: /with Redis unreachable, getUser threw .*must degrade to the database/ },
   {
     fixture: '02-redis-down-set-unguarded.ts',
@@ -83,14 +87,69 @@ const REJECTED: WrongCase[] = [
   { fixture: '05-leaderboard-ttl-once-per-process.ts', check: '05.05.leaderboard-expires', message: /leaderboard:monthly has no TTL.*every addScore/ },
   { fixture: '05-top-players-ascending.ts', check: '05.05.leaderboard-order', message: /best first/ },
   // Found by this suite as gaps, then closed in the checks.
-  { fixture: '02-ttl-in-milliseconds.ts', check: '05.02.ttl-bounded', message: /far below ctx\.ttlSeconds.*PX takes milliseconds/ },
-  { fixture: '04-patch-entry-drops-ttl.ts', check: '05.04.no-stale-read', message: /no TTL, so it would live forever.*drops its TTL/ },
+  { fixture: '02-ttl-in-milliseconds.ts', check: '05.02.ttl-bounded', message: /(far below ctx\.ttlSeconds|its TTL ran out at once).*PX takes milliseconds/ },
+  {
+    fixture: '04-patch-entry-drops-ttl.ts',
+    check: '05.04.no-stale-read',
+    message: /user:4 is still in Redis .*no TTL, so it would live forever.*DEL it after the UPDATE/,
+  },
   { fixture: '05-session-ttl-hardcoded-45.ts', check: '05.05.session-created', message: /TTL of 45 s, above the lab's bound of ctx\.ttlSeconds = 37 s/ },
   { fixture: '05-session-renew-hardcoded-60.ts', check: '05.05.session-slides', message: /not to ctx\.ttlSeconds = 83 s/ },
   { fixture: '05-leaderboard-ttl-when-new-board.ts', check: '05.05.leaderboard-ttl-renewed', message: /existing board without a TTL must get one/ },
   { fixture: '05-leaderboard-ttl-when-new-player.ts', check: '05.05.leaderboard-ttl-renewed', message: /existing board without a TTL must get one/ },
   { fixture: '05-leaderboard-ttl-nx.ts', check: '05.05.leaderboard-ttl-renewed', message: /left its TTL at .*without NX/ },
+  // From the blind red team of issue 13 (variants written from the lesson alone), caught since.
+  {
+    fixture: '01-greeting-read-from-memory.ts',
+    check: '05.01.string-read',
+    message: /changed greeting:grace on the server .* readGreeting returned "hi Grace": read the server every time/,
+  },
+  {
+    fixture: '01-profile-hsetnx.ts',
+    check: '05.01.hash-stored',
+    message: /a second saveProfile.* left city and language as \["London","Analytical Engine"\].*HSETNX does not/,
+  },
+  { fixture: '01-otp-set-nx.ts', check: '05.01.ttl-set', message: /a second saveOneTimeCode.* left otp:ada holding "493817".*no NX/ },
+  { fixture: '01-otp-set-then-expire.ts', check: '05.01.ttl-atomic', message: /separate command \(expire otp:linus 45\).*SET otp:<user> code EX seconds/i },
+  { fixture: '02-loader-error-cached-as-null.ts', check: '05.02.errors-not-cached', message: /user:3 was cached as "null": never cache a failure/ },
+  { fixture: '02-refresh-on-hit.ts', check: '05.02.repeat-read', message: /3 repeat reads of user 1 sent [1-9]\d* queries.*not even in the background/ },
+  { fixture: '02-user-as-hash.ts', check: '05.02.first-read', message: /user:1 is a Redis hash, not a string/ },
+  {
+    fixture: '03-database-and-cache-in-parallel.ts',
+    check: '05.03.database-first',
+    message: /while the database write was still in progress: the cache was written before the database/,
+  },
+  {
+    fixture: '03-delete-on-failed-write.ts',
+    check: '05.03.failed-write',
+    message: /user:2 in Redis went from the stored user to nothing: leave the cache alone/,
+  },
+  {
+    fixture: '03-set-not-awaited.ts',
+    check: '05.03.cache-written-before-return',
+    message: /saveUser resolved while user:3 in Redis still held .*await the SET/,
+  },
+  {
+    fixture: '04-update-not-awaited.ts',
+    check: '05.04.invalidate-after-write',
+    message: /re-cached the old row.*not before or while it runs \(await the UPDATE, then DEL\)/,
+  },
+  { fixture: '04-patch-entry-with-ttl.ts', check: '05.04.no-stale-read', message: /user:4 is still in Redis .*TTL \d+\.\d s\): DEL it after the UPDATE/ },
+  { fixture: '04-deletes-every-user.ts', check: '05.04.no-stale-read', message: /also removed or changed user:5.*delete only the updated user's key/ },
+  { fixture: '04-delete-not-awaited.ts', check: '05.04.deleted-before-return', message: /resolved while user:7 was still in Redis: await the DEL/ },
+  {
+    fixture: '04-skips-known-ids.ts',
+    check: '05.04.no-stale-read',
+    message: /after a second updateUserEmail\(ctx, 4, \.\.\.\) of the same user, user:4 is still in Redis/,
+  },
+  { fixture: '05-session-create-nx.ts', check: '05.05.session-created', message: /a second createSession.*replaces the session/ },
+  { fixture: '05-session-renewed-when-half-left.ts', check: '05.05.session-slides', message: /50 s of its 83 s left .*renew the TTL on every hit/ },
+  { fixture: '05-top-players-parseint.ts', check: '05.05.leaderboard-order', message: /linus scored 5 \+ 2\.5: keep fractions/ },
+  { fixture: '05-top-players-zero-whole-board.ts', check: '05.05.leaderboard-order', message: /topPlayers\(ctx, 'weekly', 0\) returned .*expected \[\]/ },
 ];
+
+/** Right modules in styles the reference solutions do not use (checker/test/fixtures/05-right/, first two digits = exercise): every check passes. */
+const RIGHT = ['01-promise-chains-profile-replaced.ts', '02-ttl-jitter-subtracted.ts', '04-delete-before-and-after.ts', '05-multi-zrevrange.ts'];
 
 interface KnownGap extends WrongCase {
   /** Why the fixture is wrong although every check passes it. */
@@ -120,19 +179,19 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
   });
 
   /** Runs the fixture's whole exercise once. */
-  const run = (fixture: string): Promise<CheckResult[]> => {
-    let results = runs.get(fixture);
+  const run = (fixture: string, folder = '05-wrong'): Promise<CheckResult[]> => {
+    let results = runs.get(`${folder}/${fixture}`);
     if (!results) {
       results = pool.with(async (endpoints) => {
         const { results } = await runExercise({
           labId: 5,
           exerciseId: exerciseOf(fixture),
-          file: repoPath(`checker/test/fixtures/05-wrong/${fixture}`),
+          file: repoPath(`checker/test/fixtures/${folder}/${fixture}`),
           endpoints,
         });
         return results;
       });
-      runs.set(fixture, results);
+      runs.set(`${folder}/${fixture}`, results);
     }
     return results;
   };
@@ -145,6 +204,11 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
         .sort(),
     ).toEqual(listed);
     expect(new Set(listed).size).toBe(listed.length);
+    expect(
+      readdirSync(repoPath('checker/test/fixtures/05-right'))
+        .filter((f) => f.endsWith('.ts'))
+        .sort(),
+    ).toEqual([...RIGHT].sort());
     for (const c of [...REJECTED, ...KNOWN_GAPS]) {
       const ids = ((await checksFor(5))?.exercises[exerciseOf(c.fixture)] ?? []).map((check) => check.id);
       expect(ids, c.fixture).toContain(c.check);
@@ -175,6 +239,16 @@ describe.concurrent('wrong implementations of Lab 5 are rejected precisely (real
           `every check of ${c.fixture} failed, so the rejection does not single out the defect:\n${all}`,
         ).toBe(true);
       }
+    });
+  }
+
+  for (const fixture of RIGHT) {
+    it(`${fixture} (right, another style) passes every check`, async ({ expect }) => {
+      const results = await run(fixture, '05-right');
+      const all = describeResults(results);
+      const ids = ((await checksFor(5))?.exercises[exerciseOf(fixture)] ?? []).map((check) => check.id);
+      expect(results.map((r) => r.id)).toEqual(ids);
+      for (const r of results) expect(r.status, all).toBe('pass');
     });
   }
 

@@ -198,7 +198,7 @@ describe('learner files that break are reported as failures, with the reason', (
     for (const r of results) expect(r.status, all).toBe('pass');
     const output = Object.fromEntries(results.map((r) => [r.id, r.output ?? '']));
     expect(output['05.01.string-stored']).toBe("NOISE saveGreeting ada { text: 'hello, Ada' }");
-    expect(output['05.01.string-read']).toBe('NOISE readGreeting grace\nNOISE readGreeting nobody');
+    expect(output['05.01.string-read']).toBe('NOISE readGreeting grace\nNOISE readGreeting grace\nNOISE readGreeting nobody');
     expect(output['05.01.hash-stored']).toContain('NOISE saveProfile 7');
     expect(output['05.01.hash-read']).toContain('NOISE readProfile 8');
     expect(output['05.01.ttl-set']).toContain('NOISE saveOneTimeCode ada');

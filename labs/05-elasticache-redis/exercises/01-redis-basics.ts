@@ -9,6 +9,16 @@
  *   greeting:<name>  a string
  *   profile:<id>     a hash, one field per property
  *   otp:<user>       a string with a TTL
+ *
+ * What the checks judge, beyond the keys:
+ *   - reads ask the server every time (the checker changes keys behind your back);
+ *   - a second saveProfile overwrites the fields it is given (whether fields
+ *     from an earlier save stay is up to you; saveProfile with {} is not judged);
+ *   - saveOneTimeCode sets the code and its TTL in ONE command (SET ... EX or
+ *     SETEX): a separate EXPIRE leaves the code without expiry until it runs,
+ *     and forever if it never does. A second call replaces the code and its TTL;
+ *   - secondsLeft returns the server's TTL, null when there is no code (-2);
+ *     a code without expiry (-1) is not judged.
  */
 import type { LabContext } from '../../../checker/exercise-api.js';
 
@@ -37,7 +47,7 @@ export async function saveOneTimeCode(ctx: LabContext, user: string, code: strin
   throw new Error('TODO: SET otp:<user> code EX seconds');
 }
 
-/** Seconds until otp:<user> expires, as the server reports it; null when there is no code. */
+/** Seconds until otp:<user> expires, as the server reports it (TTL); null when there is no code. */
 export async function secondsLeft(ctx: LabContext, user: string): Promise<number | null> {
   throw new Error('TODO: TTL otp:<user> (-2: no key, -1: no expiry)');
 }

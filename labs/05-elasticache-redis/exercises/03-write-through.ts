@@ -5,9 +5,13 @@
  * the cache, so the next read goes to the database (or serves an old entry).
  * Make it write the cache too, in the right order:
  *   1. Write the database and await it. If it fails, let the error reach the
- *      caller and leave the cache alone.
+ *      caller and leave the cache alone (no SET, no DEL: the old entry is still
+ *      right).
  *   2. Then SET user:<id> to JSON.stringify(user) EX ctx.ttlSeconds - the same
- *      format getUser (exercise 2) reads.
+ *      format getUser (exercise 2) reads, with a TTL between 90% and 100% of
+ *      ctx.ttlSeconds - and await it, so saveUser resolves only once the cache
+ *      holds the new value. If that SET fails after the database succeeded,
+ *      throwing or swallowing the error are both accepted (not judged).
  *
  * Run: npm run check -- 5 --exercise 03
  */

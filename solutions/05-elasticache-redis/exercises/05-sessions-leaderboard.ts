@@ -19,6 +19,8 @@ export async function addScore(ctx: LabContext, board: string, player: string, p
 }
 
 export async function topPlayers(ctx: LabContext, board: string, n: number): Promise<Array<{ player: string; score: number }>> {
+  // ZRANGE 0 n-1 would be 0 -1 for n = 0: the whole board. The top 0 is nobody.
+  if (n < 1) return [];
   const flat = await ctx.redis.zrange(`leaderboard:${board}`, 0, n - 1, 'REV', 'WITHSCORES');
   const top: Array<{ player: string; score: number }> = [];
   for (let i = 0; i < flat.length; i += 2) top.push({ player: flat[i], score: Number(flat[i + 1]) });

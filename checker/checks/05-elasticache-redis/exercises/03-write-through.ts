@@ -1,10 +1,12 @@
 import { CheckFailed, ensure, type ExerciseCheck, type Harness } from '../harness.js';
-import { cached, expectBoundedTtl, primeCachedUser, sameUser } from './shared.js';
+import { cacheChangesWithin, cached, expectBoundedTtl, pauseWrites, primeCachedUser, sameUser, sampleUser, unpauseWrites } from './shared.js';
 import { show } from '../../show-value.js';
 
 const id = (name: string) => `05.03.${name}`;
 
 const renamed = { id: 1, name: 'Ada Lovelace', email: 'ada@example.com' };
+/** How long the checker holds a write: a cache write sent without waiting for it lands within this. */
+const HOLD_MS = 300;
 
 async function requireCacheWrite(h: Harness): Promise<void> {
   await primeCachedUser(h, 9);
@@ -40,18 +42,19 @@ export const writeThroughChecks: ExerciseCheck[] = [
     async run(h) {
       await requireCacheWrite(h);
       await primeCachedUser(h, 1);
-      let cacheAtWrite: unknown;
+      let writtenEarly = false;
       const { ctx } = h.context({
         faults: {
+          // The checker holds the INSERT a moment: a cache write that does not wait for it lands meanwhile.
           beforeWrite: async () => {
-            cacheAtWrite = await cached(h, 'user:1');
+            writtenEarly = await cacheChangesWithin(HOLD_MS, async () => sameUser(await cached(h, 'user:1'), renamed));
           },
         },
       });
       await h.call('saveUser', ctx, renamed);
       ensure(
-        !sameUser(cacheAtWrite, renamed),
-        'the cache already held the new value when the database write started: the cache was written before the database',
+        !writtenEarly,
+        'the cache held the new value while the database write was still in progress: the cache was written before the database (await the write first, not in parallel)',
       );
       return 'the cache changed only after the database write';
     },
@@ -70,14 +73,18 @@ export const writeThroughChecks: ExerciseCheck[] = [
         entry?.name !== 'Never Saved',
         'the database refused the write, yet user:2 in Redis now holds the refused value: the cache was filled on a failed write',
       );
+      ensure(
+        sameUser(entry, sampleUser(2)),
+        `the database refused the write, and user:2 in Redis went from the stored user to ${show(entry)}: leave the cache alone when nothing changed (the old entry is still right)`,
+      );
       ensure(!outcome.ok, 'the database refused the write but saveUser resolved: the error must reach the caller');
       return 'the error reached the caller and the cache kept the old value';
     },
   },
   {
     id: id('ttl-bounded'),
-    name: 'written entries get a TTL within ctx.ttlSeconds',
-    hint: "Write-through entries expire too: SET ... 'EX', ctx.ttlSeconds.",
+    name: 'written entries get a TTL between 90% and 100% of ctx.ttlSeconds',
+    hint: "Write-through entries expire too: SET ... 'EX', ctx.ttlSeconds (jitter may subtract up to a tenth).",
     async run(h) {
       const { ctx } = h.context({ ttlSeconds: 30 });
       await h.call('saveUser', ctx, renamed);
@@ -101,6 +108,35 @@ export const writeThroughChecks: ExerciseCheck[] = [
         `after saveUser for the new user 2001, user:2001 in Redis holds ${show(entry)}: a cache-aside read would go to the database`,
       );
       return 'inserted, and the next read is a cache hit';
+    },
+  },
+  {
+    id: id('cache-written-before-return'),
+    name: 'saveUser resolves only once the cache holds the new value',
+    hint: 'await the SET: a write sent without waiting can land after the caller has read the old entry (or fail unnoticed).',
+    async run(h) {
+      await requireCacheWrite(h);
+      await pauseWrites(h, 1);
+      await primeCachedUser(h, 3);
+      const saved = { id: 3, name: 'Mary Jackson', email: 'mary@example.com' };
+      const { ctx } = h.context({
+        faults: {
+          // From the database write on, Redis holds every write a moment: an un-awaited SET is still pending when saveUser resolves.
+          beforeWrite: async () => pauseWrites(h, HOLD_MS).catch(() => undefined),
+        },
+      });
+      let entry: unknown;
+      try {
+        await h.call('saveUser', ctx, saved);
+        entry = await cached(h, 'user:3');
+      } finally {
+        await unpauseWrites(h);
+      }
+      ensure(
+        sameUser(entry, saved),
+        `saveUser resolved while user:3 in Redis still held ${show(entry)}: await the SET so a read right after the write gets the new value`,
+      );
+      return 'the new value was in the cache when saveUser resolved';
     },
   },
 ];
