@@ -38,6 +38,8 @@ export interface LoadDbOptions {
   slowFirst?: { count: number; ms: number };
   /** No query is answered sooner than this (so every worker started in one go is seen in flight at once). */
   minQueryMs?: number;
+  /** Answer every query from the checker (no rows) after minQueryMs, without the server: for checks that judge only concurrency. */
+  withoutServer?: boolean;
 }
 
 /** Queries started at or after `from` are answered no sooner than `until` (both performance.now()). */
@@ -94,7 +96,7 @@ export class LoadDb implements Db {
     this.peak = Math.max(this.peak, this.inFlight);
     this.window.peak = Math.max(this.window.peak, this.inFlight);
     try {
-      const [rows] = params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
+      const [rows] = this.options.withoutServer ? [[]] : params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
       this.windowLatency.record(performance.now() - now);
       const { slowFirst, minQueryMs = 0 } = this.options;
       const tail = this.slowTail && now >= this.slowTail.from ? this.slowTail.until : 0;

@@ -33,7 +33,7 @@ function observeRamp(h: H, key = 'ramp', plan = PLAN, options: LoadDbOptions = {
   return h.once(key, async () => {
     let next = 0;
     const { ctx, db, windows, samples } = h.context({ ...options, sampleCapacity: async () => SCRIPTED_ACUS[next++] });
-    await db.warm(plan.steps * plan.workersPerStep);
+    if (!options.withoutServer) await db.warm(plan.steps * plan.workersPerStep);
     const started = performance.now();
     const reported = await h.callFor(plan.steps * plan.stepMs + 6_000, 'rampLoad', ctx, { ...plan });
     const returnedAt = performance.now();
@@ -164,7 +164,8 @@ export const rampChecks: ExerciseCheck<H>[] = [
     hint: 'Start a new results list in every rampLoad call, and run k x plan.workersPerStep workers whatever the number (no cap).',
     async run(h) {
       await observeRamp(h).catch(() => undefined);
-      const o = await observeRamp(h, 'big-ramp', BIG_PLAN, { minQueryMs: 20 });
+      // Only concurrency and the results are judged here: answered by the checker, so 72 connections are not needed.
+      const o = await observeRamp(h, 'big-ramp', BIG_PLAN, { minQueryMs: 20, withoutServer: true });
       const want = expectedWorkers(BIG_PLAN);
       ensure(Array.isArray(o.reported), `rampLoad returned ${show(o.reported)}, not an array with one result per step`);
       ensure(
