@@ -35,7 +35,7 @@ function observeRamp(h: H, key = 'ramp', plan = PLAN, options: LoadDbOptions = {
     const { ctx, db, windows, samples } = h.context({ ...options, sampleCapacity: async () => SCRIPTED_ACUS[next++] });
     if (!options.withoutServer) await db.warm(plan.steps * plan.workersPerStep);
     const started = performance.now();
-    const reported = await h.callFor(plan.steps * plan.stepMs + 6_000, 'rampLoad', ctx, { ...plan });
+    const reported = await h.callFor(plan.steps * plan.stepMs + 10_000, 'rampLoad', ctx, { ...plan });
     const returnedAt = performance.now();
     const inFlightAtReturn = db.inFlight;
     // A step left running after the return starts queries until its deadline; the count at the return alone can miss it.

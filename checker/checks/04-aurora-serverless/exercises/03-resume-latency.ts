@@ -83,7 +83,7 @@ function reportedOf(o: ObservedResume, why: string): number {
   const { proxy } = o;
   if (!o.outcome.ok) {
     const { message } = o.outcome.error;
-    if (/did not return within/.test(message)) throw o.outcome.error;
+    if (/did not return within|not written yet/.test(message)) throw o.outcome.error;
     if (proxy.attempts > 0 && proxy.refused === proxy.attempts) {
       throw new CheckFailed(
         `measureResume gave up after ${plural(proxy.attempts, 'attempt')}, all refused while the cluster was resuming (${message}): keep trying until a connection works`,
