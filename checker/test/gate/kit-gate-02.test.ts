@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksFor } from '../../../labs/index.js';
+import { ROOT_ACCOUNT } from '../../engines/accounts.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import { startReplicatedMysql, type ReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
@@ -120,7 +121,7 @@ beforeAll(async () => {
     replication: {
       primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
       replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
-      admin: { user: 'root', password: '' },
+      admin: { ...ROOT_ACCOUNT },
     },
   };
 });
