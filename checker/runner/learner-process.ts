@@ -62,7 +62,9 @@ export class LearnerProcess {
     this.peer = new Peer(
       (message) => {
         if (!child.connected) throw new PeerClosed('the exercise process has ended');
-        child.send(message);
+        // A process that is going away breaks the pipe (EPIPE): without a callback that is an unhandled 'error' that
+        // ends the checker. Its end is handled on 'exit', which closes the peer.
+        child.send(message, (err) => void err);
       },
       { keepRemoteStack: true },
     );
