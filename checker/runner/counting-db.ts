@@ -10,6 +10,8 @@ import { exposeOnly } from './peer.js';
 export interface DbFaults {
   failReads?: number;
   failWrites?: number;
+  /** When set, only writes matching it count towards failWrites (e.g. the INSERT, not a DELETE before it). */
+  failWritesMatching?: RegExp;
   /** Runs just before a write reaches the database (used to observe ordering). */
   beforeWrite?: (sql: string) => Promise<void>;
 }
@@ -58,7 +60,7 @@ export class CountingDb implements Db {
     if (typeof sql !== 'string') throw new TypeError('db.query(sql, params) expects the SQL text as its first argument');
     if (WRITE.test(sql)) {
       this.writes += 1;
-      if (this.faults.failWrites && this.faults.failWrites > 0) {
+      if (this.faults.failWrites && this.faults.failWrites > 0 && (this.faults.failWritesMatching?.test(sql) ?? true)) {
         this.faults.failWrites -= 1;
         throw new SimulatedDbError('write');
       }

@@ -166,6 +166,7 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
     async run(h) {
       const s = observedContext(h);
       s.primary.faults.failWrites = 1;
+      s.primary.faults.failWritesMatching = /^\s*insert\b/i;
       const started = performance.now();
       try {
         const lag = await h.callFor(5_000, 'measureLag', s.ctx);
