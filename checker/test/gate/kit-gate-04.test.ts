@@ -62,7 +62,7 @@ const WRONG: WrongCase[] = [
     fixture: '01-does-not-wait.ts',
     check: '04.01.duration',
     // Seen either as queries in flight at the return or, when none happens to be, as queries that start after it.
-    message: /(runStep returned while \d+ queries were still running|runStep had returned at [\d,]+ ms: its workers were still running -) await every worker/,
+    message: /(runStep returned while \d+ queries were still running:|runStep had returned at [\d,]+ ms: its workers were still running -) await every worker/,
   },
   {
     fixture: '02-flat-ramp.ts',
