@@ -99,6 +99,7 @@ export async function runChecksInChecker(
         continue;
       }
       if (host.exited) {
+        throwIfStopped();
         results.push({ ...base(check), status: 'fail', message: endedEarly() });
         continue;
       }
@@ -135,6 +136,8 @@ export async function runChecksInChecker(
         if (drained.output.length > 0) result.output = drained.output.join('\n').slice(0, 4_000);
       }
       result.durationMs = Math.round(performance.now() - started);
+      // A stop signal kills the exercise process too: what this check saw afterwards is not the learner's doing.
+      throwIfStopped();
       result = redactResult(result, secrets);
       results.push(result);
       options.onResult?.(result);
