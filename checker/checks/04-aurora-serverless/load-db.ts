@@ -42,10 +42,14 @@ export interface LoadDbOptions {
   withoutServer?: boolean;
 }
 
-/** Queries started at or after `from` are answered no sooner than `until` (both performance.now()). */
+/**
+ * Queries started `fromMs` or more after the first query are answered no sooner than `untilMs` after it. Counted from
+ * the first query, not from the call: the learner's clock starts when the call reaches its process, which a loaded
+ * machine delays, and its first query leaves at once.
+ */
 export interface SlowTail {
-  from: number;
-  until: number;
+  fromMs: number;
+  untilMs: number;
 }
 
 export class LoadDb implements Db {
@@ -99,7 +103,8 @@ export class LoadDb implements Db {
       const [rows] = this.options.withoutServer ? [[]] : params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
       this.windowLatency.record(performance.now() - now);
       const { slowFirst, minQueryMs = 0 } = this.options;
-      const tail = this.slowTail && now >= this.slowTail.from ? this.slowTail.until : 0;
+      const first = this.firstStart ?? now;
+      const tail = this.slowTail && now - first >= this.slowTail.fromMs ? first + this.slowTail.untilMs : 0;
       const holdUntil = Math.max(now + Math.max(slowFirst && n <= slowFirst.count ? slowFirst.ms : 0, minQueryMs), tail);
       if (performance.now() < holdUntil) await sleep(holdUntil - performance.now());
       if (this.failEvery > 0 && n % this.failEvery === 0) {
