@@ -144,6 +144,12 @@ const WRONG: WrongCase[] = [
     message: /rampLoad stopped after step \d of 3, in which \d+ queries failed: a step with errors is part of the ramp/,
   },
   {
+    fixture: '02-skips-last-step.ts',
+    check: '04.02.steps-grow',
+    message: /rampLoad ran 2 of 3 steps and returned their results: step k runs for every k from 1 to plan\.steps \(the last step included\)/,
+    failsEverywhere: true,
+  },
+  {
     fixture: '02-history-across-calls.ts',
     check: '04.02.second-ramp',
     message: /the second rampLoad call, with a plan of 2 steps, returned 5 step results: return only this call's steps/,

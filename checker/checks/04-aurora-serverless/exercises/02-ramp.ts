@@ -59,9 +59,17 @@ function requireWindows(o: ObservedRamp): void {
     throw new CheckFailed('rampLoad never called ctx.sampleCapacity(), so its steps cannot be told apart: sample the capacity right after each step');
   }
   const last = o.windows.at(-1)!;
-  if (o.windows.length < PLAN.steps && last.failed > 0 && Array.isArray(o.reported) && o.reported.length === o.windows.length) {
+  // Every step has failed queries (FAIL_EVERY), so only a ramp that ends at its first step with errors stopped for them;
+  // one that ran past such a step and still ended early has a loop bound off.
+  const firstWithErrors = o.windows.findIndex((w) => w.failed > 0) + 1;
+  if (o.windows.length < PLAN.steps && Array.isArray(o.reported) && o.reported.length === o.windows.length) {
+    if (firstWithErrors === o.windows.length) {
+      throw new CheckFailed(
+        `rampLoad stopped after step ${o.windows.length} of ${PLAN.steps}, in which ${last.failed} queries failed: a step with errors is part of the ramp - run all plan.steps steps`,
+      );
+    }
     throw new CheckFailed(
-      `rampLoad stopped after step ${o.windows.length} of ${PLAN.steps}, in which ${last.failed} queries failed: a step with errors is part of the ramp - run all plan.steps steps`,
+      `rampLoad ran ${o.windows.length} of ${PLAN.steps} steps and returned their results: step k runs for every k from 1 to plan.steps (the last step included)`,
     );
   }
   ensure(o.windows.length === PLAN.steps, `rampLoad sampled the capacity ${o.windows.length} times for ${PLAN.steps} steps: once right after each step`);
