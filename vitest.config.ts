@@ -14,5 +14,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: WORKERS,
     reporters: ['default'],
+    // A folder per run where the stack tests share their synths (stacks/test/shared-synth.ts).
+    globalSetup: ['stacks/test/synth-cache-setup.ts'],
   },
 });

@@ -43,9 +43,9 @@ export function templateOf(solution: boolean): { stack: ElastiCacheRedisStack; t
   return { stack, template: Template.fromStack(stack) };
 }
 
-/** The app exactly as `cdk synth [-c solution=true]` builds it, cdk-nag included. */
-export function cliApp(solution: boolean): { app: App; stack: Stack } {
-  const app = newApp(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {});
+/** The app exactly as `cdk synth [-c solution=true]` builds it, cdk-nag included, with any extra context. */
+export function cliApp(solution: boolean, extraContext: Record<string, unknown> = {}): { app: App; stack: Stack } {
+  const app = newApp({ ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}), ...extraContext });
   const stack = buildLabApp(app);
   return { app, stack };
 }

@@ -7,6 +7,8 @@ import { LAB03_STACK_NAME } from '../03-aurora-cluster.js';
 import { LAB04_STACK_NAME } from '../04-aurora-serverless.js';
 import { LAB05_STACK_NAME } from '../05-elasticache-redis.js';
 import { LAB06_STACK_NAME } from '../06-performance-insights.js';
+import { BUNDLING_STACKS_KEY } from './lab07-support.js';
+import { cliContext, SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
 import { cdkJsonContext, cliApp, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
 
 const STRICT_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
@@ -27,10 +29,11 @@ describe.each(VARIANTS)('synth of the $name variant as the CLI runs it', ({ solu
   let app: App;
   let assembly: CloudAssembly;
 
-  beforeAll(() => {
-    ({ app } = cliApp(solution));
-    assembly = app.synth();
-  }, SYNTH_TIMEOUT_MS);
+  beforeAll(async () => {
+    // The app the shared synth builds, before any stack is added: its context is what the CLI passes.
+    app = new App({ context: cliContext(solution) });
+    assembly = await sharedAssembly(solution ? 'app-solution' : 'app-learner');
+  }, SHARED_SYNTH_TIMEOUT_MS);
 
   it('runs with the strict validation flag', () => {
     expect(app.node.tryGetContext(STRICT_FLAG)).toBe(true);
@@ -90,7 +93,8 @@ describe('the app fails synth on an unacknowledged cdk-nag finding', () => {
           rules.filter((r) => r.id !== 'AwsSolutions-RDS11'),
         );
       });
-      const { app } = cliApp(false);
+      // Nothing of Lab 7 is deployed here: its handler need not be bundled.
+      const { app } = cliApp(false, { [BUNDLING_STACKS_KEY]: [] });
       expect(() => app.synth()).toThrow(/AwsSolutions-RDS11/);
     },
     SYNTH_TIMEOUT_MS,

@@ -1,0 +1,134 @@
+/**
+ * The validated synths the stack tests share. Each variant below is
+ * synthesised once per test run into a folder every test worker reads (the
+ * run's folder comes from synth-cache-setup.ts), and tests read the result
+ * with aws-cdk-lib's own CloudAssembly, as app.synth() would have returned it.
+ *
+ * The first worker to ask synthesises all of them, so only that process pays
+ * for loading CloudFormation validation (a WebAssembly module, seconds of CPU
+ * per process) and for bundling the Lab 7 handler. The others wait.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { App } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { inject } from 'vitest';
+import { ElastiCacheRedisStack, LAB05_STACK_NAME } from '../05-elasticache-redis.js';
+import { buildLabStacks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
+import type { CacheReplicationConfig } from '../shared/cache-replication.js';
+import { AZS_CONTEXT_KEY } from '../shared/lab-azs.js';
+import { lab07App } from './lab07-support.js';
+import { cdkJsonContext } from './support.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The folder this run's shared synths are written to (synth-cache-setup.ts). */
+    stackSynthDir: string;
+  }
+}
+
+/** Waiting for another worker to synthesise every variant takes longer than one synth. */
+export const SHARED_SYNTH_TIMEOUT_MS = 300_000;
+
+/** The zones lab-azs.test.ts names with `-c azs=...`. */
+export const NAMED_AZS = 'eu-west-1a,eu-west-1c';
+
+/** Lab 5's first deploy in the lesson: two replicas, failover and Multi-AZ still off. */
+export const REPLICAS_FIRST: CacheReplicationConfig = { replicasPerPrimary: 2, multiAz: false, automaticFailover: false };
+
+/** The context `cdk synth [-c solution=true]` passes: cdk.json's feature flags and the variant. */
+export function cliContext(solution: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...cdkJsonContext(), ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}), ...extra };
+}
+
+/** Each variant as the CLI would synthesise it: cdk-nag registered where the CLI registers it, CloudFormation validation on. */
+const VARIANT_APPS = {
+  /** Every lab stack, the learner's starting point (Lab 7 with the learner's handler, bundled). */
+  'app-learner': (outdir: string) => appWithEveryStack(cliContext(false), outdir),
+  /** Every lab stack, finished. */
+  'app-solution': (outdir: string) => appWithEveryStack(cliContext(true), outdir),
+  /** Every lab stack with `-c azs=...`. */
+  'app-azs-learner': (outdir: string) => appWithEveryStack(cliContext(false, { [AZS_CONTEXT_KEY]: NAMED_AZS }), outdir),
+  'app-azs-solution': (outdir: string) => appWithEveryStack(cliContext(true, { [AZS_CONTEXT_KEY]: NAMED_AZS }), outdir),
+  /** Lab 7 alone with the stand-in handler, bundled (lab07-support.ts). */
+  'lab07-learner': (outdir: string) => lab07App({ solution: false, cli: true, bundle: true, outdir }).app,
+  'lab07-solution': (outdir: string) => lab07App({ solution: true, cli: true, bundle: true, outdir }).app,
+  /** Lab 5's stack at the step between the learner's single node and the finished group (plugin-free app). */
+  'lab05-replicas-first': (outdir: string) => {
+    const app = new App({ context: cdkJsonContext(), outdir });
+    new ElastiCacheRedisStack(app, LAB05_STACK_NAME, { stackName: LAB05_STACK_NAME, replication: REPLICAS_FIRST });
+    return app;
+  },
+} satisfies Record<string, (outdir: string) => App>;
+
+export type SharedVariant = keyof typeof VARIANT_APPS;
+
+function appWithEveryStack(context: Record<string, unknown>, outdir: string): App {
+  const app = new App({ context, outdir });
+  buildLabStacks(app);
+  return app;
+}
+
+/** This run's folder; without the global setup (another config), a folder of this process alone. */
+function runDir(): string {
+  let dir: string | undefined;
+  try {
+    dir = inject('stackSynthDir');
+  } catch {
+    dir = undefined;
+  }
+  return dir ?? (privateDir ??= mkdtempSync(join(tmpdir(), 'stack-synth-')));
+}
+let privateDir: string | undefined;
+
+const FAILED_FILE = 'failed.txt';
+
+/** Synthesises every variant into `root`, each renamed into place when complete so readers never see half an assembly. */
+function synthesiseAll(root: string): void {
+  try {
+    for (const [variant, build] of Object.entries(VARIANT_APPS)) {
+      const partial = join(root, `${variant}.partial`);
+      build(partial).synth();
+      renameSync(partial, join(root, variant));
+    }
+  } catch (err) {
+    writeFileSync(join(root, FAILED_FILE), (err as Error).message);
+    throw err;
+  }
+}
+
+/**
+ * The cloud assembly of `variant`, synthesised once per run. Every test reading it gets the same files; none may
+ * write to them.
+ */
+export async function sharedAssembly(variant: SharedVariant): Promise<CloudAssembly> {
+  const root = runDir();
+  const dir = join(root, variant);
+  const deadline = Date.now() + SHARED_SYNTH_TIMEOUT_MS;
+  while (!existsSync(dir)) {
+    if (existsSync(join(root, FAILED_FILE))) {
+      throw new Error(`The shared synth failed in another test worker: ${readFileSync(join(root, FAILED_FILE), 'utf8')}`);
+    }
+    if (claim(root)) {
+      synthesiseAll(root);
+      break;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`No ${variant} assembly in ${root} after ${SHARED_SYNTH_TIMEOUT_MS / 1000} s: did the worker synthesising it stop?`);
+    await sleep(200);
+  }
+  return new CloudAssembly(dir);
+}
+
+/** True for the one caller that gets to synthesise (creating a folder is atomic). */
+function claim(root: string): boolean {
+  try {
+    mkdirSync(join(root, 'claimed'));
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
