@@ -12,14 +12,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { App } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { inject } from 'vitest';
 import { ElastiCacheRedisStack, LAB05_STACK_NAME } from '../05-elasticache-redis.js';
 import { buildLabStacks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 import type { CacheReplicationConfig } from '../shared/cache-replication.js';
 import { AZS_CONTEXT_KEY } from '../shared/lab-azs.js';
-import { lab07App } from './lab07-support.js';
+import { BUNDLING_STACKS_KEY, lab07App } from './lab07-support.js';
 import { cdkJsonContext } from './support.js';
 
 declare module 'vitest' {
@@ -49,9 +49,9 @@ const VARIANT_APPS = {
   'app-learner': (outdir: string) => appWithEveryStack(cliContext(false), outdir),
   /** Every lab stack, finished. */
   'app-solution': (outdir: string) => appWithEveryStack(cliContext(true), outdir),
-  /** Every lab stack with `-c azs=...`. */
-  'app-azs-learner': (outdir: string) => appWithEveryStack(cliContext(false, { [AZS_CONTEXT_KEY]: NAMED_AZS }), outdir),
-  'app-azs-solution': (outdir: string) => appWithEveryStack(cliContext(true, { [AZS_CONTEXT_KEY]: NAMED_AZS }), outdir),
+  /** Every lab stack with `-c azs=...`; Lab 7's handler, bundled above, is not bundled again (as when another stack is deployed). */
+  'app-azs-learner': (outdir: string) => appWithEveryStack(cliContext(false, { [AZS_CONTEXT_KEY]: NAMED_AZS, [BUNDLING_STACKS_KEY]: [] }), outdir),
+  'app-azs-solution': (outdir: string) => appWithEveryStack(cliContext(true, { [AZS_CONTEXT_KEY]: NAMED_AZS, [BUNDLING_STACKS_KEY]: [] }), outdir),
   /** Lab 7 alone with the stand-in handler, bundled (lab07-support.ts). */
   'lab07-learner': (outdir: string) => lab07App({ solution: false, cli: true, bundle: true, outdir }).app,
   'lab07-solution': (outdir: string) => lab07App({ solution: true, cli: true, bundle: true, outdir }).app,
@@ -64,6 +64,18 @@ const VARIANT_APPS = {
 } satisfies Record<string, (outdir: string) => App>;
 
 export type SharedVariant = keyof typeof VARIANT_APPS;
+
+/** Apps whose synth must fail; tests read the error (here, so that only one process loads CloudFormation validation). */
+const REJECTED_APPS = {
+  /** A security group without the GroupDescription CloudFormation requires, under cdk.json's strict validation. */
+  'security-group-without-description': (outdir: string) => {
+    const app = new App({ context: cdkJsonContext(), outdir });
+    new CfnResource(new Stack(app, 'Broken'), 'NoDescription', { type: 'AWS::EC2::SecurityGroup', properties: {} });
+    return app;
+  },
+} satisfies Record<string, (outdir: string) => App>;
+
+export type RejectedVariant = keyof typeof REJECTED_APPS;
 
 function appWithEveryStack(context: Record<string, unknown>, outdir: string): App {
   const app = new App({ context, outdir });
@@ -85,13 +97,24 @@ let privateDir: string | undefined;
 
 const FAILED_FILE = 'failed.txt';
 
-/** Synthesises every variant into `root`, each renamed into place when complete so readers never see half an assembly. */
+/** Synthesises every variant into `root`, each renamed into place when complete so readers never see half a result. */
 function synthesiseAll(root: string): void {
   try {
     for (const [variant, build] of Object.entries(VARIANT_APPS)) {
       const partial = join(root, `${variant}.partial`);
       build(partial).synth();
       renameSync(partial, join(root, variant));
+    }
+    for (const [variant, build] of Object.entries(REJECTED_APPS)) {
+      const partial = join(root, `${variant}.partial`);
+      let outcome: SynthOutcome = { error: undefined };
+      try {
+        build(partial).synth();
+      } catch (err) {
+        outcome = { error: (err as Error).message };
+      }
+      writeFileSync(`${partial}.json`, JSON.stringify(outcome));
+      renameSync(`${partial}.json`, join(root, `${variant}.json`));
     }
   } catch (err) {
     writeFileSync(join(root, FAILED_FILE), (err as Error).message);
@@ -104,8 +127,23 @@ function synthesiseAll(root: string): void {
  * write to them.
  */
 export async function sharedAssembly(variant: SharedVariant): Promise<CloudAssembly> {
+  return new CloudAssembly(await sharedResult(variant));
+}
+
+interface SynthOutcome {
+  /** The synth's error message; undefined if it synthesised. */
+  error: string | undefined;
+}
+
+/** How the synth of a REJECTED_APPS app ended, once per run: its error message, or undefined if it synthesised. */
+export async function sharedSynthError(variant: RejectedVariant): Promise<string | undefined> {
+  return (JSON.parse(readFileSync(await sharedResult(`${variant}.json`), 'utf8')) as SynthOutcome).error;
+}
+
+/** The path of a result in this run's folder, synthesising every variant first if no worker has claimed that yet. */
+async function sharedResult(name: string): Promise<string> {
   const root = runDir();
-  const dir = join(root, variant);
+  const dir = join(root, name);
   const deadline = Date.now() + SHARED_SYNTH_TIMEOUT_MS;
   while (!existsSync(dir)) {
     if (existsSync(join(root, FAILED_FILE))) {
@@ -115,11 +153,10 @@ export async function sharedAssembly(variant: SharedVariant): Promise<CloudAssem
       synthesiseAll(root);
       break;
     }
-    if (Date.now() > deadline)
-      throw new Error(`No ${variant} assembly in ${root} after ${SHARED_SYNTH_TIMEOUT_MS / 1000} s: did the worker synthesising it stop?`);
+    if (Date.now() > deadline) throw new Error(`No ${name} in ${root} after ${SHARED_SYNTH_TIMEOUT_MS / 1000} s: did the worker synthesising it stop?`);
     await sleep(200);
   }
-  return new CloudAssembly(dir);
+  return dir;
 }
 
 /** True for the one caller that gets to synthesise (creating a folder is atomic). */
