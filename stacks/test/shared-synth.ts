@@ -8,10 +8,9 @@
  * for loading CloudFormation validation (a WebAssembly module, seconds of CPU
  * per process) and for bundling the Lab 7 handler. The others wait.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { inject } from 'vitest';
@@ -20,6 +19,7 @@ import { buildLabStacks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 import type { CacheReplicationConfig } from '../shared/cache-replication.js';
 import { AZS_CONTEXT_KEY } from '../shared/lab-azs.js';
 import { BUNDLING_STACKS_KEY, lab07App } from './lab07-support.js';
+import { awaitResult } from './run-once.js';
 import { cdkJsonContext } from './support.js';
 
 declare module 'vitest' {
@@ -95,30 +95,23 @@ function runDir(): string {
 }
 let privateDir: string | undefined;
 
-const FAILED_FILE = 'failed.txt';
-
 /** Synthesises every variant into `root`, each renamed into place when complete so readers never see half a result. */
 function synthesiseAll(root: string): void {
-  try {
-    for (const [variant, build] of Object.entries(VARIANT_APPS)) {
-      const partial = join(root, `${variant}.partial`);
+  for (const [variant, build] of Object.entries(VARIANT_APPS)) {
+    const partial = join(root, `${variant}.partial`);
+    build(partial).synth();
+    renameSync(partial, join(root, variant));
+  }
+  for (const [variant, build] of Object.entries(REJECTED_APPS)) {
+    const partial = join(root, `${variant}.partial`);
+    let outcome: SynthOutcome = { error: undefined };
+    try {
       build(partial).synth();
-      renameSync(partial, join(root, variant));
+    } catch (err) {
+      outcome = { error: (err as Error).message };
     }
-    for (const [variant, build] of Object.entries(REJECTED_APPS)) {
-      const partial = join(root, `${variant}.partial`);
-      let outcome: SynthOutcome = { error: undefined };
-      try {
-        build(partial).synth();
-      } catch (err) {
-        outcome = { error: (err as Error).message };
-      }
-      writeFileSync(`${partial}.json`, JSON.stringify(outcome));
-      renameSync(`${partial}.json`, join(root, `${variant}.json`));
-    }
-  } catch (err) {
-    writeFileSync(join(root, FAILED_FILE), (err as Error).message);
-    throw err;
+    writeFileSync(`${partial}.json`, JSON.stringify(outcome));
+    renameSync(`${partial}.json`, join(root, `${variant}.json`));
   }
 }
 
@@ -141,31 +134,7 @@ export async function sharedSynthError(variant: RejectedVariant): Promise<string
 }
 
 /** The path of a result in this run's folder, synthesising every variant first if no worker has claimed that yet. */
-async function sharedResult(name: string): Promise<string> {
+function sharedResult(name: string): Promise<string> {
   const root = runDir();
-  const dir = join(root, name);
-  const deadline = Date.now() + SHARED_SYNTH_TIMEOUT_MS;
-  while (!existsSync(dir)) {
-    if (existsSync(join(root, FAILED_FILE))) {
-      throw new Error(`The shared synth failed in another test worker: ${readFileSync(join(root, FAILED_FILE), 'utf8')}`);
-    }
-    if (claim(root)) {
-      synthesiseAll(root);
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`No ${name} in ${root} after ${SHARED_SYNTH_TIMEOUT_MS / 1000} s: did the worker synthesising it stop?`);
-    await sleep(200);
-  }
-  return dir;
-}
-
-/** True for the one caller that gets to synthesise (creating a folder is atomic). */
-function claim(root: string): boolean {
-  try {
-    mkdirSync(join(root, 'claimed'));
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
+  return awaitResult(root, name, () => synthesiseAll(root), SHARED_SYNTH_TIMEOUT_MS);
 }
