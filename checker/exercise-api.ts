@@ -51,6 +51,8 @@ export interface ReplicaContext {
   replica: Db;
   /** Read-your-writes: how long after a user's write their reads stay on the primary. */
   stickyMs: number;
+  /** Lag probe: how long after the call to keep polling before giving up (30 000 in production code; the checks use a few seconds). */
+  giveUpMs: number;
 }
 
 /**

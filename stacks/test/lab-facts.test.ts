@@ -14,6 +14,9 @@ import { LabMysql } from '../shared/mysql.js';
 import { LabValkeyCache } from '../shared/valkey.js';
 import { onlyResource } from './template-support.js';
 
+/** CloudFormation validation is not what these tests judge (synth-validation.test.ts does); loading it costs seconds. */
+const plainApp = () => new App({ builtinCloudFormationValidation: false });
+
 function isolatedVpc(stack: Stack): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
 }
@@ -37,7 +40,7 @@ describe('the CDK app lists every lab stack once', () => {
 
 describe("the shared constructs build what the lab's requires states", () => {
   it('LabMysql: engine version, class and storage type', () => {
-    const stack = new Stack(new App(), 'Db');
+    const stack = new Stack(plainApp(), 'Db');
     new LabMysql(stack, 'Database', {
       vpc: isolatedVpc(stack),
       subnets: SUBNETS,
@@ -49,7 +52,7 @@ describe("the shared constructs build what the lab's requires states", () => {
   });
 
   it('LabMysql refuses an engine it does not create', () => {
-    const stack = new Stack(new App(), 'Db');
+    const stack = new Stack(plainApp(), 'Db');
     expect(
       () =>
         new LabMysql(stack, 'Database', {
@@ -62,7 +65,7 @@ describe("the shared constructs build what the lab's requires states", () => {
   });
 
   it('LabAuroraCluster: engine version and the class of every provisioned instance', () => {
-    const stack = new Stack(new App(), 'Db');
+    const stack = new Stack(plainApp(), 'Db');
     new LabAuroraCluster(stack, 'Database', {
       vpc: isolatedVpc(stack),
       subnets: SUBNETS,
@@ -79,7 +82,7 @@ describe("the shared constructs build what the lab's requires states", () => {
   });
 
   it('LabAuroraCluster refuses a provisioned class for a serverless writer', () => {
-    const stack = new Stack(new App(), 'Db');
+    const stack = new Stack(plainApp(), 'Db');
     expect(
       () =>
         new LabAuroraCluster(stack, 'Database', {
@@ -93,7 +96,7 @@ describe("the shared constructs build what the lab's requires states", () => {
   });
 
   it('LabValkeyCache: engine, version, node type and parameter group family', () => {
-    const stack = new Stack(new App(), 'Cache');
+    const stack = new Stack(plainApp(), 'Cache');
     new LabValkeyCache(stack, 'Cache', {
       vpc: isolatedVpc(stack),
       subnets: SUBNETS,

@@ -16,13 +16,11 @@ import { stackConfig as learnerConfig } from '../../labs/05-elasticache-redis/st
 import { stackConfig as solutionConfig } from '../../solutions/05-elasticache-redis/stack-config.js';
 import { ElastiCacheRedisStack, LAB05_STACK_NAME } from '../05-elasticache-redis.js';
 import { type CacheReplicationConfig, replicationSettingsOfTemplate, replicationUpdateProblem } from '../shared/cache-replication.js';
+import { REPLICAS_FIRST, SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
 import { cdkJsonContext, SYNTH_TIMEOUT_MS } from './support.js';
 
-/** The lesson's first deploy: two replicas, failover and Multi-AZ still off. */
-const REPLICAS_FIRST: CacheReplicationConfig = { replicasPerPrimary: 2, multiAz: false, automaticFailover: false };
-
-function synthesised(replication: CacheReplicationConfig, validate = false): { stack: ElastiCacheRedisStack; template: Record<string, unknown> } {
-  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: validate });
+function synthesised(replication: CacheReplicationConfig): { stack: ElastiCacheRedisStack; template: Record<string, unknown> } {
+  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
   const stack = new ElastiCacheRedisStack(app, LAB05_STACK_NAME, { stackName: LAB05_STACK_NAME, replication });
   return { stack, template: Template.fromStack(stack).toJSON() };
 }
@@ -72,14 +70,16 @@ describe('Lab 5 update path over the synthesised templates', () => {
 
   it(
     'the step between passes cdk-nag (Multi-AZ still off is acknowledged) and synthesises without warnings',
-    () => {
+    async () => {
       const report = new AwsSolutionsChecks().validateScope(replicasFirstStack);
       expect(report.violations).toEqual([]);
-      const { stack } = synthesised(REPLICAS_FIRST, true);
-      const messages = (stack.node.root as App).synth().getStackByName(LAB05_STACK_NAME).messages;
+      // The same stack with CloudFormation validation on, synthesised once per run (shared-synth.ts).
+      const assembly = await sharedAssembly('lab05-replicas-first');
+      expect(assembly.getStackByName(LAB05_STACK_NAME).template).toEqual(replicasFirst);
+      const messages = assembly.getStackByName(LAB05_STACK_NAME).messages;
       expect(messages.filter((m) => m.level === 'warning' || m.level === 'error')).toEqual([]);
     },
-    SYNTH_TIMEOUT_MS,
+    SHARED_SYNTH_TIMEOUT_MS,
   );
 });
 

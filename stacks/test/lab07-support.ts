@@ -25,12 +25,18 @@ export interface Lab07AppOptions {
   /** Bundle the handler (slower); off, CDK skips bundling as for a stack not being deployed. */
   bundle?: boolean;
   function?: Partial<ServerlessCacheConfig>;
+  /** Where synth writes the assembly; unset, a fresh temporary folder. */
+  outdir?: string;
 }
 
-export function lab07App({ solution, cli = false, bundle = false, function: overrides = {} }: Lab07AppOptions): { app: App; stack: ServerlessCacheStack } {
+export function lab07App({ solution, cli = false, bundle = false, function: overrides = {}, outdir }: Lab07AppOptions): {
+  app: App;
+  stack: ServerlessCacheStack;
+} {
   const app = new App({
     context: { ...cdkJsonContext(), ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}), ...(bundle ? {} : { [BUNDLING_STACKS_KEY]: [] }) },
     builtinCloudFormationValidation: cli,
+    outdir,
   });
   if (cli) registerNagChecks(app);
   const stack = new ServerlessCacheStack(app, LAB07_STACK_NAME, {

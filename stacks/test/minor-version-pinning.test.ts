@@ -5,35 +5,38 @@
  * the template still names the old one, and the next deploy asks for a
  * downgrade RDS refuses.
  */
-import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LAB_STACKS } from '../lab-app.js';
-import { SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
-import { templateApp } from './template-support.js';
+import { SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
+import { VARIANTS } from './support.js';
 
-const ADDERS = Object.fromEntries(Object.entries(LAB_STACKS).map(([key, entry]) => [key, entry.add.bind(entry)]));
+const STACK_NAMES = Object.fromEntries(Object.entries(LAB_STACKS).map(([key, entry]) => [key, entry.lab.stack.name]));
 
 describe.each(VARIANTS)('$name variant', ({ solution }) => {
-  it.each(Object.entries(ADDERS))(
-    '%s: pinned versions are not upgraded behind the template',
-    (_name, add) => {
-      const template = Template.fromStack(add(templateApp(), { solution })).toJSON() as {
-        Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-      };
-      const resources = Object.values(template.Resources);
-      const clusterVersions = resources.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => String(r.Properties?.EngineVersion ?? ''));
-      const instances = resources.filter((r) => r.Type === 'AWS::RDS::DBInstance');
-      expect(instances.length).toBeGreaterThan(0);
-      for (const instance of instances) {
-        const p = instance.Properties ?? {};
-        const version = String(p.EngineVersion ?? clusterVersions[0] ?? '');
-        const fullyPinned = /^\d+\.\d+\.\d+$/.test(version) || /mysql_aurora\.\d+\.\d+\.\d+$/.test(version) || p.SourceDBInstanceIdentifier !== undefined;
-        expect(fullyPinned, `${String(p.DBInstanceIdentifier ?? 'instance')} ${version}`).toBe(true);
-        expect(p.AutoMinorVersionUpgrade, version).toBe(false);
-      }
-    },
-    SYNTH_TIMEOUT_MS,
-  );
+  let assembly: CloudAssembly;
+
+  beforeAll(async () => {
+    // Every lab stack of the app as the CLI builds it, synthesised once per run (shared-synth.ts).
+    assembly = await sharedAssembly(solution ? 'app-solution' : 'app-learner');
+  }, SHARED_SYNTH_TIMEOUT_MS);
+
+  it.each(Object.entries(STACK_NAMES))('%s: pinned versions are not upgraded behind the template', (_key, stackName) => {
+    const template = assembly.getStackByName(stackName).template as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const resources = Object.values(template.Resources);
+    const clusterVersions = resources.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => String(r.Properties?.EngineVersion ?? ''));
+    const instances = resources.filter((r) => r.Type === 'AWS::RDS::DBInstance');
+    expect(instances.length).toBeGreaterThan(0);
+    for (const instance of instances) {
+      const p = instance.Properties ?? {};
+      const version = String(p.EngineVersion ?? clusterVersions[0] ?? '');
+      const fullyPinned = /^\d+\.\d+\.\d+$/.test(version) || /mysql_aurora\.\d+\.\d+\.\d+$/.test(version) || p.SourceDBInstanceIdentifier !== undefined;
+      expect(fullyPinned, `${String(p.DBInstanceIdentifier ?? 'instance')} ${version}`).toBe(true);
+      expect(p.AutoMinorVersionUpgrade, version).toBe(false);
+    }
+  });
 });
 
 describe('the Lab 1 lesson says which choice the stacks make, and what 8.4 vs 9.7 and Extended Support mean', () => {

@@ -9,11 +9,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAB06_INSTANCE_TYPE } from '../06-performance-insights.js';
-import { buildLabStacks, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
 import { LabStack } from '../shared/lab-stack.js';
 import { LabMysql } from '../shared/mysql.js';
 import { assertPerformanceInsightsClass, PerformanceInsightsUnsupported, supportsPerformanceInsights } from '../shared/performance-insights.js';
-import { cdkJsonContext, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
+import { VARIANTS } from './support.js';
 
 const PI = { retention: rds.PerformanceInsightRetention.DEFAULT, databaseInsightsMode: rds.DatabaseInsightsMode.STANDARD };
 
@@ -70,15 +70,15 @@ describe('LabMysql with Performance Insights', () => {
 describe.each(VARIANTS)('every instance with Performance Insights the app builds ($name variant)', ({ name, solution }) => {
   let withPi: { stack: string; id: string; instanceClass: string }[];
 
-  beforeAll(() => {
-    const app = new App({ context: { ...cdkJsonContext(), ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}) }, builtinCloudFormationValidation: false });
-    buildLabStacks(app);
-    withPi = app.synth().stacks.flatMap((s) =>
+  beforeAll(async () => {
+    // Every stack of the app as the CLI builds it, synthesised once per run (shared-synth.ts).
+    const assembly = await sharedAssembly(solution ? 'app-solution' : 'app-learner');
+    withPi = assembly.stacks.flatMap((s) =>
       Object.entries((s.template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources)
         .filter(([, r]) => r.Type === 'AWS::RDS::DBInstance' && r.Properties.EnablePerformanceInsights === true)
         .map(([id, r]) => ({ stack: s.stackName, id, instanceClass: r.Properties.DBInstanceClass as string })),
     );
-  }, SYNTH_TIMEOUT_MS);
+  }, SHARED_SYNTH_TIMEOUT_MS);
 
   if (name === 'solution') {
     it('includes the Lab 6 instance', () => {

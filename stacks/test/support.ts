@@ -43,9 +43,12 @@ export function templateOf(solution: boolean): { stack: ElastiCacheRedisStack; t
   return { stack, template: Template.fromStack(stack) };
 }
 
-/** The app exactly as `cdk synth [-c solution=true]` builds it, cdk-nag included. */
-export function cliApp(solution: boolean): { app: App; stack: Stack } {
-  const app = newApp(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {});
+/**
+ * The app exactly as `cdk synth [-c solution=true]` builds it, cdk-nag included, with any extra context.
+ * `validate: false` leaves out CloudFormation validation (seconds of CPU to load in each process).
+ */
+export function cliApp(solution: boolean, extraContext: Record<string, unknown> = {}, validate = true): { app: App; stack: Stack } {
+  const app = newApp({ ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}), ...extraContext }, validate);
   const stack = buildLabApp(app);
   return { app, stack };
 }

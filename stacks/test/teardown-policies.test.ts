@@ -7,26 +7,21 @@
 import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatViolations, teardownViolations, type CfnTemplate } from '../../checker/ops/teardown-policies.js';
 import { labs } from '../../labs/index.js';
-import { buildLabApp, SOLUTION_CONTEXT_KEY } from '../lab-app.js';
-import { cdkJsonContext, SYNTH_TIMEOUT_MS, VARIANTS } from './support.js';
+import { SHARED_SYNTH_TIMEOUT_MS, sharedAssembly } from './shared-synth.js';
+import { VARIANTS } from './support.js';
 
 interface SynthStack {
   name: string;
   template: CfnTemplate;
 }
 
-/** Every stack of the app exactly as `cdk synth [-c solution=true]` builds it. */
-function synthAll(solution: boolean): SynthStack[] {
-  // CloudFormation validation is covered in synth-validation.test.ts; skipping it keeps this fast.
-  const app = new App({
-    context: { ...cdkJsonContext(), ...(solution ? { [SOLUTION_CONTEXT_KEY]: 'true' } : {}) },
-    builtinCloudFormationValidation: false,
-  });
-  buildLabApp(app);
-  return app.synth().stacksRecursively.map((s) => ({ name: s.stackName, template: s.template as CfnTemplate }));
+/** Every stack of the app exactly as `cdk synth [-c solution=true]` builds it (synthesised once per run, shared-synth.ts). */
+function stacksOf(assembly: CloudAssembly): SynthStack[] {
+  return assembly.stacksRecursively.map((s) => ({ name: s.stackName, template: s.template as CfnTemplate }));
 }
 
 function resourcesOf(stacks: SynthStack[], type: string) {
@@ -40,9 +35,9 @@ function resourcesOf(stacks: SynthStack[], type: string) {
 describe.each(VARIANTS)('teardown policies of every stack in the $name variant', ({ solution }) => {
   let stacks: SynthStack[];
 
-  beforeAll(() => {
-    stacks = synthAll(solution);
-  }, SYNTH_TIMEOUT_MS);
+  beforeAll(async () => {
+    stacks = stacksOf(await sharedAssembly(solution ? 'app-solution' : 'app-learner'));
+  }, SHARED_SYNTH_TIMEOUT_MS);
 
   it('builds a stack for every ready lab that has one', () => {
     const names = stacks.map((s) => s.name);

@@ -11,48 +11,62 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import type { CheckResult } from '../../core/result.js';
+import { ROOT_ACCOUNT } from '../../engines/accounts.js';
+import type { ReplicatedMysql } from '../../engines/replicated-mysql.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const repoPath = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
 
 /**
- * Every check resets the lab's keys and rows, so two runs must never share a
- * pair of engines at the same time. The pool hands each run its own pair.
+ * Every check resets the lab's keys and rows, so two runs must never share
+ * engines at the same time. A pool hands each run a set of its own, so the
+ * tests of one file can run concurrently: most of a gate's time is spent
+ * waiting on outages and timers, not on the CPU.
  */
-export class EnginePool {
-  private readonly engines: LocalEngines[] = [];
-  private readonly idle: LocalEngines[] = [];
-  private readonly waiting: Array<(engines: LocalEngines) => void> = [];
+export class ResourcePool<T> {
+  private readonly items: Array<{ value: T; stop(): Promise<void> }> = [];
+  private readonly idle: T[] = [];
+  private readonly waiting: Array<(value: T) => void> = [];
 
-  static async start(size: number): Promise<EnginePool> {
-    const pool = new EnginePool();
-    const started = await Promise.allSettled(Array.from({ length: size }, () => startLocalEngines()));
-    for (const s of started) if (s.status === 'fulfilled') pool.engines.push(s.value);
+  static async start<T>(size: number, start: () => Promise<{ value: T; stop(): Promise<void> }>): Promise<ResourcePool<T>> {
+    const pool = new ResourcePool<T>();
+    const started = await Promise.allSettled(Array.from({ length: size }, start));
+    for (const s of started) if (s.status === 'fulfilled') pool.items.push(s.value);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await pool.stop();
       throw failed.reason;
     }
-    pool.idle.push(...pool.engines);
+    pool.idle.push(...pool.items.map((item) => item.value));
     return pool;
   }
 
-  /** Runs `task` with a pair of engines nobody else is using meanwhile. */
-  async with<T>(task: (endpoints: Endpoints) => Promise<T>): Promise<T> {
-    const engines = this.idle.pop() ?? (await new Promise<LocalEngines>((resolve) => this.waiting.push(resolve)));
+  /** Runs `task` with a resource nobody else is using meanwhile. */
+  async with<R>(task: (value: T) => Promise<R>): Promise<R> {
+    const value = this.idle.pop() ?? (await new Promise<T>((resolve) => this.waiting.push(resolve)));
     try {
-      return await task(engines.endpoints);
+      return await task(value);
     } finally {
       const next = this.waiting.shift();
-      if (next) next(engines);
-      else this.idle.push(engines);
+      if (next) next(value);
+      else this.idle.push(value);
     }
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled(this.engines.map((e) => e.stop()));
+    await Promise.allSettled(this.items.map((item) => item.stop()));
   }
 }
+
+/** A pool of local Redis + MariaDB pairs, handing out their endpoints. */
+export const EnginePool = {
+  start: (size: number): Promise<ResourcePool<Endpoints>> =>
+    ResourcePool.start<Endpoints>(size, async () => {
+      const engines: LocalEngines = await startLocalEngines();
+      return { value: engines.endpoints, stop: () => engines.stop() };
+    }),
+};
+export type EnginePool = ResourcePool<Endpoints>;
 
 /** How many engine pairs a test file should start: enough to overlap runs, not to thrash 2 cores. */
 export const POOL_SIZE = 2;
@@ -122,6 +136,29 @@ export interface WrongImplementation {
   message: RegExp;
   /** The defect shows in every check of the exercise (each message says so). */
   failsEverywhere?: boolean;
+  /** A check this implementation passes, when it is not its exercise's usual one (see checksToRun). */
+  passing?: string;
+}
+
+/**
+ * Per exercise (`NN.XX`), a check wrong implementations usually pass, and the
+ * one to use instead when the usual one is what rejects them.
+ */
+export type PassingChecks = Record<string, [usual: string, instead: string]>;
+
+/**
+ * What a wrong implementation's gate run needs: the check that rejects it and
+ * one it passes, so the defect is singled out. Every check still runs in full
+ * for the starting files, the solutions and the right variants; running two
+ * here is what keeps the gates' time (and CI's) down. A defect that shows
+ * everywhere is run against every check.
+ */
+export function checksToRun(wrong: WrongImplementation, passing: PassingChecks): string[] | undefined {
+  if (wrong.failsEverywhere) return undefined;
+  const choice = passing[wrong.check.slice(0, 5)];
+  if (!choice) throw new Error(`no passing check is named for exercise ${wrong.check.slice(0, 5)}`);
+  const [usual, instead] = choice;
+  return [wrong.check, wrong.passing ?? (wrong.check === usual ? instead : usual)];
 }
 
 /**
@@ -143,4 +180,17 @@ export function expectRejectedPrecisely(results: CheckResult[], wrong: WrongImpl
     results.filter((r) => r.status === 'error'),
     all,
   ).toEqual([]);
+}
+
+/** The endpoints the replication labs' checks get from a local primary and replica. */
+export function replicationEndpoints(pair: ReplicatedMysql): Endpoints {
+  return {
+    target: 'local',
+    mysql: pair.endpoint,
+    replication: {
+      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
+      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
+      admin: { ...ROOT_ACCOUNT },
+    },
+  };
 }

@@ -5,7 +5,9 @@
  * written on the primary shows up on the replica a little later. Measure how
  * much later with a marker: INSERT a unique token into lag_markers (token)
  * on the PRIMARY, then poll the REPLICA every few milliseconds until the row
- * is there, and return the milliseconds that took. Give up after 30 s.
+ * is there, and return the milliseconds that took. Give up after
+ * ctx.giveUpMs (30 000 is a sensible production value; the checks pass a
+ * few seconds so that a run does not wait half a minute).
  *
  * What the checks judge:
  * - The token is new on every call, even for calls made in the same
@@ -19,8 +21,9 @@
  *   created_at) are not used: the two servers' clocks may disagree.
  * - If the primary refuses the INSERT, measureLag rejects at once with that
  *   error: a marker never written never arrives.
- * - When the row has not arrived 30 s after the call, measureLag throws an
- *   Error (it does not return a number).
+ * - When the row has not arrived ctx.giveUpMs after the call, measureLag
+ *   throws an Error (it does not return a number); it keeps polling until
+ *   then, and gives up soon after (a poll's time late at most).
  * - Once measureLag has returned or thrown, nothing keeps polling (no loop,
  *   interval or timer left running).
  * - It touches no other marker in lag_markers (deleting your own afterwards

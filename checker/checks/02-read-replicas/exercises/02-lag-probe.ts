@@ -1,15 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailed, ensure, type ExerciseCheck } from '../../../runner/harness.js';
 import { LearnerError } from '../../../runner/learner-call.js';
-import type { ReplicationHarness } from '../../replication-session.js';
+import { LAG_PROBE_GIVE_UP_MS, type ReplicationHarness } from '../../replication-session.js';
 import { CHECKER_MARKERS, observedContext, quoted, type ObservedContext, type SentStatement } from './shared.js';
 import { show } from '../../show-value.js';
 
 const id = (name: string) => `02.02.${name}`;
 type H = ReplicationHarness;
 const HELD_BACK_MS = 1_200;
-const GIVE_UP_MS = 30_000;
-/** How late after 30 s the give-up may come: one poll, and a loaded machine. */
+const GIVE_UP_MS = LAG_PROBE_GIVE_UP_MS;
+const GIVE_UP_S = GIVE_UP_MS / 1000;
+/** How late after ctx.giveUpMs the give-up may come: one poll, and a loaded machine. */
 const GIVE_UP_SLACK_MS = 2_500;
 /** Below this, the gap between one poll's answer and the next poll is no pause at all (a timer of 1 ms or more waits longer). */
 const NO_PAUSE_MS = 0.8;
@@ -188,8 +189,8 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
   },
   {
     id: id('gives-up'),
-    name: 'measureLag gives up with an error after 30 s when the marker never arrives',
-    hint: 'Check the time on every poll; after 30 s throw an Error (do not return a number) and stop every timer and loop you started.',
+    name: 'measureLag gives up with an error after ctx.giveUpMs when the marker never arrives',
+    hint: 'Check the time on every poll; once ctx.giveUpMs have passed since the call, throw an Error (do not return a number) and stop every timer and loop you started.',
     timeoutMs: GIVE_UP_MS + 20_000,
     async run(h) {
       const s = observedContext(h);
@@ -211,11 +212,13 @@ export const lagProbeChecks: ExerciseCheck<H>[] = [
           );
         }
         if (/did not return within/.test(outcome.error.message)) {
-          throw new CheckFailed(`measureLag was still polling ${after} s after it was called, with replication stopped: give up after 30 s with an error`);
+          throw new CheckFailed(
+            `measureLag was still polling ${after} s after it was called, with replication stopped and ctx.giveUpMs = ${GIVE_UP_MS}: give up after ctx.giveUpMs with an error (not after a fixed time of your own)`,
+          );
         }
         ensure(
           settledAt - started >= GIVE_UP_MS - 500,
-          `measureLag gave up after ${after} s (${outcome.error.message}): with replication stopped, keep polling for 30 s`,
+          `measureLag gave up after ${after} s (${outcome.error.message}): with replication stopped, keep polling for ctx.giveUpMs (${GIVE_UP_S} s here)`,
         );
         const late = await pollsAfter(s, settledAt);
         ensure(late <= 1, `measureLag gave up, yet ${late} more polls reached the replica in the next ${QUIET_MS} ms: stop the loop or timer when you give up`);

@@ -3,7 +3,7 @@ import type { Connection } from 'mysql2/promise';
 import type { ReplicaContext } from '../../../exercise-api.js';
 import { CheckFailed } from '../../../runner/harness.js';
 import { CountingDb } from '../../../runner/counting-db.js';
-import type { ReplicationHarness } from '../../replication-session.js';
+import { LAG_PROBE_GIVE_UP_MS, type ReplicationHarness } from '../../replication-session.js';
 import { show } from '../../show-value.js';
 
 /** Markers the kit's seed leaves in lag_markers: a probe must find its own and leave these alone. */
@@ -55,7 +55,7 @@ export interface ObservedContext {
 export function observedContext(h: ReplicationHarness, stickyMs = 2_000): ObservedContext {
   const primary = new ObservedDb(h.learnerPrimary);
   const replica = new ObservedDb(h.learnerReplica);
-  return { primary, replica, ctx: { primary, replica, stickyMs } };
+  return { primary, replica, ctx: { primary, replica, stickyMs, giveUpMs: LAG_PROBE_GIVE_UP_MS } };
 }
 
 /** A statement as a check quotes it: its first words on one line. */
