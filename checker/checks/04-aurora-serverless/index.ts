@@ -14,7 +14,7 @@ export default defineLabPlugin({
       measurement: {
         exercise: '02-ramp',
         name: 'load-ramp',
-        // On AWS the ramp is the lesson's: 7 steps of 10 workers, 15 s each, with a CloudWatch read after each.
+        // On AWS the ramp is the lesson's: 7 steps of 15 s, back to back, step k with 10 x k workers, a CloudWatch read after each.
         timeoutMs: { local: 30_000, aws: 240_000 },
         waitingFor: 'ramping the load with your rampLoad (on AWS about 2 minutes: 7 steps of 15 s)',
       },

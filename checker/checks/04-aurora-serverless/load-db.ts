@@ -5,8 +5,9 @@
  * when they started, and can make every k-th query fail, so the checks judge
  * what the learner's workers did, not what they say they did.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyRecorder } from '../../load/latency.js';
-import mysql, { type Pool } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import type { ConnectionSettings, Db } from '../../exercise-api.js';
 import { exposeOnly } from '../../runner/peer.js';
 import { SimulatedDbError } from '../../runner/counting-db.js';
@@ -20,14 +21,36 @@ export interface LoadWindow {
   /** performance.now() of the first and last query started in the window. */
   firstStart?: number;
   lastStart?: number;
-  /** When the window was closed (the mark). */
+  /** When the window was closed (the mark), and when the last query that had ended by then ended. */
   closedAt: number;
+  lastEnd?: number;
   /** Latency of the window's successful queries, as the checker's Db timed them. */
   p50Ms?: number;
   p95Ms?: number;
 }
 
 export const POOL_LIMIT = 80;
+
+export interface LoadDbOptions {
+  /** Every failEvery-th query fails (after reaching the server), as a lock wait timeout would. */
+  failEvery?: number;
+  /** The first `count` queries are answered only after `ms`: workers that start together all have one in flight by then. */
+  slowFirst?: { count: number; ms: number };
+  /** No query is answered sooner than this (so every worker started in one go is seen in flight at once). */
+  minQueryMs?: number;
+  /** Answer every query from the checker (no rows) after minQueryMs, without the server: for checks that judge only concurrency. */
+  withoutServer?: boolean;
+}
+
+/**
+ * Queries started `fromMs` or more after the first query are answered no sooner than `untilMs` after it. Counted from
+ * the first query, not from the call: the learner's clock starts when the call reaches its process, which a loaded
+ * machine delays, and its first query leaves at once.
+ */
+export interface SlowTail {
+  fromMs: number;
+  untilMs: number;
+}
 
 export class LoadDb implements Db {
   queries = 0;
@@ -39,17 +62,24 @@ export class LoadDb implements Db {
   lastStart?: number;
   lastEnd?: number;
   connectionsOpened = 0;
+  /** performance.now() when k queries were first in flight at once, by k. */
+  readonly reachedAt: number[] = [];
+  /** The parameters of the first queries, as sent (to tell fresh parameters from reused ones). */
+  readonly paramsSeen: string[] = [];
+  /** Set by a check once it knows when the step ends: the queries in flight at the deadline then last a while. */
+  slowTail?: SlowTail;
+  private readonly failEvery: number;
   private readonly pool: Pool;
   private window = { queries: 0, failed: 0, peak: 0, firstStart: undefined as number | undefined, lastStart: undefined as number | undefined };
   private windowLatency = new LatencyRecorder();
 
   constructor(
     settings: ConnectionSettings,
-    /** Every failEvery-th query fails (after reaching the server), as a lock wait timeout would. */
-    private readonly failEvery = 0,
+    private readonly options: LoadDbOptions = {},
   ) {
+    this.failEvery = options.failEvery ?? 0;
     exposeOnly(this, ['query']);
-    this.pool = mysql.createPool({ ...settings, connectionLimit: POOL_LIMIT, maxIdle: POOL_LIMIT, connectTimeout: 5_000, trace: false } as mysql.PoolOptions);
+    this.pool = mysql.createPool({ ...settings, connectionLimit: POOL_LIMIT, maxIdle: POOL_LIMIT, connectTimeout: 20_000, trace: false } as mysql.PoolOptions);
     this.pool.pool.on('connection', () => {
       this.connectionsOpened += 1;
     });
@@ -64,12 +94,19 @@ export class LoadDb implements Db {
     this.window.queries += 1;
     this.window.firstStart ??= now;
     this.window.lastStart = now;
+    if (this.paramsSeen.length < 200) this.paramsSeen.push(JSON.stringify(params));
     this.inFlight += 1;
+    this.reachedAt[this.inFlight] ??= now;
     this.peak = Math.max(this.peak, this.inFlight);
     this.window.peak = Math.max(this.window.peak, this.inFlight);
     try {
-      const [rows] = params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
+      const [rows] = this.options.withoutServer ? [[]] : params.length > 0 ? await this.pool.execute(sql, params as never) : await this.pool.query(sql);
       this.windowLatency.record(performance.now() - now);
+      const { slowFirst, minQueryMs = 0 } = this.options;
+      const first = this.firstStart ?? now;
+      const tail = this.slowTail && now - first >= this.slowTail.fromMs ? first + this.slowTail.untilMs : 0;
+      const holdUntil = Math.max(now + Math.max(slowFirst && n <= slowFirst.count ? slowFirst.ms : 0, minQueryMs), tail);
+      if (performance.now() < holdUntil) await sleep(holdUntil - performance.now());
       if (this.failEvery > 0 && n % this.failEvery === 0) {
         this.failed += 1;
         this.window.failed += 1;
@@ -87,10 +124,29 @@ export class LoadDb implements Db {
     }
   }
 
+  /** Opens `count` pooled connections ahead of a step, so a busy machine's connection setup is not part of it. */
+  async warm(count: number): Promise<void> {
+    const held: PoolConnection[] = [];
+    try {
+      // In batches: a loaded machine's server refuses a storm of handshakes sooner than a steady trickle.
+      while (held.length < Math.min(count, POOL_LIMIT)) {
+        const batch = Math.min(10, Math.min(count, POOL_LIMIT) - held.length);
+        held.push(...(await Promise.all(Array.from({ length: batch }, () => this.pool.getConnection()))));
+      }
+    } finally {
+      for (const c of held) c.release();
+    }
+  }
+
   /** Closes the current window and opens the next one. */
   mark(): LoadWindow {
     const latency = this.windowLatency.summary();
-    const closed: LoadWindow = { ...this.window, closedAt: performance.now(), ...(latency.count > 0 ? { p50Ms: latency.p50Ms, p95Ms: latency.p95Ms } : {}) };
+    const closed: LoadWindow = {
+      ...this.window,
+      closedAt: performance.now(),
+      lastEnd: this.lastEnd,
+      ...(latency.count > 0 ? { p50Ms: latency.p50Ms, p95Ms: latency.p95Ms } : {}),
+    };
     this.window = { queries: 0, failed: 0, peak: this.inFlight, firstStart: undefined, lastStart: undefined };
     this.windowLatency = new LatencyRecorder();
     return closed;

@@ -13,25 +13,34 @@ import { LearnerCalls } from '../../runner/harness.js';
 import { portable } from '../../runner/remote-forms.js';
 import { learnerConnection } from '../replication-session.js';
 import { EnginesUnreachable, PROGRESS_EVENT, progressBar, type LabSession, type SessionPurpose } from '../session.js';
-import { LoadDb, type LoadWindow } from './load-db.js';
+import { EndpointProxy } from '../../engines/endpoint-proxy.js';
+import { LoadDb, type LoadDbOptions, type LoadWindow } from './load-db.js';
 import { PausedClusterProxy } from './paused-cluster.js';
 
 export const LOAD_TABLE = 'load_items';
 export const LOAD_ROWS = 1_000;
 
-/** The ramp `npm run check -- 4` charts after a pass: short locally; on AWS the lesson's 7 steps of 10 workers, 15 s apart. */
+/** The ramp `npm run check -- 4` charts after a pass: short locally; on AWS the lesson's 7 steps of 15 s, back to back, step k with 10 x k workers. */
 export const MEASURED_RAMP: Record<'local' | 'aws', RampPlan> = {
   local: { steps: 3, workersPerStep: 4, stepMs: 1_500 },
   aws: { steps: 7, workersPerStep: 10, stepMs: 15_000 },
 };
 
-export interface ContextOptions {
-  /** Every failEvery-th query fails. */
-  failEvery?: number;
+export interface ContextOptions extends LoadDbOptions {
   /** Replaces the capacity reading (checks use scripted values to follow them through the learner's code). */
   sampleCapacity?: () => Promise<number | undefined>;
   /** Points ctx.connection at a paused-cluster stand-in. */
   via?: PausedClusterProxy;
+  /** Replace the target's connect timeout and give-up time (probes that must end sooner). */
+  connectTimeoutMs?: number;
+  giveUpMs?: number;
+}
+
+/** A paused-cluster stand-in and, on the local target, the MySQL relay behind it that sees every statement. */
+export interface PausedCluster {
+  proxy: PausedClusterProxy;
+  /** Undefined on AWS: the connection is TLS end to end, so statements cannot be read. */
+  relay?: EndpointProxy;
 }
 
 export interface Instrumented {
@@ -47,8 +56,10 @@ export type CapacitySampler = () => Promise<number | undefined>;
 
 export class ServerlessHarness extends LearnerCalls {
   private readonly dbs: LoadDb[] = [];
-  private readonly proxies: PausedClusterProxy[] = [];
+  private readonly proxies: Array<PausedClusterProxy | EndpointProxy> = [];
   private readonly memos = new Map<string, Promise<unknown>>();
+  /** Every runStep call the checks observed, oldest first (code that keeps counts across calls shows against them). */
+  readonly stepsObserved: Array<{ queries: number }> = [];
 
   constructor(
     module: Record<string, unknown>,
@@ -68,7 +79,7 @@ export class ServerlessHarness extends LearnerCalls {
 
   context(options: ContextOptions = {}): Instrumented {
     const settings = learnerConnection(this.endpoints.mysql);
-    const db = new LoadDb(settings, options.failEvery ?? 0);
+    const db = new LoadDb(settings, options);
     this.dbs.push(db);
     const windows: LoadWindow[] = [];
     const samples: Array<number | undefined> = [];
@@ -81,8 +92,8 @@ export class ServerlessHarness extends LearnerCalls {
         params: portable((rows: number) => [1 + Math.floor(Math.random() * rows)], LOAD_ROWS),
       },
       connection: options.via ? learnerConnection(this.endpoints.mysql, options.via.port, '127.0.0.1') : settings,
-      connectTimeoutMs: this.target === 'aws' ? 30_000 : 5_000,
-      giveUpMs: this.target === 'aws' ? 60_000 : 10_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? (this.target === 'aws' ? 30_000 : 5_000),
+      giveUpMs: options.giveUpMs ?? (this.target === 'aws' ? 60_000 : 10_000),
       async sampleCapacity() {
         windows.push(db.mark());
         const value = await read();
@@ -93,12 +104,18 @@ export class ServerlessHarness extends LearnerCalls {
     return { ctx, db, windows, samples };
   }
 
-  /** A paused-cluster stand-in in front of the database (see paused-cluster.ts). */
-  async pausedCluster(): Promise<PausedClusterProxy> {
+  /**
+   * A paused-cluster stand-in in front of the database (see paused-cluster.ts); locally with a MySQL relay
+   * between it and the server, so checks see the statements the learner's connections send.
+   */
+  async pausedCluster(): Promise<PausedCluster> {
     const m = this.endpoints.mysql;
-    const proxy = await PausedClusterProxy.start(m.host === 'localhost' ? '127.0.0.1' : m.host, m.port);
+    const host = m.host === 'localhost' ? '127.0.0.1' : m.host;
+    const relay = this.target === 'local' ? await EndpointProxy.start(m.port, host, { protocol: 'mysql' }) : undefined;
+    if (relay) this.proxies.push(relay);
+    const proxy = await PausedClusterProxy.start(relay ? '127.0.0.1' : host, relay ? relay.port : m.port);
     this.proxies.push(proxy);
-    return proxy;
+    return { proxy, relay };
   }
 
   /** Runs `task` once per harness and hands every later caller the same outcome (several checks judge one run). */

@@ -74,7 +74,11 @@ const WRONG: WrongCase[] = [
     check: '04.02.step-durations',
     message: /rampLoad returned while \d+ queries were still running: await the last step|queries were still starting after rampLoad had returned/,
   },
-  { fixture: '02-short-steps.ts', check: '04.02.step-durations', message: /step 1 ran for \d{3} ms .*each step should last plan\.stepMs = 1,000 ms/ },
+  {
+    fixture: '02-short-steps.ts',
+    check: '04.02.step-durations',
+    message: /step 1 sent queries for \d{3} ms \(first to last query started\); each step should last plan\.stepMs = 1,000 ms/,
+  },
   {
     fixture: '02-drops-capacity.ts',
     check: '04.02.capacity-per-step',
@@ -84,7 +88,7 @@ const WRONG: WrongCase[] = [
     fixture: '03-wrong-moment.ts',
     check: '04.03.waits-for-resume',
     message:
-      /measureResume reported \d+ ms, but from the first connection attempt to the first answer the cluster took 1,2\d\d ms: start the clock before the first attempt/,
+      /measureResume reported \d+ ms, but from the first connection attempt to the first answer the cluster took 1,[2-9]\d\d ms: start the clock before the first attempt/,
     failsEverywhere: true,
   },
   {
@@ -97,7 +101,99 @@ const WRONG: WrongCase[] = [
     check: '04.03.retries-refused',
     message: /measureResume gave up after 1 attempt, all refused while the cluster was resuming .*keep trying until a connection works/,
   },
+  // Found by the blind red team (redteam-04): each proves a rejection added for it.
+  {
+    fixture: '01-reused-params.ts',
+    check: '04.01.fresh-params',
+    message: /the first \d+ queries carried only 1 different parameter lists: call ctx\.workload\.params\(\) for every query/,
+  },
+  {
+    fixture: '01-staggered-start.ts',
+    check: '04.01.concurrent',
+    message: /the 5 workers all had a query in flight only [\d,]+ ms after the first query, when the first answers took 250 ms: start every worker at once/,
+  },
+  {
+    fixture: '01-capped-workers.ts',
+    check: '04.01.many-workers',
+    message: /with 40 workers, at most 16 queries were in flight at once: run all 40 workers, without a cap/,
+  },
+  {
+    fixture: '01-elapsed-is-duration.ts',
+    check: '04.01.duration',
+    message: /runStep reported elapsedMs 1,200 ms, but its workers ran [\d,]+ ms from the first query sent to the last answered/,
+  },
+  {
+    fixture: '01-counts-carried-over.ts',
+    check: '04.01.counts-errors',
+    message:
+      /runStep reported \d+ operations, but its workers sent \d+ queries in this call \(\d+ more in earlier calls\): start the counts at 0 in every call/,
+  },
+  {
+    fixture: '02-zero-for-no-capacity.ts',
+    check: '04.02.capacity-per-step',
+    message: /step 2 reports capacity 0, but ctx\.sampleCapacity\(\) returned undefined \(nothing to read\) right after it: keep it undefined/,
+  },
+  {
+    fixture: '02-waits-before-sampling.ts',
+    check: '04.02.capacity-per-step',
+    message: /the capacity after step 1 was read [\d,]+ ms after the step's last query had ended: read it right after each step, without waiting/,
+  },
+  {
+    fixture: '02-stops-on-errors.ts',
+    check: '04.02.steps-grow',
+    message: /rampLoad stopped after step \d of 3, in which \d+ queries failed: a step with errors is part of the ramp/,
+  },
+  {
+    fixture: '02-skips-last-step.ts',
+    check: '04.02.steps-grow',
+    message: /rampLoad ran 2 of 3 steps and returned their results: step k runs for every k from 1 to plan\.steps \(the last step included\)/,
+    failsEverywhere: true,
+  },
+  {
+    fixture: '02-history-across-calls.ts',
+    check: '04.02.second-ramp',
+    message: /the second rampLoad call, with a plan of 2 steps, returned 5 step results: return only this call's steps/,
+  },
+  {
+    fixture: '02-capped-at-64.ts',
+    check: '04.02.second-ramp',
+    message: /ran 36, 64 queries at once; step k should run k x plan\.workersPerStep = 36, 72 workers, with no cap/,
+  },
+  { fixture: '03-ping-not-select.ts', check: '04.03.waits-for-resume', message: /measureResume's connections never ran SELECT 1 \(they sent ping\)/ },
+  {
+    fixture: '03-overlapping-attempts.ts',
+    check: '04.03.waits-for-resume',
+    message: /measureResume had \d+ connection attempts waiting at once: start the next attempt only once the previous one has failed/,
+  },
+  {
+    fixture: '03-no-pause.ts',
+    check: '04.03.retries-refused',
+    message: /measureResume tried again \d+ ms after a refused attempt .*wait a little \(100-200 ms\)/,
+  },
+  {
+    fixture: '03-no-connect-timeout.ts',
+    check: '04.03.connect-timeout',
+    message: /measureResume's first attempt waited [\d,]+ ms for a resuming cluster, but ctx\.connectTimeoutMs was 400 ms: pass connectTimeout/,
+  },
+  {
+    fixture: '03-failed-select-left-open.ts',
+    check: '04.03.retries-failed-select',
+    message: /measureResume left 1 connection open after SELECT 1 failed on one: end \(or destroy\) the connection of a failed attempt too/,
+  },
+  {
+    fixture: '03-pause-before-first.ts',
+    check: '04.03.clock-at-first-attempt',
+    message: /in 4 short resumes measureResume reported at least \d+ ms more than the time from its first attempt to the answer of SELECT 1/,
+  },
+  {
+    fixture: '03-returns-at-give-up.ts',
+    check: '04.03.gives-up',
+    message: /measureResume returned [\d.]+ though the cluster never answered: when ctx\.giveUpMs \(1,500 ms\) passes without an answer, throw/,
+  },
 ];
+
+/** Right implementations in styles the reference solutions do not use (checker/test/fixtures/04-right/, first two digits = exercise). */
+const RIGHT = ['01-promise-chain-workers.ts', '02-reduce-chain-omits-undefined.ts', '03-callback-api.ts', '03-recursive-execute.ts'];
 
 let database: LocalDatabase;
 let endpoints: Endpoints;
@@ -204,6 +300,19 @@ describe('wrong implementations of Lab 4 are rejected precisely', () => {
         endpoints,
       });
       expectRejectedPrecisely(results, c);
+    });
+  }
+});
+
+describe('right implementations of Lab 4 in other styles pass every check', () => {
+  for (const fixture of RIGHT) {
+    it(`${fixture} passes every check`, async () => {
+      const exercise = lab.exercises.find((e) => e.id.startsWith(fixture.slice(0, 2)))!;
+      const { results } = await runExercise({ labId: lab.id, exerciseId: exercise.id, file: repoPath(`checker/test/fixtures/04-right/${fixture}`), endpoints });
+      expectEveryCheckPasses(
+        results,
+        (registered[exercise.id] ?? []).map((c) => c.id),
+      );
     });
   }
 });
