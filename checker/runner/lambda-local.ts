@@ -286,7 +286,8 @@ export class LocalFunction {
           reject(new InitFailed(error, logs));
         }
       };
-      child.send({ type: 'init', file: scripts.handler, source: this.config.file, handler: this.config.handler ?? 'handler' });
+      // An environment that is already going away cannot take it (EPIPE): its exit is reported instead.
+      child.send({ type: 'init', file: scripts.handler, source: this.config.file, handler: this.config.handler ?? 'handler' }, (err) => void err);
     });
   }
 
@@ -336,7 +337,7 @@ export class LocalFunction {
           done('crash', performance.now() - invokedAt, env.maxMemoryMb, undefined, message.error);
         }
       };
-      env.child.send({ type: 'invoke', requestId, event, context, deadline: Date.now() + config.timeoutMs });
+      env.child.send({ type: 'invoke', requestId, event, context, deadline: Date.now() + config.timeoutMs }, (err) => void err);
     });
   }
 

@@ -158,7 +158,8 @@ export class LearnerProcess {
     this.compiled.push(compiled);
     const loaded = this.next('loaded', timeoutMs);
     const failed = this.next('load-failed', timeoutMs);
-    this.child.send({ type: 'load', file: compiled, source: file } satisfies HostRequest);
+    // A process that is already going away cannot take it (EPIPE): its exit is reported instead.
+    this.child.send({ type: 'load', file: compiled, source: file } satisfies HostRequest, (err) => void err);
     const first = await Promise.race([loaded, failed]);
     if (first?.type === 'loaded') return { ok: true, module: (await this.peer.unmarshal(first.exports)) as Record<string, unknown> };
     if (first?.type === 'load-failed') return { ok: false, message: first.message };
@@ -169,7 +170,7 @@ export class LearnerProcess {
   async drain(timeoutMs: number): Promise<{ output: string[]; floating: unknown[] } | undefined> {
     if (this.exitedAlready || !this.child.connected) return undefined;
     const reply = this.next('drained', timeoutMs);
-    this.child.send({ type: 'drain' } satisfies HostRequest);
+    this.child.send({ type: 'drain' } satisfies HostRequest, (err) => void err);
     const message = await reply;
     if (!message) return undefined;
     return { output: message.output, floating: (await this.peer.unmarshal(message.floating)) as unknown[] };

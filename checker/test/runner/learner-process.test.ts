@@ -60,3 +60,27 @@ describe("the learner's process", () => {
     expect(kit.filter((path) => path === 'labs/index.ts' || (path.startsWith('solutions/') && !path.endsWith('/02-cache-aside.ts')))).toEqual([]);
   }, 60_000);
 });
+
+describe('a learner process killed by a stop signal', () => {
+  it('answers a drain sent just after (EPIPE) with "gone", not an unhandled error that ends the checker', async () => {
+    const { LearnerProcess } = await import('../../runner/learner-process.js');
+    const errors: unknown[] = [];
+    const onError = (err: unknown) => errors.push(err);
+    process.on('uncaughtException', onError);
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const host = await LearnerProcess.start();
+        expect(await host.ready()).toBe(true);
+        host.stopNow();
+        // Block this thread while the process dies, so the checker has not yet seen the pipe close: the send meets EPIPE.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+        expect(await host.drain(500)).toBeUndefined();
+        await host.stop();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+  });
+});
