@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { LabMeta } from '../core/lab.js';
 import type { ResultsDocument } from '../core/result.js';
 import type { LocalEngines } from '../checks/plugin.js';
-import { ROOT_ACCOUNT } from '../engines/accounts.js';
 import type { Endpoints } from '../engines/endpoints.js';
 import type { ReplicatedMysql } from '../engines/replicated-mysql.js';
 import type { LocalAuroraCluster } from '../engines/aurora-local.js';
@@ -85,7 +84,7 @@ export async function runLocally(lab: LabMeta, flags: CommonFlags, body: (run: R
 
 /** A replicating primary and replica on this machine, and the endpoints the exercises see. */
 export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedMysql; endpoints: Endpoints }> {
-  const { startReplicatedMysql } = await import('../engines/replicated-mysql.js');
+  const { startReplicatedMysql, replicationEndpoints } = await import('../engines/replicated-mysql.js');
   const progress = startProgress('Starting a MariaDB primary and replica on this machine', quiet);
   let pair: ReplicatedMysql;
   try {
@@ -97,16 +96,7 @@ export async function startLocalPair(quiet = false): Promise<{ pair: ReplicatedM
   progress.succeed(
     `Local primary (server ${pair.primary.serverId}) and replica (server ${pair.replica.serverId}) replicating; endpoint on 127.0.0.1:${pair.endpoint.port}`,
   );
-  const endpoints: Endpoints = {
-    target: 'local',
-    mysql: pair.endpoint,
-    replication: {
-      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
-      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
-      admin: { ...ROOT_ACCOUNT },
-    },
-  };
-  return { pair, endpoints };
+  return { pair, endpoints: replicationEndpoints(pair) };
 }
 
 /** A writer and two readers on this machine (Lab 3's stand-in for an Aurora cluster). */

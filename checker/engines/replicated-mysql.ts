@@ -5,7 +5,8 @@
  */
 import type { Connection } from 'mysql2/promise';
 import type { EndpointProxy } from './endpoint-proxy.js';
-import type { MysqlEndpoint } from './endpoints.js';
+import { ROOT_ACCOUNT } from './accounts.js';
+import type { Endpoints, MysqlEndpoint } from './endpoints.js';
 import { rootConnection, startReplicaSet, type ReplicaSetNode } from './replica-set.js';
 
 export interface MysqlNode extends ReplicaSetNode {
@@ -74,5 +75,18 @@ export async function startReplicatedMysql(options: ReplicationOptions = {}): Pr
       return { killedAt, promotedAt, repointedAt: Date.now() };
     },
     stop: () => set.stop(),
+  };
+}
+
+/** The endpoints the replication labs' checks get from a local primary and replica. */
+export function replicationEndpoints(pair: ReplicatedMysql): Endpoints {
+  return {
+    target: 'local',
+    mysql: pair.endpoint,
+    replication: {
+      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
+      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
+      admin: { ...ROOT_ACCOUNT },
+    },
   };
 }

@@ -8,13 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksFor } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
-import { startReplicatedMysql } from '../../engines/replicated-mysql.js';
+import { replicationEndpoints, startReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import {
   expectEveryCheckPasses,
   expectRejectedPrecisely,
   POOL_SIZE,
-  replicationEndpoints,
   repoPath,
   ResourcePool,
   runningExerciseChildren,

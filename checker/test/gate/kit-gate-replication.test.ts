@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksFor, labs } from '../../../labs/index.js';
 import type { Endpoints } from '../../engines/endpoints.js';
-import { startReplicatedMysql } from '../../engines/replicated-mysql.js';
+import { replicationEndpoints, startReplicatedMysql } from '../../engines/replicated-mysql.js';
 import { runExercise } from '../../runner/run-exercise.js';
 import {
   checksToRun,
@@ -16,7 +16,6 @@ import {
   expectRejectedPrecisely,
   itAgreesWithMetadata,
   POOL_SIZE,
-  replicationEndpoints,
   ResourcePool,
   repoPath,
   runningExerciseChildren,

@@ -11,8 +11,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalEngines, type LocalEngines } from '../../engines/local.js';
 import type { Endpoints } from '../../engines/endpoints.js';
 import type { CheckResult } from '../../core/result.js';
-import { ROOT_ACCOUNT } from '../../engines/accounts.js';
-import type { ReplicatedMysql } from '../../engines/replicated-mysql.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const repoPath = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
@@ -180,17 +178,4 @@ export function expectRejectedPrecisely(results: CheckResult[], wrong: WrongImpl
     results.filter((r) => r.status === 'error'),
     all,
   ).toEqual([]);
-}
-
-/** The endpoints the replication labs' checks get from a local primary and replica. */
-export function replicationEndpoints(pair: ReplicatedMysql): Endpoints {
-  return {
-    target: 'local',
-    mysql: pair.endpoint,
-    replication: {
-      primary: { ...pair.primary.endpoint, serverId: pair.primary.serverId },
-      replica: { ...pair.replica.endpoint, serverId: pair.replica.serverId },
-      admin: { ...ROOT_ACCOUNT },
-    },
-  };
 }
